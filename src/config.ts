@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Environment, validated once at boot. A bad value stops the process with a message that names the
+ * variable and what it should look like, instead of failing later somewhere less obvious.
+ */
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce
+    .number({ message: 'PORT must be a port number, e.g. PORT=4000' })
+    .int()
+    .min(0)
+    .max(65535, 'PORT must be between 0 and 65535')
+    .default(4000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// or postgresql:// URL')
+    .optional(),
+  FLOORPLAN_DATA_DIR: z.string().min(1).default(path.join(process.cwd(), '.floorplan', 'pglite')),
+  /** Comma-separated origins allowed to call the API from a browser; empty means same-origin only. */
+  FLOORPLAN_CORS_ORIGINS: z.string().default(''),
+  /** Seconds a runner's lease lasts without a heartbeat. Short, so a dead runner is noticed fast. */
+  FLOORPLAN_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
+});
+
+export type AppConfig = z.infer<typeof environmentSchema> & { isProduction: boolean };
+
+export class ConfigError extends Error {}
+
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  return { ...parsed.data, isProduction: parsed.data.NODE_ENV === 'production' };
+}

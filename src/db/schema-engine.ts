@@ -1,0 +1,42 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from '@prisma/driver-adapter-utils';
+import * as engineBindings from '@prisma/schema-engine-wasm/schema_engine_bg';
+
+/**
+ * Prisma's schema engine compiled to WebAssembly. The CLI's native engine is a download that is not
+ * reachable everywhere this runs, and Node 20 cannot `import` a .wasm module without a flag, so the
+ * bytes are instantiated here by hand against the package's own JS glue.
+ */
+let instantiated: Promise<void> | undefined;
+
+async function instantiateEngine(): Promise<void> {
+  // The package exports no path to its .wasm file, so locate it beside the resolved glue module.
+  const glueModule = createRequire(import.meta.url).resolve('@prisma/schema-engine-wasm/schema_engine_bg');
+  const bytes = await readFile(path.join(path.dirname(glueModule), 'schema_engine_bg.wasm'));
+  const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': engineBindings });
+  const exports = instance.exports as WebAssembly.Exports & { __wbindgen_start: () => void };
+  engineBindings.__wbg_set_wasm(exports);
+  exports.__wbindgen_start();
+}
+
+export type SchemaEngine = engineBindings.SchemaEngine;
+
+export async function createSchemaEngine(
+  schemaPath: string,
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory,
+): Promise<SchemaEngine> {
+  instantiated ??= instantiateEngine();
+  await instantiated;
+  const datamodel = await readFile(schemaPath, 'utf8');
+  const log = (_message: string) => {};
+  return engineBindings.SchemaEngine.new(
+    { datamodels: [[schemaPath, datamodel]] },
+    log,
+    bindMigrationAwareSqlAdapterFactory(adapterFactory),
+  );
+}
