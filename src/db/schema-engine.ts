@@ -14,12 +14,21 @@ import * as engineBindings from '@prisma/schema-engine-wasm/schema_engine_bg';
  */
 let instantiated: Promise<void> | undefined;
 
+// The runtime's WebAssembly global, typed narrowly: the project's lib settings carry no DOM types.
+const webAssembly = (
+  globalThis as unknown as {
+    WebAssembly: {
+      instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }>;
+    };
+  }
+).WebAssembly;
+
 async function instantiateEngine(): Promise<void> {
   // The package exports no path to its .wasm file, so locate it beside the resolved glue module.
   const glueModule = createRequire(import.meta.url).resolve('@prisma/schema-engine-wasm/schema_engine_bg');
   const bytes = await readFile(path.join(path.dirname(glueModule), 'schema_engine_bg.wasm'));
-  const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': engineBindings });
-  const exports = instance.exports as WebAssembly.Exports & { __wbindgen_start: () => void };
+  const { instance } = await webAssembly.instantiate(bytes, { './schema_engine_bg.js': engineBindings });
+  const exports = instance.exports as Record<string, unknown> & { __wbindgen_start: () => void };
   engineBindings.__wbg_set_wasm(exports);
   exports.__wbindgen_start();
 }

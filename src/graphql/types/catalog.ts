@@ -1,0 +1,164 @@
+import { builder } from '../builder';
+import { NotFoundError } from '../errors';
+import { MoneyRef } from '../scalars';
+import { FeasibilityStatusEnum, FineTuneMethodEnum, ConfidenceEnum } from './enums';
+
+builder.prismaObject('Vendor', {
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    slug: t.exposeString('slug'),
+    name: t.exposeString('name'),
+    assessments: t.relation('assessments'),
+  }),
+});
+
+builder.prismaObject('Box', {
+  description: 'A machine you can own: its memory, bandwidth, power draw and price.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    slug: t.exposeString('slug'),
+    name: t.exposeString('name'),
+    vendor: t.relation('vendor'),
+    acceleratorClass: t.exposeString('acceleratorClass'),
+    memoryGiB: t.expose('memoryGiB', { type: 'Decimal' }),
+    memoryBandwidthGBs: t.expose('memoryBandwidthGBs', { type: 'Decimal' }),
+    powerActiveW: t.expose('powerActiveW', { type: 'Decimal' }),
+    powerIdleW: t.expose('powerIdleW', { type: 'Decimal' }),
+    purchasePrice: t.field({
+      type: MoneyRef,
+      select: { purchasePrice: true, currency: true },
+      resolve: (box) => ({ amount: box.purchasePrice, currency: box.currency }),
+    }),
+    amortizationMonths: t.exposeInt('amortizationMonths'),
+    source: t.exposeString('source'),
+    asOf: t.expose('asOf', { type: 'DateTime' }),
+    confidence: t.expose('confidence', { type: ConfidenceEnum }),
+  }),
+});
+
+builder.prismaObject('Model', {
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    slug: t.exposeString('slug'),
+    name: t.exposeString('name'),
+    family: t.exposeString('family'),
+    architecture: t.exposeString('architecture'),
+    totalParamsB: t.expose('totalParamsB', { type: 'Decimal', description: 'Total parameters, billions.' }),
+    activeParamsB: t.expose('activeParamsB', {
+      type: 'Decimal',
+      description: 'Parameters read per token, billions: what bounds single-stream decode on bandwidth-bound hardware.',
+    }),
+    isMoe: t.exposeBoolean('isMoe'),
+    contextLength: t.exposeInt('contextLength'),
+    variants: t.relation('variants'),
+    fineTuneFeasibility: t.relation('feasibility'),
+  }),
+});
+
+builder.prismaObject('ModelVariant', {
+  description: 'A servable form of a model: the base weights or a fine-tune, with where its weights live.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    slug: t.exposeString('slug'),
+    name: t.exposeString('name'),
+    model: t.relation('model'),
+    isFineTuned: t.exposeBoolean('isFineTuned'),
+    method: t.expose('method', { type: FineTuneMethodEnum }),
+    trainingMinutes: t.exposeInt('trainingMinutes', { nullable: true }),
+    trainedWhere: t.exposeString('trainedWhere', { nullable: true }),
+    weightsLocation: t.exposeString('weightsLocation'),
+    weightsExportable: t.exposeBoolean('weightsExportable'),
+    quantization: t.exposeString('quantization', { nullable: true }),
+    notes: t.exposeString('notes', { nullable: true }),
+    evaluations: t.relation('evaluations'),
+  }),
+});
+
+builder.prismaObject('FineTuneFeasibility', {
+  description: 'Whether a model can be served and trained on a given software stack, and what blocked it.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    slug: t.exposeString('slug'),
+    model: t.relation('model'),
+    stack: t.exposeString('stack'),
+    servable: t.exposeBoolean('servable'),
+    trainable: t.expose('trainable', { type: FeasibilityStatusEnum }),
+    blockers: t.exposeStringList('blockers'),
+    source: t.exposeString('source'),
+    observedAt: t.expose('observedAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.prismaObject('VendorAssessment', {
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    vendor: t.relation('vendor'),
+    layer: t.exposeString('layer'),
+    grade: t.exposeString('grade'),
+    assessedAt: t.expose('assessedAt', { type: 'DateTime' }),
+    source: t.exposeString('source'),
+  }),
+});
+
+builder.prismaObject('LabFinding', {
+  description: "A finding of the lab report in words, with the slugs or fingerprints of the rows it rests on.",
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    slug: t.exposeString('slug'),
+    title: t.exposeString('title'),
+    statement: t.exposeString('statement'),
+    evidence: t.exposeStringList('evidence'),
+    source: t.exposeString('source'),
+  }),
+});
+
+builder.queryFields((t) => ({
+  boxes: t.prismaField({
+    type: ['Box'],
+    authScopes: { catalogReader: true },
+    resolve: (query, _root, _args, { prisma }) => prisma.box.findMany({ ...query, orderBy: { slug: 'asc' } }),
+  }),
+  box: t.prismaField({
+    type: 'Box',
+    authScopes: { catalogReader: true },
+    args: { slug: t.arg.string({ required: true }) },
+    resolve: async (query, _root, { slug }, { prisma }) =>
+      (await prisma.box.findUnique({ ...query, where: { slug } })) ??
+      Promise.reject(new NotFoundError('box', slug, 'List them with { boxes { slug } }.')),
+  }),
+  models: t.prismaField({
+    type: ['Model'],
+    authScopes: { catalogReader: true },
+    resolve: (query, _root, _args, { prisma }) => prisma.model.findMany({ ...query, orderBy: { slug: 'asc' } }),
+  }),
+  modelVariants: t.prismaField({
+    type: ['ModelVariant'],
+    authScopes: { catalogReader: true },
+    resolve: (query, _root, _args, { prisma }) => prisma.modelVariant.findMany({ ...query, orderBy: { slug: 'asc' } }),
+  }),
+  modelVariant: t.prismaField({
+    type: 'ModelVariant',
+    authScopes: { catalogReader: true },
+    args: { slug: t.arg.string({ required: true }) },
+    resolve: async (query, _root, { slug }, { prisma }) =>
+      (await prisma.modelVariant.findUnique({ ...query, where: { slug } })) ??
+      Promise.reject(new NotFoundError('model variant', slug, 'List them with { modelVariants { slug } }.')),
+  }),
+  fineTuneFeasibility: t.prismaField({
+    type: ['FineTuneFeasibility'],
+    authScopes: { catalogReader: true },
+    resolve: (query, _root, _args, { prisma }) =>
+      prisma.fineTuneFeasibility.findMany({ ...query, orderBy: { slug: 'asc' } }),
+  }),
+  vendorAssessments: t.prismaField({
+    type: ['VendorAssessment'],
+    authScopes: { catalogReader: true },
+    resolve: (query, _root, _args, { prisma }) =>
+      prisma.vendorAssessment.findMany({ ...query, orderBy: [{ assessedAt: 'desc' }, { slug: 'asc' }] }),
+  }),
+  labFindings: t.prismaField({
+    type: ['LabFinding'],
+    authScopes: { catalogReader: true },
+    resolve: (query, _root, _args, { prisma }) => prisma.labFinding.findMany({ ...query, orderBy: { slug: 'asc' } }),
+  }),
+}));

@@ -1,0 +1,20 @@
+import { builder } from '../builder';
+import type { Identity } from '../context';
+import { RoleEnum } from './enums';
+
+const ViewerRef = builder.objectRef<Identity>('Viewer').implement({
+  description: 'Who the API thinks you are.',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    role: t.field({ type: RoleEnum, resolve: (identity) => identity.role }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  viewer: t.field({
+    type: ViewerRef,
+    nullable: true,
+    description: 'The caller, or null when no token was sent.',
+    resolve: (_root, _args, { identity }) => identity,
+  }),
+}));
