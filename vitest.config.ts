@@ -1,6 +1,12 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
+// graphql ships both CommonJS and ESM builds; Vite would otherwise load both (one for our code, one
+// for CommonJS dependencies) and graphql refuses types from "another realm". Pin one build.
+const graphqlEntry = createRequire(import.meta.url).resolve('graphql');
+
 export default defineConfig({
+  resolve: { alias: [{ find: /^graphql$/, replacement: graphqlEntry }] },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,

@@ -108,6 +108,8 @@ const updatePriceSchema = z
     amount: z
       .custom<import('decimal.js').default>()
       .refine((amount) => !amount.isNegative(), 'a price cannot be negative')
+      // The column holds 8 decimal places; refusing more keeps storage exact instead of rounding quietly.
+      .refine((amount) => amount.decimalPlaces() <= 8, 'at most 8 decimal places (e.g. "0.00000785")')
       .optional()
       .nullable(),
     source: z.string().trim().min(3, 'give a source someone can check').optional().nullable(),
