@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config';
-import { describeTarget, openDatabase, targetFromConfig } from './db/connection';
 import { bootstrapDatabase } from './db/bootstrap';
+import { describeTarget, openDatabase, targetFromConfig } from './db/connection';
+import { accessCsvRoute } from './http/access-csv';
 import { startApiServer } from './server';
 
 /** `npm start`: one process that migrates, seeds when empty, and serves the API (and GraphiQL). */
@@ -10,7 +11,8 @@ async function main(): Promise<void> {
   console.log(`floorplan: using ${describeTarget(target)}`);
   const database = await openDatabase(target);
   const report = await bootstrapDatabase(database, { createFirstAdmin: true });
-  if (report.appliedMigrations.length) console.log(`Applied migrations: ${report.appliedMigrations.join(', ')}`);
+  if (report.appliedMigrations.length)
+    console.log(`Applied migrations: ${report.appliedMigrations.join(', ')}`);
   if (report.seeded) console.log('Seeded the lab evidence and public price facts (seeds/).');
   const api = await startApiServer({
     prisma: database.prisma,
@@ -18,12 +20,19 @@ async function main(): Promise<void> {
     port: config.PORT,
     isProduction: config.isProduction,
     publicCatalog: !config.isProduction,
+    routes: [accessCsvRoute(database.prisma, !config.isProduction)],
   });
-  console.log(`\nfloorplan API ready: ${api.url}/graphql${config.isProduction ? '' : '  (GraphiQL: open it in a browser)'}`);
-  console.log('Try:  { servingPaths { slug kind priceComponents { slug price { amount currency } source asOf confidence } } }');
+  console.log(
+    `\nfloorplan API ready: ${api.url}/graphql${config.isProduction ? '' : '  (GraphiQL: open it in a browser)'}`,
+  );
+  console.log(
+    'Try:  { servingPaths { slug kind priceComponents { slug price { amount currency } source asOf confidence } } }',
+  );
   if (report.firstAdminToken) {
     console.log(`\nFirst admin token (shown once, store it now):\n  ${report.firstAdminToken}`);
-    console.log('Send it as "Authorization: Bearer <token>". More: npx floorplan token create --role viewer --name alice');
+    console.log(
+      'Send it as "Authorization: Bearer <token>". More: npx floorplan token create --role viewer --name alice',
+    );
   }
 
   let stopping = false;

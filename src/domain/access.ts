@@ -55,7 +55,9 @@ export function accessPathFigures(attempts: AttemptRecord[], now: Date): AccessP
   const decided = attempts.filter((attempt) =>
     ['APPROVED', 'DENIED', 'SOFT_DENY_WRONG_LANE'].includes(attempt.outcome),
   );
-  const approvals = attempts.filter((attempt) => attempt.outcome === 'APPROVED' && attempt.answeredAt !== null);
+  const approvals = attempts.filter(
+    (attempt) => attempt.outcome === 'APPROVED' && attempt.answeredAt !== null,
+  );
   const approvalWaits = approvals.map(
     (attempt) => ((attempt.answeredAt as Date).getTime() - attempt.requestedAt.getTime()) / HOUR_MS,
   );

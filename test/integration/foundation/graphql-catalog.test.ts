@@ -35,10 +35,18 @@ describe('GraphQL catalog', () => {
     }>(CATALOG, {}, { as: 'VIEWER' });
     expect(body.errors).toBeUndefined();
     const spark = body.data?.servingPaths.find((path) => path.slug === 'dgx-spark');
-    expect(spark?.placements.map((placement) => placement.placement)).toEqual(['RETAINED', 'RETAINED', 'RETAINED']);
-    expect(spark?.priceComponents.find((price) => price.slug === 'dgx-spark-purchase')?.price.amount).toBe('3999');
+    expect(spark?.placements.map((placement) => placement.placement)).toEqual([
+      'RETAINED',
+      'RETAINED',
+      'RETAINED',
+    ]);
+    expect(spark?.priceComponents.find((price) => price.slug === 'dgx-spark-purchase')?.price.amount).toBe(
+      '3999',
+    );
     const cmi = body.data?.servingPaths.find((path) => path.slug === 'bedrock-cmi');
-    expect(cmi?.priceComponents.find((price) => price.slug === 'bedrock-cmi-cmu-minute')?.source).toMatch(/AWS ML blog/);
+    expect(cmi?.priceComponents.find((price) => price.slug === 'bedrock-cmi-cmu-minute')?.source).toMatch(
+      /AWS ML blog/,
+    );
   });
 
   it('issues a bounded number of SQL statements for the whole catalog (no N+1)', async () => {
@@ -76,7 +84,11 @@ describe('GraphQL catalog', () => {
 
   it('refuses a page size over the cap, literal or via variables', async () => {
     // A literal page size is priced by the cost limit before the resolver's cap is reached.
-    const literal = await api.run('{ benchmarkResults(first: 500) { edges { node { id } } } }', {}, { as: 'VIEWER' });
+    const literal = await api.run(
+      '{ benchmarkResults(first: 500) { edges { node { id } } } }',
+      {},
+      { as: 'VIEWER' },
+    );
     expect(literal.body.errors?.[0]?.message).toMatch(/Cost limit of 5000 exceeded|over the limit of 100/);
     expect(literal.body.data ?? null).toBeNull();
     const viaVariable = await api.run(
@@ -85,14 +97,18 @@ describe('GraphQL catalog', () => {
       { as: 'VIEWER' },
     );
     expect(viaVariable.body.errors?.[0]?.message).toMatch(/over the limit of 100/);
-    const ok = await api.run('{ benchmarkResults(first: 3) { edges { node { id decodeTokensPerSecond } } } }', {}, {
-      as: 'VIEWER',
-    });
+    const ok = await api.run(
+      '{ benchmarkResults(first: 3) { edges { node { id decodeTokensPerSecond } } } }',
+      {},
+      {
+        as: 'VIEWER',
+      },
+    );
     expect(ok.body.errors).toBeUndefined();
   });
 
   it('answers a wrong-length or unknown token with 401, not 500', async () => {
-    for (const token of ['short', `fp_${'x'.repeat(43)}`, 'fp_' + 'y'.repeat(200)]) {
+    for (const token of ['short', `fp_${'x'.repeat(43)}`, `fp_${'y'.repeat(200)}`]) {
       const { status, body } = await api.run('{ viewer { role } }', {}, { token });
       expect(status).toBe(401);
       expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
@@ -119,7 +135,12 @@ describe('editing a price', () => {
 
   const edit = {
     slug: 'bedrock-cmi-cmu-minute',
-    input: { amount: '0.08000001', source: 'AWS pricing page, re-checked', asOf: '2026-11-01T00:00:00Z', confidence: 'C' },
+    input: {
+      amount: '0.08000001',
+      source: 'AWS pricing page, re-checked',
+      asOf: '2026-11-01T00:00:00Z',
+      confidence: 'C',
+    },
   };
 
   it('is refused for anonymous and viewer callers and changes nothing', async () => {
@@ -133,9 +154,13 @@ describe('editing a price', () => {
   });
 
   it('works for an admin, exactly, and writes an audit event with before and after', async () => {
-    const { body } = await api.run<{ updatePriceComponent: { price: { amount: string } } }>(UPDATE_PRICE, edit, {
-      as: 'ADMIN',
-    });
+    const { body } = await api.run<{ updatePriceComponent: { price: { amount: string } } }>(
+      UPDATE_PRICE,
+      edit,
+      {
+        as: 'ADMIN',
+      },
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data?.updatePriceComponent.price.amount).toBe('0.08000001');
     const audit = await database.prisma.auditEvent.findFirstOrThrow({ where: { action: 'price.update' } });
@@ -153,7 +178,10 @@ describe('editing a price', () => {
     expect(negative.body.errors?.[0]?.message).toMatch(/input\.amount: a price cannot be negative/);
     const unsourced = await api.run(UPDATE_PRICE, { slug: edit.slug, input: { amount: '1' } });
     expect(unsourced.body.errors?.[0]?.message).toMatch(/needs its source and asOf/);
-    const tooPrecise = await api.run(UPDATE_PRICE, { ...edit, input: { ...edit.input, amount: '0.0800000001' } });
+    const tooPrecise = await api.run(UPDATE_PRICE, {
+      ...edit,
+      input: { ...edit.input, amount: '0.0800000001' },
+    });
     expect(tooPrecise.body.errors?.[0]?.message).toMatch(/at most 8 decimal places/);
     const unknown = await api.run(UPDATE_PRICE, { ...edit, slug: 'nope' });
     expect(unknown.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');

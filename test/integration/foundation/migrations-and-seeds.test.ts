@@ -39,7 +39,9 @@ describe('migrations and seeds on an empty database', () => {
   });
 
   it('holds the stable slugs the product relies on', async () => {
-    const paths = (await database.prisma.servingPath.findMany({ select: { slug: true } })).map((path) => path.slug);
+    const paths = (await database.prisma.servingPath.findMany({ select: { slug: true } })).map(
+      (path) => path.slug,
+    );
     for (const slug of [
       'dgx-spark',
       'bedrock-pt',
@@ -74,13 +76,19 @@ describe('migrations and seeds on an empty database', () => {
     expect(blocked.servable).toBe(true);
     const results = await database.prisma.benchmarkResult.findMany({ include: { variant: true } });
     const decode = (variant: string) =>
-      results.find((result) => result.variant.slug === variant && result.quantization !== 'NVFP4')?.decodeTokensPerSecond;
-    expect((decode('moe-26b-a4b-base') ?? 0) / (decode('llama-3.1-8b-instruct-base') ?? 1)).toBeCloseTo(1.6, 1);
+      results.find((result) => result.variant.slug === variant && result.quantization !== 'NVFP4')
+        ?.decodeTokensPerSecond;
+    expect((decode('moe-26b-a4b-base') ?? 0) / (decode('llama-3.1-8b-instruct-base') ?? 1)).toBeCloseTo(
+      1.6,
+      1,
+    );
     const fineTunedOnBedrock = await database.prisma.modelVariant.findUniqueOrThrow({
       where: { slug: 'llama-3.1-8b-bedrock-fine-tune' },
     });
     expect(fineTunedOnBedrock.weightsExportable).toBe(false);
-    const neocloud = await database.prisma.accessAttempt.findUniqueOrThrow({ where: { slug: 'lab-neocloud-request' } });
+    const neocloud = await database.prisma.accessAttempt.findUniqueOrThrow({
+      where: { slug: 'lab-neocloud-request' },
+    });
     expect(neocloud.outcome).toBe('NO_ANSWER');
   });
 

@@ -1,0 +1,31 @@
+import type { DistributionStats } from '../metrics/summary';
+
+/** numpy's default ("linear") percentile, which is what vLLM and GuideLLM both use. */
+export function linearPercentile(sortedValues: readonly number[], percent: number): number {
+  if (sortedValues.length === 0) throw new RangeError('percentile of no values');
+  const position = (percent / 100) * (sortedValues.length - 1);
+  const lowerIndex = Math.floor(position);
+  const upperIndex = Math.min(lowerIndex + 1, sortedValues.length - 1);
+  const lower = sortedValues[lowerIndex] as number;
+  const upper = sortedValues[upperIndex] as number;
+  return lower + (upper - lower) * (position - lowerIndex);
+}
+
+/** Full statistics of samples; null for no samples (a metric nobody measured is not zero). */
+export function distributionOf(samples: readonly number[]): DistributionStats | null {
+  if (samples.length === 0) return null;
+  const sorted = [...samples].sort((left, right) => left - right);
+  const mean = sorted.reduce((sum, value) => sum + value, 0) / sorted.length;
+  const variance = sorted.reduce((sum, value) => sum + (value - mean) ** 2, 0) / sorted.length;
+  const median = linearPercentile(sorted, 50);
+  return {
+    mean,
+    median,
+    std: Math.sqrt(variance),
+    p50: median,
+    p90: linearPercentile(sorted, 90),
+    p95: linearPercentile(sorted, 95),
+    p99: linearPercentile(sorted, 99),
+    p999: linearPercentile(sorted, 99.9),
+  };
+}
