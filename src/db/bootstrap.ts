@@ -11,12 +11,18 @@ export interface BootstrapReport {
 }
 
 /** Brings a database to a usable state: migrate, seed when empty, and make sure someone can administer it. */
-export async function bootstrapDatabase(database: Database, options: { createFirstAdmin: boolean }): Promise<BootstrapReport> {
+export async function bootstrapDatabase(
+  database: Database,
+  options: { createFirstAdmin: boolean },
+): Promise<BootstrapReport> {
   const appliedMigrations = await applyMigrations(database.adapterFactory);
   const seeded = (await database.prisma.servingPath.count()) === 0;
   if (seeded) await seedDatabase(database.prisma);
   let firstAdminToken: string | null = null;
-  if (options.createFirstAdmin && (await database.prisma.apiToken.count({ where: { role: 'ADMIN' } })) === 0) {
+  if (
+    options.createFirstAdmin &&
+    (await database.prisma.apiToken.count({ where: { role: 'ADMIN' } })) === 0
+  ) {
     firstAdminToken = (await createApiToken(database.prisma, { name: 'first-admin', role: 'ADMIN' })).token;
   }
   return { appliedMigrations, seeded, firstAdminToken };

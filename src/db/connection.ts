@@ -20,7 +20,10 @@ export function describeTarget(target: DatabaseTarget): string {
   return `PostgreSQL at ${url.hostname}:${url.port || '5432'}${url.pathname}`;
 }
 
-export function targetFromConfig(config: { DATABASE_URL?: string | undefined; FLOORPLAN_DATA_DIR: string }): DatabaseTarget {
+export function targetFromConfig(config: {
+  DATABASE_URL?: string | undefined;
+  FLOORPLAN_DATA_DIR: string;
+}): DatabaseTarget {
   return config.DATABASE_URL
     ? { kind: 'postgres', url: config.DATABASE_URL }
     : { kind: 'pglite', dataDir: config.FLOORPLAN_DATA_DIR };

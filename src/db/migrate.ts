@@ -38,7 +38,9 @@ export async function loadMigrationList(baseDir = migrationsDir): Promise<Migrat
 }
 
 /** Applies every migration not yet recorded in `_prisma_migrations`; returns the names applied. */
-export async function applyMigrations(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
+export async function applyMigrations(
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory,
+): Promise<string[]> {
   const engine = await createSchemaEngine(schemaPath, adapterFactory);
   try {
     const migrationsList = await loadMigrationList();

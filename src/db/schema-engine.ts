@@ -18,7 +18,10 @@ let instantiated: Promise<void> | undefined;
 const webAssembly = (
   globalThis as unknown as {
     WebAssembly: {
-      instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }>;
+      instantiate(
+        bytes: Uint8Array,
+        imports: object,
+      ): Promise<{ instance: { exports: Record<string, unknown> } }>;
     };
   }
 ).WebAssembly;

@@ -45,7 +45,11 @@ export class ConflictError extends GraphQLError {
 }
 
 /** Parses a GraphQL input with zod, turning issues into a field-named ValidationError. */
-export function parseInput<Schema extends z.ZodType>(schema: Schema, value: unknown, root = 'input'): z.output<Schema> {
+export function parseInput<Schema extends z.ZodType>(
+  schema: Schema,
+  value: unknown,
+  root = 'input',
+): z.output<Schema> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   throw new ValidationError(

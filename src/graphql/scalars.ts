@@ -7,14 +7,20 @@ const DECIMAL_PATTERN = /^-?\d+(\.\d+)?$/;
 /** Parses a decimal string strictly: no exponents, no spaces, no numbers (which went through a float). */
 export function parseDecimalString(value: unknown, where = 'Decimal'): Decimal {
   if (typeof value !== 'string') {
-    throw new GraphQLError(`${where} must be a string such as "23.50" (numbers would lose precision), got ${typeof value}.`, {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
+    throw new GraphQLError(
+      `${where} must be a string such as "23.50" (numbers would lose precision), got ${typeof value}.`,
+      {
+        extensions: { code: 'BAD_USER_INPUT' },
+      },
+    );
   }
   if (!DECIMAL_PATTERN.test(value)) {
-    throw new GraphQLError(`${where} "${value}" is not a decimal: write digits with an optional point, e.g. "0.0785".`, {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
+    throw new GraphQLError(
+      `${where} "${value}" is not a decimal: write digits with an optional point, e.g. "0.0785".`,
+      {
+        extensions: { code: 'BAD_USER_INPUT' },
+      },
+    );
   }
   return new Decimal(value);
 }
@@ -25,7 +31,9 @@ builder.scalarType('Decimal', {
   parseValue: (value) => parseDecimalString(value),
   parseLiteral: (node) => {
     if (node.kind !== Kind.STRING) {
-      throw new GraphQLError('Decimal literals must be quoted strings, e.g. "23.50".', { extensions: { code: 'BAD_USER_INPUT' } });
+      throw new GraphQLError('Decimal literals must be quoted strings, e.g. "23.50".', {
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
     }
     return parseDecimalString(node.value);
   },

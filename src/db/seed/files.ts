@@ -109,9 +109,9 @@ export const pathsFileSchema = z.object({
       procurementChannel: channel,
       leadTimeDays: z.number().int().nonnegative().optional(),
       region: z.string().optional(),
-      assumedUnitOutputTokensPerSecond: decimalString.optional(),
-      capacityAssumptionSource: z.string().optional(),
-      placements: z.array(z.object({ layer, placement, rationale: z.string() })).length(3, 'give all three layers'),
+      placements: z
+        .array(z.object({ layer, placement, rationale: z.string() }))
+        .length(3, 'give all three layers'),
       prices: z.array(
         z.object({
           slug,
@@ -144,8 +144,25 @@ export const pathsFileSchema = z.object({
           note: z.string().optional(),
         }),
       ),
-      unitsPerCopy: z
-        .array(z.object({ model: slug, units: z.number().int().positive(), source, asOf: isoDate, confidence }))
+      capacity: z
+        .array(
+          z.object({
+            slug,
+            kind: z.enum([
+              'CMUS_PER_COPY',
+              'OUTPUT_TOKENS_PER_MINUTE_PER_UNIT',
+              'DECODE_TOKENS_PER_SECOND_PER_STREAM',
+              'TTFT_P95_MS',
+              'MAX_UNITS_WITHOUT_QUOTA_CASE',
+            ]),
+            model: slug.optional(),
+            value: decimalString,
+            source,
+            asOf: isoDate,
+            confidence,
+            isAssumption: z.boolean(),
+          }),
+        )
         .default([]),
     }),
   ),

@@ -20,7 +20,10 @@ export const seedsDir = path.resolve(import.meta.dirname, '..', '..', '..', 'see
 
 export class SeedFileError extends Error {}
 
-async function readSeedFile<Schema extends z.ZodType>(file: string, schema: Schema): Promise<z.output<Schema>> {
+async function readSeedFile<Schema extends z.ZodType>(
+  file: string,
+  schema: Schema,
+): Promise<z.output<Schema>> {
   const fullPath = path.join(seedsDir, file);
   let document: unknown;
   try {
@@ -30,14 +33,21 @@ async function readSeedFile<Schema extends z.ZodType>(file: string, schema: Sche
   }
   const parsed = schema.safeParse(document);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${file} at ${formatPath(issue.path)}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `  ${file} at ${formatPath(issue.path)}: ${issue.message}`,
+    );
     throw new SeedFileError(`Seed file ${file} is invalid; nothing was loaded:\n${problems.join('\n')}`);
   }
   return parsed.data;
 }
 
 function formatPath(segments: readonly PropertyKey[]): string {
-  return segments.map((segment) => (typeof segment === 'number' ? `[${segment}]` : `.${String(segment)}`)).join('').replace(/^\./, '') || '(root)';
+  return (
+    segments
+      .map((segment) => (typeof segment === 'number' ? `[${segment}]` : `.${String(segment)}`))
+      .join('')
+      .replace(/^\./, '') || '(root)'
+  );
 }
 
 export interface SeedFiles {
@@ -122,15 +132,23 @@ async function loadCatalog(tx: Tx, file: CatalogFile, index: SlugIndex): Promise
     await tx.fineTuneFeasibility.upsert({ where: { slug: feasibility.slug }, create: data, update: data });
   }
   return (
-    file.vendors.length + file.boxes.length + file.models.length + file.variants.length + file.fineTuneFeasibility.length
+    file.vendors.length +
+    file.boxes.length +
+    file.models.length +
+    file.variants.length +
+    file.fineTuneFeasibility.length
   );
 }
 
 async function loadPaths(tx: Tx, file: PathsFile, index: SlugIndex): Promise<number> {
   let rows = 0;
-  for (const { vendor, box, placements, prices, unitsPerCopy, ...path } of file.paths) {
+  for (const { vendor, box, placements, prices, capacity, ...path } of file.paths) {
     const where = `path ${path.slug}`;
-    const data = { ...path, vendorId: index.get('vendor', vendor, where), boxId: index.optional('box', box, where) };
+    const data = {
+      ...path,
+      vendorId: index.get('vendor', vendor, where),
+      boxId: index.optional('box', box, where),
+    };
     const row = await tx.servingPath.upsert({ where: { slug: path.slug }, create: data, update: data });
     index.set('path', path.slug, row.id);
     for (const placement of placements) {
@@ -141,18 +159,22 @@ async function loadPaths(tx: Tx, file: PathsFile, index: SlugIndex): Promise<num
       });
     }
     for (const { model, ...price } of prices) {
-      const priceData = { ...price, pathId: row.id, modelId: index.optional('model', model, `price ${price.slug}`) };
+      const priceData = {
+        ...price,
+        pathId: row.id,
+        modelId: index.optional('model', model, `price ${price.slug}`),
+      };
       await tx.priceComponent.upsert({ where: { slug: price.slug }, create: priceData, update: priceData });
     }
-    for (const { model, ...size } of unitsPerCopy) {
-      const modelId = index.get('model', model, `${where} unitsPerCopy`);
-      await tx.modelUnitSize.upsert({
-        where: { pathId_modelId: { pathId: row.id, modelId } },
-        create: { ...size, pathId: row.id, modelId },
-        update: size,
-      });
+    for (const { model, ...fact } of capacity) {
+      const factData = {
+        ...fact,
+        pathId: row.id,
+        modelId: index.optional('model', model, `capacity ${fact.slug}`),
+      };
+      await tx.capacityFact.upsert({ where: { slug: fact.slug }, create: factData, update: factData });
     }
-    rows += 1 + placements.length + prices.length + unitsPerCopy.length;
+    rows += 1 + placements.length + prices.length + capacity.length;
   }
   return rows;
 }
@@ -172,7 +194,11 @@ async function loadEvidence(tx: Tx, file: EvidenceFile, index: SlugIndex): Promi
       // Public single-stream measurements publish only the decode rate; the summary says so.
       summary: { kind: 'published-decode-rate', decodeTokensPerSecond, note },
     };
-    await tx.benchmarkResult.upsert({ where: { fingerprint: result.fingerprint }, create: data, update: data });
+    await tx.benchmarkResult.upsert({
+      where: { fingerprint: result.fingerprint },
+      create: data,
+      update: data,
+    });
   }
   for (const set of file.questionSets) {
     const row = await tx.questionSet.upsert({ where: { slug: set.slug }, create: set, update: set });

@@ -7,21 +7,24 @@ import { NotFoundError, parseInput } from '../errors';
 import { MoneyRef } from '../scalars';
 import { AccessChannelEnum, AccessOutcomeEnum } from './enums';
 
-const AccessFiguresRef = builder.objectRef<ReturnType<typeof accessPathFigures>>('AccessPathFigures').implement({
-  description: 'Derived from the attempt log: how long answers took and how often they gave capacity.',
-  fields: (t) => ({
-    attempts: t.exposeInt('attempts'),
-    answered: t.exposeInt('answered'),
-    medianHoursToAnswer: t.exposeFloat('medianHoursToAnswer', { nullable: true }),
-    worstHoursToAnswer: t.exposeFloat('worstHoursToAnswer', {
-      nullable: true,
-      description: 'Longest wait; when worstIsStillOpen, an unanswered request has waited this long so far.',
+const AccessFiguresRef = builder
+  .objectRef<ReturnType<typeof accessPathFigures>>('AccessPathFigures')
+  .implement({
+    description: 'Derived from the attempt log: how long answers took and how often they gave capacity.',
+    fields: (t) => ({
+      attempts: t.exposeInt('attempts'),
+      answered: t.exposeInt('answered'),
+      medianHoursToAnswer: t.exposeFloat('medianHoursToAnswer', { nullable: true }),
+      worstHoursToAnswer: t.exposeFloat('worstHoursToAnswer', {
+        nullable: true,
+        description:
+          'Longest wait; when worstIsStillOpen, an unanswered request has waited this long so far.',
+      }),
+      worstIsStillOpen: t.exposeBoolean('worstIsStillOpen'),
+      successRate: t.exposeFloat('successRate', { nullable: true }),
+      hoursToFirstUsableCapacity: t.exposeFloat('hoursToFirstUsableCapacity', { nullable: true }),
     }),
-    worstIsStillOpen: t.exposeBoolean('worstIsStillOpen'),
-    successRate: t.exposeFloat('successRate', { nullable: true }),
-    hoursToFirstUsableCapacity: t.exposeFloat('hoursToFirstUsableCapacity', { nullable: true }),
-  }),
-});
+  });
 
 builder.prismaObject('AccessPath', {
   description: 'A way to get accelerator capacity: its channel, commitment, lead time and quota needs.',
@@ -39,7 +42,9 @@ builder.prismaObject('AccessPath', {
       description: 'The least you must spend to get any capacity at all through this path.',
       select: { minimumCommitmentAmount: true, currency: true },
       resolve: (path) =>
-        path.minimumCommitmentAmount ? { amount: path.minimumCommitmentAmount, currency: path.currency } : null,
+        path.minimumCommitmentAmount
+          ? { amount: path.minimumCommitmentAmount, currency: path.currency }
+          : null,
     }),
     minimumCommitmentHours: t.exposeInt('minimumCommitmentHours', { nullable: true }),
     paidUpFront: t.exposeBoolean('paidUpFront'),
@@ -53,7 +58,11 @@ builder.prismaObject('AccessPath', {
     figures: t.field({
       type: AccessFiguresRef,
       select: { attempts: { select: { requestedAt: true, answeredAt: true, outcome: true } } },
-      resolve: (path) => accessPathFigures(path.attempts as { requestedAt: Date; answeredAt: Date | null; outcome: AccessOutcomeName }[], new Date()),
+      resolve: (path) =>
+        accessPathFigures(
+          path.attempts as { requestedAt: Date; answeredAt: Date | null; outcome: AccessOutcomeName }[],
+          new Date(),
+        ),
     }),
   }),
 });
@@ -75,7 +84,10 @@ builder.queryFields((t) => ({
     type: ['AccessPath'],
     authScopes: { catalogReader: true },
     args: {
-      accelerator: t.arg.string({ required: false, description: 'Accelerator class, matched loosely: "gb300", "H100"' }),
+      accelerator: t.arg.string({
+        required: false,
+        description: 'Accelerator class, matched loosely: "gb300", "H100"',
+      }),
       region: t.arg.string({ required: false }),
     },
     resolve: (query, _root, { accelerator, region }, { prisma }) =>
@@ -127,7 +139,12 @@ builder.mutationFields((t) => ({
       const attempt = parseInput(recordAttemptSchema, input);
       return prisma.$transaction(async (tx) => {
         const path = await tx.accessPath.findUnique({ where: { slug: attempt.accessPath } });
-        if (!path) throw new NotFoundError('access path', attempt.accessPath, 'List them with { accessPaths { slug } }.');
+        if (!path)
+          throw new NotFoundError(
+            'access path',
+            attempt.accessPath,
+            'List them with { accessPaths { slug } }.',
+          );
         const created = await tx.accessAttempt.create({
           ...query,
           data: {

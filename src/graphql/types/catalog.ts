@@ -1,7 +1,7 @@
 import { builder } from '../builder';
 import { NotFoundError } from '../errors';
 import { MoneyRef } from '../scalars';
-import { FeasibilityStatusEnum, FineTuneMethodEnum, ConfidenceEnum } from './enums';
+import { ConfidenceEnum, FeasibilityStatusEnum, FineTuneMethodEnum } from './enums';
 
 builder.prismaObject('Vendor', {
   fields: (t) => ({
@@ -46,7 +46,8 @@ builder.prismaObject('Model', {
     totalParamsB: t.expose('totalParamsB', { type: 'Decimal', description: 'Total parameters, billions.' }),
     activeParamsB: t.expose('activeParamsB', {
       type: 'Decimal',
-      description: 'Parameters read per token, billions: what bounds single-stream decode on bandwidth-bound hardware.',
+      description:
+        'Parameters read per token, billions: what bounds single-stream decode on bandwidth-bound hardware.',
     }),
     isMoe: t.exposeBoolean('isMoe'),
     contextLength: t.exposeInt('contextLength'),
@@ -101,7 +102,8 @@ builder.prismaObject('VendorAssessment', {
 });
 
 builder.prismaObject('LabFinding', {
-  description: "A finding of the lab report in words, with the slugs or fingerprints of the rows it rests on.",
+  description:
+    'A finding of the lab report in words, with the slugs or fingerprints of the rows it rests on.',
   fields: (t) => ({
     id: t.exposeID('id'),
     slug: t.exposeString('slug'),
@@ -129,12 +131,14 @@ builder.queryFields((t) => ({
   models: t.prismaField({
     type: ['Model'],
     authScopes: { catalogReader: true },
-    resolve: (query, _root, _args, { prisma }) => prisma.model.findMany({ ...query, orderBy: { slug: 'asc' } }),
+    resolve: (query, _root, _args, { prisma }) =>
+      prisma.model.findMany({ ...query, orderBy: { slug: 'asc' } }),
   }),
   modelVariants: t.prismaField({
     type: ['ModelVariant'],
     authScopes: { catalogReader: true },
-    resolve: (query, _root, _args, { prisma }) => prisma.modelVariant.findMany({ ...query, orderBy: { slug: 'asc' } }),
+    resolve: (query, _root, _args, { prisma }) =>
+      prisma.modelVariant.findMany({ ...query, orderBy: { slug: 'asc' } }),
   }),
   modelVariant: t.prismaField({
     type: 'ModelVariant',
@@ -159,6 +163,7 @@ builder.queryFields((t) => ({
   labFindings: t.prismaField({
     type: ['LabFinding'],
     authScopes: { catalogReader: true },
-    resolve: (query, _root, _args, { prisma }) => prisma.labFinding.findMany({ ...query, orderBy: { slug: 'asc' } }),
+    resolve: (query, _root, _args, { prisma }) =>
+      prisma.labFinding.findMany({ ...query, orderBy: { slug: 'asc' } }),
   }),
 }));

@@ -1,7 +1,6 @@
-import { builder } from '../builder';
-import { assertPageSize } from '../page-size';
-import { MAX_PAGE_SIZE } from '../builder';
+import { builder, MAX_PAGE_SIZE } from '../builder';
 import { NotFoundError } from '../errors';
+import { assertPageSize } from '../page-size';
 import { ResultSourceEnum } from './enums';
 
 builder.prismaObject('BenchmarkResult', {
@@ -27,7 +26,8 @@ builder.prismaObject('BenchmarkResult', {
     ttftP99Ms: t.exposeFloat('ttftP99Ms', { nullable: true }),
     summary: t.expose('summary', {
       type: 'JSON',
-      description: 'The canonical metrics (vLLM definitions): latency distributions in ms, throughputs per second.',
+      description:
+        'The canonical metrics (vLLM definitions): latency distributions in ms, throughputs per second.',
     }),
     regression: t.expose('regression', { type: 'JSON', nullable: true }),
     isEstimate: t.exposeBoolean('isEstimate'),

@@ -4,7 +4,14 @@ import { builder } from '../builder';
 import { actorOf } from '../context';
 import { NotFoundError, parseInput } from '../errors';
 import { MoneyRef } from '../scalars';
-import { AccessChannelEnum, ConfidenceEnum, DapmLayerEnum, PathKindEnum, PlacementEnum, PriceKindEnum } from './enums';
+import {
+  AccessChannelEnum,
+  ConfidenceEnum,
+  DapmLayerEnum,
+  PathKindEnum,
+  PlacementEnum,
+  PriceKindEnum,
+} from './enums';
 
 builder.prismaObject('ServingPath', {
   description: 'A way to serve a model: an owned box, a cloud floor, per-token prices, rented GPUs.',
@@ -23,16 +30,18 @@ builder.prismaObject('ServingPath', {
     scaleToZero: t.exposeBoolean('scaleToZero'),
     coldStartSeconds: t.exposeInt('coldStartSeconds', { nullable: true }),
     quotaRequired: t.exposeBoolean('quotaRequired'),
-    quotaWall: t.exposeString('quotaWall', { nullable: true, description: 'An unresolved quota wall, in words.' }),
+    quotaWall: t.exposeString('quotaWall', {
+      nullable: true,
+      description: 'An unresolved quota wall, in words.',
+    }),
     procurementChannel: t.expose('procurementChannel', { type: AccessChannelEnum }),
     leadTimeDays: t.exposeInt('leadTimeDays', { nullable: true }),
     region: t.exposeString('region', { nullable: true }),
-    assumedUnitOutputTokensPerSecond: t.expose('assumedUnitOutputTokensPerSecond', {
-      type: 'Decimal',
-      nullable: true,
-      description: 'Capacity per unit where none is published: an assumption, flagged in every answer using it.',
+    capacityFacts: t.relation('capacityFacts', {
+      description:
+        'Capacity per unit where no benchmark of ours says so: published figures or flagged assumptions.',
+      query: { orderBy: { slug: 'asc' } },
     }),
-    capacityAssumptionSource: t.exposeString('capacityAssumptionSource', { nullable: true }),
     priceComponents: t.relation('priceComponents', { query: { orderBy: { slug: 'asc' } } }),
     placements: t.relation('placements', { query: { orderBy: { layer: 'asc' } } }),
   }),
@@ -62,6 +71,19 @@ builder.prismaObject('PriceComponent', {
     confidence: t.expose('confidence', { type: ConfidenceEnum }),
     isAssumption: t.exposeBoolean('isAssumption'),
     note: t.exposeString('note', { nullable: true }),
+  }),
+});
+
+builder.prismaObject('CapacityFact', {
+  fields: (t) => ({
+    slug: t.exposeString('slug'),
+    kind: t.exposeString('kind'),
+    model: t.relation('model', { nullable: true }),
+    value: t.expose('value', { type: 'Decimal' }),
+    source: t.exposeString('source'),
+    asOf: t.expose('asOf', { type: 'DateTime' }),
+    confidence: t.expose('confidence', { type: ConfidenceEnum }),
+    isAssumption: t.exposeBoolean('isAssumption'),
   }),
 });
 
@@ -135,12 +157,16 @@ builder.mutationFields((t) => ({
     type: 'PriceComponent',
     description: 'Edit a price (admin). Writes an audit event with the values before and after.',
     authScopes: { admin: true },
-    args: { slug: t.arg.string({ required: true }), input: t.arg({ type: UpdatePriceInput, required: true }) },
+    args: {
+      slug: t.arg.string({ required: true }),
+      input: t.arg({ type: UpdatePriceInput, required: true }),
+    },
     resolve: async (query, _root, { slug, input }, { prisma, identity }) => {
       const changes = parseInput(updatePriceSchema, input);
       return prisma.$transaction(async (tx) => {
         const before = await tx.priceComponent.findUnique({ where: { slug } });
-        if (!before) throw new NotFoundError('price component', slug, 'See servingPaths { priceComponents { slug } }.');
+        if (!before)
+          throw new NotFoundError('price component', slug, 'See servingPaths { priceComponents { slug } }.');
         const data = Object.fromEntries(Object.entries(changes).filter(([, value]) => value != null));
         const after = await tx.priceComponent.update({ ...query, where: { slug }, data });
         await recordAudit(tx, {

@@ -40,6 +40,9 @@ CREATE TYPE "AccessChannel" AS ENUM ('SELF_SERVE_FORM', 'SUPPORT_CASE', 'ACCOUNT
 -- CreateEnum
 CREATE TYPE "AccessOutcome" AS ENUM ('PENDING', 'APPROVED', 'SOFT_DENY_WRONG_LANE', 'DENIED', 'NO_ANSWER', 'ESCALATED');
 
+-- CreateEnum
+CREATE TYPE "CapacityKind" AS ENUM ('CMUS_PER_COPY', 'OUTPUT_TOKENS_PER_MINUTE_PER_UNIT', 'DECODE_TOKENS_PER_SECOND_PER_STREAM', 'TTFT_P95_MS', 'MAX_UNITS_WITHOUT_QUOTA_CASE');
+
 -- CreateTable
 CREATE TABLE "Vendor" (
     "id" TEXT NOT NULL,
@@ -142,23 +145,24 @@ CREATE TABLE "ServingPath" (
     "procurementChannel" "AccessChannel" NOT NULL,
     "leadTimeDays" INTEGER,
     "region" TEXT,
-    "assumedUnitOutputTokensPerSecond" DECIMAL(12,3),
-    "capacityAssumptionSource" TEXT,
 
     CONSTRAINT "ServingPath_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
-CREATE TABLE "ModelUnitSize" (
+CREATE TABLE "CapacityFact" (
     "id" TEXT NOT NULL,
+    "slug" TEXT NOT NULL,
     "pathId" TEXT NOT NULL,
-    "modelId" TEXT NOT NULL,
-    "units" INTEGER NOT NULL,
+    "kind" "CapacityKind" NOT NULL,
+    "modelId" TEXT,
+    "value" DECIMAL(16,4) NOT NULL,
     "source" TEXT NOT NULL,
     "asOf" DATE NOT NULL,
     "confidence" "Confidence" NOT NULL,
+    "isAssumption" BOOLEAN NOT NULL,
 
-    CONSTRAINT "ModelUnitSize_pkey" PRIMARY KEY ("id")
+    CONSTRAINT "CapacityFact_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
@@ -435,7 +439,7 @@ CREATE UNIQUE INDEX "FineTuneFeasibility_slug_key" ON "FineTuneFeasibility"("slu
 CREATE UNIQUE INDEX "ServingPath_slug_key" ON "ServingPath"("slug");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "ModelUnitSize_pathId_modelId_key" ON "ModelUnitSize"("pathId", "modelId");
+CREATE UNIQUE INDEX "CapacityFact_slug_key" ON "CapacityFact"("slug");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "PriceComponent_slug_key" ON "PriceComponent"("slug");
@@ -501,10 +505,10 @@ ALTER TABLE "ServingPath" ADD CONSTRAINT "ServingPath_vendorId_fkey" FOREIGN KEY
 ALTER TABLE "ServingPath" ADD CONSTRAINT "ServingPath_boxId_fkey" FOREIGN KEY ("boxId") REFERENCES "Box"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE "ModelUnitSize" ADD CONSTRAINT "ModelUnitSize_pathId_fkey" FOREIGN KEY ("pathId") REFERENCES "ServingPath"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+ALTER TABLE "CapacityFact" ADD CONSTRAINT "CapacityFact_pathId_fkey" FOREIGN KEY ("pathId") REFERENCES "ServingPath"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE "ModelUnitSize" ADD CONSTRAINT "ModelUnitSize_modelId_fkey" FOREIGN KEY ("modelId") REFERENCES "Model"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+ALTER TABLE "CapacityFact" ADD CONSTRAINT "CapacityFact_modelId_fkey" FOREIGN KEY ("modelId") REFERENCES "Model"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "PriceComponent" ADD CONSTRAINT "PriceComponent_pathId_fkey" FOREIGN KEY ("pathId") REFERENCES "ServingPath"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
