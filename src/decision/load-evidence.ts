@@ -6,7 +6,7 @@ import type {
   PriceComponentKind,
 } from '../domain/decision/evidence';
 import type { PrismaClient } from '../generated/prisma/client';
-import type { AccessOutcome as StoredAccessOutcome, PriceKind } from '../generated/prisma/enums';
+import type { PriceKind, AccessOutcome as StoredAccessOutcome } from '../generated/prisma/enums';
 
 /**
  * Reads everything the decision engine may cite from the database into its plain snapshot. Prisma
@@ -38,7 +38,10 @@ const ACCESS_OUTCOME: Record<StoredAccessOutcome, AccessOutcome> = {
 const exact = (value: { toString(): string }) => new Decimal(value.toString());
 const isoDate = (date: Date) => date.toISOString().slice(0, 10);
 
-export async function loadEvidenceSnapshot(prisma: PrismaClient, now: Date = new Date()): Promise<EvidenceSnapshot> {
+export async function loadEvidenceSnapshot(
+  prisma: PrismaClient,
+  now: Date = new Date(),
+): Promise<EvidenceSnapshot> {
   const [paths, boxes, variants, results, evaluations, attempts] = await Promise.all([
     prisma.servingPath.findMany({
       include: {
@@ -56,7 +59,10 @@ export async function loadEvidenceSnapshot(prisma: PrismaClient, now: Date = new
       include: { path: true, box: true, variant: true },
       orderBy: { measuredAt: 'asc' },
     }),
-    prisma.qualityEvaluation.findMany({ include: { variant: true, questionSet: true }, orderBy: { slug: 'asc' } }),
+    prisma.qualityEvaluation.findMany({
+      include: { variant: true, questionSet: true },
+      orderBy: { slug: 'asc' },
+    }),
     prisma.accessAttempt.findMany({ include: { accessPath: { include: { servingPath: true } } } }),
   ]);
 
@@ -75,7 +81,9 @@ export async function loadEvidenceSnapshot(prisma: PrismaClient, now: Date = new
       quotaRequired: path.quotaRequired,
       quotaWall: { blocked: path.quotaWall !== null, note: path.quotaWall ?? '' },
       leadTimeDays: path.leadTimeDays,
-      runtimeRetained: path.placements.some((placement) => placement.layer === 'LAYER2B' && placement.placement === 'RETAINED'),
+      runtimeRetained: path.placements.some(
+        (placement) => placement.layer === 'LAYER2B' && placement.placement === 'RETAINED',
+      ),
       boxSlug: path.box?.slug ?? null,
       priceComponents: path.priceComponents.map((price) => ({
         id: price.slug,

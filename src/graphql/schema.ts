@@ -5,9 +5,11 @@ import './types/enums';
 import './types/catalog';
 import './types/paths';
 import './types/evidence';
+import './types/roofline';
 import './types/access';
 import './types/runs';
 import './types/viewer';
+import './types/decision';
 
 builder.queryType({});
 builder.mutationType({});

@@ -1,0 +1,118 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Decimal from 'decimal.js';
+import { buildCatalog } from '../src/domain/decision/catalog';
+import { costCurves } from '../src/domain/decision/curves';
+import { decide } from '../src/domain/decision/decide';
+import { resolveOptions } from '../src/domain/decision/evaluate';
+import { labEvidence } from '../src/domain/decision/fixtures/lab';
+import { buildServingOptions } from '../src/domain/decision/serving-options';
+import { DEFAULT_VOLUME_RANGE } from '../src/domain/decision/volume-grid';
+import type { Workload } from '../src/domain/decision/workload';
+
+/**
+ * Engine benchmark over the lab fixture: full `decide` (every analysis) and a 1,000-point cost
+ * curve over every path. Prints a table and writes bench/results/engine.json.
+ */
+
+const RUNS = 1000;
+const WARMUP = 100;
+
+const workload: Workload = {
+  requestsPerDay: 1000,
+  meanInputTokens: 900,
+  meanOutputTokens: 250,
+  activeHoursPerDay: 10,
+  activeDaysPerMonth: 22,
+  burstiness: 1,
+  peakToMean: 2,
+  modelSlug: 'llama-3.1-8b-lora',
+  needsCustomWeights: true,
+  mustOwnWeights: true,
+  minDecodeTokensPerSecond: 30,
+  maxTtftMsP95: null,
+  minAcceptedRate: 0.6,
+  neededByDays: 30,
+  horizonMonths: 36,
+  monthlyBudget: new Decimal('1500'),
+  region: 'us-east-1',
+};
+const decideOptions = { alternativeModelSlugs: ['moe-26b-a4b-lora'] };
+
+function percentile(sorted: readonly number[], fraction: number): number {
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
+  return sorted[index] ?? Number.NaN;
+}
+
+function measure(label: string, run: () => unknown) {
+  for (let index = 0; index < WARMUP; index++) run();
+  const samples: number[] = [];
+  for (let index = 0; index < RUNS; index++) {
+    const start = performance.now();
+    run();
+    samples.push(performance.now() - start);
+  }
+  samples.sort((a, b) => a - b);
+  return {
+    label,
+    runs: RUNS,
+    medianMs: percentile(samples, 0.5),
+    p99Ms: percentile(samples, 0.99),
+    maxMs: samples[samples.length - 1] ?? Number.NaN,
+  };
+}
+
+const evidence = labEvidence();
+const catalog = buildCatalog(evidence);
+const { options } = buildServingOptions(
+  catalog,
+  workload,
+  resolveOptions(workload, decideOptions).candidateModelSlugs,
+);
+
+const results = [
+  { ...measure('decide (all analyses)', () => decide(workload, evidence, decideOptions)), targetMedianMs: 2 },
+  {
+    ...measure('decide (no sensitivity)', () =>
+      decide(workload, evidence, { ...decideOptions, analyses: { sensitivity: false } }),
+    ),
+    targetMedianMs: null,
+  },
+  {
+    ...measure('decide (core: costs, axes, kept sets)', () =>
+      decide(workload, evidence, {
+        ...decideOptions,
+        analyses: { sensitivity: false, curves: false, breakEvens: false },
+      }),
+    ),
+    targetMedianMs: null,
+  },
+  {
+    ...measure(`cost curve, 1,000 points x ${options.length} options`, () =>
+      costCurves(options, workload, DEFAULT_VOLUME_RANGE, 1000),
+    ),
+    targetMedianMs: 20,
+  },
+];
+
+const pad = (text: string, width: number) => text.padEnd(width);
+console.log(`${pad('benchmark', 48)}${pad('median ms', 12)}${pad('p99 ms', 12)}target`);
+for (const result of results) {
+  const target =
+    result.targetMedianMs === null
+      ? ''
+      : `median <= ${result.targetMedianMs} ms ${result.medianMs <= result.targetMedianMs ? 'ok' : 'MISSED'}`;
+  console.log(
+    `${pad(result.label, 48)}${pad(result.medianMs.toFixed(3), 12)}${pad(result.p99Ms.toFixed(3), 12)}${target}`,
+  );
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const output = join(here, 'results', 'engine.json');
+mkdirSync(dirname(output), { recursive: true });
+writeFileSync(
+  output,
+  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, fixture: 'src/domain/decision/fixtures/lab.ts', options: options.map((option) => option.id), results }, null, 2)}\n`,
+);
+console.log(`wrote ${output}`);

@@ -1,0 +1,433 @@
+import type Decimal from 'decimal.js';
+import { type Catalog, capacityValue, daysBetween, isStale, STALE_AFTER_DAYS } from './catalog';
+import type { MonthlyCost } from './cost/types';
+import type { PriceComponent } from './evidence';
+import { formatMoney, formatNumber } from './money';
+import type { ServingOption } from './serving-options';
+import { trafficShapeOf } from './traffic';
+import type { Workload } from './workload';
+
+export type Axis = 'FAST' | 'CHEAP' | 'HIGH_CONFIDENCE' | 'CONTROLLED' | 'AVAILABLE';
+export const AXES: readonly Axis[] = ['FAST', 'CHEAP', 'HIGH_CONFIDENCE', 'CONTROLLED', 'AVAILABLE'];
+
+export function axisBit(axis: Axis): number {
+  return 1 << AXES.indexOf(axis);
+}
+
+export function axesOfMask(mask: number): Axis[] {
+  return AXES.filter((axis) => (mask & axisBit(axis)) !== 0);
+}
+
+export function maskOfAxes(axes: readonly Axis[]): number {
+  let mask = 0;
+  for (const axis of axes) mask |= axisBit(axis);
+  return mask;
+}
+
+export interface AxisVerdict {
+  axis: Axis;
+  pass: boolean;
+  /** A sentence for a person, true whether the axis passes or fails. */
+  sentence: string;
+  /** What is missing when it fails ("decode 20.5 tok/s vs 30 required"); null when it passes. */
+  shortfall: string | null;
+  evidenceIds: string[];
+}
+
+/** The measured facts the Pareto frontier compares, per option. */
+export interface OptionMetrics {
+  monthlyCost: Decimal;
+  decodeTokensPerSecond: number | null;
+  /** TTFT p95 including cold starts when they reach the tail. */
+  effectiveTtftP95Ms: number | null;
+  acceptedRate: number | null;
+  leadTimeDays: number;
+  /** 0–2: we hold the weights; the runtime (layer2b) is retained. */
+  controlScore: number;
+}
+
+export interface AxisPolicy {
+  /** With no budget, CHEAP passes within this multiple of the cheapest option. */
+  cheapRatio: number;
+  requireRuntimeRetained: boolean;
+  maxCommitment: Decimal | null;
+}
+
+export const DEFAULT_CHEAP_RATIO = 2;
+
+/** A request share above this hits a cold start often enough to set the p95 TTFT. */
+const P95_TAIL_SHARE = 0.05;
+/** A cost line carrying at least this share of the total is what the answer rests on. */
+const DOMINANT_LINE_SHARE = 0.5;
+
+function fixed(value: number, digits = 1): string {
+  return formatNumber(value, digits);
+}
+
+function percent(rate: number): string {
+  return `${Math.round(rate * 100)}%`;
+}
+
+export function effectiveLeadTime(
+  catalog: Catalog,
+  option: ServingOption,
+): { days: number; evidenceIds: string[]; pending: boolean } {
+  let days = option.path.leadTimeDays ?? 0;
+  const evidenceIds: string[] = [];
+  let pending = false;
+  for (const record of catalog.accessByPath.get(option.path.slug) ?? []) {
+    if (record.outcome === 'GRANTED' && record.answeredAt) {
+      days = Math.max(days, daysBetween(record.requestedAt, Date.parse(record.answeredAt)));
+      evidenceIds.push(record.id);
+    } else if (record.outcome === 'PENDING' && !record.answeredAt) {
+      days = Math.max(days, daysBetween(record.requestedAt, catalog.nowMs));
+      evidenceIds.push(record.id);
+      pending = true;
+    }
+  }
+  return { days, evidenceIds, pending };
+}
+
+function fastVerdict(
+  option: ServingOption,
+  cost: MonthlyCost,
+  workload: Workload,
+): { verdict: AxisVerdict; decode: number | null; ttft: number | null } {
+  const point = option.sizing;
+  if (!point) {
+    const noSlo = workload.minDecodeTokensPerSecond === null && workload.maxTtftMsP95 === null;
+    return {
+      verdict: {
+        axis: 'FAST',
+        pass: noSlo,
+        sentence: `No speed evidence for ${option.servedVariant.name} on ${option.path.name}.`,
+        shortfall: noSlo ? null : 'no measured or assumed decode speed to compare with the SLO',
+        evidenceIds: [],
+      },
+      decode: null,
+      ttft: null,
+    };
+  }
+  let ttft = point.ttftP95Ms;
+  let coldNote = '';
+  const requests = trafficShapeOf(workload).requestsPerMonth;
+  if (option.path.scaleToZero && option.path.coldStartSeconds && cost.windows && requests > 0) {
+    const coldShare = cost.windows.coldStartsPerMonth / requests;
+    if (coldShare > P95_TAIL_SHARE) {
+      ttft = Math.max(ttft ?? 0, option.path.coldStartSeconds * 1000);
+      coldNote = ` (cold starts on ${percent(Math.min(1, coldShare))} of requests)`;
+    }
+  }
+  const shortfalls: string[] = [];
+  const decode = point.decodeTokensPerSecondPerStream;
+  if (workload.minDecodeTokensPerSecond !== null && decode < workload.minDecodeTokensPerSecond) {
+    shortfalls.push(`decode ${fixed(decode)} tok/s vs ${fixed(workload.minDecodeTokensPerSecond)} required`);
+  }
+  if (workload.maxTtftMsP95 !== null && ttft !== null && ttft > workload.maxTtftMsP95) {
+    shortfalls.push(
+      `TTFT p95 ~${fixed(ttft, 0)} ms${coldNote} vs ${fixed(workload.maxTtftMsP95, 0)} ms required`,
+    );
+  }
+  const basis = {
+    MEASURED: 'measured',
+    MEASURED_ON_BASE_MODEL: 'measured on the base model',
+    ASSUMED: 'assumed, not measured',
+    ROOFLINE: 'roofline estimate, not measured',
+  }[point.basis];
+  return {
+    verdict: {
+      axis: 'FAST',
+      pass: shortfalls.length === 0,
+      sentence: `${option.servedVariant.name} decodes ${fixed(decode)} tok/s per stream at concurrency ${point.concurrency} on ${option.path.name} (${basis})${ttft !== null ? `, TTFT p95 ~${fixed(ttft, 0)} ms${coldNote}` : ''}.`,
+      shortfall: shortfalls.length > 0 ? shortfalls.join('; ') : null,
+      evidenceIds: point.evidenceIds,
+    },
+    decode,
+    ttft,
+  };
+}
+
+function cheapVerdict(
+  option: ServingOption,
+  cost: MonthlyCost,
+  workload: Workload,
+  cheapest: Decimal,
+  policy: AxisPolicy,
+): AxisVerdict {
+  const evidenceIds = [...new Set(cost.lines.flatMap((line) => line.priceComponentIds))];
+  const monthly = formatMoney(cost.total);
+  if (workload.monthlyBudget !== null) {
+    const pass = cost.total.lessThanOrEqualTo(workload.monthlyBudget);
+    return {
+      axis: 'CHEAP',
+      pass,
+      sentence: `${option.path.name} costs ${monthly}/month against a ${formatMoney(workload.monthlyBudget)} budget.`,
+      shortfall: pass ? null : `costs ${monthly}/month vs ${formatMoney(workload.monthlyBudget)} budget`,
+      evidenceIds,
+    };
+  }
+  const ratio = cheapest.isZero()
+    ? cost.total.isZero()
+      ? 1
+      : Number.POSITIVE_INFINITY
+    : cost.total.dividedBy(cheapest).toNumber();
+  const pass = ratio <= policy.cheapRatio;
+  return {
+    axis: 'CHEAP',
+    pass,
+    sentence: `${option.path.name} costs ${monthly}/month, ${fixed(ratio, 2)}x the cheapest feasible option (${formatMoney(cheapest)}); no budget given, so within ${policy.cheapRatio}x counts as cheap.`,
+    shortfall: pass
+      ? null
+      : `costs ${monthly}/month, ${fixed(ratio, 1)}x the cheapest feasible (${formatMoney(cheapest)})`,
+    evidenceIds,
+  };
+}
+
+function dominantPrices(cost: MonthlyCost, option: ServingOption): PriceComponent[] {
+  const byId = new Map(option.costModel.priceComponents.map((component) => [component.id, component]));
+  const threshold = cost.total.times(DOMINANT_LINE_SHARE);
+  return cost.lines
+    .filter((line) => line.amount.greaterThanOrEqualTo(threshold) && !line.amount.isZero())
+    .flatMap((line) => line.priceComponentIds.map((id) => byId.get(id)))
+    .filter((component) => component !== undefined);
+}
+
+function highConfidenceVerdict(
+  catalog: Catalog,
+  option: ServingOption,
+  cost: MonthlyCost,
+  workload: Workload,
+): { verdict: AxisVerdict; acceptedRate: number | null } {
+  const shortfalls: string[] = [];
+  const evidenceIds: string[] = [];
+  const sentences: string[] = [];
+  const evaluations =
+    option.servedAs === 'PLATFORM_TRAINED'
+      ? []
+      : (catalog.qualityByVariant.get(option.servedVariant.slug) ?? []);
+  let best: { rate: number; id: string } | null = null;
+  for (const evaluation of evaluations) {
+    const rate = evaluation.total > 0 ? evaluation.accepted / evaluation.total : 0;
+    evidenceIds.push(evaluation.id);
+    if (!best || rate > best.rate) best = { rate, id: evaluation.id };
+  }
+  const rates = evaluations.map((evaluation) =>
+    evaluation.total > 0 ? evaluation.accepted / evaluation.total : 0,
+  );
+  const rateText =
+    rates.length > 1
+      ? `${percent(Math.min(...rates))}–${percent(Math.max(...rates))}`
+      : best
+        ? percent(best.rate)
+        : 'unevaluated';
+  if (option.servedAs === 'BASE_ONLY') {
+    sentences.push(
+      `${option.path.name} serves base models only, so ${option.servedVariant.name} stands in (accepted ${rateText}).`,
+    );
+    if (workload.needsCustomWeights)
+      shortfalls.push(`serves the base model only (accepted ${rateText}); custom weights required`);
+  } else if (option.servedAs === 'PLATFORM_TRAINED') {
+    sentences.push(
+      `${option.path.name} trains its own copy from our data; our evaluated weights do not carry over, so its quality is unevaluated.`,
+    );
+  } else {
+    sentences.push(`${option.servedVariant.name} accepted ${rateText} on the frozen set.`);
+  }
+  if (workload.minAcceptedRate !== null) {
+    if (!best)
+      shortfalls.push(
+        `no accepted-rate evaluation for the model served here vs ${percent(workload.minAcceptedRate)} required`,
+      );
+    else if (best.rate < workload.minAcceptedRate) {
+      shortfalls.push(`accepted ${percent(best.rate)} vs ${percent(workload.minAcceptedRate)} required`);
+    }
+  }
+  const speedSloSet = workload.minDecodeTokensPerSecond !== null || workload.maxTtftMsP95 !== null;
+  if (speedSloSet && option.sizing && !option.sizing.measured) {
+    shortfalls.push(
+      `speed rests on an assumed ${fixed(option.sizing.decodeTokensPerSecondPerStream)} tok/s, not a measurement`,
+    );
+    evidenceIds.push(...option.sizing.evidenceIds);
+  }
+  for (const component of dominantPrices(cost, option)) {
+    const age = Math.floor(daysBetween(component.asOf, catalog.nowMs));
+    if (component.confidence === 'U')
+      shortfalls.push(`main cost rests on an unconfirmed (U-grade) price ${component.id}`);
+    else if (isStale(component, catalog))
+      shortfalls.push(`main cost rests on a ${age}-day-old price (over ${STALE_AFTER_DAYS})`);
+    else continue;
+    evidenceIds.push(component.id);
+  }
+  return {
+    verdict: {
+      axis: 'HIGH_CONFIDENCE',
+      pass: shortfalls.length === 0,
+      sentence: sentences.join(' '),
+      shortfall: shortfalls.length > 0 ? shortfalls.join('; ') : null,
+      evidenceIds: [...new Set(evidenceIds)],
+    },
+    acceptedRate: best ? best.rate : null,
+  };
+}
+
+function holdsWeights(option: ServingOption): boolean {
+  if (option.servedAs === 'PLATFORM_TRAINED') return option.path.weightsExportable;
+  if (option.servedAs === 'CUSTOM') return option.path.weightsExportable || option.path.bringYourOwnWeights;
+  // Base weights are public; nothing of ours is placed on the path.
+  return true;
+}
+
+function controlledVerdict(
+  option: ServingOption,
+  workload: Workload,
+  policy: AxisPolicy,
+): { verdict: AxisVerdict; score: number } {
+  const shortfalls: string[] = [];
+  const weightsHeld = holdsWeights(option);
+  if (workload.mustOwnWeights && !weightsHeld) shortfalls.push('weights stay with the platform');
+  if (policy.requireRuntimeRetained && !option.path.runtimeRetained)
+    shortfalls.push('runtime (layer2b) is delegated to the platform');
+  const weightsText = {
+    CUSTOM: weightsHeld ? 'our weights, which we keep' : 'our weights, which we cannot take back out',
+    PLATFORM_TRAINED: weightsHeld
+      ? 'a platform-trained model we can export'
+      : 'a platform-trained model whose weights never leave the platform (metrics only)',
+    BASE_ONLY: 'public base weights only',
+    BASE: 'public base weights',
+  }[option.servedAs];
+  return {
+    verdict: {
+      axis: 'CONTROLLED',
+      pass: shortfalls.length === 0,
+      sentence: `${option.path.name} serves ${weightsText}; runtime ${option.path.runtimeRetained ? 'retained' : 'delegated'}.`,
+      shortfall: shortfalls.length > 0 ? shortfalls.join('; ') : null,
+      evidenceIds: [option.path.id],
+    },
+    score: (weightsHeld && option.servedAs !== 'BASE_ONLY' ? 1 : 0) + (option.path.runtimeRetained ? 1 : 0),
+  };
+}
+
+function availableVerdict(
+  catalog: Catalog,
+  option: ServingOption,
+  cost: MonthlyCost,
+  workload: Workload,
+  policy: AxisPolicy,
+): { verdict: AxisVerdict; leadTimeDays: number } {
+  const lead = effectiveLeadTime(catalog, option);
+  const shortfalls: string[] = [];
+  const evidenceIds = [option.path.id, ...lead.evidenceIds];
+  if (workload.neededByDays !== null && lead.days > workload.neededByDays) {
+    shortfalls.push(
+      `lead time ~${fixed(lead.days, 0)} days${lead.pending ? ' and still unanswered' : ''} vs ${fixed(workload.neededByDays, 0)} needed`,
+    );
+  }
+  if (option.path.quotaWall.blocked) shortfalls.push(`quota wall: ${option.path.quotaWall.note}`);
+  const slugs = [option.servedVariant.slug, option.servedVariant.baseModelSlug];
+  const unitCap = capacityValue(option.path, 'MAX_UNITS_WITHOUT_QUOTA_CASE', slugs);
+  if (unitCap && cost.units > unitCap.value) {
+    shortfalls.push(
+      `needs ${cost.units} ${option.costModel.unitLabel}s; ${unitCap.value} without a quota case`,
+    );
+    evidenceIds.push(unitCap.id);
+  }
+  const minimums = (catalog.accessByPath.get(option.path.slug) ?? [])
+    .filter((record) => record.minimumCommitment !== null)
+    .map((record) => ({ id: record.id, amount: record.minimumCommitment as Decimal }));
+  const commitments = [
+    ...minimums,
+    ...(cost.commitment ? [{ id: 'cost:commitment', amount: cost.commitment }] : []),
+  ];
+  if (policy.maxCommitment !== null) {
+    for (const commitment of commitments) {
+      if (commitment.amount.greaterThan(policy.maxCommitment)) {
+        shortfalls.push(
+          `minimum commitment ${formatMoney(commitment.amount)} vs ${formatMoney(policy.maxCommitment)} acceptable`,
+        );
+        if (commitment.id !== 'cost:commitment') evidenceIds.push(commitment.id);
+      }
+    }
+  }
+  return {
+    verdict: {
+      axis: 'AVAILABLE',
+      pass: shortfalls.length === 0,
+      sentence: `${option.path.name}: lead time ~${fixed(lead.days, 0)} days${option.path.quotaRequired ? ', quota required' : ''}${option.path.quotaWall.blocked ? ' and blocked' : ''}.`,
+      shortfall: shortfalls.length > 0 ? shortfalls.join('; ') : null,
+      evidenceIds: [...new Set(evidenceIds)],
+    },
+    leadTimeDays: lead.days,
+  };
+}
+
+export interface AxisProfile {
+  verdicts: Record<Axis, AxisVerdict>;
+  /** Bit per failed axis, in `AXES` order. */
+  failMask: number;
+  metrics: OptionMetrics;
+}
+
+/** Every axis but CHEAP: none of them depends on the other options. */
+export function profileWithoutCheap(
+  catalog: Catalog,
+  option: ServingOption,
+  cost: MonthlyCost,
+  workload: Workload,
+  policy: AxisPolicy,
+): { verdicts: Omit<Record<Axis, AxisVerdict>, 'CHEAP'>; metrics: OptionMetrics } {
+  const fast = fastVerdict(option, cost, workload);
+  const quality = highConfidenceVerdict(catalog, option, cost, workload);
+  const control = controlledVerdict(option, workload, policy);
+  const available = availableVerdict(catalog, option, cost, workload, policy);
+  return {
+    verdicts: {
+      FAST: fast.verdict,
+      HIGH_CONFIDENCE: quality.verdict,
+      CONTROLLED: control.verdict,
+      AVAILABLE: available.verdict,
+    },
+    metrics: {
+      monthlyCost: cost.total,
+      decodeTokensPerSecond: fast.decode,
+      effectiveTtftP95Ms: fast.ttft,
+      acceptedRate: quality.acceptedRate,
+      leadTimeDays: available.leadTimeDays,
+      controlScore: control.score,
+    },
+  };
+}
+
+/**
+ * With no budget, CHEAP compares with the cheapest option that passes every other axis (the
+ * cheapest feasible path); when no option does, with the cheapest option of all.
+ */
+export function cheapReference(
+  partials: readonly { cost: MonthlyCost; verdicts: Omit<Record<Axis, AxisVerdict>, 'CHEAP'> }[],
+): Decimal | null {
+  let feasible: Decimal | null = null;
+  let any: Decimal | null = null;
+  for (const partial of partials) {
+    const total = partial.cost.total;
+    if (!any || total.lessThan(any)) any = total;
+    const othersPass = Object.values(partial.verdicts).every((verdict) => verdict.pass);
+    if (othersPass && (!feasible || total.lessThan(feasible))) feasible = total;
+  }
+  return feasible ?? any;
+}
+
+export function completeProfile(
+  option: ServingOption,
+  cost: MonthlyCost,
+  workload: Workload,
+  partial: { verdicts: Omit<Record<Axis, AxisVerdict>, 'CHEAP'>; metrics: OptionMetrics },
+  reference: Decimal,
+  policy: AxisPolicy,
+): AxisProfile {
+  const verdicts: Record<Axis, AxisVerdict> = {
+    ...partial.verdicts,
+    CHEAP: cheapVerdict(option, cost, workload, reference, policy),
+  };
+  let failMask = 0;
+  for (const axis of AXES) if (!verdicts[axis].pass) failMask |= axisBit(axis);
+  return { verdicts, failMask, metrics: partial.metrics };
+}

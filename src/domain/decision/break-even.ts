@@ -1,0 +1,268 @@
+import Decimal from 'decimal.js';
+import type { CostModel } from './cost/types';
+import { formatMoney, formatNumber } from './money';
+import type { ServingOption } from './serving-options';
+import { trafficShapeOf } from './traffic';
+import { logVolumeGrid, type VolumeRange } from './volume-grid';
+import type { Workload } from './workload';
+
+/** Costs equal within this are a break-even; a sign change wider than it is a unit step. */
+export const BREAK_EVEN_TOLERANCE = new Decimal('0.005');
+const GRID_POINTS = 48;
+const MAX_REFINEMENTS = 80;
+
+export interface Crossing {
+  requestsPerMonth: number;
+  tokensPerMonth: number;
+  costA: Decimal;
+  costB: Decimal;
+  /** EQUAL: the costs meet. STEP: one path adds a unit and jumps over the other without meeting. */
+  kind: 'EQUAL' | 'STEP';
+  method: 'EXACT_LINEAR' | 'BISECTION';
+  cheaperBelow: string;
+  cheaperAbove: string;
+}
+
+export interface BreakEven {
+  optionA: string;
+  optionB: string;
+  /** Empty = the costs never cross in the volume range. */
+  crossings: Crossing[];
+  /**
+   * Utilization break-even when exactly one side is window-billed: the billed copy-hours a month at
+   * which it costs what the other side costs at the workload's volume; null when not applicable or
+   * when it would need more copy-hours than a month holds ("never").
+   */
+  activeCopyHours: number | null;
+  summary: string;
+}
+
+interface Sample {
+  volume: number;
+  difference: Decimal;
+  unitsA: number;
+  unitsB: number;
+}
+
+function sampleAt(a: CostModel, b: CostModel, volume: number): Sample {
+  return {
+    volume,
+    difference: a.totalAt(volume).minus(b.totalAt(volume)),
+    unitsA: a.unitsAt(volume),
+    unitsB: b.unitsAt(volume),
+  };
+}
+
+function isLinearInVolume(model: CostModel): boolean {
+  return model.behavior !== 'WINDOWED';
+}
+
+/** The last volume with `low`'s unit counts and the first past it, by bisection on units alone. */
+function locateUnitStep(
+  a: CostModel,
+  b: CostModel,
+  low: number,
+  high: number,
+): { before: number; after: number } {
+  const unitsA = a.unitsAt(low);
+  const unitsB = b.unitsAt(low);
+  let before = low;
+  let after = high;
+  for (let iteration = 0; iteration < 200 && after - before > after * 1e-12; iteration++) {
+    const middle = (before + after) / 2;
+    if (a.unitsAt(middle) === unitsA && b.unitsAt(middle) === unitsB) before = middle;
+    else after = middle;
+  }
+  return { before, after };
+}
+
+/**
+ * False position (Illinois) on log volume inside a bracket with constant units, where the window
+ * model is smooth and monotone; stops when the costs agree within half a cent.
+ */
+function falsePosition(a: CostModel, b: CostModel, low: Sample, high: Sample): Sample {
+  let left = low;
+  let right = high;
+  let leftValue = left.difference.toNumber();
+  let rightValue = right.difference.toNumber();
+  let side = 0;
+  for (let iteration = 0; iteration < MAX_REFINEMENTS; iteration++) {
+    const logLeft = Math.log(left.volume);
+    const logRight = Math.log(right.volume);
+    let logMiddle = (logLeft * rightValue - logRight * leftValue) / (rightValue - leftValue);
+    if (!Number.isFinite(logMiddle) || logMiddle <= logLeft || logMiddle >= logRight)
+      logMiddle = (logLeft + logRight) / 2;
+    const middle = sampleAt(a, b, Math.exp(logMiddle));
+    if (middle.difference.abs().lessThanOrEqualTo(BREAK_EVEN_TOLERANCE)) return middle;
+    const middleValue = middle.difference.toNumber();
+    if (Math.sign(middleValue) === Math.sign(leftValue)) {
+      left = middle;
+      leftValue = middleValue;
+      if (side === -1) rightValue /= 2;
+      side = -1;
+    } else {
+      right = middle;
+      rightValue = middleValue;
+      if (side === 1) leftValue /= 2;
+      side = 1;
+    }
+    if (logRight - logLeft < 1e-13) break;
+  }
+  return left.difference.abs().lessThan(right.difference.abs()) ? left : right;
+}
+
+/**
+ * Finds where the sign of cost(a) − cost(b) changes inside [low, high]. Unit steps are located
+ * first (on unit counts alone, which is cheap), so each remaining piece has constant units: there
+ * both costs are affine in volume unless one is window-billed, and the crossing is solved exactly
+ * from the piece's ends; otherwise by false position. A sign change across a step itself is a
+ * STEP: one path adds a unit and jumps over the other without the costs ever meeting.
+ */
+function refineBracket(
+  a: CostModel,
+  b: CostModel,
+  low: Sample,
+  high: Sample,
+  depth = 0,
+): { sample: Sample; method: Crossing['method'] } {
+  const constantUnits = low.unitsA === high.unitsA && low.unitsB === high.unitsB;
+  if (!constantUnits && depth < 64) {
+    const step = locateUnitStep(a, b, low.volume, high.volume);
+    const before = sampleAt(a, b, step.before);
+    const after = sampleAt(a, b, step.after);
+    if (before.difference.isNegative() !== low.difference.isNegative())
+      return refineBracket(a, b, low, before, depth + 1);
+    if (after.difference.isNegative() !== before.difference.isNegative()) {
+      return {
+        sample: after.difference.abs().lessThan(before.difference.abs()) ? after : before,
+        method: 'BISECTION',
+      };
+    }
+    return refineBracket(a, b, after, high, depth + 1);
+  }
+  if (isLinearInVolume(a) && isLinearInVolume(b)) {
+    const span = new Decimal(high.volume).minus(low.volume);
+    const fraction = low.difference.dividedBy(low.difference.minus(high.difference));
+    const volume = new Decimal(low.volume).plus(span.times(fraction)).toNumber();
+    return { sample: sampleAt(a, b, volume), method: 'EXACT_LINEAR' };
+  }
+  return { sample: falsePosition(a, b, low, high), method: 'BISECTION' };
+}
+
+function utilizationBreakEven(windowed: CostModel, flat: CostModel, volume: number): number | null {
+  if (!windowed.costAtCopyHours) return null;
+  const target = flat.totalAt(volume);
+  const atZero = windowed.costAtCopyHours(0);
+  const perHour = windowed.costAtCopyHours(1).minus(atZero);
+  if (perHour.lessThanOrEqualTo(0)) return null;
+  const hours = target.minus(atZero).dividedBy(perHour).toNumber();
+  const copies = windowed.unitsAt(volume);
+  return hours >= 0 && hours <= 730 * copies ? hours : null;
+}
+
+/** One option's cost and units on the shared volume grid, computed once for all its pairs. */
+export interface GridCosts {
+  totals: Decimal[];
+  /** The same totals as doubles, only to spot sign changes cheaply; never used as money. */
+  approximateTotals: number[];
+  units: number[];
+}
+
+export function gridCosts(option: ServingOption, grid: readonly number[]): GridCosts {
+  const totals = grid.map((volume) => option.costModel.totalAt(volume));
+  return {
+    totals,
+    approximateTotals: totals.map((total) => total.toNumber()),
+    units: grid.map((volume) => option.costModel.unitsAt(volume)),
+  };
+}
+
+function gridSample(grid: readonly number[], costsA: GridCosts, costsB: GridCosts, index: number): Sample {
+  const totalA = costsA.totals[index] ?? new Decimal(0);
+  const totalB = costsB.totals[index] ?? new Decimal(0);
+  return {
+    volume: grid[index] ?? 0,
+    difference: totalA.minus(totalB),
+    unitsA: costsA.units[index] ?? 1,
+    unitsB: costsB.units[index] ?? 1,
+  };
+}
+
+export function breakEvenBetween(
+  a: ServingOption,
+  b: ServingOption,
+  workload: Workload,
+  range: VolumeRange,
+  grid: readonly number[] = logVolumeGrid(range, GRID_POINTS),
+  precomputed?: { a: GridCosts; b: GridCosts },
+): BreakEven {
+  const modelA = a.costModel;
+  const modelB = b.costModel;
+  const costsA = precomputed?.a ?? gridCosts(a, grid);
+  const costsB = precomputed?.b ?? gridCosts(b, grid);
+  const tokensPerRequest = workload.meanInputTokens + workload.meanOutputTokens;
+  const crossings: Crossing[] = [];
+  let previousIndex = -1;
+  grid.forEach((_, index) => {
+    const gap = (costsA.approximateTotals[index] ?? 0) - (costsB.approximateTotals[index] ?? 0);
+    if (previousIndex >= 0) {
+      const previousGap =
+        (costsA.approximateTotals[previousIndex] ?? 0) - (costsB.approximateTotals[previousIndex] ?? 0);
+      if (previousGap !== 0 && previousGap < 0 !== gap < 0) {
+        const low = gridSample(grid, costsA, costsB, previousIndex);
+        const high = gridSample(grid, costsA, costsB, index);
+        const { sample: found, method } = refineBracket(modelA, modelB, low, high);
+        const equal = found.difference.abs().lessThanOrEqualTo(BREAK_EVEN_TOLERANCE);
+        const aCheaperBelow = low.difference.isNegative();
+        crossings.push({
+          requestsPerMonth: found.volume,
+          tokensPerMonth: found.volume * tokensPerRequest,
+          costA: modelA.totalAt(found.volume),
+          costB: modelB.totalAt(found.volume),
+          kind: equal ? 'EQUAL' : 'STEP',
+          method,
+          cheaperBelow: aCheaperBelow ? a.id : b.id,
+          cheaperAbove: aCheaperBelow ? b.id : a.id,
+        });
+      }
+    }
+    previousIndex = index;
+  });
+  const volume = trafficShapeOf(workload).requestsPerMonth;
+  let activeCopyHours: number | null = null;
+  if (modelA.behavior === 'WINDOWED' && modelB.behavior === 'FLAT_PER_UNIT')
+    activeCopyHours = utilizationBreakEven(modelA, modelB, volume);
+  if (modelB.behavior === 'WINDOWED' && modelA.behavior === 'FLAT_PER_UNIT')
+    activeCopyHours = utilizationBreakEven(modelB, modelA, volume);
+  const summary =
+    crossings.length === 0
+      ? `${a.id} and ${b.id} never cross between ${formatNumber(range.minRequestsPerMonth, 0)} and ${formatNumber(range.maxRequestsPerMonth, 0)} requests/month.`
+      : crossings
+          .map(
+            (crossing) =>
+              `${crossing.kind === 'EQUAL' ? 'costs cross' : 'a unit step jumps over'} at ~${formatNumber(crossing.requestsPerMonth, 0)} requests/month (${(crossing.tokensPerMonth / 1e6).toFixed(1)}M tokens), ${formatMoney(crossing.costA)}: ${crossing.cheaperBelow} cheaper below, ${crossing.cheaperAbove} above`,
+          )
+          .join('; ');
+  return { optionA: a.id, optionB: b.id, crossings, activeCopyHours, summary };
+}
+
+export function allBreakEvens(
+  options: readonly ServingOption[],
+  workload: Workload,
+  range: VolumeRange,
+): BreakEven[] {
+  const grid = logVolumeGrid(range, GRID_POINTS);
+  const costs = options.map((option) => gridCosts(option, grid));
+  const results: BreakEven[] = [];
+  for (let first = 0; first < options.length; first++) {
+    for (let second = first + 1; second < options.length; second++) {
+      const a = options[first];
+      const b = options[second];
+      const costsA = costs[first];
+      const costsB = costs[second];
+      if (a && b && costsA && costsB)
+        results.push(breakEvenBetween(a, b, workload, range, grid, { a: costsA, b: costsB }));
+    }
+  }
+  return results;
+}

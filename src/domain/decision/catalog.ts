@@ -1,0 +1,114 @@
+import type {
+  AccessRecord,
+  Box,
+  Confidence,
+  EvidenceSnapshot,
+  ModelVariant,
+  PriceComponent,
+  PriceComponentKind,
+  QualityEvaluation,
+  ServingPath,
+  ThroughputResult,
+} from './evidence';
+
+/** A price older than this at `now` is stale and the answer says so. */
+export const STALE_AFTER_DAYS = 180;
+
+const CONFIDENCE_RANK: Record<Confidence, number> = { C: 0, S: 1, U: 2 };
+const DAY_MS = 86_400_000;
+
+/** Lookups over one snapshot, built once per `decide` so repeated evaluations stay cheap. */
+export interface Catalog {
+  evidence: EvidenceSnapshot;
+  nowMs: number;
+  modelsBySlug: Map<string, ModelVariant>;
+  boxesBySlug: Map<string, Box>;
+  pathsBySlug: Map<string, ServingPath>;
+  throughputByVariant: Map<string, ThroughputResult[]>;
+  qualityByVariant: Map<string, QualityEvaluation[]>;
+  accessByPath: Map<string, AccessRecord[]>;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
+}
+
+export function buildCatalog(evidence: EvidenceSnapshot): Catalog {
+  return {
+    evidence,
+    nowMs: Date.parse(evidence.now),
+    modelsBySlug: new Map(evidence.models.map((model) => [model.slug, model])),
+    boxesBySlug: new Map(evidence.boxes.map((box) => [box.slug, box])),
+    pathsBySlug: new Map(evidence.paths.map((path) => [path.slug, path])),
+    throughputByVariant: groupBy(evidence.throughput, (result) => result.variantSlug),
+    qualityByVariant: groupBy(evidence.quality, (evaluation) => evaluation.variantSlug),
+    accessByPath: groupBy(evidence.access, (record) => record.pathSlug),
+  };
+}
+
+export function daysBetween(fromIso: string, toMs: number): number {
+  return (toMs - Date.parse(fromIso)) / DAY_MS;
+}
+
+export function isStale(component: PriceComponent, catalog: Catalog): boolean {
+  return daysBetween(component.asOf, catalog.nowMs) > STALE_AFTER_DAYS;
+}
+
+export interface PriceQuery {
+  kind: PriceComponentKind;
+  /** Slugs to try in order (variant, then its base); a component with no model matches any. */
+  modelSlugs: readonly string[];
+  region: string;
+  /** Keep only components this predicate accepts (e.g. a commitment term). */
+  accept?: (component: PriceComponent) => boolean;
+}
+
+/**
+ * The price of one kind for a model: the most specific model match, in the region (or any
+ * region), preferring vendor-sourced over secondary over unconfirmed, then the newest.
+ */
+export function selectPrice(path: ServingPath, query: PriceQuery): PriceComponent | null {
+  return selectPrices(path, query)[0] ?? null;
+}
+
+export function selectPrices(path: ServingPath, query: PriceQuery): PriceComponent[] {
+  const specificity = (component: PriceComponent) => {
+    if (component.modelSlug === null) return query.modelSlugs.length;
+    const index = query.modelSlugs.indexOf(component.modelSlug);
+    return index < 0 ? -1 : index;
+  };
+  return path.priceComponents
+    .filter(
+      (component) =>
+        component.kind === query.kind &&
+        (component.region === null || component.region === query.region) &&
+        specificity(component) >= 0 &&
+        (query.accept ? query.accept(component) : true),
+    )
+    .sort(
+      (a, b) =>
+        specificity(a) - specificity(b) ||
+        CONFIDENCE_RANK[a.confidence] - CONFIDENCE_RANK[b.confidence] ||
+        Date.parse(b.asOf) - Date.parse(a.asOf),
+    );
+}
+
+export function capacityValue(
+  path: ServingPath,
+  kind: ServingPath['capacityAssumptions'][number]['kind'],
+  modelSlugs: readonly string[],
+) {
+  for (const slug of [...modelSlugs, null]) {
+    const found = path.capacityAssumptions.find(
+      (assumption) => assumption.kind === kind && assumption.modelSlug === slug,
+    );
+    if (found) return found;
+  }
+  return null;
+}

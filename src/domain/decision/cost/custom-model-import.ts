@@ -1,0 +1,96 @@
+import type Decimal from 'decimal.js';
+import { capacityValue, selectPrice } from '../catalog';
+import { formatMoney, quantity } from '../money';
+import { trafficShapeOf, WINDOW_SECONDS, withRequestsPerMonth } from '../traffic';
+import {
+  type BillingReading,
+  estimateBilledWindows,
+  STATED_BILLING_READING,
+  type WindowEstimate,
+} from '../windows';
+import type { CostLine, CostModelContext, CostModelResult } from './types';
+import { missingPrice, plural, unitsAtVolume } from './units';
+
+/**
+ * Custom model import: storage (CMUs x $/CMU-month) + copies x CMUs x $/CMU-minute x 5 x
+ * E[billed windows]. Every copy is charged for the windows of the whole traffic (copies scale with
+ * load, and we do not model which copy serves the peak), so more than one copy is an upper bound.
+ */
+export function customModelImportCostModel(context: CostModelContext): CostModelResult {
+  const { path, variant, workload } = context;
+  const slugs = [variant.slug, variant.baseModelSlug];
+  const perMinute = selectPrice(path, { kind: 'CMI_CMU_MINUTE', modelSlugs: slugs, region: workload.region });
+  const storage = selectPrice(path, {
+    kind: 'CMI_CMU_STORAGE_MONTH',
+    modelSlugs: slugs,
+    region: workload.region,
+  });
+  const cmus = capacityValue(path, 'CMUS_PER_COPY', slugs);
+  if (!perMinute) return missingPrice(path, 'CMU-minute', variant.slug);
+  if (!storage) return missingPrice(path, 'CMU storage', variant.slug);
+  if (!cmus) return { ok: false, reason: `${path.name} has no CMU size for ${variant.slug} in the evidence` };
+
+  const windowMinutes = WINDOW_SECONDS / 60;
+  const storagePerMonth = storage.amount.times(cmus.value);
+  const perCopyWindow = perMinute.amount.times(cmus.value).times(windowMinutes);
+  const perCopyHour = perMinute.amount.times(cmus.value).times(60);
+  const windowsAt = (requestsPerMonth: number, reading: BillingReading): WindowEstimate =>
+    estimateBilledWindows(trafficShapeOf(withRequestsPerMonth(workload, requestsPerMonth)), reading);
+  const servingCost = (copies: number, windows: WindowEstimate): Decimal =>
+    perCopyWindow.times(quantity(windows.billedWindowsPerMonth)).times(copies);
+
+  return {
+    ok: true,
+    model: {
+      behavior: 'WINDOWED',
+      unitLabel: 'copy',
+      outputTokensPerSecondPerUnit: context.outputTokensPerSecondPerUnit,
+      priceComponents: [perMinute, storage],
+      unitsAt: (requestsPerMonth) => unitsAtVolume(context, requestsPerMonth),
+      totalAt: (requestsPerMonth) =>
+        storagePerMonth.plus(
+          servingCost(
+            unitsAtVolume(context, requestsPerMonth),
+            windowsAt(requestsPerMonth, STATED_BILLING_READING),
+          ),
+        ),
+      costAtCopyHours: (copyHoursPerMonth) =>
+        storagePerMonth.plus(perCopyHour.times(quantity(copyHoursPerMonth))),
+      costAt: (requestsPerMonth) => {
+        const copies = unitsAtVolume(context, requestsPerMonth);
+        const stated = windowsAt(requestsPerMonth, STATED_BILLING_READING);
+        const other = windowsAt(
+          requestsPerMonth,
+          STATED_BILLING_READING === 'CLOCK_ALIGNED' ? 'WARM_PERIOD' : 'CLOCK_ALIGNED',
+        );
+        const serving = servingCost(copies, stated);
+        const otherTotal = storagePerMonth.plus(servingCost(copies, other));
+        const total = storagePerMonth.plus(serving);
+        const lines: CostLine[] = [
+          {
+            label: 'Model storage',
+            amount: storagePerMonth,
+            priceComponentIds: [storage.id],
+            formula: `${cmus.value} CMUs x ${formatMoney(storage.amount)} per CMU-month`,
+          },
+          {
+            label: 'Billed 5-minute windows',
+            amount: serving,
+            priceComponentIds: [perMinute.id],
+            formula: `${plural(copies, 'copy')} x ${cmus.value} CMUs x ${perMinute.amount.toString()} $/CMU-minute x ${windowMinutes} min x ${stated.billedWindowsPerMonth.toFixed(1)} expected billed windows (${stated.billedCopyHoursPerMonth.toFixed(2)} copy-hours, ${stated.coldStartsPerMonth.toFixed(1)} cold starts)`,
+          },
+        ];
+        return {
+          total,
+          lines,
+          units: copies,
+          windows: stated,
+          range: total.lessThan(otherTotal)
+            ? { low: total, high: otherTotal }
+            : { low: otherTotal, high: total },
+          commitment: null,
+        };
+      },
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { selectPrice } from '../catalog';
+import { formatMoney, formatNumber, HOURS_PER_MONTH, quantity, ZERO } from '../money';
+import { commitmentOf, modelUnitLine, modelUnitRate } from './provisioned-throughput';
+import type { CostLine, CostModelContext, CostModelResult } from './types';
+import { missingPrice, perUnitTotals, unitsAtVolume } from './units';
+
+/**
+ * Native fine-tune: training (tokens x epochs x $/1K, one-time, spread over the horizon) + model
+ * storage + the provisioned-throughput floor that serving a Bedrock-customized model requires.
+ */
+export function nativeFineTuneCostModel(context: CostModelContext): CostModelResult {
+  const { path, variant, workload } = context;
+  const slugs = [variant.slug, variant.baseModelSlug];
+  const training = selectPrice(path, {
+    kind: 'TRAINING_PER_1K_TOKENS',
+    modelSlugs: slugs,
+    region: workload.region,
+  });
+  const storage = selectPrice(path, {
+    kind: 'MODEL_STORAGE_MONTH',
+    modelSlugs: slugs,
+    region: workload.region,
+  });
+  const rate = modelUnitRate(path, slugs, workload);
+  if (!training) return missingPrice(path, 'training', variant.slug);
+  if (!rate) return missingPrice(path, 'model-unit', variant.slug);
+  const dataset = variant.training;
+  const trainedTokens = dataset ? dataset.tokens * dataset.epochs : 0;
+  const trainingPerMonth = training.amount
+    .times(quantity(trainedTokens))
+    .dividedBy(1000)
+    .dividedBy(workload.horizonMonths);
+  const storagePerMonth = storage ? storage.amount : ZERO;
+  const fixedLines: CostLine[] = [
+    {
+      label: 'Training, spread over the horizon',
+      amount: trainingPerMonth,
+      priceComponentIds: [training.id],
+      formula: dataset
+        ? `${formatNumber(dataset.tokens, 0)} tokens x ${dataset.epochs} epochs x ${training.amount.toString()} $/1K tokens / ${workload.horizonMonths} months`
+        : 'no training dataset size in the evidence: training cost not included',
+    },
+  ];
+  if (storage) {
+    fixedLines.push({
+      label: 'Custom model storage',
+      amount: storagePerMonth,
+      priceComponentIds: [storage.id],
+      formula: `1 model x ${formatMoney(storage.amount)} per model-month`,
+    });
+  }
+  const fixed = trainingPerMonth.plus(storagePerMonth);
+  const totalFor = perUnitTotals(rate.amount.times(HOURS_PER_MONTH), fixed);
+  return {
+    ok: true,
+    model: {
+      behavior: 'FLAT_PER_UNIT',
+      unitLabel: 'model unit',
+      outputTokensPerSecondPerUnit: context.outputTokensPerSecondPerUnit,
+      priceComponents: [training, rate, ...(storage ? [storage] : [])],
+      unitsAt: (requestsPerMonth) => unitsAtVolume(context, requestsPerMonth),
+      totalAt: (requestsPerMonth) => totalFor(unitsAtVolume(context, requestsPerMonth)),
+      costAt: (requestsPerMonth) => {
+        const units = unitsAtVolume(context, requestsPerMonth);
+        const floor = modelUnitLine(units, rate, 'Provisioned throughput floor to serve it');
+        const lines = [...fixedLines, floor];
+        return {
+          total: fixed.plus(floor.amount),
+          lines,
+          units,
+          windows: null,
+          range: null,
+          commitment: commitmentOf(units, rate),
+        };
+      },
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import { selectPrice } from '../catalog';
+import { formatMoney, HOURS_PER_MONTH, quantity, sumMoney, ZERO } from '../money';
+import type { CostLine, CostModelContext, CostModelResult } from './types';
+import { perUnitTotals, plural, unitsAtVolume } from './units';
+
+/**
+ * Owned box: purchase / amortization months + power (active W x active hours + idle W x idle
+ * hours) x $/kWh + optional ops, per box. The box is powered all 730 hours; it draws active power
+ * during the workload's active hours. A box bought for a horizon shorter than its amortization is
+ * charged over the horizon (no resale value is assumed), so short horizons cost what they cost.
+ */
+export function ownedBoxCostModel(context: CostModelContext): CostModelResult {
+  const { path, box, workload, variant } = context;
+  if (!box) return { ok: false, reason: `${path.name} names no box in the evidence` };
+  const slugs = [variant.slug, variant.baseModelSlug];
+  const purchaseComponent = selectPrice(path, {
+    kind: 'BOX_PURCHASE',
+    modelSlugs: slugs,
+    region: workload.region,
+  });
+  const electricity = selectPrice(path, {
+    kind: 'ELECTRICITY_PER_KWH',
+    modelSlugs: slugs,
+    region: workload.region,
+  });
+  const ops = selectPrice(path, { kind: 'OPS_PER_BOX_MONTH', modelSlugs: slugs, region: workload.region });
+  if (!electricity) return { ok: false, reason: `${path.name} has no electricity price in the evidence` };
+
+  const purchase = purchaseComponent ? purchaseComponent.amount : box.purchasePrice;
+  const amortizationMonths = Math.min(box.amortizationMonths, workload.horizonMonths);
+  const purchasePerBox = purchase.dividedBy(amortizationMonths);
+  const activeHours = Math.min(HOURS_PER_MONTH, workload.activeHoursPerDay * workload.activeDaysPerMonth);
+  const idleHours = HOURS_PER_MONTH - activeHours;
+  const kilowattHoursPerBox = quantity(box.powerActiveW * activeHours + box.powerIdleW * idleHours).dividedBy(
+    1000,
+  );
+  const powerPerBox = kilowattHoursPerBox.times(electricity.amount);
+  const opsPerBox = ops ? ops.amount : ZERO;
+  const perBox = purchasePerBox.plus(powerPerBox).plus(opsPerBox);
+  const totalFor = perUnitTotals(perBox);
+  const components = [purchaseComponent, electricity, ops].filter((component) => component !== null);
+
+  const lines = (boxes: number): CostLine[] => {
+    const count = quantity(boxes);
+    const result: CostLine[] = [
+      {
+        label: 'Box purchase, amortized',
+        amount: purchasePerBox.times(count),
+        priceComponentIds: purchaseComponent ? [purchaseComponent.id] : [],
+        formula: `${plural(boxes, 'box')} x ${formatMoney(purchase)} / ${amortizationMonths} months`,
+      },
+      {
+        label: 'Power',
+        amount: powerPerBox.times(count),
+        priceComponentIds: [electricity.id],
+        formula: `${plural(boxes, 'box')} x (${box.powerActiveW} W x ${activeHours.toFixed(1)} active h + ${box.powerIdleW} W x ${idleHours.toFixed(1)} idle h) = ${kilowattHoursPerBox.times(count).toFixed(2)} kWh x ${electricity.amount.toString()} $/kWh`,
+      },
+    ];
+    if (ops) {
+      result.push({
+        label: 'Operations',
+        amount: opsPerBox.times(count),
+        priceComponentIds: [ops.id],
+        formula: `${plural(boxes, 'box')} x ${formatMoney(ops.amount)} per box-month`,
+      });
+    }
+    return result;
+  };
+
+  return {
+    ok: true,
+    model: {
+      behavior: 'FLAT_PER_UNIT',
+      unitLabel: 'box',
+      outputTokensPerSecondPerUnit: context.outputTokensPerSecondPerUnit,
+      priceComponents: components,
+      unitsAt: (requestsPerMonth) => unitsAtVolume(context, requestsPerMonth),
+      totalAt: (requestsPerMonth) => totalFor(unitsAtVolume(context, requestsPerMonth)),
+      costAt: (requestsPerMonth) => {
+        const units = unitsAtVolume(context, requestsPerMonth);
+        const breakdown = lines(units);
+        return {
+          total: sumMoney(breakdown.map((line) => line.amount)),
+          lines: breakdown,
+          units,
+          windows: null,
+          range: null,
+          commitment: null,
+        };
+      },
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { selectPrice } from '../catalog';
+import { formatMoney, HOURS_PER_MONTH, quantity } from '../money';
+import type { CostModelContext, CostModelResult } from './types';
+import { missingPrice, perUnitTotals, plural, unitsAtVolume } from './units';
+
+/**
+ * Rented instance: instance-hours x rate, minimum durations paid up front. An instance with a
+ * minimum of a day or more (a capacity block) cannot be released between active hours, so it is
+ * held all 730 hours; one without a minimum is started for the active hours of each active day.
+ */
+export function rentedInstanceCostModel(context: CostModelContext): CostModelResult {
+  const { path, variant, workload } = context;
+  const rate = selectPrice(path, {
+    kind: 'INSTANCE_HOUR',
+    modelSlugs: [variant.slug, variant.baseModelSlug],
+    region: workload.region,
+  });
+  if (!rate) return missingPrice(path, 'instance-hour', variant.slug);
+  const minimumHours = rate.minimumDurationHours ?? 0;
+  const heldAllMonth = minimumHours >= 24;
+  const hoursPerInstance = heldAllMonth
+    ? Math.max(HOURS_PER_MONTH, minimumHours)
+    : Math.max(minimumHours, Math.ceil(workload.activeHoursPerDay) * workload.activeDaysPerMonth);
+  const perInstance = rate.amount.times(quantity(hoursPerInstance));
+  const totalFor = perUnitTotals(perInstance);
+  const minimumSpend = minimumHours > 0 ? rate.amount.times(minimumHours) : null;
+  return {
+    ok: true,
+    model: {
+      behavior: 'FLAT_PER_UNIT',
+      unitLabel: 'instance',
+      outputTokensPerSecondPerUnit: context.outputTokensPerSecondPerUnit,
+      priceComponents: [rate],
+      unitsAt: (requestsPerMonth) => unitsAtVolume(context, requestsPerMonth),
+      totalAt: (requestsPerMonth) => totalFor(unitsAtVolume(context, requestsPerMonth)),
+      costAt: (requestsPerMonth) => {
+        const units = unitsAtVolume(context, requestsPerMonth);
+        const amount = perInstance.times(units);
+        const holding = heldAllMonth
+          ? `held all month (minimum ${minimumHours} h, paid up front)`
+          : `${Math.ceil(workload.activeHoursPerDay)} h on each of ${workload.activeDaysPerMonth} active days`;
+        return {
+          total: amount,
+          lines: [
+            {
+              label: 'Instance-hours',
+              amount,
+              priceComponentIds: [rate.id],
+              formula: `${plural(units, 'instance')} x ${hoursPerInstance.toFixed(1)} h (${holding}) x ${formatMoney(rate.amount)} per instance-hour`,
+            },
+          ],
+          units,
+          windows: null,
+          range: null,
+          commitment: minimumSpend ? minimumSpend.times(units) : null,
+        };
+      },
+    },
+  };
+}

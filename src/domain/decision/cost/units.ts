@@ -1,0 +1,35 @@
+import Decimal from 'decimal.js';
+import type { ServingPath } from '../evidence';
+import { unitsNeeded } from '../throughput';
+import type { CostModelContext, CostModelResult } from './types';
+
+/** Units (boxes, copies, model units, instances) needed at a monthly volume for this context. */
+export function unitsAtVolume(context: CostModelContext, requestsPerMonth: number): number {
+  const perUnit = context.outputTokensPerSecondPerUnit;
+  if (perUnit === null || perUnit <= 0) return 1;
+  return unitsNeeded(requestsPerMonth * context.peakOutputTokensPerSecondPerMonthlyRequest, perUnit);
+}
+
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+export function missingPrice(path: ServingPath, what: string, modelSlug: string): CostModelResult {
+  return { ok: false, reason: `${path.name} has no ${what} price for ${modelSlug} in the evidence` };
+}
+
+/**
+ * Cost of `units` whole units, memoized: flat-per-unit paths take only a handful of unit counts
+ * over a whole curve, so each product is computed once.
+ */
+export function perUnitTotals(perUnit: Decimal, fixed: Decimal = new Decimal(0)): (units: number) => Decimal {
+  const cache = new Map<number, Decimal>();
+  return (units) => {
+    let total = cache.get(units);
+    if (!total) {
+      total = fixed.plus(perUnit.times(units));
+      cache.set(units, total);
+    }
+    return total;
+  };
+}

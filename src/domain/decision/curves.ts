@@ -1,0 +1,77 @@
+import type Decimal from 'decimal.js';
+import type { ServingOption } from './serving-options';
+import { logVolumeGrid, type VolumeRange } from './volume-grid';
+import type { Workload } from './workload';
+
+export interface CurvePoint {
+  requestsPerMonth: number;
+  tokensPerMonth: number;
+  monthlyCost: Decimal;
+  units: number;
+}
+
+export interface UnitStep {
+  /** The first volume that needs `toUnits`. */
+  requestsPerMonth: number;
+  fromUnits: number;
+  toUnits: number;
+}
+
+export interface CostCurve {
+  optionId: string;
+  points: CurvePoint[];
+  steps: UnitStep[];
+}
+
+/** Smallest volume in (low, high] whose unit count exceeds `low`'s, by bisection on the step. */
+function stepVolume(option: ServingOption, low: number, high: number): number {
+  const unitsLow = option.costModel.unitsAt(low);
+  let left = low;
+  let right = high;
+  for (let iteration = 0; iteration < 60 && right - left > right * 1e-12; iteration++) {
+    const middle = (left + right) / 2;
+    if (option.costModel.unitsAt(middle) > unitsLow) right = middle;
+    else left = middle;
+  }
+  return right;
+}
+
+/** Cost over a log-spaced volume range for one option, marking where another unit is needed. */
+export function costCurve(
+  option: ServingOption,
+  workload: Workload,
+  range: VolumeRange,
+  pointCount: number,
+): CostCurve {
+  const tokensPerRequest = workload.meanInputTokens + workload.meanOutputTokens;
+  const points: CurvePoint[] = [];
+  const steps: UnitStep[] = [];
+  let previous: CurvePoint | null = null;
+  for (const volume of logVolumeGrid(range, pointCount)) {
+    const point: CurvePoint = {
+      requestsPerMonth: volume,
+      tokensPerMonth: volume * tokensPerRequest,
+      monthlyCost: option.costModel.totalAt(volume),
+      units: option.costModel.unitsAt(volume),
+    };
+    if (previous && point.units !== previous.units) {
+      steps.push({
+        requestsPerMonth: stepVolume(option, previous.requestsPerMonth, volume),
+        fromUnits: previous.units,
+        toUnits: point.units,
+      });
+    }
+    points.push(point);
+    previous = point;
+  }
+  return { optionId: option.id, points, steps };
+}
+
+export function costCurves(
+  options: readonly ServingOption[],
+  workload: Workload,
+  range: VolumeRange,
+  pointCount: number,
+): CostCurve[] {
+  return options.map((option) => costCurve(option, workload, range, pointCount));
+}

@@ -1,0 +1,110 @@
+import type Decimal from 'decimal.js';
+import {
+  type Axis,
+  type AxisPolicy,
+  cheapReference,
+  completeProfile,
+  DEFAULT_CHEAP_RATIO,
+  profileWithoutCheap,
+} from './axes';
+import type { Catalog } from './catalog';
+import {
+  type EvaluatedOption,
+  type KeptSet,
+  minimalKeptSets,
+  type Recommendation,
+  recommend,
+} from './kept-sets';
+import { buildServingOptions, type ExcludedOption, type OptionSet } from './serving-options';
+import { trafficShapeOf } from './traffic';
+import { DEFAULT_VOLUME_RANGE, type VolumeRange } from './volume-grid';
+import type { Workload } from './workload';
+
+export interface DecideOptions {
+  /** Constraints the caller is willing to keep; null = find the minimal sets instead. */
+  keep?: Axis[] | null;
+  /** Other variants that would do the job (e.g. a faster fine-tune at the same task ceiling). */
+  alternativeModelSlugs?: string[];
+  requireRuntimeRetained?: boolean;
+  /** Largest upfront or locked commitment acceptable on AVAILABLE; null = any. */
+  maxCommitment?: Decimal | null;
+  /** With no budget, CHEAP passes within this multiple of the cheapest option (default 2). */
+  cheapRatio?: number;
+  volumeRange?: VolumeRange;
+  /** Points per cost curve (default 120; ask for more for a large chart). */
+  curvePoints?: number;
+  /** Price change tried in each direction by sensitivity, percent (default 25). */
+  sensitivityPercent?: number;
+  analyses?: { breakEvens?: boolean; curves?: boolean; sensitivity?: boolean };
+}
+
+export interface ResolvedOptions {
+  keep: Axis[] | null;
+  candidateModelSlugs: string[];
+  policy: AxisPolicy;
+  volumeRange: VolumeRange;
+  curvePoints: number;
+  sensitivityPercent: number;
+  analyses: { breakEvens: boolean; curves: boolean; sensitivity: boolean };
+}
+
+export function resolveOptions(workload: Workload, options: DecideOptions): ResolvedOptions {
+  return {
+    keep: options.keep ?? null,
+    candidateModelSlugs: [workload.modelSlug, ...(options.alternativeModelSlugs ?? [])],
+    policy: {
+      cheapRatio: options.cheapRatio ?? DEFAULT_CHEAP_RATIO,
+      requireRuntimeRetained: options.requireRuntimeRetained ?? false,
+      maxCommitment: options.maxCommitment ?? null,
+    },
+    volumeRange: options.volumeRange ?? DEFAULT_VOLUME_RANGE,
+    curvePoints: options.curvePoints ?? 120,
+    sensitivityPercent: options.sensitivityPercent ?? 25,
+    analyses: {
+      breakEvens: options.analyses?.breakEvens ?? true,
+      curves: options.analyses?.curves ?? true,
+      sensitivity: options.analyses?.sensitivity ?? true,
+    },
+  };
+}
+
+export interface CoreEvaluation {
+  optionSet: OptionSet;
+  evaluated: EvaluatedOption[];
+  excluded: ExcludedOption[];
+  keptSets: KeptSet[];
+  recommendation: Recommendation | null;
+}
+
+/** Options, costs, the five axes, the minimal kept sets and the recommendation for one workload. */
+export function evaluateCore(
+  catalog: Catalog,
+  workload: Workload,
+  settings: ResolvedOptions,
+  /** Options built for the same shape, SLOs, horizon and model; reused when only volume or deadline moves. */
+  prebuilt?: OptionSet,
+): CoreEvaluation {
+  const { options, excluded } =
+    prebuilt ?? buildServingOptions(catalog, workload, settings.candidateModelSlugs);
+  const volume = trafficShapeOf(workload).requestsPerMonth;
+  const partials = options.map((option) => {
+    const cost = option.costModel.costAt(volume);
+    return { option, cost, ...profileWithoutCheap(catalog, option, cost, workload, settings.policy) };
+  });
+  const reference = cheapReference(partials);
+  const evaluated: EvaluatedOption[] = reference
+    ? partials.map((partial) => ({
+        option: partial.option,
+        cost: partial.cost,
+        profile: completeProfile(partial.option, partial.cost, workload, partial, reference, settings.policy),
+      }))
+    : [];
+  const keptSets = minimalKeptSets(evaluated);
+  return {
+    optionSet: { options, excluded },
+    evaluated,
+    excluded,
+    keptSets,
+    recommendation: recommend(evaluated, keptSets, settings.keep),
+  };
+}

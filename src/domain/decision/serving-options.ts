@@ -1,0 +1,144 @@
+import type { Catalog } from './catalog';
+import { buildCostModel } from './cost/index';
+import type { CostModel } from './cost/types';
+import type { Box, ModelVariant, ServingPath } from './evidence';
+import { type OperatingPoint, operatingPoints, sizingPoint } from './throughput';
+import { trafficShapeOf } from './traffic';
+import type { Workload } from './workload';
+
+/**
+ * How the requested model reaches a path:
+ * CUSTOM = our own weights served as they are (owned box, import, rented GPUs);
+ * PLATFORM_TRAINED = the platform trains its own copy from our data (native fine-tune, PT); our
+ *   evaluated weights do not come along, so their quality evaluation does not transfer;
+ * BASE_ONLY = the path serves base models only, so the base model stands in (on-demand tokens).
+ */
+export type ServedAs = 'CUSTOM' | 'PLATFORM_TRAINED' | 'BASE_ONLY' | 'BASE';
+
+/** One path serving one variant: the unit every axis, cost and kept set is computed for. */
+export interface ServingOption {
+  id: string;
+  path: ServingPath;
+  box: Box | null;
+  /** The variant the workload asked for (or an alternative it allowed). */
+  requestedVariant: ModelVariant;
+  /** The variant this path actually serves for it. */
+  servedVariant: ModelVariant;
+  servedAs: ServedAs;
+  points: OperatingPoint[];
+  /** The point capacity is sized at (null when the provider sizes, i.e. on-demand tokens). */
+  sizing: OperatingPoint | null;
+  costModel: CostModel;
+}
+
+export interface ExcludedOption {
+  pathSlug: string;
+  variantSlug: string;
+  reason: string;
+}
+
+export interface OptionSet {
+  options: ServingOption[];
+  excluded: ExcludedOption[];
+}
+
+function servedVariantFor(
+  catalog: Catalog,
+  path: ServingPath,
+  requested: ModelVariant,
+): { variant: ModelVariant; servedAs: ServedAs } | { reason: string } {
+  if (!requested.customWeights) {
+    if (path.kind === 'NATIVE_FINE_TUNE')
+      return { reason: `${path.name} exists to train a custom model; nothing to train for a base model` };
+    return { variant: requested, servedAs: 'BASE' };
+  }
+  if (path.customWeightsSupported && path.bringYourOwnWeights)
+    return { variant: requested, servedAs: 'CUSTOM' };
+  if (path.customWeightsSupported) return { variant: requested, servedAs: 'PLATFORM_TRAINED' };
+  const base = catalog.modelsBySlug.get(requested.baseModelSlug);
+  if (!base)
+    return {
+      reason: `${path.name} serves base models only and ${requested.baseModelSlug} is not in the catalog`,
+    };
+  return { variant: base, servedAs: 'BASE_ONLY' };
+}
+
+/** A box must hold the weights (FP8, one byte per parameter) with a fifth left for KV cache. */
+function fitsOnBox(box: Box, variant: ModelVariant): boolean {
+  return variant.totalParamsB * 1.2 <= box.memoryGiB * 1.073741824;
+}
+
+export function buildServingOptions(
+  catalog: Catalog,
+  workload: Workload,
+  candidateModelSlugs: readonly string[],
+): OptionSet {
+  const options: ServingOption[] = [];
+  const excluded: ExcludedOption[] = [];
+  const seen = new Set<string>();
+  const shape = trafficShapeOf(workload);
+  const peakPerMonthlyRequest =
+    shape.requestsPerMonth > 0
+      ? shape.peakOutputTokensPerSecond / shape.requestsPerMonth
+      : (workload.meanOutputTokens * workload.peakToMean) /
+        (workload.activeHoursPerDay * 3600 * workload.activeDaysPerMonth);
+  for (const path of catalog.evidence.paths) {
+    const box = path.boxSlug ? (catalog.boxesBySlug.get(path.boxSlug) ?? null) : null;
+    for (const slug of candidateModelSlugs) {
+      const requested = catalog.modelsBySlug.get(slug);
+      if (!requested) continue;
+      const served = servedVariantFor(catalog, path, requested);
+      if ('reason' in served) {
+        excluded.push({ pathSlug: path.slug, variantSlug: slug, reason: served.reason });
+        continue;
+      }
+      const id = `${path.slug}/${served.variant.slug}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      if (path.kind === 'OWNED_BOX' && box && !fitsOnBox(box, served.variant)) {
+        excluded.push({
+          pathSlug: path.slug,
+          variantSlug: served.variant.slug,
+          reason: `${served.variant.name} does not fit in ${box.memoryGiB} GiB on ${box.name}`,
+        });
+        continue;
+      }
+      const points = operatingPoints(catalog, path, served.variant, box);
+      const providerSized = path.kind === 'ON_DEMAND_TOKENS';
+      const sizing = sizingPoint(points, workload);
+      if (!providerSized && !sizing) {
+        excluded.push({
+          pathSlug: path.slug,
+          variantSlug: served.variant.slug,
+          reason: `no throughput evidence or assumption for ${served.variant.name} on ${path.name}`,
+        });
+        continue;
+      }
+      const built = buildCostModel({
+        catalog,
+        path,
+        variant: served.variant,
+        box,
+        workload,
+        outputTokensPerSecondPerUnit: providerSized || !sizing ? null : sizing.outputTokensPerSecondPerUnit,
+        peakOutputTokensPerSecondPerMonthlyRequest: peakPerMonthlyRequest,
+      });
+      if (!built.ok) {
+        excluded.push({ pathSlug: path.slug, variantSlug: served.variant.slug, reason: built.reason });
+        continue;
+      }
+      options.push({
+        id,
+        path,
+        box,
+        requestedVariant: requested,
+        servedVariant: served.variant,
+        servedAs: served.servedAs,
+        points,
+        sizing,
+        costModel: built.model,
+      });
+    }
+  }
+  return { options, excluded };
+}

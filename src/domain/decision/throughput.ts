@@ -1,0 +1,135 @@
+import { type Catalog, capacityValue } from './catalog';
+import type { Box, ModelVariant, ServingPath } from './evidence';
+
+/** One operating point of a path serving a variant: per-stream speed and what a unit delivers. */
+export interface OperatingPoint {
+  evidenceIds: string[];
+  concurrency: number;
+  decodeTokensPerSecondPerStream: number;
+  /** Output tokens per second one unit (box, copy, model unit, instance) sustains here. */
+  outputTokensPerSecondPerUnit: number;
+  ttftP95Ms: number | null;
+  measured: boolean;
+  /** How the point was obtained, for the sentence shown next to the verdict. */
+  basis: 'MEASURED' | 'MEASURED_ON_BASE_MODEL' | 'ASSUMED' | 'ROOFLINE';
+}
+
+/**
+ * Decode on bandwidth-bound hardware is set by the bytes of *active* weights read per token; the
+ * lab measured a dense 8B FP8 at ~60% of that ceiling on the Spark, so the roofline estimate uses
+ * the same efficiency. Only a fallback when a box has no benchmark result at all.
+ */
+export const ROOFLINE_EFFICIENCY = 0.6;
+const FP8_BYTES_PER_PARAM = 1;
+
+function rooflinePoint(box: Box, variant: ModelVariant): OperatingPoint {
+  const ceiling = box.memoryBandwidthGBs / (variant.activeParamsB * FP8_BYTES_PER_PARAM);
+  const decode = ceiling * ROOFLINE_EFFICIENCY;
+  return {
+    evidenceIds: [`roofline:${box.slug}:${variant.slug}`],
+    concurrency: 1,
+    decodeTokensPerSecondPerStream: decode,
+    outputTokensPerSecondPerUnit: decode,
+    ttftP95Ms: null,
+    measured: false,
+    basis: 'ROOFLINE',
+  };
+}
+
+/**
+ * Operating points for a path serving a variant: benchmark results on the path or its box for the
+ * variant, else for its base model (a merged LoRA decodes at its base's speed), else the path's
+ * flagged capacity assumptions, else a roofline estimate for a box.
+ */
+export function operatingPoints(
+  catalog: Catalog,
+  path: ServingPath,
+  variant: ModelVariant,
+  box: Box | null,
+): OperatingPoint[] {
+  const ranHere = (result: { pathSlug: string | null; boxSlug: string | null }) =>
+    result.pathSlug === path.slug || (path.boxSlug !== null && result.boxSlug === path.boxSlug);
+  const fromResults = (slug: string, basis: OperatingPoint['basis']) =>
+    (catalog.throughputByVariant.get(slug) ?? []).filter(ranHere).map(
+      (result): OperatingPoint => ({
+        evidenceIds: [result.id],
+        concurrency: result.concurrency,
+        decodeTokensPerSecondPerStream: result.decodeTokensPerSecondPerStream,
+        outputTokensPerSecondPerUnit: result.aggregateOutputTokensPerSecond,
+        ttftP95Ms: result.ttftP95Ms,
+        measured: result.measured,
+        basis: result.measured ? basis : 'ASSUMED',
+      }),
+    );
+  const own = fromResults(variant.slug, 'MEASURED');
+  if (own.length > 0) return own;
+  if (variant.baseModelSlug !== variant.slug) {
+    const onBase = fromResults(variant.baseModelSlug, 'MEASURED_ON_BASE_MODEL');
+    if (onBase.length > 0) return onBase;
+  }
+  const slugs = [variant.slug, variant.baseModelSlug];
+  const decode = capacityValue(path, 'DECODE_TOKENS_PER_SECOND_PER_STREAM', slugs);
+  const perUnit = capacityValue(path, 'OUTPUT_TOKENS_PER_MINUTE_PER_UNIT', slugs);
+  if (decode) {
+    const ttft = capacityValue(path, 'TTFT_P95_MS', slugs);
+    const assumptions = [decode, ...(perUnit ? [perUnit] : []), ...(ttft ? [ttft] : [])];
+    const measured = assumptions.every((assumption) => !assumption.isAssumption);
+    return [
+      {
+        evidenceIds: assumptions.map((assumption) => assumption.id),
+        concurrency: 1,
+        decodeTokensPerSecondPerStream: decode.value,
+        // Without a per-unit figure one unit serves one stream: the conservative reading.
+        outputTokensPerSecondPerUnit: perUnit ? perUnit.value / 60 : decode.value,
+        ttftP95Ms: ttft ? ttft.value : null,
+        measured,
+        basis: measured ? 'MEASURED' : 'ASSUMED',
+      },
+    ];
+  }
+  return box ? [rooflinePoint(box, variant)] : [];
+}
+
+export interface SpeedRequirement {
+  minDecodeTokensPerSecond: number | null;
+  maxTtftMsP95: number | null;
+}
+
+export function meetsSpeed(point: OperatingPoint, requirement: SpeedRequirement): boolean {
+  const decodeOk =
+    requirement.minDecodeTokensPerSecond === null ||
+    point.decodeTokensPerSecondPerStream >= requirement.minDecodeTokensPerSecond;
+  const ttftOk =
+    requirement.maxTtftMsP95 === null ||
+    point.ttftP95Ms === null ||
+    point.ttftP95Ms <= requirement.maxTtftMsP95;
+  return decodeOk && ttftOk;
+}
+
+/**
+ * The point to size at: the highest-throughput point that still meets the SLO. When none does,
+ * the fastest point per stream: a path that keeps the latency constraint is sized conservatively,
+ * at the speed its shortfall is quoted at, rather than at a throughput it cannot pair with it.
+ */
+export function sizingPoint(
+  points: readonly OperatingPoint[],
+  requirement: SpeedRequirement,
+): OperatingPoint | null {
+  let best: OperatingPoint | null = null;
+  for (const point of points) {
+    if (!meetsSpeed(point, requirement)) continue;
+    if (!best || point.outputTokensPerSecondPerUnit > best.outputTokensPerSecondPerUnit) best = point;
+  }
+  if (best) return best;
+  for (const point of points) {
+    if (!best || point.decodeTokensPerSecondPerStream > best.decodeTokensPerSecondPerStream) best = point;
+  }
+  return best;
+}
+
+/** Units needed so that peak demand fits: ceil(peak / per-unit capacity), at least one. */
+export function unitsNeeded(peakOutputTokensPerSecond: number, outputTokensPerSecondPerUnit: number): number {
+  if (peakOutputTokensPerSecond <= 0) return 1;
+  // A hair of tolerance so a demand exactly at capacity does not round up from float noise.
+  return Math.max(1, Math.ceil(peakOutputTokensPerSecond / outputTokensPerSecondPerUnit - 1e-9));
+}

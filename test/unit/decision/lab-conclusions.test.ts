@@ -1,0 +1,197 @@
+import Decimal from 'decimal.js';
+import { describe, expect, it } from 'vitest';
+import { type Decision, decide, type OptionResult } from '../../../src/domain/decision/decide';
+import { labEvidence } from '../../../src/domain/decision/fixtures/lab';
+import { customRetrievalWorkload, MOE_ALTERNATIVE } from './lab-evidence';
+
+function optionOf(decision: Decision, id: string): OptionResult {
+  const found = decision.options.find((candidate) => candidate.optionId === id);
+  if (!found) throw new Error(`no option ${id}`);
+  return found;
+}
+
+function shortfall(option: OptionResult, axis: string): string | null {
+  return option.verdicts.find((verdict) => verdict.axis === axis)?.shortfall ?? null;
+}
+
+const quick = { analyses: { curves: false, sensitivity: false, breakEvens: false } } as const;
+
+describe("the lab's conclusions for the custom-model retrieval workload", () => {
+  const decision = decide(customRetrievalWorkload(), labEvidence(), quick);
+
+  it('fails on-demand tokens on confidence: base model only, accepted too low', () => {
+    const onDemand = optionOf(decision, 'bedrock-on-demand/llama-3.1-8b');
+    expect(onDemand.servedAs).toBe('BASE_ONLY');
+    expect(onDemand.servedVariantSlug).toBe('llama-3.1-8b');
+    expect(onDemand.failedAxes).toContain('HIGH_CONFIDENCE');
+    expect(shortfall(onDemand, 'HIGH_CONFIDENCE')).toMatch(/base model only/);
+    expect(shortfall(onDemand, 'HIGH_CONFIDENCE')).toMatch(/accepted 47% vs 60% required/);
+    expect(onDemand.metrics.acceptedRate).toBeCloseTo(14 / 30, 10);
+    expect(onDemand.verdicts.find((verdict) => verdict.axis === 'HIGH_CONFIDENCE')?.evidenceIds).toEqual(
+      expect.arrayContaining(['eval-8b-base-retrieval-low', 'eval-8b-base-retrieval-high']),
+    );
+  });
+
+  it('fails native fine-tune on CONTROLLED (weights stay) and AVAILABLE (quota wall)', () => {
+    const native = optionOf(decision, 'bedrock-native-ft/llama-3.1-8b-lora');
+    expect(native.failedAxes).toEqual(expect.arrayContaining(['CONTROLLED', 'AVAILABLE']));
+    expect(shortfall(native, 'CONTROLLED')).toBe('weights stay with the platform');
+    expect(shortfall(native, 'AVAILABLE')).toMatch(/quota wall/);
+    expect(native.verdicts.find((verdict) => verdict.axis === 'AVAILABLE')?.evidenceIds).toContain(
+      'access-nft-serving',
+    );
+  });
+
+  it('keeps token latency on the Spark when the SLO exceeds its measured decode', () => {
+    const spark = optionOf(decision, 'spark-vllm/llama-3.1-8b-lora');
+    expect(spark.failedAxes).toEqual(['FAST']);
+    expect(shortfall(spark, 'FAST')).toBe('decode 20.5 tok/s vs 30 required');
+    expect(spark.verdicts[0]?.evidenceIds).toEqual(['bench-spark-8b-fp8-c1']);
+    const keptFast = decision.keptSets.find((set) => set.kept.length === 1 && set.kept[0] === 'FAST');
+    expect(keptFast?.unlocked.map((unlocked) => unlocked.optionId)).toEqual(['spark-vllm/llama-3.1-8b-lora']);
+    expect(keptFast?.unlocked[0]?.shortfalls).toEqual([
+      { axis: 'FAST', shortfall: 'decode 20.5 tok/s vs 30 required' },
+    ]);
+  });
+
+  it('passes FAST on the Spark when the SLO is at or below its measured decode', () => {
+    const relaxed = decide(customRetrievalWorkload({ minDecodeTokensPerSecond: 20 }), labEvidence(), quick);
+    expect(optionOf(relaxed, 'spark-vllm/llama-3.1-8b-lora').failedAxes).toEqual([]);
+    expect(relaxed.recommendation?.optionId).toBe('spark-vllm/llama-3.1-8b-lora');
+    expect(relaxed.keptSets[0]?.kept).toEqual([]);
+  });
+
+  it('makes the Spark cheapest above a low utilization line, and CMI cheapest below it', () => {
+    const busy = decide(
+      customRetrievalWorkload({ minDecodeTokensPerSecond: null, monthlyBudget: null }),
+      labEvidence(),
+      quick,
+    );
+    const sparkBusy = optionOf(busy, 'spark-vllm/llama-3.1-8b-lora');
+    const cmiBusy = optionOf(busy, 'bedrock-cmi/llama-3.1-8b-lora');
+    expect(sparkBusy.cost.total.lessThan(cmiBusy.cost.total)).toBe(true);
+    expect(cmiBusy.cost.windows?.billedCopyHoursPerMonth ?? 0).toBeGreaterThan(12.5);
+    // One request a day: a couple of billed windows a day, well under the line.
+    const idle = decide(
+      customRetrievalWorkload({ requestsPerDay: 1, minDecodeTokensPerSecond: null, monthlyBudget: null }),
+      labEvidence(),
+      quick,
+    );
+    const cmiIdle = optionOf(idle, 'bedrock-cmi/llama-3.1-8b-lora');
+    expect(cmiIdle.cost.windows?.billedCopyHoursPerMonth ?? 99).toBeLessThan(12.5);
+    expect(cmiIdle.cost.total.lessThan(optionOf(idle, 'spark-vllm/llama-3.1-8b-lora').cost.total)).toBe(true);
+  });
+
+  it('picks the 26B MoE as the faster self-host choice: it clears the SLO the dense 8B misses', () => {
+    const withMoe = decide(customRetrievalWorkload(), labEvidence(), {
+      ...quick,
+      alternativeModelSlugs: MOE_ALTERNATIVE,
+    });
+    const moe = optionOf(withMoe, 'spark-vllm/moe-26b-a4b-lora');
+    const dense = optionOf(withMoe, 'spark-vllm/llama-3.1-8b-lora');
+    expect(moe.metrics.decodeTokensPerSecond ?? 0).toBeCloseTo(
+      1.6 * (dense.metrics.decodeTokensPerSecond ?? 0),
+      6,
+    );
+    expect(moe.failedAxes).toEqual([]);
+    expect(withMoe.recommendation?.optionId).toBe('spark-vllm/moe-26b-a4b-lora');
+    expect(withMoe.recommendation?.kept).toEqual([]);
+    expect(withMoe.keptSets).toHaveLength(1);
+    expect(withMoe.pareto).toContain('spark-vllm/moe-26b-a4b-lora');
+    expect(withMoe.pareto).not.toContain('spark-vllm/llama-3.1-8b-lora');
+  });
+
+  it('lists the feasible paths for a caller-given kept set, cheapest first', () => {
+    const keepConfidenceAndCost = decide(customRetrievalWorkload(), labEvidence(), {
+      ...quick,
+      keep: ['HIGH_CONFIDENCE', 'CHEAP'],
+    });
+    const ids = keepConfidenceAndCost.feasibleUnderKeep?.map((entry) => entry.optionId);
+    expect(ids).toEqual(['bedrock-on-demand/llama-3.1-8b', 'bedrock-cmi/llama-3.1-8b-lora']);
+    expect(keepConfidenceAndCost.recommendation?.optionId).toBe('bedrock-on-demand/llama-3.1-8b');
+    const costs = keepConfidenceAndCost.feasibleUnderKeep?.map((entry) => entry.monthlyCost.toNumber()) ?? [];
+    expect([...costs].sort((a, b) => a - b)).toEqual(costs);
+  });
+
+  it('fails AVAILABLE on lead time with the shortfall in days', () => {
+    const urgent = decide(customRetrievalWorkload({ neededByDays: 5 }), labEvidence(), quick);
+    expect(shortfall(optionOf(urgent, 'spark-vllm/llama-3.1-8b-lora'), 'AVAILABLE')).toBe(
+      'lead time ~7 days vs 5 needed',
+    );
+    expect(shortfall(optionOf(urgent, 'ec2-capacity-block-p5/llama-3.1-8b-lora'), 'AVAILABLE')).toMatch(
+      /lead time ~21 days vs 5 needed/,
+    );
+  });
+
+  it('counts cold starts against a TTFT SLO on the scale-to-zero path', () => {
+    const sparse = decide(
+      customRetrievalWorkload({ requestsPerDay: 10, maxTtftMsP95: 2000, minDecodeTokensPerSecond: null }),
+      labEvidence(),
+      quick,
+    );
+    const cmi = optionOf(sparse, 'bedrock-cmi/llama-3.1-8b-lora');
+    expect(cmi.failedAxes).toContain('FAST');
+    expect(shortfall(cmi, 'FAST')).toMatch(
+      /TTFT p95 ~90,000 ms \(cold starts on \d+% of requests\) vs 2,000 ms required/,
+    );
+    const busy = decide(
+      customRetrievalWorkload({ requestsPerDay: 5000, maxTtftMsP95: 2000, minDecodeTokensPerSecond: null }),
+      labEvidence(),
+      quick,
+    );
+    expect(optionOf(busy, 'bedrock-cmi/llama-3.1-8b-lora').failedAxes).not.toContain('FAST');
+  });
+
+  it('warns when the answer rests on U-grade, stale or assumed evidence, deterministically at `now`', () => {
+    const fresh = decide(customRetrievalWorkload({ minDecodeTokensPerSecond: 20 }), labEvidence(), quick);
+    const onRecommendation = fresh.warnings.filter((warning) => warning.affectsRecommendation);
+    expect(onRecommendation.map((warning) => warning.code)).toEqual(
+      expect.arrayContaining(['UNCONFIRMED_PRICE', 'ASSUMED_PRICE']),
+    );
+    expect(onRecommendation.map((warning) => warning.code)).not.toContain('STALE_PRICE');
+    expect(
+      fresh.warnings.some(
+        (warning) => warning.code === 'STALE_PRICE' && warning.optionId === 'bedrock-pt/llama-3.1-8b-lora',
+      ),
+    ).toBe(true);
+    expect(
+      fresh.warnings.some(
+        (warning) =>
+          warning.code === 'ASSUMED_THROUGHPUT' && warning.optionId === 'bedrock-cmi/llama-3.1-8b-lora',
+      ),
+    ).toBe(true);
+    // A year later the Spark's purchase price is stale too, and confidence fails on it.
+    const later = decide(
+      customRetrievalWorkload({ minDecodeTokensPerSecond: 20 }),
+      labEvidence('2026-12-01'),
+      quick,
+    );
+    expect(
+      later.warnings.some(
+        (warning) => warning.code === 'STALE_PRICE' && warning.evidenceIds.includes('price-spark-purchase'),
+      ),
+    ).toBe(true);
+    expect(optionOf(later, 'spark-vllm/llama-3.1-8b-lora').failedAxes).toContain('HIGH_CONFIDENCE');
+  });
+
+  it('reports sensitivity: the SLO that flips the answer and a price change that does', () => {
+    const withMoe = decide(customRetrievalWorkload(), labEvidence(), {
+      alternativeModelSlugs: MOE_ALTERNATIVE,
+      analyses: { curves: false, breakEvens: false },
+    });
+    const slo = withMoe.sensitivity.find((finding) => finding.input === 'DECODE_SLO');
+    // Just above the MoE's measured 32.8 tok/s the MoE fails FAST and the answer changes.
+    expect(slo?.flipsAtValue ?? 0).toBeGreaterThan(32.8);
+    expect(slo?.flipsAtValue ?? 0).toBeLessThan(32.81);
+    expect(slo?.newRecommendation).not.toBe('spark-vllm/moe-26b-a4b-lora');
+    // With a budget just above the Spark, a ~25% purchase-price rise pushes it out of budget.
+    const tight = decide(customRetrievalWorkload({ monthlyBudget: new Decimal('140') }), labEvidence(), {
+      alternativeModelSlugs: MOE_ALTERNATIVE,
+      analyses: { curves: false, breakEvens: false },
+    });
+    const purchase = tight.sensitivity.find((finding) => finding.priceComponentId === 'price-spark-purchase');
+    expect(purchase?.flipsAtValue).not.toBeNull();
+    // Flips where the Spark's cost reaches the $140 budget: (140 − 10.95) x 36.
+    expect(purchase?.flipsAtValue ?? 0).toBeCloseTo((140 - 10.95) * 36, 0);
+  });
+});
