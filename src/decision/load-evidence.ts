@@ -66,6 +66,17 @@ export async function loadEvidenceSnapshot(
     prisma.accessAttempt.findMany({ include: { accessPath: { include: { servingPath: true } } } }),
   ]);
 
+  // The engine names models by their base variant (the servable base weights): prices and capacity
+  // facts recorded against a model apply to that variant and, through it, to the model's fine-tunes.
+  const baseVariantOfModel = new Map<string, string>();
+  for (const variant of variants) {
+    if (!variant.isFineTuned && !baseVariantOfModel.has(variant.model.slug)) {
+      baseVariantOfModel.set(variant.model.slug, variant.slug);
+    }
+  }
+  const engineModelSlug = (modelSlug: string | undefined) =>
+    modelSlug === undefined ? null : (baseVariantOfModel.get(modelSlug) ?? modelSlug);
+
   return {
     now: isoDate(now),
     paths: paths.map((path) => ({
@@ -98,13 +109,13 @@ export async function loadEvidenceSnapshot(
         source: price.source,
         asOf: isoDate(price.asOf),
         confidence: price.confidence,
-        modelSlug: price.model?.slug ?? null,
+        modelSlug: engineModelSlug(price.model?.slug),
         isAssumption: price.isAssumption,
       })),
       capacityAssumptions: path.capacityFacts.map((fact) => ({
         id: fact.slug,
         kind: fact.kind as CapacityAssumptionKind,
-        modelSlug: fact.model?.slug ?? null,
+        modelSlug: engineModelSlug(fact.model?.slug),
         value: fact.value.toNumber(),
         source: fact.source,
         isAssumption: fact.isAssumption,
@@ -123,7 +134,7 @@ export async function loadEvidenceSnapshot(
     models: variants.map((variant) => ({
       slug: variant.slug,
       name: variant.name,
-      baseModelSlug: variant.model.slug,
+      baseModelSlug: engineModelSlug(variant.model.slug) ?? variant.slug,
       isFineTuned: variant.isFineTuned,
       totalParamsB: variant.model.totalParamsB.toNumber(),
       activeParamsB: variant.model.activeParamsB.toNumber(),

@@ -1,13 +1,37 @@
 import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config';
+import { openDatabase, targetFromConfig } from '../../db/connection';
 import type { ChatEndpoint } from '../../domain/quality/chat-completions-client';
-import { parseQuestionSetJsonl, QuestionSetError } from '../../domain/quality/question-set';
-import { type QualityEvaluation, runQualityEvaluation } from '../../domain/quality/run-quality-evaluation';
+import { parseQuestionSetJsonl, type QuestionSet, QuestionSetError } from '../../domain/quality/question-set';
+import {
+  type QualityEvaluation,
+  type QualityEvaluationInput,
+  runAndStoreQualityEvaluation,
+  runQualityEvaluation,
+} from '../../domain/quality/run-quality-evaluation';
+import { UnknownSlugError } from '../../evidence/import-results';
+import {
+  disagreementsOf,
+  EvaluationMismatchError,
+  resolveEvaluationTarget,
+  storeQualityEvaluation,
+} from '../../evidence/store-quality-evaluation';
+import type { PrismaClient } from '../../generated/prisma/client';
 
 const USAGE = `usage: floorplan eval --questions FILE.jsonl --candidate MODEL@URL --judge MODEL@URL --judge MODEL@URL
                      [--concurrency N] [--timeout-ms MS] [--json]
+                     [--store --variant SLUG [--path SLUG] [--with-retrieval]]
   MODEL@URL    a model behind an OpenAI-compatible API, e.g. llama-lora@http://spark-01:8000/v1
+  --store      keep the evaluation in the database against --variant (and --path, where it was served);
+               the question set is stored by content hash, so only evaluations on the same set compare
   API keys are read from FLOORPLAN_CANDIDATE_API_KEY, FLOORPLAN_JUDGE_1_API_KEY, FLOORPLAN_JUDGE_2_API_KEY when set.`;
+
+export interface EvalCommandDependencies {
+  /** The database `--store` writes to; by default the one the environment names. */
+  prisma?: PrismaClient;
+}
 
 export interface CommandOutput {
   stdout: (text: string) => void;
@@ -21,8 +45,15 @@ const processOutput: CommandOutput = {
 
 class UsageError extends Error {}
 
-/** Exit codes: 0 done, 1 the evaluation could not run (bad question set, I/O), 2 bad arguments. */
-export async function runEvalCommand(args: string[], output: CommandOutput = processOutput): Promise<number> {
+/**
+ * Exit codes: 0 done, 1 the evaluation could not run or be stored (bad question set, unknown slug,
+ * I/O), 2 bad arguments.
+ */
+export async function runEvalCommand(
+  args: string[],
+  output: CommandOutput = processOutput,
+  dependencies: EvalCommandDependencies = {},
+): Promise<number> {
   let options: ReturnType<typeof parseEvalArguments>;
   try {
     options = parseEvalArguments(args);
@@ -35,20 +66,93 @@ export async function runEvalCommand(args: string[], output: CommandOutput = pro
       await readFile(options.questionsPath, 'utf8'),
       options.questionsPath,
     );
-    const evaluation = await runQualityEvaluation({
+    const input: QualityEvaluationInput = {
       questions: questionSet.questions,
       candidate: options.candidate,
       judges: options.judges,
       concurrency: options.concurrency,
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    };
+    if (options.store === null) {
+      const evaluation = await runQualityEvaluation(input);
+      output.stdout(options.json ? `${JSON.stringify(evaluation, null, 2)}\n` : formatEvaluation(evaluation));
+      return 0;
+    }
+    const target = options.store;
+    const { evaluation, stored } = await withPrisma(dependencies, async (prisma) => {
+      // Slugs are checked before the run, so a typo costs no candidate or judge calls.
+      await resolveEvaluationTarget(prisma, target);
+      return runAndStoreQualityEvaluation(input, (finished) =>
+        prisma.$transaction((tx) =>
+          storeQualityEvaluation(
+            tx,
+            storedRecordOf(finished, questionSet, options.questionsPath, target),
+            `cli:${process.env.USER ?? 'unknown'}`,
+          ),
+        ),
+      );
     });
-    output.stdout(options.json ? `${JSON.stringify(evaluation, null, 2)}\n` : formatEvaluation(evaluation));
+    output.stdout(
+      options.json
+        ? `${JSON.stringify({ ...evaluation, stored: { id: stored.id, slug: stored.slug } }, null, 2)}\n`
+        : `${formatEvaluation(evaluation)}stored as quality evaluation ${stored.slug} (id ${stored.id})\n`,
+    );
     return 0;
   } catch (error) {
     const message =
-      error instanceof QuestionSetError ? error.message : `evaluation failed: ${(error as Error).message}`;
+      error instanceof QuestionSetError ||
+      error instanceof UnknownSlugError ||
+      error instanceof EvaluationMismatchError
+        ? error.message
+        : `evaluation failed: ${(error as Error).message}`;
     output.stderr(`${message}\n`);
     return 1;
+  }
+}
+
+interface StoreTarget {
+  variantSlug: string;
+  pathSlug: string | null;
+  withRetrieval: boolean;
+}
+
+function storedRecordOf(
+  evaluation: QualityEvaluation,
+  questionSet: QuestionSet,
+  questionsPath: string,
+  target: StoreTarget,
+) {
+  const setName = basename(questionsPath, extname(questionsPath));
+  return {
+    ...target,
+    questionSet: {
+      kind: 'frozen' as const,
+      contentHash: questionSet.contentHash,
+      slug: setName.toLowerCase().replace(/[^a-z0-9]+/g, '-') || 'question-set',
+      name: setName,
+      questionCount: questionSet.questions.length,
+      questions: questionSet.questions,
+    },
+    judges: evaluation.judges.map((judge) => judge.model),
+    accepted: evaluation.accepted,
+    total: evaluation.total,
+    judgeAgreement: evaluation.judgeAgreementRate,
+    disagreements: disagreementsOf(evaluation),
+    source: `floorplan eval: candidate ${evaluation.candidate.model} at ${evaluation.candidate.url}`,
+    evaluatedAt: evaluation.finishedAt,
+  };
+}
+
+async function withPrisma<Result>(
+  dependencies: EvalCommandDependencies,
+  work: (prisma: PrismaClient) => Promise<Result>,
+): Promise<Result> {
+  if (dependencies.prisma) return work(dependencies.prisma);
+  const database = await openDatabase(targetFromConfig(loadConfig()));
+  try {
+    return await work(database.prisma);
+  } finally {
+    await database.close();
   }
 }
 
@@ -64,8 +168,16 @@ function parseEvalArguments(args: string[]) {
       concurrency: { type: 'string', default: '4' },
       'timeout-ms': { type: 'string' },
       json: { type: 'boolean', default: false },
+      store: { type: 'boolean', default: false },
+      variant: { type: 'string' },
+      path: { type: 'string' },
+      'with-retrieval': { type: 'boolean', default: false },
     },
   });
+  if (values.store && values.variant === undefined)
+    throw new UsageError('--store needs --variant SLUG (the model variant the candidate serves)');
+  if (!values.store && (values.variant !== undefined || values.path !== undefined))
+    throw new UsageError('--variant and --path label a stored evaluation: add --store');
   if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
   if (values.questions === undefined) throw new UsageError('--questions is required');
   if (values.candidate === undefined) throw new UsageError('--candidate is required');
@@ -87,6 +199,14 @@ function parseEvalArguments(args: string[]) {
     concurrency,
     timeoutMs,
     json: values.json,
+    store:
+      values.store && values.variant !== undefined
+        ? {
+            variantSlug: values.variant,
+            pathSlug: values.path ?? null,
+            withRetrieval: values['with-retrieval'],
+          }
+        : null,
   };
 }
 

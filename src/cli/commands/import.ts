@@ -1,8 +1,141 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config';
+import { openDatabase, targetFromConfig } from '../../db/connection';
 import { ImportError } from '../../domain/imports/import-error';
 import type { ImportParseResult } from '../../domain/imports/imported-result';
 import { parseResultFile } from '../../domain/imports/parse-result-file';
+import { type ImportedFileReport, storeImportedFiles, UnknownSlugError } from '../../evidence/import-results';
+import { FingerprintConflictError } from '../../evidence/store-result';
+import type { PrismaClient } from '../../generated/prisma/client';
+import type { CommandOutput } from './eval';
+
+const USAGE = `usage: floorplan import FILE... --box SLUG --variant SLUG [--dry-run]
+  FILE       vllm bench serve --save-result JSON, or a GuideLLM report (JSON or YAML)
+  --box      the box the results were measured on (e.g. dgx-spark)
+  --variant  the model variant that was served (e.g. llama-3.1-8b-lora)
+  --dry-run  parse and show the mapping; store nothing
+Every file is parsed before anything is stored: one broken file stores nothing at all.`;
+
+const processOutput: CommandOutput = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+export interface ImportCommandDependencies {
+  output?: CommandOutput;
+  /** The database to store into; by default the one the environment names (DATABASE_URL or PGlite). */
+  prisma?: PrismaClient;
+}
+
+/**
+ * `floorplan import`. Exit codes: 0 stored (or already there), 1 a file or slug was refused and
+ * nothing was stored, 2 bad arguments.
+ */
+export async function runImportCommand(
+  args: string[],
+  dependencies: ImportCommandDependencies = {},
+): Promise<number> {
+  const output = dependencies.output ?? processOutput;
+  let options: ImportCommandOptions;
+  try {
+    options = parseImportArguments(args);
+  } catch (error) {
+    output.stderr(`${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+
+  let files: ImportParseResult[];
+  try {
+    files = await parseImportFiles(options.paths);
+  } catch (error) {
+    if (!(error instanceof ImportError)) throw error;
+    output.stderr(
+      `Nothing was imported: ${error.fileName} cannot be read as a result file.\n` +
+        `  at ${error.jsonPath === '' ? '(root)' : error.jsonPath}: ${/^expected\b/i.test(error.expected) ? '' : 'expected '}${error.expected}\n`,
+    );
+    return 1;
+  }
+  output.stdout(`${formatImportReport(files)}\n`);
+  if (options.dryRun) {
+    output.stdout('Dry run: nothing stored.\n');
+    return 0;
+  }
+
+  const store = async (prisma: PrismaClient) =>
+    prisma.$transaction(
+      (tx) =>
+        storeImportedFiles(tx, {
+          target: { boxSlug: options.box, variantSlug: options.variant },
+          files,
+          actor: `cli:${process.env.USER ?? 'unknown'}`,
+        }),
+      { timeout: 60_000 },
+    );
+  let reports: ImportedFileReport[];
+  try {
+    if (dependencies.prisma) {
+      reports = await store(dependencies.prisma);
+    } else {
+      const database = await openDatabase(targetFromConfig(loadConfig()));
+      try {
+        reports = await store(database.prisma);
+      } finally {
+        await database.close();
+      }
+    }
+  } catch (error) {
+    if (error instanceof UnknownSlugError || error instanceof FingerprintConflictError) {
+      output.stderr(`Nothing was imported: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  output.stdout(`${formatStoredReport(reports, options)}\n`);
+  return 0;
+}
+
+interface ImportCommandOptions {
+  paths: string[];
+  box: string;
+  variant: string;
+  dryRun: boolean;
+}
+
+function parseImportArguments(args: string[]): ImportCommandOptions {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      box: { type: 'string' },
+      variant: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length === 0) throw new Error('give at least one result file');
+  if (!values.box) throw new Error('--box is required (the box the results were measured on)');
+  if (!values.variant) throw new Error('--variant is required (the model variant that was served)');
+  return { paths: positionals, box: values.box, variant: values.variant, dryRun: values['dry-run'] };
+}
+
+function formatStoredReport(reports: readonly ImportedFileReport[], options: ImportCommandOptions): string {
+  const results = reports.flatMap((report) => report.results);
+  const stored = results.filter((result) => !result.alreadyImported).length;
+  const lines = [
+    `Stored ${stored} new result(s) for ${options.box} / ${options.variant}; ${results.length - stored} already imported.`,
+  ];
+  for (const report of reports) {
+    for (const result of report.results) {
+      lines.push(
+        `  ${report.fileName} [${result.index}] ${result.profileKey}: ${result.alreadyImported ? 'already imported' : 'new'} ` +
+          `(id ${result.resultId}, regression ${result.regressionVerdict ?? 'n/a'})`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
 
 /**
  * Reads and parses result files; storing them is the caller's job, so a file that fails stops the

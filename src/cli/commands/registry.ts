@@ -4,4 +4,9 @@ import type { Command } from '../command';
  * Commands that live in their own modules, imported only when called so that `floorplan migrate`
  * does not load the charting or benchmarking code.
  */
-export const lazyCommands: Record<string, () => Promise<Command>> = {};
+export const lazyCommands: Record<string, () => Promise<Command>> = {
+  import: async () => (await import('./import')).runImportCommand,
+  eval: async () => (await import('./eval')).runEvalCommand,
+  runner: async () => (await import('./runner')).runRunnerCommand,
+  bench: async () => (await import('./bench')).runBenchCommand,
+};

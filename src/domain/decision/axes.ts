@@ -51,6 +51,7 @@ export interface AxisPolicy {
   cheapRatio: number;
   requireRuntimeRetained: boolean;
   maxCommitment: Decimal | null;
+  stalePricesFailConfidence: boolean;
 }
 
 export const DEFAULT_CHEAP_RATIO = 2;
@@ -197,6 +198,7 @@ function highConfidenceVerdict(
   option: ServingOption,
   cost: MonthlyCost,
   workload: Workload,
+  policy: AxisPolicy,
 ): { verdict: AxisVerdict; acceptedRate: number | null } {
   const shortfalls: string[] = [];
   const evidenceIds: string[] = [];
@@ -253,7 +255,7 @@ function highConfidenceVerdict(
     const age = Math.floor(daysBetween(component.asOf, catalog.nowMs));
     if (component.confidence === 'U')
       shortfalls.push(`main cost rests on an unconfirmed (U-grade) price ${component.id}`);
-    else if (isStale(component, catalog))
+    else if (policy.stalePricesFailConfidence && isStale(component, catalog))
       shortfalls.push(`main cost rests on a ${age}-day-old price (over ${STALE_AFTER_DAYS})`);
     else continue;
     evidenceIds.push(component.id);
@@ -376,7 +378,7 @@ export function profileWithoutCheap(
   policy: AxisPolicy,
 ): { verdicts: Omit<Record<Axis, AxisVerdict>, 'CHEAP'>; metrics: OptionMetrics } {
   const fast = fastVerdict(option, cost, workload);
-  const quality = highConfidenceVerdict(catalog, option, cost, workload);
+  const quality = highConfidenceVerdict(catalog, option, cost, workload, policy);
   const control = controlledVerdict(option, workload, policy);
   const available = availableVerdict(catalog, option, cost, workload, policy);
   return {

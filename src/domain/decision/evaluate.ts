@@ -33,6 +33,13 @@ export interface DecideOptions {
   volumeRange?: VolumeRange;
   /** Points per cost curve (default 120; ask for more for a large chart). */
   curvePoints?: number;
+  /**
+   * Whether a stale (> 180 days) price under the main cost line fails HIGH_CONFIDENCE (default
+   * false: it is always warned about). Public prices age faster than anyone re-checks them; failing
+   * every path on age alone would hide the differences that matter, such as a base model standing
+   * in for a custom one.
+   */
+  stalePricesFailConfidence?: boolean;
   /** Price change tried in each direction by sensitivity, percent (default 25). */
   sensitivityPercent?: number;
   analyses?: { breakEvens?: boolean; curves?: boolean; sensitivity?: boolean };
@@ -56,6 +63,7 @@ export function resolveOptions(workload: Workload, options: DecideOptions): Reso
       cheapRatio: options.cheapRatio ?? DEFAULT_CHEAP_RATIO,
       requireRuntimeRetained: options.requireRuntimeRetained ?? false,
       maxCommitment: options.maxCommitment ?? null,
+      stalePricesFailConfidence: options.stalePricesFailConfidence ?? false,
     },
     volumeRange: options.volumeRange ?? DEFAULT_VOLUME_RANGE,
     curvePoints: options.curvePoints ?? 120,
@@ -105,6 +113,6 @@ export function evaluateCore(
     evaluated,
     excluded,
     keptSets,
-    recommendation: recommend(evaluated, keptSets, settings.keep),
+    recommendation: recommend(evaluated, keptSets, settings.keep, workload.needsCustomWeights),
   };
 }

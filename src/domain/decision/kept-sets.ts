@@ -109,20 +109,28 @@ export interface Recommendation {
 /**
  * With a caller-given kept set: the cheapest option feasible under it. Without: the cheapest
  * option among the smallest minimal kept sets (keep as little as possible, then pay the least).
+ *
+ * When the workload needs its own weights, an option that can only serve the base model stays in
+ * the kept sets (with its shortfall) but is recommended only if nothing serves the requested model:
+ * "keep quality" there means not getting the model at all, which no count of axes captures.
  */
 export function recommend(
-  evaluated: readonly EvaluatedOption[],
+  allEvaluated: readonly EvaluatedOption[],
   keptSets: readonly KeptSet[],
   keep: readonly Axis[] | null,
+  needsCustomWeights = false,
 ): Recommendation | null {
+  const servesRequested = allEvaluated.filter((entry) => entry.option.servedAs !== 'BASE_ONLY');
+  const evaluated = needsCustomWeights && servesRequested.length > 0 ? servesRequested : allEvaluated;
+  const reachable = keptSets.filter((set) => feasibleUnder(evaluated, set.mask).length > 0);
   let chosen: { entry: EvaluatedOption; mask: number } | null = null;
   if (keep) {
     const mask = maskOfAxes(keep);
-    const first = feasibleUnder(evaluated, mask)[0];
+    const first = feasibleUnder(allEvaluated, mask)[0];
     if (first) chosen = { entry: first, mask: first.profile.failMask };
   } else {
-    const smallest = keptSets[0] ? keptSets[0].kept.length : null;
-    for (const set of keptSets) {
+    const smallest = reachable[0] ? reachable[0].kept.length : null;
+    for (const set of reachable) {
       if (set.kept.length !== smallest) continue;
       for (const entry of feasibleUnder(evaluated, set.mask)) {
         if (!chosen || byCostThenId(entry, chosen.entry) < 0) chosen = { entry, mask: set.mask };

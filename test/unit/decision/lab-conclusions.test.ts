@@ -160,12 +160,19 @@ describe("the lab's conclusions for the custom-model retrieval workload", () => 
           warning.code === 'ASSUMED_THROUGHPUT' && warning.optionId === 'bedrock-cmi/llama-3.1-8b-lora',
       ),
     ).toBe(true);
-    // A year later the Spark's purchase price is stale too, and confidence fails on it.
+    // A year later the Spark's purchase price is stale too: always warned about, and with the
+    // strict policy confidence fails on it.
     const later = decide(
+      customRetrievalWorkload({ minDecodeTokensPerSecond: 20 }),
+      labEvidence('2026-12-01'),
+      { ...quick, stalePricesFailConfidence: true },
+    );
+    const lenient = decide(
       customRetrievalWorkload({ minDecodeTokensPerSecond: 20 }),
       labEvidence('2026-12-01'),
       quick,
     );
+    expect(optionOf(lenient, 'spark-vllm/llama-3.1-8b-lora').failedAxes).not.toContain('HIGH_CONFIDENCE');
     expect(
       later.warnings.some(
         (warning) => warning.code === 'STALE_PRICE' && warning.evidenceIds.includes('price-spark-purchase'),
