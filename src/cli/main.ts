@@ -70,7 +70,11 @@ const commands: Record<string, Command> = {
       if (!name) throw new UsageError('Give the migration a name: npx floorplan migration:create add_runs');
       // Diffing needs the existing migrations applied to a scratch database first.
       const directory = await createMigration(database.adapterFactory, name);
-      console.log(directory ? `Wrote ${directory}/migration.sql` : 'The schema matches the migrations: nothing to write.');
+      console.log(
+        directory
+          ? `Wrote ${directory}/migration.sql`
+          : 'The schema matches the migrations: nothing to write.',
+      );
       return 0;
     }),
   token: async (args) => {
@@ -79,19 +83,23 @@ const commands: Record<string, Command> = {
       allowPositionals: true,
       options: { role: { type: 'string' }, name: { type: 'string' }, box: { type: 'string' } },
     });
-    if (positionals[0] !== 'create') throw new UsageError('Usage: npx floorplan token create --role viewer --name alice');
+    if (positionals[0] !== 'create')
+      throw new UsageError('Usage: npx floorplan token create --role viewer --name alice');
     const role = values.role?.toUpperCase();
     if (!role || !['VIEWER', 'OPERATOR', 'ADMIN', 'RUNNER'].includes(role)) {
       throw new UsageError('--role must be one of viewer, operator, admin, runner (e.g. --role operator).');
     }
-    if (!values.name) throw new UsageError('--name is required: who or what will use this token (e.g. --name slack-bot).');
+    if (!values.name)
+      throw new UsageError('--name is required: who or what will use this token (e.g. --name slack-bot).');
     return withDatabase(async (database) => {
       const created = await createApiToken(database.prisma, {
         name: values.name as string,
         role: role as RoleName,
         ...(values.box ? { boxSlug: values.box } : {}),
       });
-      console.error(`Created ${created.role.toLowerCase()} token "${created.name}". It is shown once; store it now:`);
+      console.error(
+        `Created ${created.role.toLowerCase()} token "${created.name}". It is shown once; store it now:`,
+      );
       console.log(created.token);
       return 0;
     });
@@ -118,8 +126,12 @@ async function run(argv: string[]): Promise<number> {
   return command(args);
 }
 
+// Exit only once stdout has drained: a large --json answer piped to another process would
+// otherwise be cut off mid-document.
+const exitAfterFlush = (code: number) => process.stdout.write('', () => process.exit(code));
+
 run(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exitAfterFlush(code),
   (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     console.error(error instanceof UsageError ? message : `floorplan: ${message}`);

@@ -5,6 +5,7 @@ import type { Command } from '../command';
  * does not load the charting or benchmarking code.
  */
 export const lazyCommands: Record<string, () => Promise<Command>> = {
+  decide: async () => (await import('./decide')).runDecideCommand,
   import: async () => (await import('./import')).runImportCommand,
   eval: async () => (await import('./eval')).runEvalCommand,
   runner: async () => (await import('./runner')).runRunnerCommand,

@@ -180,6 +180,10 @@ export const evidenceFileSchema = z.object({
       quantization: z.string().optional(),
       bytesPerParam: decimalString.optional(),
       decodeTokensPerSecond: z.number().positive(),
+      /** Aggregate output tokens/s across all streams; defaults to decode x concurrency. */
+      outputTokensPerSecond: z.number().positive().optional(),
+      /** A roofline or published estimate rather than a run of ours: flagged in every answer. */
+      isEstimate: z.boolean().default(false),
       measuredAt: isoDate,
       note: source,
     }),

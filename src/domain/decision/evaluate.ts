@@ -99,7 +99,12 @@ export function evaluateCore(
     const cost = option.costModel.costAt(volume);
     return { option, cost, ...profileWithoutCheap(catalog, option, cost, workload, settings.policy) };
   });
-  const reference = cheapReference(partials);
+  // A base model standing in for required custom weights is not a price anyone can actually pay
+  // for this workload, so it does not set what "cheap" means (unless nothing else is on offer).
+  const servingRequested = partials.filter((partial) => partial.option.servedAs !== 'BASE_ONLY');
+  const reference = cheapReference(
+    workload.needsCustomWeights && servingRequested.length > 0 ? servingRequested : partials,
+  );
   const evaluated: EvaluatedOption[] = reference
     ? partials.map((partial) => ({
         option: partial.option,

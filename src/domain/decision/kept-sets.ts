@@ -126,7 +126,7 @@ export function recommend(
   let chosen: { entry: EvaluatedOption; mask: number } | null = null;
   if (keep) {
     const mask = maskOfAxes(keep);
-    const first = feasibleUnder(allEvaluated, mask)[0];
+    const first = feasibleUnder(evaluated, mask)[0] ?? feasibleUnder(allEvaluated, mask)[0];
     if (first) chosen = { entry: first, mask: first.profile.failMask };
   } else {
     const smallest = reachable[0] ? reachable[0].kept.length : null;

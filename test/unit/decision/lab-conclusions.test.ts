@@ -108,7 +108,9 @@ describe("the lab's conclusions for the custom-model retrieval workload", () => 
     });
     const ids = keepConfidenceAndCost.feasibleUnderKeep?.map((entry) => entry.optionId);
     expect(ids).toEqual(['bedrock-on-demand/llama-3.1-8b', 'bedrock-cmi/llama-3.1-8b-lora']);
-    expect(keepConfidenceAndCost.recommendation?.optionId).toBe('bedrock-on-demand/llama-3.1-8b');
+    // The base-only stand-in is listed, but the custom-weights workload is recommended the cheapest
+    // option that serves its own model.
+    expect(keepConfidenceAndCost.recommendation?.optionId).toBe('bedrock-cmi/llama-3.1-8b-lora');
     const costs = keepConfidenceAndCost.feasibleUnderKeep?.map((entry) => entry.monthlyCost.toNumber()) ?? [];
     expect([...costs].sort((a, b) => a - b)).toEqual(costs);
   });

@@ -151,7 +151,14 @@ describe('engine properties', () => {
         for (let index = 1; index < costs.length; index++) {
           expect(costs[index]?.greaterThanOrEqualTo(costs[index - 1] ?? 0)).toBe(true);
         }
-        if (costs.length > 0) expect(decision.recommendation?.monthlyCost.equals(costs[0] ?? 0)).toBe(true);
+        // The cheapest feasible option, except that a base-only stand-in gives way to the cheapest
+        // feasible option serving the requested custom model, when there is one.
+        const servingRequested = (decision.feasibleUnderKeep ?? []).filter((entry) => {
+          const option = decision.options.find((candidate) => candidate.optionId === entry.optionId);
+          return !(workload.needsCustomWeights && option?.servedAs === 'BASE_ONLY');
+        });
+        const expected = servingRequested[0]?.monthlyCost ?? costs[0];
+        if (expected) expect(decision.recommendation?.monthlyCost.equals(expected)).toBe(true);
         else expect(decision.recommendation).toBeNull();
       }),
       { numRuns: 40 },

@@ -1,0 +1,128 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { answerWorkload, toAnswer } from '../../decision/answer';
+import { AXES, type Axis } from '../../domain/decision/axes';
+import type { Decision } from '../../domain/decision/decide';
+import { formatMoney } from '../../domain/decision/money';
+import { ValidationError } from '../../graphql/errors';
+import { UsageError } from '../command';
+import { withDatabase } from '../database';
+
+const USAGE =
+  'Usage: npx floorplan decide --workload seeds/workloads/lab-retrieval.json [--keep fast,available] [--json]';
+
+const AXIS_NAMES: Record<string, Axis> = {
+  fast: 'FAST',
+  cheap: 'CHEAP',
+  'high-confidence': 'HIGH_CONFIDENCE',
+  high_confidence: 'HIGH_CONFIDENCE',
+  confidence: 'HIGH_CONFIDENCE',
+  controlled: 'CONTROLLED',
+  available: 'AVAILABLE',
+};
+
+export function parseKeep(text: string | undefined): Axis[] | null {
+  if (text === undefined) return null;
+  if (text.trim() === '' || text === 'none') return [];
+  return text.split(',').map((raw) => {
+    const axis = AXIS_NAMES[raw.trim().toLowerCase()];
+    if (!axis)
+      throw new UsageError(
+        `--keep: unknown axis "${raw}". Use any of fast, cheap, high-confidence, controlled, available.`,
+      );
+    return axis;
+  });
+}
+
+const pad = (text: string, width: number) =>
+  text.length >= width ? text.slice(0, width) : text + ' '.repeat(width - text.length);
+const AXIS_LABEL: Record<Axis, string> = {
+  FAST: 'fast',
+  CHEAP: 'cheap',
+  HIGH_CONFIDENCE: 'conf',
+  CONTROLLED: 'ctrl',
+  AVAILABLE: 'avail',
+};
+
+/** The readable answer: paths x axes with costs, the minimal kept sets, the recommendation. */
+export function formatDecision(decision: Decision): string {
+  const lines: string[] = [];
+  lines.push(
+    `${Math.round(decision.requestsPerMonth).toLocaleString('en-US')} requests / ${(decision.tokensPerMonth / 1e6).toFixed(1)}M tokens a month (computed ${decision.now})`,
+    '',
+  );
+  lines.push(
+    `${pad('path / model served', 48)} ${pad('per month', 12)} ${AXES.map((axis) => pad(AXIS_LABEL[axis], 6)).join('')}`,
+  );
+  const sorted = [...decision.options].sort((a, b) => a.cost.total.comparedTo(b.cost.total));
+  for (const option of sorted) {
+    lines.push(
+      `${pad(option.optionId, 48)} ${pad(formatMoney(option.cost.total), 12)} ${option.verdicts.map((verdict) => pad(verdict.pass ? 'pass' : 'FAIL', 6)).join('')}`,
+    );
+  }
+  for (const excluded of decision.excluded)
+    lines.push(`${pad(`${excluded.pathSlug} (not an option)`, 48)} ${excluded.reason}`);
+  lines.push('', 'Which constraint do you keep (minimal sets; each unlocks the paths listed):');
+  for (const set of decision.keptSets) {
+    const kept = set.kept.length === 0 ? 'nothing' : set.kept.join(' + ');
+    for (const unlocked of set.unlocked) {
+      const shortfalls = unlocked.shortfalls.map((item) => item.shortfall).join('; ');
+      lines.push(
+        `  keep ${pad(kept, 26)} → ${pad(unlocked.optionId, 44)} ${formatMoney(unlocked.monthlyCost)}${shortfalls ? `  (${shortfalls})` : ''}`,
+      );
+    }
+  }
+  if (decision.feasibleUnderKeep) {
+    lines.push('', 'Feasible with the constraints you keep, cheapest first:');
+    for (const item of decision.feasibleUnderKeep)
+      lines.push(`  ${pad(item.optionId, 48)} ${formatMoney(item.monthlyCost)}`);
+  }
+  lines.push('', 'Recommendation:');
+  if (decision.recommendation) {
+    for (const reason of decision.recommendation.reasons) lines.push(`  ${reason}`);
+  } else {
+    lines.push('  No path is feasible under the constraints given.');
+  }
+  const onAnswer = decision.warnings.filter((warning) => warning.affectsRecommendation);
+  if (onAnswer.length) {
+    lines.push('', 'Evidence to check before relying on this:');
+    for (const warning of onAnswer) lines.push(`  - ${warning.message}`);
+  }
+  lines.push('', decision.billingRule, decision.roundingRule);
+  return lines.join('\n');
+}
+
+export async function runDecideCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      workload: { type: 'string' },
+      keep: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (!values.workload) throw new UsageError(`--workload is required.\n${USAGE}`);
+  let workload: unknown;
+  try {
+    workload = JSON.parse(await readFile(values.workload, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`Could not read the workload file ${values.workload}: ${(error as Error).message}`);
+  }
+  const { name: _name, ...workloadFields } = (workload ?? {}) as Record<string, unknown>;
+  const keep = parseKeep(values.keep);
+  return withDatabase(async (database) => {
+    try {
+      const { decision } = await answerWorkload(database.prisma, workloadFields, keep ? { keep } : {});
+      console.log(values.json ? JSON.stringify(toAnswer(decision), null, 2) : formatDecision(decision));
+      return 0;
+    } catch (error) {
+      if (error instanceof ValidationError) {
+        console.error(
+          `${values.workload}: ${error.issues.map((issue) => `${issue.path.replace(/^workload\./, '')}: ${issue.message}`).join('\n  ')}`,
+        );
+        return 2;
+      }
+      throw error;
+    }
+  });
+}

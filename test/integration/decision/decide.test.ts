@@ -1,0 +1,286 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../support/database';
+import { createGraphQLCaller, type GraphQLCaller } from '../../support/graphql';
+
+const DECIDE = /* GraphQL */ `
+  query Decide($workload: WorkloadInput!, $keep: [Axis!]) {
+    decide(workload: $workload, keep: $keep) {
+      paths {
+        optionId pathSlug servedAs failedAxes
+        monthlyCost { amount currency }
+        costLines { label amount { amount } formula priceComponentIds }
+        verdicts { axis pass sentence shortfall evidenceIds }
+      }
+      minimalKeptSets { kept unlocked { pathSlug variantSlug monthlyCost { amount } shortfalls { axis shortfall } } }
+      feasible { pathSlug }
+      recommendation { pathSlug variantSlug kept reasons }
+      breakEvens { optionA optionB crossings { requestsPerMonth tokensPerMonth kind method } activeCopyHours }
+      warnings { code message affectsRecommendation }
+    }
+  }
+`;
+
+interface DecideData {
+  decide: {
+    paths: {
+      optionId: string;
+      pathSlug: string;
+      servedAs: string;
+      failedAxes: string[];
+      monthlyCost: { amount: string };
+      costLines: { label: string; priceComponentIds: string[] }[];
+      verdicts: { axis: string; pass: boolean; shortfall: string | null; evidenceIds: string[] }[];
+    }[];
+    minimalKeptSets: {
+      kept: string[];
+      unlocked: { pathSlug: string; shortfalls: { shortfall: string }[] }[];
+    }[];
+    feasible: { pathSlug: string }[] | null;
+    recommendation: { pathSlug: string; variantSlug: string; kept: string[] } | null;
+    breakEvens: {
+      optionA: string;
+      optionB: string;
+      activeCopyHours: number | null;
+      crossings: { tokensPerMonth: number }[];
+    }[];
+    warnings: { code: string }[];
+  };
+}
+
+const customWorkload = {
+  requestsPerDay: 2000,
+  meanInputTokens: 900,
+  meanOutputTokens: 250,
+  activeHoursPerDay: 10,
+  activeDaysPerMonth: 22,
+  model: 'llama-3.1-8b-lora',
+  needsCustomWeights: true,
+  mustOwnWeights: true,
+  minAcceptedRate: 0.6,
+  neededByDays: 30,
+  horizonMonths: 36,
+};
+
+describe('decide on the seeded evidence', () => {
+  let database: TestDatabase;
+  let api: GraphQLCaller;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    api = await createGraphQLCaller(database.prisma);
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  async function decide(workload: Record<string, unknown>, keep?: string[]) {
+    const { body } = await api.run<DecideData>(DECIDE, { workload, keep }, { as: 'VIEWER' });
+    expect(body.errors).toBeUndefined();
+    return body.data?.decide as DecideData['decide'];
+  }
+  const pathOf = (decision: DecideData['decide'], slug: string) => {
+    const found = decision.paths.find((option) => option.pathSlug === slug);
+    if (!found) throw new Error(`no option on ${slug}`);
+    return found;
+  };
+
+  it('reproduces the lab: on-demand serves only the base model, the native fine-tune keeps the weights and hits a quota wall', async () => {
+    const decision = await decide(customWorkload);
+    const onDemand = pathOf(decision, 'bedrock-on-demand');
+    expect(onDemand.servedAs).toBe('BASE_ONLY');
+    const quality = onDemand.verdicts.find((verdict) => verdict.axis === 'HIGH_CONFIDENCE');
+    expect(quality?.pass).toBe(false);
+    expect(quality?.shortfall).toMatch(/47% vs 60% required/);
+    const fineTune = pathOf(decision, 'bedrock-fine-tune');
+    expect(fineTune.failedAxes).toEqual(expect.arrayContaining(['CONTROLLED', 'AVAILABLE']));
+    const spark = pathOf(decision, 'dgx-spark');
+    expect(spark.failedAxes).toEqual([]);
+    expect(decision.recommendation?.pathSlug).toBe('dgx-spark');
+    // Every cost line cites the price components it used.
+    expect(spark.costLines.flatMap((line) => line.priceComponentIds)).toContain('dgx-spark-purchase');
+  });
+
+  it('keeps token latency on the Spark when the SLO exceeds its measured decode rate', async () => {
+    const decision = await decide({ ...customWorkload, minDecodeTokensPerSecond: 30 });
+    const spark = pathOf(decision, 'dgx-spark');
+    expect(spark.failedAxes).toEqual(['FAST']);
+    expect(spark.verdicts.find((verdict) => verdict.axis === 'FAST')?.shortfall).toBe(
+      'decode 20.5 tok/s vs 30 required',
+    );
+    const keepFast = decision.minimalKeptSets.find((set) => set.kept.join() === 'FAST');
+    expect(keepFast?.unlocked.map((item) => item.pathSlug)).toContain('dgx-spark');
+    expect(decision.recommendation).toMatchObject({ pathSlug: 'dgx-spark', kept: ['FAST'] });
+    const keepingLatency = await decide({ ...customWorkload, minDecodeTokensPerSecond: 30 }, ['FAST']);
+    expect(keepingLatency.feasible?.[0]?.pathSlug).toBe('dgx-spark');
+  });
+
+  it('finds the 26B MoE the faster self-host choice on the same box', async () => {
+    const moe = await decide({
+      ...customWorkload,
+      model: 'moe-26b-a4b-base',
+      needsCustomWeights: false,
+      minDecodeTokensPerSecond: 30,
+      minAcceptedRate: null,
+    });
+    const dense = await decide({
+      ...customWorkload,
+      model: 'llama-3.1-8b-instruct-base',
+      needsCustomWeights: false,
+      minDecodeTokensPerSecond: 30,
+      minAcceptedRate: null,
+    });
+    expect(pathOf(moe, 'dgx-spark').failedAxes).not.toContain('FAST');
+    expect(pathOf(dense, 'dgx-spark').failedAxes).toContain('FAST');
+  });
+
+  it('answers the break-even between the Spark and per-token 8B near 555M tokens a month', async () => {
+    const { body } = await api.run<{ breakEven: { crossings: { tokensPerMonth: number }[] }[] }>(
+      `query($w: WorkloadInput!) { breakEven(workload: $w, pathA: "dgx-spark", pathB: "bedrock-on-demand") { crossings { tokensPerMonth } } }`,
+      {
+        w: {
+          ...customWorkload,
+          model: 'llama-3.1-8b-instruct-base',
+          needsCustomWeights: false,
+          mustOwnWeights: false,
+          activeHoursPerDay: 24,
+          activeDaysPerMonth: 30.4,
+          peakToMean: 1,
+          minAcceptedRate: null,
+        },
+      },
+      { as: 'VIEWER' },
+    );
+    expect(body.errors).toBeUndefined();
+    const crossing = body.data?.breakEven[0]?.crossings[0];
+    // Spark at 24 h/day: $3,999/36 + 90 W all month at $0.17/kWh = $122.25 against $0.22 per 1M
+    // tokens; one box carries the volume at the seeded (flagged) 8-stream estimate.
+    expect(crossing?.tokensPerMonth ?? 0).toBeGreaterThan(555e6 * 0.99);
+    expect(crossing?.tokensPerMonth ?? 0).toBeLessThan(555e6 * 1.01);
+  });
+
+  it('saves a decision and fetches it again with the evidence as it was', async () => {
+    const saved = await api.run<{ saveDecision: { id: string } }>(
+      'mutation($w: WorkloadInput!) { saveDecision(workload: $w, keep: [FAST]) { id } }',
+      { w: customWorkload },
+      { as: 'VIEWER' },
+    );
+    expect(saved.body.errors).toBeUndefined();
+    const id = saved.body.data?.saveDecision.id;
+    await database.prisma.priceComponent.update({
+      where: { slug: 'dgx-spark-purchase' },
+      data: { amount: '9999' },
+    });
+    const fetched = await api.run<{
+      savedDecision: {
+        keep: string[];
+        decision: { paths: { pathSlug: string; monthlyCost: { amount: string } }[] };
+      };
+    }>(
+      'query($id: ID!) { savedDecision(id: $id) { keep decision { paths { pathSlug monthlyCost { amount } } } } }',
+      { id },
+      { as: 'VIEWER' },
+    );
+    expect(fetched.body.data?.savedDecision.keep).toEqual(['FAST']);
+    const sparkCost = fetched.body.data?.savedDecision.decision.paths.find(
+      (item) => item.pathSlug === 'dgx-spark',
+    )?.monthlyCost.amount;
+    expect(Number(sparkCost)).toBeLessThan(400);
+    await database.prisma.priceComponent.update({
+      where: { slug: 'dgx-spark-purchase' },
+      data: { amount: '3999' },
+    });
+  });
+
+  it('refuses bad workloads with field-named errors', async () => {
+    const negative = await api.run(
+      DECIDE,
+      { workload: { ...customWorkload, requestsPerDay: -5 } },
+      { as: 'VIEWER' },
+    );
+    expect(negative.body.errors?.[0]?.message).toMatch(
+      /workload\.requestsPerDay: requestsPerDay cannot be negative/,
+    );
+    const zeroOut = await api.run(
+      DECIDE,
+      { workload: { ...customWorkload, meanOutputTokens: 0 } },
+      { as: 'VIEWER' },
+    );
+    expect(zeroOut.body.errors?.[0]?.message).toMatch(/meanOutputTokens/);
+    const unknown = await api.run(
+      DECIDE,
+      { workload: { ...customWorkload, model: 'gpt-9' } },
+      { as: 'VIEWER' },
+    );
+    expect(unknown.body.errors?.[0]?.message).toMatch(/modelSlug "gpt-9" is not in the catalog/);
+    const budget = await api.run(
+      DECIDE,
+      { workload: { ...customWorkload, monthlyBudget: '12,000' } },
+      { as: 'VIEWER' },
+    );
+    expect(budget.body.errors?.[0]?.message).toMatch(/not a decimal/);
+  });
+});
+
+describe('npx floorplan decide', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'floorplan-cli-'));
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints the paths x axes table, the kept sets and the recommendation, or the same as JSON', async () => {
+    const run = promisify(execFile);
+    const environment = { ...process.env, FLOORPLAN_DATA_DIR: dataDir, DATABASE_URL: '' };
+    delete environment.DATABASE_URL;
+    const table = await run(
+      'node',
+      ['bin/floorplan.js', 'decide', '--workload', 'seeds/workloads/latency-slo-30.json'],
+      {
+        env: environment,
+      },
+    );
+    expect(table.stdout).toMatch(/dgx-spark\/llama-3\.1-8b-lora\s+\$234\.10\s+FAIL/);
+    expect(table.stdout).toMatch(/keep FAST\s+→ dgx-spark\/llama-3\.1-8b-lora/);
+    const json = await run(
+      'node',
+      [
+        'bin/floorplan.js',
+        'decide',
+        '--workload',
+        'seeds/workloads/lab-retrieval.json',
+        '--keep',
+        'high-confidence',
+        '--json',
+      ],
+      { env: environment },
+    );
+    const answer = JSON.parse(json.stdout) as {
+      recommendation: { pathSlug: string };
+      feasibleUnderKeep: unknown[];
+    };
+    expect(answer.recommendation.pathSlug).toBe('dgx-spark');
+    expect(Array.isArray(answer.feasibleUnderKeep)).toBe(true);
+    await expect(
+      run(
+        'node',
+        [
+          'bin/floorplan.js',
+          'decide',
+          '--workload',
+          'seeds/workloads/lab-retrieval.json',
+          '--keep',
+          'speedy',
+        ],
+        {
+          env: environment,
+        },
+      ),
+    ).rejects.toMatchObject({ stderr: expect.stringMatching(/unknown axis "speedy"/) });
+  }, 90_000);
+});
