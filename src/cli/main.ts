@@ -28,13 +28,16 @@ Database
 
 Answers
   decide --workload FILE [--keep fast,available] [--json]
-  chart cost|history ... --out FILE.svg|png
+                                  e.g. --workload seeds/workloads/lab-retrieval.json
+  chart cost --workload ID|EXAMPLE --out FILE.svg|png [--unit tokens]
+  chart history --box SLUG --model VARIANT --profile concurrency=1 --metric decode_tokens_per_s --out FILE.png
 
 Evidence
   bench --endpoint URL --model NAME [--concurrency 1,8,32] [--json]
   runner --api URL --token T --box SLUG --endpoint URL
-  import FILE... [--box SLUG --model VARIANT]
-  eval --questions set.jsonl --candidate URL --judge URL --judge URL
+  import FILE... --box SLUG --variant VARIANT [--dry-run]
+  eval --questions set.jsonl --candidate MODEL@URL --judge MODEL@URL --judge MODEL@URL
+       [--store --variant VARIANT [--path SLUG]] [--json]
 `;
 
 async function withDatabase<T>(work: (database: Database) => Promise<T>): Promise<T> {
