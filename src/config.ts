@@ -18,7 +18,10 @@ const environmentSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// or postgresql:// URL')
     .optional(),
-  FLOORPLAN_DATA_DIR: z.string().min(1).default(path.join(process.cwd(), '.floorplan', 'pglite')),
+  FLOORPLAN_DATA_DIR: z
+    .string()
+    .min(1)
+    .default(path.join(process.cwd(), '.floorplan', 'pglite')),
   /** Comma-separated origins allowed to call the API from a browser; empty means same-origin only. */
   FLOORPLAN_CORS_ORIGINS: z.string().default(''),
   /** Seconds a runner's lease lasts without a heartbeat. Short, so a dead runner is noticed fast. */

@@ -2,6 +2,8 @@ import { ConfigError, loadConfig } from './config';
 import { bootstrapDatabase } from './db/bootstrap';
 import { describeTarget, openDatabase, targetFromConfig } from './db/connection';
 import { accessCsvRoute } from './http/access-csv';
+import { chartRoute } from './http/charts';
+import { startRunQueue } from './runs/runtime';
 import { startApiServer } from './server';
 
 /** `npm start`: one process that migrates, seeds when empty, and serves the API (and GraphiQL). */
@@ -14,13 +16,21 @@ async function main(): Promise<void> {
   if (report.appliedMigrations.length)
     console.log(`Applied migrations: ${report.appliedMigrations.join(', ')}`);
   if (report.seeded) console.log('Seeded the lab evidence and public price facts (seeds/).');
+  // Run progress reaches subscribers on every API process through Postgres LISTEN/NOTIFY.
+  const stopRunQueue = await startRunQueue(database.prisma, {
+    databaseUrl: target.kind === 'postgres' ? target.url : null,
+    leaseSeconds: config.FLOORPLAN_LEASE_SECONDS,
+  });
   const api = await startApiServer({
     prisma: database.prisma,
     host: config.HOST,
     port: config.PORT,
     isProduction: config.isProduction,
     publicCatalog: !config.isProduction,
-    routes: [accessCsvRoute(database.prisma, !config.isProduction)],
+    routes: [
+      accessCsvRoute(database.prisma, !config.isProduction),
+      chartRoute(database.prisma, !config.isProduction),
+    ],
   });
   console.log(
     `\nfloorplan API ready: ${api.url}/graphql${config.isProduction ? '' : '  (GraphiQL: open it in a browser)'}`,
@@ -41,6 +51,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`\n${signal}: finishing in-flight requests, then closing the database.`);
     await api.close();
+    await stopRunQueue();
     await database.close();
     process.exit(0);
   };

@@ -47,7 +47,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (!response.headersSent) {
         response.writeHead(503, { 'content-type': 'text/plain' });
       }
-      response.end(options.isProduction ? 'Service unavailable.\n' : `Service unavailable: ${(error as Error).message}\n`);
+      response.end(
+        options.isProduction
+          ? 'Service unavailable.\n'
+          : `Service unavailable: ${(error as Error).message}\n`,
+      );
     }
   });
   await new Promise<void>((resolve, reject) => {
@@ -65,6 +69,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         server.close(() => resolve());
         // Idle keep-alive sockets would hold the close open; in-flight requests still finish.
         server.closeIdleConnections();
+        // Long-lived subscription streams never finish on their own: give in-flight work a grace
+        // period, then cut what is left so shutdown cannot hang.
+        setTimeout(() => server.closeAllConnections(), 5_000).unref();
       }),
   };
 }

@@ -57,7 +57,9 @@ export function createFloorplanYoga(options: YogaOptions): FloorplanYoga {
     context: async ({ request }): Promise<Context> => {
       const check = await authenticate(options.prisma, request.headers.get('authorization'));
       if (check.kind === 'invalid') {
-        throw new GraphQLError(check.reason, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+        throw new GraphQLError(check.reason, {
+          extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+        });
       }
       return {
         prisma: options.prisma,
@@ -75,7 +77,9 @@ export function createFloorplanYoga(options: YogaOptions): FloorplanYoga {
         blockFieldSuggestion: { enabled: options.isProduction },
       }),
       // Browsers cannot send a custom header cross-site without a preflight: requiring one stops CSRF.
-      useCSRFPrevention({ requestHeaders: ['x-graphql-client', 'authorization', 'apollo-require-preflight'] }),
+      useCSRFPrevention({
+        requestHeaders: ['x-graphql-client', 'authorization', 'apollo-require-preflight'],
+      }),
       ...(options.isProduction ? [useDisableIntrospection()] : []),
       ...(options.plugins ?? []),
     ],

@@ -34,9 +34,13 @@ export async function createApiToken(
 ): Promise<CreatedToken> {
   let boxId: string | null = null;
   if (options.role === 'RUNNER') {
-    if (!options.boxSlug) throw new Error('A runner token is scoped to one box: pass --box <slug>, e.g. --box dgx-spark.');
+    if (!options.boxSlug)
+      throw new Error('A runner token is scoped to one box: pass --box <slug>, e.g. --box dgx-spark.');
     const box = await prisma.box.findUnique({ where: { slug: options.boxSlug } });
-    if (!box) throw new Error(`No box "${options.boxSlug}". Known boxes: ${(await prisma.box.findMany()).map((b) => b.slug).join(', ')}.`);
+    if (!box)
+      throw new Error(
+        `No box "${options.boxSlug}". Known boxes: ${(await prisma.box.findMany()).map((b) => b.slug).join(', ')}.`,
+      );
     boxId = box.id;
   } else if (options.boxSlug) {
     throw new Error('Only runner tokens are scoped to a box; drop --box for this role.');
@@ -48,7 +52,10 @@ export async function createApiToken(
   return { id: row.id, token, role: options.role, name: options.name };
 }
 
-export type TokenCheck = { kind: 'none' } | { kind: 'invalid'; reason: string } | { kind: 'ok'; identity: Identity };
+export type TokenCheck =
+  | { kind: 'none' }
+  | { kind: 'invalid'; reason: string }
+  | { kind: 'ok'; identity: Identity };
 
 /** Resolves an Authorization header to an identity. Malformed tokens of any length are a clean "invalid". */
 export async function authenticate(prisma: PrismaClient, authorization: string | null): Promise<TokenCheck> {

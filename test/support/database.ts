@@ -52,7 +52,9 @@ export async function createPostgresTestDatabase(): Promise<{ url: string; drop:
   };
 }
 
-export async function createTestDatabase(options: { migrate?: boolean; seed?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { migrate?: boolean; seed?: boolean } = {},
+): Promise<TestDatabase> {
   const migrate = options.migrate ?? true;
   const seed = options.seed ?? migrate;
   let target: DatabaseTarget;

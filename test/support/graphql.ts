@@ -39,7 +39,8 @@ export async function createGraphQLCaller(
     tokens,
     async run(query, variables, runOptions = {}) {
       const as = runOptions.as ?? 'ADMIN';
-      const token = runOptions.token !== undefined ? runOptions.token : as === 'ANONYMOUS' ? null : tokens[as];
+      const token =
+        runOptions.token !== undefined ? runOptions.token : as === 'ANONYMOUS' ? null : tokens[as];
       const response = await yoga.fetch('http://localhost/graphql', {
         method: 'POST',
         headers: {

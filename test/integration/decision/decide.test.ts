@@ -236,8 +236,9 @@ describe('npx floorplan decide', () => {
 
   it('prints the paths x axes table, the kept sets and the recommendation, or the same as JSON', async () => {
     const run = promisify(execFile);
-    const environment = { ...process.env, FLOORPLAN_DATA_DIR: dataDir, DATABASE_URL: '' };
-    delete environment.DATABASE_URL;
+    // Always the embedded database here: the CLI test does not need the server the suite may use.
+    const { DATABASE_URL: _unused, ...inherited } = process.env;
+    const environment = { ...inherited, FLOORPLAN_DATA_DIR: dataDir };
     const table = await run(
       'node',
       ['bin/floorplan.js', 'decide', '--workload', 'seeds/workloads/latency-slo-30.json'],
