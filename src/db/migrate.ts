@@ -37,10 +37,29 @@ export async function loadMigrationList(baseDir = migrationsDir): Promise<Migrat
   };
 }
 
-/** Applies every migration not yet recorded in `_prisma_migrations`; returns the names applied. */
+const LOCK_RETRIES = 6;
+
+/**
+ * Applies every migration not yet recorded in `_prisma_migrations`; returns the names applied.
+ * Prisma takes an advisory lock for this and gives up after 10 s; replicas booting together (or a
+ * busy machine) can hit that, so a lock timeout is retried: the winner migrates, the others then
+ * find nothing left to apply.
+ */
 export async function applyMigrations(
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
 ): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await applyMigrationsOnce(adapterFactory);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (attempt >= LOCK_RETRIES || !/advisory lock|timed out|timeout/i.test(message)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
+}
+
+async function applyMigrationsOnce(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
   const engine = await createSchemaEngine(schemaPath, adapterFactory);
   try {
     const migrationsList = await loadMigrationList();
