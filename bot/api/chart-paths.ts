@@ -1,0 +1,28 @@
+import type { BenchmarkRun } from './types';
+
+/**
+ * Chart URLs on the API host (src/charts/http.ts). The bot fetches the PNG with its token and
+ * uploads it, because Slack cannot reach an API behind the firewall.
+ */
+export function costChartPath(workloadId: string): string {
+  return `/charts/cost.png?${new URLSearchParams({ workloadId, volumeUnit: 'requests' }).toString()}`;
+}
+
+/**
+ * Decode rate over time for the run's box, variant and lowest concurrency level: single-stream
+ * decode is the number the roofline and the FAST axis are about. Null for runs without levels.
+ */
+export function historyChartPath(run: BenchmarkRun): string | null {
+  const lowest = run.results
+    .map((result) => result.profileKey)
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))[0];
+  const profile =
+    lowest ?? (run.spec.concurrency[0] === undefined ? undefined : `concurrency=${run.spec.concurrency[0]}`);
+  if (profile === undefined) return null;
+  return `/charts/history.png?${new URLSearchParams({
+    box: run.box.slug,
+    model: run.modelVariant.slug,
+    profile,
+    metric: 'DECODE_TOKENS_PER_S',
+  }).toString()}`;
+}

@@ -1,0 +1,56 @@
+import type { KnownBlock } from '@slack/web-api';
+import Decimal from 'decimal.js';
+import type { Decision, PathOption } from '../api/types';
+import { formatMoney, formatMonthlyCost } from '../format/money';
+import { escapeMrkdwn, formatNumber } from '../format/words';
+import {
+  BlockKitLimits,
+  codeSections,
+  context,
+  fitMessage,
+  header,
+  type SlackMessage,
+  section,
+  truncateLines,
+} from './limits';
+
+function costRange(option: PathOption): string {
+  const low = option.costLow;
+  const high = option.costHigh;
+  if (low === null || high === null || low.amount === high.amount)
+    return formatMonthlyCost(option.monthlyCost);
+  return `${formatMonthlyCost(option.monthlyCost)} (${formatMoney(low)}–${formatMoney(high)} by billing reading)`;
+}
+
+/** Monthly cost of every option for the workload, cheapest first, and where pairs break even. */
+export function buildCostMessage(
+  decision: Decision,
+  workloadArguments: string,
+  chartFollows: boolean,
+): SlackMessage {
+  const blocks: KnownBlock[] = [header('Monthly cost by serving path')];
+  blocks.push(
+    context([
+      `Workload: \`${escapeMrkdwn(workloadArguments)}\` · ${formatNumber(decision.requestsPerMonth, 0)} requests/month`,
+    ]),
+  );
+  const byCost = [...decision.paths].sort((a, b) =>
+    new Decimal(a.monthlyCost.amount).comparedTo(b.monthlyCost.amount),
+  );
+  const lines = byCost.map((option) => `${option.pathSlug.padEnd(28).slice(0, 28)} ${costRange(option)}`);
+  if (lines.length > 0) blocks.push(...codeSections(lines));
+  if (decision.breakEvens.length > 0) {
+    const breakEvenLines = decision.breakEvens.map((breakEven) => `• ${escapeMrkdwn(breakEven.summary)}`);
+    blocks.push(
+      section(
+        truncateLines(
+          `*Break-even volumes*\n${breakEvenLines.join('\n')}`,
+          BlockKitLimits.sectionText,
+          '… more pairs in the chart',
+        ),
+      ),
+    );
+  }
+  if (chartFollows) blocks.push(context(['The cost-vs-volume chart follows.']));
+  return fitMessage('Monthly cost by serving path', blocks, { overflowPointer: 'see the chart' });
+}

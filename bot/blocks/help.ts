@@ -1,0 +1,30 @@
+import type { KnownBlock } from '@slack/web-api';
+import { EXAMPLES } from '../commands/parse';
+import { context, fitMessage, header, type SlackMessage, section } from './limits';
+
+const DESCRIPTIONS: Record<keyof typeof EXAMPLES, string> = {
+  keep: 'Which path fits this workload, and which constraint you keep on each. With no arguments, opens a form.',
+  cost: 'Monthly cost of every path across volumes, break-even points and a chart.',
+  paths: 'The serving paths in the catalog.',
+  bench: 'Queue a live benchmark on the box (operators only). Progress updates in place.',
+  runs: 'Recent benchmark runs; filter by queued, running, finished, failed or cancelled.',
+  run: 'One run: progress, results, regression verdict.',
+  cancel: 'Cancel a queued or running benchmark (operators only).',
+  access: 'Procurement paths to an accelerator: price, minimum commitment, lead time, last request.',
+  help: 'This message.',
+};
+
+export function buildHelpMessage(whoCanOperate: string): SlackMessage {
+  const blocks: KnownBlock[] = [header('floorplan: own the box or rent the floor')];
+  for (const [subcommand, example] of Object.entries(EXAMPLES)) {
+    const description = DESCRIPTIONS[subcommand as keyof typeof EXAMPLES];
+    blocks.push(section(`*${subcommand}*: ${description}\n\`${example}\``));
+  }
+  blocks.push(
+    context([
+      'Workload arguments: `requests=40000/day` `in=900` `out=250` `hours=10` `custom` `own-weights` `tps>=30` `ttft<=800` `budget=500` `needed-by=7` `keeping=fast,cheap`.',
+      whoCanOperate,
+    ]),
+  );
+  return fitMessage('floorplan help', blocks);
+}

@@ -1,0 +1,589 @@
+import { z } from 'zod';
+import {
+  AXES,
+  type Axis,
+  type BenchmarkProfileInput,
+  type RunStatus,
+  type WorkloadInput,
+} from '../api/types';
+import { DEFAULT_BOX_SLUG, SLASH_COMMAND } from '../constants';
+
+/**
+ * The `/floorplan` command language. Pure: text in, a validated command or a readable error out.
+ * It never throws, and every error carries an example that parses, so a user can copy it.
+ */
+
+export const EXAMPLES = {
+  keep: `${SLASH_COMMAND} keep model=llama-3.1-8b-lora requests=40000/day in=900 out=250 hours=10 custom own-weights tps>=30 ttft<=800 budget=500 needed-by=7`,
+  cost: `${SLASH_COMMAND} cost model=llama-3.1-8b-lora requests=40000/day in=900 out=250 hours=10`,
+  bench: `${SLASH_COMMAND} bench llama-3.1-8b-lora concurrency=1,8,32 prompts=200 in=512 out=256`,
+  paths: `${SLASH_COMMAND} paths --page 2`,
+  runs: `${SLASH_COMMAND} runs running`,
+  run: `${SLASH_COMMAND} run clx0run123`,
+  cancel: `${SLASH_COMMAND} cancel clx0run123`,
+  access: `${SLASH_COMMAND} access gb300`,
+  help: `${SLASH_COMMAND} help`,
+} as const;
+
+export type Subcommand = keyof typeof EXAMPLES;
+
+export type FloorplanCommand =
+  | { kind: 'help' }
+  | { kind: 'keep-form' }
+  | { kind: 'keep'; workload: WorkloadInput; keep: Axis[] }
+  | { kind: 'cost'; workload: WorkloadInput }
+  | { kind: 'paths'; page: number }
+  | { kind: 'bench'; modelVariant: string; box: string; profile: BenchmarkProfileInput }
+  | { kind: 'runs'; status: RunStatus | undefined; limit: number }
+  | { kind: 'run'; runId: string }
+  | { kind: 'cancel'; runId: string }
+  | { kind: 'access'; accelerator: string; region: string | undefined };
+
+export interface CommandError {
+  message: string;
+  example: string;
+  /** The argument at fault (`requests`, `in`, …), so a modal can show the error beside its field. */
+  argument?: string;
+}
+
+export type ParseResult = { ok: true; command: FloorplanCommand } | { ok: false; error: CommandError };
+
+export const MAX_COMMAND_LENGTH = 2000;
+
+const SLUG = /^[a-z0-9][a-z0-9._:-]{0,79}$/i;
+const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const PLAIN_NUMBER = /^(\d+(?:\.\d+)?)([km]?)$/i;
+const MONEY = /^\$?(\d{1,9}(?:\.\d{1,2})?)$/;
+
+const RUN_STATUS_BY_WORD: Record<string, RunStatus> = {
+  queued: 'QUEUED',
+  running: 'LEASED',
+  leased: 'LEASED',
+  finished: 'SUCCEEDED',
+  succeeded: 'SUCCEEDED',
+  done: 'SUCCEEDED',
+  failed: 'FAILED',
+  cancelled: 'CANCELLED',
+  canceled: 'CANCELLED',
+};
+
+const AXIS_BY_WORD: Record<string, Axis> = {
+  fast: 'FAST',
+  speed: 'FAST',
+  latency: 'FAST',
+  cheap: 'CHEAP',
+  cost: 'CHEAP',
+  budget: 'CHEAP',
+  confidence: 'HIGH_CONFIDENCE',
+  'high-confidence': 'HIGH_CONFIDENCE',
+  quality: 'HIGH_CONFIDENCE',
+  controlled: 'CONTROLLED',
+  control: 'CONTROLLED',
+  available: 'AVAILABLE',
+  availability: 'AVAILABLE',
+};
+
+class ArgumentError extends Error {
+  constructor(
+    message: string,
+    readonly argument?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Slack clients turn `--` into an em dash and straight quotes into curly ones; undo that first. */
+function normalize(text: string): string {
+  return text
+    .replace(/[\u2014\u2013]/g, '--')
+    .replace(/[\u201c\u201d\u2018\u2019]/g, '')
+    .replace(/\u00a0/g, ' ')
+    .trim();
+}
+
+function tokenize(text: string): string[] {
+  return text.split(/\s+/).filter((token) => token.length > 0);
+}
+
+function parseCount(argument: string, raw: string): number {
+  const match = PLAIN_NUMBER.exec(raw.replace(/_/g, ''));
+  if (match === null) {
+    throw new ArgumentError(
+      `\`${argument}=${raw}\` is not a number: write digits, e.g. \`${argument}=900\`.`,
+      argument,
+    );
+  }
+  const [, digits = '', suffix = ''] = match;
+  const multiplier = suffix.toLowerCase() === 'k' ? 1_000 : suffix.toLowerCase() === 'm' ? 1_000_000 : 1;
+  return Number(digits) * multiplier;
+}
+
+function parseInteger(argument: string, raw: string, min: number, max: number): number {
+  const value = parseCount(argument, raw);
+  if (!Number.isInteger(value))
+    throw new ArgumentError(`\`${argument}\` must be a whole number, got \`${raw}\`.`, argument);
+  if (value < min || value > max) {
+    throw new ArgumentError(`\`${argument}\` must be between ${min} and ${max}, got \`${raw}\`.`, argument);
+  }
+  return value;
+}
+
+function parseBoundedNumber(argument: string, raw: string, min: number, max: number): number {
+  const value = parseCount(argument, raw);
+  if (value < min || value > max) {
+    throw new ArgumentError(`\`${argument}\` must be between ${min} and ${max}, got \`${raw}\`.`, argument);
+  }
+  return value;
+}
+
+/** Requests per active day (the API's unit); `/month` is kept aside and divided by `days=` later. */
+function parseRequests(raw: string): { perDay: number } | { perMonth: number } {
+  const [amount = '', unit = 'day', ...rest] = raw.split('/');
+  if (rest.length > 0)
+    throw new ArgumentError(`\`requests=${raw}\`: write it as \`requests=40000/day\`.`, 'requests');
+  const value = parseBoundedNumber('requests', amount, 1, 10_000_000_000);
+  switch (unit.toLowerCase()) {
+    case 'd':
+    case 'day':
+      return { perDay: value };
+    case 'mo':
+    case 'month':
+      return { perMonth: value };
+    default:
+      throw new ArgumentError(`\`requests=${raw}\`: the unit must be \`/day\` or \`/month\`.`, 'requests');
+  }
+}
+
+function parseMoney(argument: string, raw: string): string {
+  const match = MONEY.exec(raw.replace(/,/g, ''));
+  if (match?.[1] === undefined) {
+    throw new ArgumentError(
+      `\`${argument}=${raw}\` is not an amount: write dollars per month, e.g. \`${argument}=500\`.`,
+      argument,
+    );
+  }
+  return match[1];
+}
+
+function parseSlug(argument: string, raw: string): string {
+  if (!SLUG.test(raw)) {
+    throw new ArgumentError(
+      `\`${raw}\` is not a valid ${argument} name: use letters, digits, dots and dashes.`,
+      argument,
+    );
+  }
+  return raw.toLowerCase();
+}
+
+function parseAxes(raw: string): Axis[] {
+  const axes = raw
+    .split(',')
+    .filter((word) => word.length > 0)
+    .map((word) => {
+      const axis = AXIS_BY_WORD[word.toLowerCase()] ?? AXES.find((name) => name === word.toUpperCase());
+      if (axis === undefined) {
+        throw new ArgumentError(
+          `\`${word}\` is not a constraint: use fast, cheap, confidence, controlled or available.`,
+          'keeping',
+        );
+      }
+      return axis;
+    });
+  return [...new Set(axes)];
+}
+
+/** Splits `name=value`, `name>=value` and `name<=value`; a token without an operator is a flag. */
+function splitArgument(token: string): { name: string; operator: string; value: string } | { flag: string } {
+  const match = /^([a-z][a-z0-9_.-]*)(>=|<=|=|>|<)(.*)$/i.exec(token);
+  if (match === null) return { flag: token.toLowerCase() };
+  const [, name = '', operator = '', value = ''] = match;
+  return { name: name.toLowerCase(), operator, value };
+}
+
+const workloadSchema = z
+  .object({
+    model: z.string({ message: 'name the model, e.g. `model=llama-3.1-8b-lora`' }),
+    requestsPerDay: z.number({ message: 'say how many requests, e.g. `requests=40000/day`' }).positive(),
+    meanInputTokens: z.number().int().min(1).max(1_000_000),
+    meanOutputTokens: z.number().int().min(1).max(1_000_000),
+    activeHoursPerDay: z.number().gt(0).max(24).optional(),
+    activeDaysPerMonth: z.number().int().min(1).max(31).optional(),
+    minDecodeTokensPerSecond: z.number().positive().max(100_000).optional(),
+    maxTtftMsP95: z.number().positive().max(600_000).optional(),
+    needsCustomWeights: z.boolean().optional(),
+    mustOwnWeights: z.boolean().optional(),
+    monthlyBudget: z.string().optional(),
+    neededByDays: z.number().int().min(0).max(3650).optional(),
+    minAcceptedRate: z.number().min(0).max(1).optional(),
+    region: z.string().optional(),
+  })
+  .strict();
+
+interface ParsedWorkload {
+  workload: WorkloadInput;
+  keep: Axis[];
+}
+
+/** Workload arguments, shared by `keep`, `cost` and the modal (which renders its fields as arguments). */
+export function parseWorkloadArguments(tokens: readonly string[]): ParsedWorkload {
+  const draft: Record<string, unknown> = {};
+  let keep: Axis[] = [];
+  let requestsPerMonth: number | undefined;
+  const setOnce = (argument: string, update: Partial<WorkloadInput>) => {
+    for (const key of Object.keys(update)) {
+      if (key in draft) throw new ArgumentError(`\`${argument}\` is given twice.`, argument);
+    }
+    Object.assign(draft, update);
+  };
+  for (const token of tokens) {
+    const parts = splitArgument(token);
+    if ('flag' in parts) {
+      switch (parts.flag) {
+        case 'custom':
+          setOnce('custom', { needsCustomWeights: true });
+          break;
+        case 'base':
+          setOnce('base', { needsCustomWeights: false });
+          break;
+        case 'own-weights':
+        case 'own_weights':
+          setOnce('own-weights', { mustOwnWeights: true });
+          break;
+        default:
+          throw new ArgumentError(
+            `I don't know \`${parts.flag}\`: workload arguments look like \`in=900\`, \`tps>=30\` or the flags \`custom\`, \`base\`, \`own-weights\`.`,
+            parts.flag,
+          );
+      }
+      continue;
+    }
+    const { name, operator, value } = parts;
+    const expectOperator = (...allowed: string[]) => {
+      if (!allowed.includes(operator)) {
+        throw new ArgumentError(`\`${token}\`: write \`${name}${allowed[0]}${value || '…'}\`.`, name);
+      }
+    };
+    if (value === '') throw new ArgumentError(`\`${token}\` has no value.`, name);
+    switch (name) {
+      case 'model':
+      case 'variant':
+        expectOperator('=');
+        setOnce('model', { model: parseSlug('model', value) });
+        break;
+      case 'requests': {
+        expectOperator('=');
+        if ('requestsPerDay' in draft || requestsPerMonth !== undefined)
+          throw new ArgumentError('`requests` is given twice.', 'requests');
+        const requests = parseRequests(value);
+        if ('perDay' in requests) setOnce('requests', { requestsPerDay: requests.perDay });
+        else requestsPerMonth = requests.perMonth;
+        break;
+      }
+      case 'in':
+        expectOperator('=');
+        setOnce('in', { meanInputTokens: parseInteger('in', value, 1, 1_000_000) });
+        break;
+      case 'out':
+        expectOperator('=');
+        setOnce('out', { meanOutputTokens: parseInteger('out', value, 1, 1_000_000) });
+        break;
+      case 'hours':
+        expectOperator('=');
+        setOnce('hours', { activeHoursPerDay: parseBoundedNumber('hours', value, 0.1, 24) });
+        break;
+      case 'days':
+        expectOperator('=');
+        setOnce('days', { activeDaysPerMonth: parseInteger('days', value, 1, 31) });
+        break;
+      case 'tps':
+        expectOperator('>=', '=', '>');
+        setOnce('tps', { minDecodeTokensPerSecond: parseBoundedNumber('tps', value, 0.1, 100_000) });
+        break;
+      case 'ttft':
+        expectOperator('<=', '=', '<');
+        setOnce('ttft', { maxTtftMsP95: parseBoundedNumber('ttft', value.replace(/ms$/i, ''), 1, 600_000) });
+        break;
+      case 'budget':
+        expectOperator('=', '<=', '<');
+        setOnce('budget', { monthlyBudget: parseMoney('budget', value) });
+        break;
+      case 'needed-by':
+      case 'needed_by':
+      case 'neededby':
+        expectOperator('=', '<=');
+        setOnce('needed-by', {
+          neededByDays: parseInteger('needed-by', value.replace(/d(ays?)?$/i, ''), 0, 3650),
+        });
+        break;
+      case 'accepted':
+      case 'quality': {
+        expectOperator('>=', '=', '>');
+        const percent = value.endsWith('%');
+        const rate = parseBoundedNumber(name, percent ? value.slice(0, -1) : value, 0, percent ? 100 : 1);
+        setOnce(name, { minAcceptedRate: percent ? rate / 100 : rate });
+        break;
+      }
+      case 'region':
+        expectOperator('=');
+        setOnce('region', { region: parseSlug('region', value) });
+        break;
+      case 'keeping':
+        expectOperator('=');
+        keep = parseAxes(value);
+        break;
+      default:
+        throw new ArgumentError(`I don't know the argument \`${name}\`.`, name);
+    }
+  }
+  if (requestsPerMonth !== undefined) {
+    // The API takes requests per active day; a monthly figure needs the active days to convert.
+    const days = draft.activeDaysPerMonth;
+    if (typeof days !== 'number') {
+      throw new ArgumentError('with `requests=…/month` also say the active days, e.g. `days=22`.', 'days');
+    }
+    draft.requestsPerDay = requestsPerMonth / days;
+  }
+  if (draft.model === undefined)
+    throw new ArgumentError('name the model, e.g. `model=llama-3.1-8b-lora`.', 'model');
+  if (draft.requestsPerDay === undefined)
+    throw new ArgumentError('say how many requests, e.g. `requests=40000/day`.', 'requests');
+  if (draft.meanInputTokens === undefined)
+    throw new ArgumentError('say the mean input tokens per request, e.g. `in=900`.', 'in');
+  if (draft.meanOutputTokens === undefined)
+    throw new ArgumentError('say the mean output tokens per request, e.g. `out=250`.', 'out');
+  const validated = workloadSchema.safeParse(draft);
+  if (!validated.success) {
+    const issue = validated.error.issues[0];
+    const argument = issue === undefined ? undefined : String(issue.path[0] ?? '');
+    throw new ArgumentError(issue?.message ?? 'the workload is incomplete.', argument);
+  }
+  return { workload: validated.data as WorkloadInput, keep };
+}
+
+function parseOptions(
+  tokens: readonly string[],
+  allowed: readonly string[],
+): { options: Map<string, string>; positional: string[] } {
+  const options = new Map<string, string>();
+  const positional: string[] = [];
+  for (let index = 0; index < tokens.length; index += 1) {
+    const token = tokens[index] ?? '';
+    if (token.startsWith('--')) {
+      const name = token.slice(2).toLowerCase();
+      const [flagName = '', inlineValue] = name.split('=', 2);
+      if (!allowed.includes(flagName))
+        throw new ArgumentError(`I don't know the option \`--${flagName}\`.`, flagName);
+      const value = inlineValue ?? tokens[index + 1];
+      if (value === undefined) throw new ArgumentError(`\`--${flagName}\` needs a value.`, flagName);
+      if (inlineValue === undefined) index += 1;
+      options.set(flagName, value);
+      continue;
+    }
+    const parts = splitArgument(token);
+    if ('name' in parts) {
+      if (!allowed.includes(parts.name))
+        throw new ArgumentError(`I don't know the argument \`${parts.name}\`.`, parts.name);
+      if (parts.operator !== '=')
+        throw new ArgumentError(`\`${token}\`: write \`${parts.name}=…\`.`, parts.name);
+      if (options.has(parts.name)) throw new ArgumentError(`\`${parts.name}\` is given twice.`, parts.name);
+      options.set(parts.name, parts.value);
+    } else {
+      positional.push(token);
+    }
+  }
+  return { options, positional };
+}
+
+function parseConcurrency(raw: string): number[] {
+  const levels = raw.split(',').map((entry) => parseInteger('concurrency', entry.trim(), 1, 512));
+  if (levels.length === 0 || levels.length > 8) {
+    throw new ArgumentError(
+      '`concurrency` takes one to eight levels, e.g. `concurrency=1,8,32`.',
+      'concurrency',
+    );
+  }
+  return [...new Set(levels)].sort((a, b) => a - b);
+}
+
+function parseBench(tokens: readonly string[]): FloorplanCommand {
+  const { options, positional } = parseOptions(tokens, [
+    'concurrency',
+    'prompts',
+    'in',
+    'out',
+    'box',
+    'model',
+  ]);
+  const [variantToken, ...extra] = positional;
+  const variant = options.get('model') ?? variantToken;
+  if (variant === undefined) throw new ArgumentError('name the model variant to benchmark.', 'model');
+  if (extra.length > 0 || (options.has('model') && variantToken !== undefined)) {
+    throw new ArgumentError(`unexpected \`${extra[0] ?? variantToken}\`: name one model variant.`);
+  }
+  const concurrency = options.get('concurrency');
+  if (concurrency === undefined)
+    throw new ArgumentError('say the concurrency levels, e.g. `concurrency=1,8,32`.', 'concurrency');
+  return {
+    kind: 'bench',
+    modelVariant: parseSlug('model', variant),
+    box: parseSlug('box', options.get('box') ?? DEFAULT_BOX_SLUG),
+    profile: {
+      concurrency: parseConcurrency(concurrency),
+      prompts: parseInteger('prompts', options.get('prompts') ?? '200', 1, 10_000),
+      inputTokens: parseInteger('in', options.get('in') ?? '512', 1, 131_072),
+      outputTokens: parseInteger('out', options.get('out') ?? '256', 1, 32_768),
+    },
+  };
+}
+
+function parseRunId(tokens: readonly string[], subcommand: 'run' | 'cancel'): string {
+  const [runId, ...extra] = tokens;
+  if (runId === undefined) throw new ArgumentError('say which run, by its id (see `/floorplan runs`).', 'id');
+  if (extra.length > 0) throw new ArgumentError(`\`${subcommand}\` takes one run id.`, 'id');
+  if (!RUN_ID.test(runId)) throw new ArgumentError(`\`${runId}\` is not a run id.`, 'id');
+  return runId;
+}
+
+function parseSubcommand(subcommand: Subcommand, tokens: readonly string[]): FloorplanCommand {
+  switch (subcommand) {
+    case 'help':
+      return { kind: 'help' };
+    case 'keep': {
+      if (tokens.length === 0) return { kind: 'keep-form' };
+      const { workload, keep } = parseWorkloadArguments(tokens);
+      return { kind: 'keep', workload, keep };
+    }
+    case 'cost': {
+      const { workload } = parseWorkloadArguments(tokens);
+      return { kind: 'cost', workload };
+    }
+    case 'paths': {
+      const { options, positional } = parseOptions(tokens, ['page']);
+      if (positional.length > 0) throw new ArgumentError(`unexpected \`${positional[0]}\`.`);
+      return { kind: 'paths', page: parseInteger('page', options.get('page') ?? '1', 1, 1000) };
+    }
+    case 'bench':
+      return parseBench(tokens);
+    case 'runs': {
+      const { options, positional } = parseOptions(tokens, ['status', 'n', 'limit']);
+      if (positional.length > 1) throw new ArgumentError(`unexpected \`${positional[1]}\`.`);
+      const statusWord = options.get('status') ?? positional[0];
+      const status = statusWord === undefined ? undefined : RUN_STATUS_BY_WORD[statusWord.toLowerCase()];
+      if (statusWord !== undefined && status === undefined) {
+        throw new ArgumentError(
+          `\`${statusWord}\` is not a run status: use queued, running, finished, failed or cancelled.`,
+          'status',
+        );
+      }
+      return {
+        kind: 'runs',
+        status,
+        limit: parseInteger('n', options.get('n') ?? options.get('limit') ?? '10', 1, 50),
+      };
+    }
+    case 'run':
+      return { kind: 'run', runId: parseRunId(tokens, 'run') };
+    case 'cancel':
+      return { kind: 'cancel', runId: parseRunId(tokens, 'cancel') };
+    case 'access': {
+      const { options, positional } = parseOptions(tokens, ['region']);
+      const [accelerator, ...extra] = positional;
+      if (accelerator === undefined)
+        throw new ArgumentError('name an accelerator, e.g. `gb300` or `h100`.', 'accelerator');
+      if (extra.length > 0) throw new ArgumentError(`unexpected \`${extra[0]}\`: name one accelerator.`);
+      const region = options.get('region');
+      return {
+        kind: 'access',
+        accelerator: parseSlug('accelerator', accelerator),
+        region: region === undefined ? undefined : parseSlug('region', region),
+      };
+    }
+  }
+}
+
+function isSubcommand(word: string): word is Subcommand {
+  return Object.hasOwn(EXAMPLES, word);
+}
+
+export function parseCommand(text: string): ParseResult {
+  try {
+    if (text.length > MAX_COMMAND_LENGTH) {
+      return {
+        ok: false,
+        error: {
+          message: `That command is ${text.length} characters; the limit is ${MAX_COMMAND_LENGTH}.`,
+          example: EXAMPLES.help,
+        },
+      };
+    }
+    const [first, ...rest] = tokenize(normalize(text));
+    if (first === undefined) return { ok: true, command: { kind: 'help' } };
+    const subcommand = first.toLowerCase();
+    if (!isSubcommand(subcommand)) {
+      return {
+        ok: false,
+        error: {
+          message: `I don't know \`${first.slice(0, 40)}\`. Subcommands: ${Object.keys(EXAMPLES).join(', ')}.`,
+          example: EXAMPLES.keep,
+        },
+      };
+    }
+    try {
+      return { ok: true, command: parseSubcommand(subcommand, rest) };
+    } catch (error) {
+      if (error instanceof ArgumentError) {
+        return {
+          ok: false,
+          error: {
+            message: error.message.slice(0, 500),
+            example: EXAMPLES[subcommand],
+            ...(error.argument === undefined ? {} : { argument: error.argument }),
+          },
+        };
+      }
+      throw error;
+    }
+  } catch {
+    // A bug here must not surface as a crash or a silent failure in Slack: answer like any bad input.
+    return { ok: false, error: { message: 'I could not read that command.', example: EXAMPLES.help } };
+  }
+}
+
+/** Renders a workload back into arguments that `parseWorkloadArguments` accepts (for button values). */
+export function workloadToArguments(workload: WorkloadInput, keep: readonly Axis[] = []): string {
+  const parts: string[] = [`model=${workload.model}`, `requests=${workload.requestsPerDay}/day`];
+  parts.push(`in=${workload.meanInputTokens}`, `out=${workload.meanOutputTokens}`);
+  if (workload.activeHoursPerDay !== undefined) parts.push(`hours=${workload.activeHoursPerDay}`);
+  if (workload.activeDaysPerMonth !== undefined) parts.push(`days=${workload.activeDaysPerMonth}`);
+  if (workload.needsCustomWeights === true) parts.push('custom');
+  if (workload.needsCustomWeights === false) parts.push('base');
+  if (workload.mustOwnWeights === true) parts.push('own-weights');
+  if (workload.minDecodeTokensPerSecond !== undefined)
+    parts.push(`tps>=${workload.minDecodeTokensPerSecond}`);
+  if (workload.maxTtftMsP95 !== undefined) parts.push(`ttft<=${workload.maxTtftMsP95}`);
+  if (workload.monthlyBudget !== undefined) parts.push(`budget=${workload.monthlyBudget}`);
+  if (workload.neededByDays !== undefined) parts.push(`needed-by=${workload.neededByDays}`);
+  if (workload.minAcceptedRate !== undefined) parts.push(`accepted>=${workload.minAcceptedRate}`);
+  if (workload.region !== undefined) parts.push(`region=${workload.region}`);
+  if (keep.length > 0) parts.push(`keeping=${keep.map((axis) => axis.toLowerCase()).join(',')}`);
+  return parts.join(' ');
+}
+
+export type WorkloadParseResult = ({ ok: true } & ParsedWorkload) | { ok: false; error: CommandError };
+
+/** `parseWorkloadArguments` as a result instead of an exception, for the modal and the buttons. */
+export function tryParseWorkloadArguments(tokens: readonly string[]): WorkloadParseResult {
+  try {
+    return { ok: true, ...parseWorkloadArguments(tokens) };
+  } catch (error) {
+    const argument = error instanceof ArgumentError ? error.argument : undefined;
+    return {
+      ok: false,
+      error: {
+        message: error instanceof ArgumentError ? error.message : 'I could not read that workload.',
+        example: EXAMPLES.keep,
+        ...(argument === undefined ? {} : { argument }),
+      },
+    };
+  }
+}

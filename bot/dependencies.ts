@@ -1,0 +1,17 @@
+import type { Logger } from '@slack/bolt';
+import type { FloorplanApi } from './api/types';
+import type { RoleDirectory } from './roles';
+import type { BackgroundTasks } from './runs/background-tasks';
+import type { LiveRunOptions } from './runs/live-run';
+import type { SeenKeys } from './security/seen-keys';
+
+/** What every listener needs, passed to `register(app, dependencies)`; no module-level state. */
+export interface BotDependencies {
+  api: FloorplanApi;
+  roles: RoleDirectory;
+  tasks: BackgroundTasks;
+  liveRunOptions: LiveRunOptions;
+  logger: Logger;
+  /** Run-trigger idempotency keys this process has sent, so a retry or double click posts once. */
+  claimedRunKeys: SeenKeys;
+}

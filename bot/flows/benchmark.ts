@@ -1,0 +1,119 @@
+import type { WebClient } from '@slack/web-api';
+import type { BenchmarkProfileInput, BenchmarkRun } from '../api/types';
+import { buildNoticeMessage, buildRefusalMessage } from '../blocks/replies';
+import { EXAMPLES } from '../commands/parse';
+import type { BotDependencies } from '../dependencies';
+import { escapeMrkdwn, RUN_STATUS_WORDS } from '../format/words';
+import { type ReplyTarget, replyPrivately, replyWithFailure } from '../listeners/replies';
+import { startLiveRun } from '../runs/live-run';
+import { slackErrorCode } from '../runs/slack-calls';
+
+export interface BenchmarkRequest {
+  box: string;
+  modelVariant: string;
+  profile: BenchmarkProfileInput;
+  idempotencyKey: string;
+  channelId: string;
+}
+
+/**
+ * The API answers a repeated idempotency key with the run it already made, without saying so. A run
+ * created well before this request was made by an earlier delivery (perhaps on another replica).
+ */
+const REPLAY_AGE_MS = 60_000;
+
+function isEarlierRun(run: BenchmarkRun, requestedAtMs: number): boolean {
+  const createdAtMs = Date.parse(run.createdAt);
+  return Number.isFinite(createdAtMs) && createdAtMs < requestedAtMs - REPLAY_AGE_MS;
+}
+
+/** Queues a run (operators only), posts its live message and starts following it. */
+export async function queueBenchmarkRun(
+  dependencies: BotDependencies,
+  client: WebClient,
+  target: ReplyTarget,
+  request: BenchmarkRequest,
+): Promise<void> {
+  if (!dependencies.roles.canOperate(target.userId)) {
+    await replyPrivately(
+      target,
+      buildRefusalMessage('start benchmark runs', dependencies.roles.whoCanOperate()),
+    );
+    return;
+  }
+  // Claimed before the API call, so two concurrent deliveries of one click cannot both post.
+  if (dependencies.claimedRunKeys.checkAndRemember(request.idempotencyKey)) {
+    await replyPrivately(
+      target,
+      buildNoticeMessage('That request is already queued (a retry or a double click); not queuing it twice.'),
+    );
+    return;
+  }
+  const requestedAtMs = Date.now();
+  let run: BenchmarkRun;
+  try {
+    run = await dependencies.api.createBenchmarkRun({
+      box: request.box,
+      modelVariant: request.modelVariant,
+      profile: request.profile,
+      idempotencyKey: request.idempotencyKey,
+    });
+  } catch (error) {
+    // Nothing was queued: let the same button or command be tried again.
+    dependencies.claimedRunKeys.forget(request.idempotencyKey);
+    await replyWithFailure(target, error, EXAMPLES.bench);
+    return;
+  }
+  if (isEarlierRun(run, requestedAtMs)) {
+    await replyPrivately(
+      target,
+      buildNoticeMessage(
+        `That request already queued run \`${escapeMrkdwn(run.id)}\` (${RUN_STATUS_WORDS[run.status]}); not queuing it twice.`,
+      ),
+    );
+    return;
+  }
+  try {
+    await startLiveRun(
+      { ...dependencies, client, options: dependencies.liveRunOptions },
+      run,
+      request.channelId,
+      target.userId,
+    );
+  } catch (error) {
+    const code = slackErrorCode(error);
+    dependencies.logger.warn(
+      `Run ${run.id} queued but its message could not be posted: ${code ?? String(error)}`,
+    );
+    const hint =
+      code === 'not_in_channel' || code === 'channel_not_found'
+        ? 'I am not in this channel, so I cannot post its progress here: `/invite` me, then follow it with'
+        : 'I could not post its progress message; follow it with';
+    await replyPrivately(
+      target,
+      buildNoticeMessage(`Queued run \`${escapeMrkdwn(run.id)}\`. ${hint} \`/floorplan run ${run.id}\`.`),
+    );
+  }
+}
+
+export async function cancelBenchmarkRun(
+  dependencies: BotDependencies,
+  target: ReplyTarget,
+  runId: string,
+): Promise<void> {
+  if (!dependencies.roles.canOperate(target.userId)) {
+    await replyPrivately(
+      target,
+      buildRefusalMessage('cancel benchmark runs', dependencies.roles.whoCanOperate()),
+    );
+    return;
+  }
+  try {
+    const run = await dependencies.api.cancelBenchmarkRun(runId);
+    const state =
+      run.status === 'CANCELLED' ? 'is cancelled' : `will stop shortly (now ${RUN_STATUS_WORDS[run.status]})`;
+    await replyPrivately(target, buildNoticeMessage(`Run \`${escapeMrkdwn(run.id)}\` ${state}.`));
+  } catch (error) {
+    await replyWithFailure(target, error, EXAMPLES.cancel);
+  }
+}

@@ -1,0 +1,57 @@
+import type { WebClient } from '@slack/web-api';
+import { costChartPath } from '../api/chart-paths';
+import type { WorkloadInput } from '../api/types';
+import { buildCostMessage } from '../blocks/cost';
+import { EXAMPLES, workloadToArguments } from '../commands/parse';
+import type { BotDependencies } from '../dependencies';
+import { type ReplyTarget, replyPublicly, replyWithFailure } from '../listeners/replies';
+import { withRateLimitRetry } from '../runs/slack-calls';
+
+/** The API records the bot's token as the author; the name keeps who asked in Slack (by id). */
+export function savedDecisionName(slackUserId: string, model: string): string {
+  return `${model} (Slack, <@${slackUserId}>)`;
+}
+
+/**
+ * Cost per option and break-evens in the channel, then the cost-vs-volume chart as a file. The chart
+ * endpoint draws a stored workload, so the workload is saved first; its answer is the one shown.
+ */
+export async function answerCost(
+  dependencies: BotDependencies,
+  client: WebClient,
+  target: ReplyTarget,
+  workload: WorkloadInput,
+): Promise<void> {
+  let saved: Awaited<ReturnType<typeof dependencies.api.saveDecision>>;
+  try {
+    saved = await dependencies.api.saveDecision(
+      workload,
+      [],
+      savedDecisionName(target.userId, workload.model),
+    );
+  } catch (error) {
+    await replyWithFailure(target, error, EXAMPLES.cost);
+    return;
+  }
+  const chartFollows = target.channelId !== undefined;
+  await replyPublicly(target, buildCostMessage(saved.decision, workloadToArguments(workload), chartFollows));
+  if (target.channelId === undefined) return;
+  try {
+    const png = await dependencies.api.chartPng(costChartPath(saved.id));
+    await withRateLimitRetry(
+      () =>
+        client.filesUploadV2({
+          channel_id: target.channelId,
+          file: png,
+          filename: 'cost-vs-volume.png',
+          title: 'Monthly cost vs volume',
+          alt_text: 'Monthly cost of each serving path against requests per month, with break-even points',
+        }),
+      { logger: dependencies.logger, description: 'files upload (cost chart)' },
+    );
+  } catch (error) {
+    dependencies.logger.warn(
+      `Cost chart not attached: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}

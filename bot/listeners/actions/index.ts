@@ -1,0 +1,196 @@
+import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import { z } from 'zod';
+import { buildCommandErrorMessage, buildNoticeMessage, buildRefusalMessage } from '../../blocks/replies';
+import { buttonIdempotencyKey } from '../../commands/idempotency';
+import { EXAMPLES, tryParseWorkloadArguments } from '../../commands/parse';
+import { ActionId } from '../../constants';
+import type { BotDependencies } from '../../dependencies';
+import { publishAppHome } from '../../flows/app-home';
+import { cancelBenchmarkRun, queueBenchmarkRun } from '../../flows/benchmark';
+import { answerCost, savedDecisionName } from '../../flows/cost';
+import { formatMonthlyCost } from '../../format/money';
+import { escapeMrkdwn } from '../../format/words';
+import { type ReplyTarget, replyPrivately, replyWithFailure } from '../replies';
+
+/** The profile a "Run a benchmark" button queues: the lab's usual sweep. */
+const DEFAULT_BUTTON_PROFILE = { concurrency: [1, 8, 32], prompts: 200, inputTokens: 512, outputTokens: 256 };
+
+const runBenchmarkValueSchema = z.object({
+  modelVariant: z.string().min(1).max(80),
+  box: z.string().min(1).max(80),
+});
+const runAgainValueSchema = runBenchmarkValueSchema.extend({
+  concurrency: z.array(z.number().int().min(1).max(512)).min(1).max(8),
+  prompts: z.number().int().min(1).max(10_000),
+  inputTokens: z.number().int().min(1).max(131_072),
+  outputTokens: z.number().int().min(1).max(32_768),
+  repeatOf: z.string().max(64),
+});
+
+type ButtonBody = BlockAction<ButtonAction>;
+
+function parseJsonValue<Output>(value: string | undefined, schema: z.ZodType<Output>): Output | undefined {
+  try {
+    const parsed = schema.safeParse(JSON.parse(value ?? ''));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function targetOf(
+  body: ButtonBody,
+  respond: RespondFn | undefined,
+  client: ReplyTarget['client'],
+  logger: ReplyTarget['logger'],
+): ReplyTarget {
+  return {
+    respond: body.response_url ? respond : undefined,
+    client,
+    channelId: body.channel?.id,
+    userId: body.user.id,
+    logger,
+  };
+}
+
+function messageTsOf(body: ButtonBody): string {
+  return body.message?.ts ?? body.container?.message_ts ?? body.view?.id ?? '';
+}
+
+export function register(app: App, dependencies: BotDependencies): void {
+  const queueFromButton = async (
+    body: ButtonBody,
+    action: ButtonAction,
+    target: ReplyTarget,
+    client: ReplyTarget['client'],
+    request: { modelVariant: string; box: string; profile: typeof DEFAULT_BUTTON_PROFILE },
+  ) => {
+    const channelId = body.channel?.id;
+    if (channelId === undefined) {
+      await replyPrivately(
+        target,
+        buildNoticeMessage('Start runs from a channel: the run posts its progress there.'),
+      );
+      return;
+    }
+    await queueBenchmarkRun(dependencies, client, target, {
+      ...request,
+      channelId,
+      idempotencyKey: buttonIdempotencyKey({
+        teamId: body.team?.id ?? '',
+        channelId,
+        messageTs: messageTsOf(body),
+        actionId: action.action_id,
+        value: action.value ?? '',
+        userId: body.user.id,
+      }),
+    });
+  };
+
+  app.action<ButtonBody>(ActionId.runBenchmark, async ({ ack, body, action, respond, client, logger }) => {
+    await ack();
+    const target = targetOf(body, respond, client, logger);
+    if (!dependencies.roles.canOperate(body.user.id)) {
+      await replyPrivately(
+        target,
+        buildRefusalMessage('start benchmark runs', dependencies.roles.whoCanOperate()),
+      );
+      return;
+    }
+    const value = parseJsonValue(action.value, runBenchmarkValueSchema);
+    if (value === undefined) {
+      await replyPrivately(
+        target,
+        buildCommandErrorMessage({ message: 'That button is out of date.', example: EXAMPLES.bench }),
+      );
+      return;
+    }
+    await queueFromButton(body, action, target, client, { ...value, profile: DEFAULT_BUTTON_PROFILE });
+  });
+
+  app.action<ButtonBody>(ActionId.runAgain, async ({ ack, body, action, respond, client, logger }) => {
+    await ack();
+    const target = targetOf(body, respond, client, logger);
+    if (!dependencies.roles.canOperate(body.user.id)) {
+      await replyPrivately(
+        target,
+        buildRefusalMessage('start benchmark runs', dependencies.roles.whoCanOperate()),
+      );
+      return;
+    }
+    const value = parseJsonValue(action.value, runAgainValueSchema);
+    if (value === undefined) {
+      await replyPrivately(
+        target,
+        buildCommandErrorMessage({ message: 'That button is out of date.', example: EXAMPLES.bench }),
+      );
+      return;
+    }
+    const { modelVariant, box, concurrency, prompts, inputTokens, outputTokens } = value;
+    await queueFromButton(body, action, target, client, {
+      modelVariant,
+      box,
+      profile: { concurrency, prompts, inputTokens, outputTokens },
+    });
+  });
+
+  app.action<ButtonBody>(
+    ActionId.compareWithCloud,
+    async ({ ack, body, action, respond, client, logger }) => {
+      await ack();
+      const target = targetOf(body, respond, client, logger);
+      const parsed = tryParseWorkloadArguments((action.value ?? '').split(/\s+/).filter(Boolean));
+      if (!parsed.ok) {
+        await replyPrivately(target, buildCommandErrorMessage({ ...parsed.error, example: EXAMPLES.cost }));
+        return;
+      }
+      await answerCost(dependencies, client, target, parsed.workload);
+    },
+  );
+
+  app.action<ButtonBody>(ActionId.saveDecision, async ({ ack, body, action, respond, client, logger }) => {
+    await ack();
+    const target = targetOf(body, respond, client, logger);
+    const parsed = tryParseWorkloadArguments((action.value ?? '').split(/\s+/).filter(Boolean));
+    if (!parsed.ok) {
+      await replyPrivately(target, buildCommandErrorMessage(parsed.error));
+      return;
+    }
+    try {
+      const saved = await dependencies.api.saveDecision(
+        parsed.workload,
+        parsed.keep,
+        savedDecisionName(body.user.id, parsed.workload.model),
+      );
+      const answer =
+        saved.recommendation === null
+          ? 'no feasible path'
+          : `${escapeMrkdwn(saved.recommendation.pathSlug)} at ${formatMonthlyCost(saved.recommendation.monthlyCost)}`;
+      await replyPrivately(
+        target,
+        buildNoticeMessage(
+          `Saved as decision \`${escapeMrkdwn(saved.id)}\` (${answer}). It shows on the Home tab.`,
+        ),
+      );
+    } catch (error) {
+      await replyWithFailure(target, error, EXAMPLES.keep);
+    }
+  });
+
+  app.action<ButtonBody>(ActionId.cancelRun, async ({ ack, body, action, respond, client, logger }) => {
+    await ack();
+    const target = targetOf(body, respond, client, logger);
+    await cancelBenchmarkRun(dependencies, target, action.value ?? '');
+    if (body.view?.type === 'home')
+      await publishAppHome(dependencies, client, body.user.id).catch(() => undefined);
+  });
+
+  app.action<ButtonBody>(ActionId.refreshHome, async ({ ack, body, client, logger }) => {
+    await ack();
+    try {
+      await publishAppHome(dependencies, client, body.user.id);
+    } catch (error) {
+      logger.error(`App Home refresh failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
+}

@@ -1,0 +1,174 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { WorkloadInput } from '../../../bot/api/types';
+import {
+  EXAMPLES,
+  parseCommand,
+  parseWorkloadArguments,
+  workloadToArguments,
+} from '../../../bot/commands/parse';
+
+const strip = (example: string) => example.replace(/^\/floorplan\s*/, '');
+
+describe('parseCommand', () => {
+  it('parses the keep example from the brief into the API workload', () => {
+    const result = parseCommand(strip(EXAMPLES.keep));
+    expect(result).toEqual({
+      ok: true,
+      command: {
+        kind: 'keep',
+        keep: [],
+        workload: {
+          model: 'llama-3.1-8b-lora',
+          requestsPerDay: 40000,
+          meanInputTokens: 900,
+          meanOutputTokens: 250,
+          activeHoursPerDay: 10,
+          needsCustomWeights: true,
+          mustOwnWeights: true,
+          minDecodeTokensPerSecond: 30,
+          maxTtftMsP95: 800,
+          monthlyBudget: '500',
+          neededByDays: 7,
+        },
+      },
+    });
+  });
+
+  it('parses every example it shows to users', () => {
+    for (const example of Object.values(EXAMPLES)) expect(parseCommand(strip(example)).ok).toBe(true);
+  });
+
+  it('parses bench with defaults, sorted unique levels, and the em dash Slack puts in `--page`', () => {
+    expect(parseCommand('bench llama-3.1-8b-lora concurrency=32,1,8,8')).toEqual({
+      ok: true,
+      command: {
+        kind: 'bench',
+        modelVariant: 'llama-3.1-8b-lora',
+        box: 'dgx-spark',
+        profile: { concurrency: [1, 8, 32], prompts: 200, inputTokens: 512, outputTokens: 256 },
+      },
+    });
+    expect(parseCommand('paths \u2014page 3')).toEqual({ ok: true, command: { kind: 'paths', page: 3 } });
+    expect(parseCommand('keep')).toEqual({ ok: true, command: { kind: 'keep-form' } });
+    expect(parseCommand('')).toEqual({ ok: true, command: { kind: 'help' } });
+    expect(parseCommand('runs running n=5')).toEqual({
+      ok: true,
+      command: { kind: 'runs', status: 'LEASED', limit: 5 },
+    });
+  });
+
+  it('converts monthly requests with the active days, and asks for them otherwise', () => {
+    const parsed = parseWorkloadArguments(['model=m', 'requests=1.1m/month', 'days=22', 'in=1', 'out=1']);
+    expect(parsed.workload.requestsPerDay).toBe(50000);
+    const missing = parseCommand('keep model=m requests=1.1m/month in=1 out=1');
+    expect(missing.ok).toBe(false);
+    if (!missing.ok) expect(missing.error.message).toContain('days=22');
+  });
+
+  it.each([
+    ['keep model=m requests=lots in=900 out=250', 'is not a number', 'requests'],
+    ['keep model=m requests=10/day in=900', 'mean output tokens', 'out'],
+    ['keep requests=10/day in=9 out=9', 'name the model', 'model'],
+    ['keep model=m requests=10/day in=9 out=9 hours=25', 'between 0.1 and 24', 'hours'],
+    ['keep model=m requests=10/day in=9 out=9 budget=lots', 'is not an amount', 'budget'],
+    ['keep model=m requests=10/day in=9 out=9 tps<=30', 'write `tps>=30`', 'tps'],
+    ['keep model=m requests=10/day in=9 out=9 in=10', 'given twice', 'in'],
+    ['bench llama concurrency=0', 'between 1 and 512', 'concurrency'],
+    ['bench llama', 'concurrency levels', 'concurrency'],
+    ['cancel', 'say which run', 'id'],
+    ['run a;b', 'is not a run id', 'id'],
+  ])('%s → a clear error naming the argument, with a working example', (text, message, argument) => {
+    const result = parseCommand(text);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.message).toContain(message);
+    expect(result.error.argument).toBe(argument);
+    expect(parseCommand(strip(result.error.example)).ok).toBe(true);
+  });
+
+  it('never throws: any text gives a command or an error whose example parses', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (text) => {
+        const result = parseCommand(text);
+        if (!result.ok) {
+          expect(result.error.message.length).toBeGreaterThan(0);
+          expect(parseCommand(strip(result.error.example)).ok).toBe(true);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('never throws on command-shaped noise either', () => {
+    const word = fc.constantFrom(
+      'keep',
+      'bench',
+      'cost',
+      'paths',
+      'runs',
+      'run',
+      'cancel',
+      'access',
+      'help',
+      'model=',
+      'requests=',
+      'in=',
+      'out=',
+      'tps>=',
+      'ttft<=',
+      'budget=',
+      '/day',
+      '/month',
+      'k',
+      'm',
+      '--page',
+      '\u2014',
+      ',',
+      '=',
+      '>=',
+      '1',
+      '0',
+      '-1',
+      '1e9',
+      'NaN',
+      'custom',
+      'own-weights',
+    );
+    fc.assert(
+      fc.property(fc.array(fc.oneof(word, fc.string({ maxLength: 6 })), { maxLength: 12 }), (parts) => {
+        const result = parseCommand(parts.join(' '));
+        expect(typeof result.ok).toBe('boolean');
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('round-trips a workload through its button arguments', () => {
+    const workload = fc.record(
+      {
+        model: fc.constantFrom('llama-3.1-8b-lora', 'qwen3-4b-lora'),
+        requestsPerDay: fc.integer({ min: 1, max: 10_000_000 }),
+        meanInputTokens: fc.integer({ min: 1, max: 100_000 }),
+        meanOutputTokens: fc.integer({ min: 1, max: 100_000 }),
+        activeHoursPerDay: fc.integer({ min: 1, max: 24 }),
+        activeDaysPerMonth: fc.integer({ min: 1, max: 31 }),
+        minDecodeTokensPerSecond: fc.integer({ min: 1, max: 1000 }),
+        maxTtftMsP95: fc.integer({ min: 1, max: 60_000 }),
+        needsCustomWeights: fc.boolean(),
+        mustOwnWeights: fc.constant(true),
+        monthlyBudget: fc.integer({ min: 0, max: 1_000_000 }).map(String),
+        neededByDays: fc.integer({ min: 0, max: 365 }),
+        region: fc.constantFrom('us-east-1', 'eu-west-1'),
+      },
+      { requiredKeys: ['model', 'requestsPerDay', 'meanInputTokens', 'meanOutputTokens'] },
+    );
+    fc.assert(
+      fc.property(workload, (original: WorkloadInput) => {
+        const parsed = parseWorkloadArguments(workloadToArguments(original).split(' '));
+        expect(parsed.workload).toEqual(original);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
