@@ -1,3 +1,5 @@
+import { createBotApp } from '../bot/app';
+import { hasSlackCredentials, loadBotConfig } from '../bot/config';
 import { ConfigError, loadConfig } from './config';
 import { bootstrapDatabase } from './db/bootstrap';
 import { describeTarget, openDatabase, targetFromConfig } from './db/connection';
@@ -38,6 +40,12 @@ async function main(): Promise<void> {
   console.log(
     'Try:  { servingPaths { slug kind priceComponents { slug price { amount currency } source asOf confidence } } }',
   );
+  // With Slack credentials in the environment the bot runs beside the API, as its GraphQL client.
+  const bot = hasSlackCredentials() ? createBotApp(loadBotConfig()) : null;
+  if (bot) {
+    await bot.start();
+    console.log('Slack bot started (see bot/README.md).');
+  }
   if (report.firstAdminToken) {
     console.log(`\nFirst admin token (shown once, store it now):\n  ${report.firstAdminToken}`);
     console.log(
@@ -50,6 +58,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: finishing in-flight requests, then closing the database.`);
+    await bot?.stop();
     await api.close();
     await stopRunQueue();
     await database.close();

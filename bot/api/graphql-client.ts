@@ -558,6 +558,7 @@ export function createGraphqlFloorplanApi(options: GraphqlFloorplanApiOptions): 
             variant: input.modelVariant,
             endpointKind: 'CHAT',
             idempotencyKey: input.idempotencyKey,
+            ...(input.onBehalfOf ? { onBehalfOf: input.onBehalfOf } : {}),
             spec: {
               profile: { kind: 'CONCURRENCY', concurrency: input.profile.concurrency },
               numPrompts: input.profile.prompts,

@@ -153,6 +153,8 @@ export interface CreateBenchmarkRunInput {
   modelVariant: string;
   profile: BenchmarkProfileInput;
   idempotencyKey: string;
+  /** The Slack user who asked ("slack:U…"), recorded by the API as the requester. */
+  onBehalfOf?: string;
 }
 
 /** A runner heartbeat's progress (the runner's BenchmarkProgress), read leniently from JSON. */

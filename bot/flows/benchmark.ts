@@ -57,6 +57,7 @@ export async function queueBenchmarkRun(
       modelVariant: request.modelVariant,
       profile: request.profile,
       idempotencyKey: request.idempotencyKey,
+      onBehalfOf: `slack:${target.userId}`,
     });
   } catch (error) {
     // Nothing was queued: let the same button or command be tried again.

@@ -15,12 +15,18 @@ const examplesDir = path.resolve(import.meta.dirname, '..', '..', 'seeds', 'work
 const MAX_SERIES = 8;
 
 /**
- * A chart's workload: a saved one by id, or an example from seeds/workloads by name
+ * A chart's workload: a saved workload or saved decision by id, or an example from seeds/workloads by name
  * ("lab-retrieval"), so a chart can be asked for before anything was saved.
  */
 async function workloadInputFor(prisma: PrismaClient, workloadId: string): Promise<unknown> {
   const saved = await prisma.workload.findUnique({ where: { id: workloadId } });
   if (saved) return saved.input;
+  // The bot holds saved-decision ids: their workload is the one to chart.
+  const decision = await prisma.decision.findUnique({
+    where: { id: workloadId },
+    include: { workload: true },
+  });
+  if (decision) return decision.workload.input;
   const example = path.join(examplesDir, `${path.basename(workloadId)}.json`);
   if (existsSync(example)) {
     const { name: _name, ...fields } = JSON.parse(await readFile(example, 'utf8')) as Record<string, unknown>;

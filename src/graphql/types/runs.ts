@@ -163,6 +163,11 @@ const CreateBenchmarkRunInput = builder.inputType('CreateBenchmarkRunInput', {
       description:
         'Sending the same key again returns the same run; the same key with different input is refused.',
     }),
+    onBehalfOf: t.string({
+      required: false,
+      description:
+        'Who asked, when a service token triggers for a person (e.g. "slack:U024BE7LH"); kept in requestedBy and the audit.',
+    }),
   }),
 });
 
@@ -189,6 +194,7 @@ const createRunSchema = z.object({
     .trim()
     .min(8, { error: 'must be at least 8 characters (a UUID is a good key)' })
     .max(200, { error: 'must be at most 200 characters' }),
+  onBehalfOf: z.string().trim().min(1).max(120).nullish(),
 });
 
 type SpecInput = typeof RunSpecInputRef.$inferInput;
@@ -272,7 +278,9 @@ builder.mutationFields((t) => ({
         endpointKind: input.endpointKind,
         spec,
         idempotencyKey: checked.idempotencyKey,
-        requestedBy: actorOf(identity),
+        requestedBy: checked.onBehalfOf
+          ? `${actorOf(identity)} for ${checked.onBehalfOf}`
+          : actorOf(identity),
       });
       return prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: run.id } });
     },
