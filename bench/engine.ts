@@ -1,15 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Decimal from 'decimal.js';
 import { buildCatalog } from '../src/domain/decision/catalog';
 import { costCurves } from '../src/domain/decision/curves';
 import { decide } from '../src/domain/decision/decide';
 import { resolveOptions } from '../src/domain/decision/evaluate';
 import { labEvidence } from '../src/domain/decision/fixtures/lab';
+import { customRetrievalWorkload } from '../src/domain/decision/fixtures/lab-workloads';
 import { buildServingOptions } from '../src/domain/decision/serving-options';
 import { DEFAULT_VOLUME_RANGE } from '../src/domain/decision/volume-grid';
-import type { Workload } from '../src/domain/decision/workload';
 
 /**
  * Engine benchmark over the lab fixture: full `decide` (every analysis) and a 1,000-point cost
@@ -19,25 +18,7 @@ import type { Workload } from '../src/domain/decision/workload';
 const RUNS = 1000;
 const WARMUP = 100;
 
-const workload: Workload = {
-  requestsPerDay: 1000,
-  meanInputTokens: 900,
-  meanOutputTokens: 250,
-  activeHoursPerDay: 10,
-  activeDaysPerMonth: 22,
-  burstiness: 1,
-  peakToMean: 2,
-  modelSlug: 'llama-3.1-8b-lora',
-  needsCustomWeights: true,
-  mustOwnWeights: true,
-  minDecodeTokensPerSecond: 30,
-  maxTtftMsP95: null,
-  minAcceptedRate: 0.6,
-  neededByDays: 30,
-  horizonMonths: 36,
-  monthlyBudget: new Decimal('1500'),
-  region: 'us-east-1',
-};
+const workload = customRetrievalWorkload();
 const decideOptions = { alternativeModelSlugs: ['moe-26b-a4b-lora'] };
 
 function percentile(sorted: readonly number[], fraction: number): number {

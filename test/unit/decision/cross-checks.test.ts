@@ -5,11 +5,14 @@ import { decide } from '../../../src/domain/decision/decide';
 import { resolveOptions } from '../../../src/domain/decision/evaluate';
 import type { EvidenceSnapshot, PriceComponent } from '../../../src/domain/decision/evidence';
 import { labEvidence } from '../../../src/domain/decision/fixtures/lab';
+import {
+  baseModelWorkload,
+  customRetrievalWorkload,
+} from '../../../src/domain/decision/fixtures/lab-workloads';
 import { formatMoney } from '../../../src/domain/decision/money';
 import { buildServingOptions, type ServingOption } from '../../../src/domain/decision/serving-options';
 import { trafficShapeOf } from '../../../src/domain/decision/traffic';
 import type { Workload } from '../../../src/domain/decision/workload';
-import { baseModelWorkload, customRetrievalWorkload } from './lab-evidence';
 
 function within(actual: number, expected: number, tolerance: number) {
   expect(Math.abs(actual / expected - 1)).toBeLessThan(tolerance);

@@ -2,7 +2,10 @@ import Decimal from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { type Decision, decide, type OptionResult } from '../../../src/domain/decision/decide';
 import { labEvidence } from '../../../src/domain/decision/fixtures/lab';
-import { customRetrievalWorkload, MOE_ALTERNATIVE } from './lab-evidence';
+import {
+  customRetrievalWorkload,
+  MOE_ALTERNATIVE,
+} from '../../../src/domain/decision/fixtures/lab-workloads';
 
 function optionOf(decision: Decision, id: string): OptionResult {
   const found = decision.options.find((candidate) => candidate.optionId === id);

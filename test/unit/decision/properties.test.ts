@@ -7,10 +7,13 @@ import { buildCatalog } from '../../../src/domain/decision/catalog';
 import { decide } from '../../../src/domain/decision/decide';
 import { resolveOptions } from '../../../src/domain/decision/evaluate';
 import { labEvidence } from '../../../src/domain/decision/fixtures/lab';
+import {
+  customRetrievalWorkload,
+  MOE_ALTERNATIVE,
+} from '../../../src/domain/decision/fixtures/lab-workloads';
 import { isFeasibleUnder } from '../../../src/domain/decision/kept-sets';
 import { buildServingOptions } from '../../../src/domain/decision/serving-options';
 import type { Workload } from '../../../src/domain/decision/workload';
-import { customRetrievalWorkload, MOE_ALTERNATIVE } from './lab-evidence';
 
 const workloadArbitrary: fc.Arbitrary<Workload> = fc
   .record({

@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import {
+  baseModelWorkload,
+  customRetrievalWorkload,
+} from '../../../src/domain/decision/fixtures/lab-workloads';
 import { simulateBilledWindows } from '../../../src/domain/decision/simulate';
 import { trafficShapeOf } from '../../../src/domain/decision/traffic';
 import {
@@ -6,7 +10,6 @@ import {
   probabilityOfNoArrival,
   STATED_BILLING_READING,
 } from '../../../src/domain/decision/windows';
-import { baseModelWorkload, customRetrievalWorkload } from './lab-evidence';
 
 const PER_HOUR = [1, 4, 12, 20, 60, 600, 6000, 18_000];
 
