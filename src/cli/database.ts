@@ -1,17 +1,20 @@
 import { loadConfig } from '../config';
+import { bootstrapDatabase } from '../db/bootstrap';
 import { type Database, openDatabase, targetFromConfig } from '../db/connection';
-import { applyMigrations } from '../db/migrate';
-import { seedDatabase } from '../db/seed/load';
 
 /**
- * Opens the configured database for one command, brought up to date first (migrations, and the
- * seeds when it is empty) so a command works on a fresh clone the same way `npm start` does.
+ * Opens the configured database for one command. By default it is brought up to date first
+ * (migrations, and the seeds when it is empty), the same way `npm start` does, so a command works
+ * on a fresh clone; the database commands themselves (`migrate`, `seed`, `migration:create`) open it
+ * as it is.
  */
-export async function withDatabase<T>(work: (database: Database) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(
+  work: (database: Database) => Promise<T>,
+  options: { bringUpToDate: boolean } = { bringUpToDate: true },
+): Promise<T> {
   const database = await openDatabase(targetFromConfig(loadConfig()));
   try {
-    await applyMigrations(database.adapterFactory);
-    if ((await database.prisma.servingPath.count()) === 0) await seedDatabase(database.prisma);
+    if (options.bringUpToDate) await bootstrapDatabase(database, { createFirstAdmin: false });
     return await work(database);
   } finally {
     await database.close();

@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
 import { createApiToken } from '../auth/tokens';
-import { loadConfig } from '../config';
-import { type Database, describeTarget, openDatabase, targetFromConfig } from '../db/connection';
+import { describeTarget } from '../db/connection';
 import { applyMigrations, createMigration } from '../db/migrate';
 import { seedDatabase } from '../db/seed/load';
 import type { RoleName } from '../graphql/context';
 import { type Command, UsageError } from './command';
 import { lazyCommands } from './commands/registry';
+import { withDatabase } from './database';
 import { printSchemaFile } from './print-schema';
 
 /**
@@ -40,15 +40,7 @@ Evidence
        [--store --variant VARIANT [--path SLUG]] [--json]
 `;
 
-async function withDatabase<T>(work: (database: Database) => Promise<T>): Promise<T> {
-  const target = targetFromConfig(loadConfig());
-  const database = await openDatabase(target);
-  try {
-    return await work(database);
-  } finally {
-    await database.close();
-  }
-}
+const asItIs = { bringUpToDate: false };
 
 const commands: Record<string, Command> = {
   migrate: () =>
@@ -60,13 +52,13 @@ const commands: Record<string, Command> = {
           : `Up to date: ${describeTarget(database.target)}`,
       );
       return 0;
-    }),
+    }, asItIs),
   seed: () =>
     withDatabase(async (database) => {
       const { rows } = await seedDatabase(database.prisma);
       console.log(`Seeded ${rows} rows into ${describeTarget(database.target)} (upserts: safe to repeat).`);
       return 0;
-    }),
+    }, asItIs),
   'migration:create': (args) =>
     withDatabase(async (database) => {
       const name = args[0];
@@ -79,7 +71,7 @@ const commands: Record<string, Command> = {
           : 'The schema matches the migrations: nothing to write.',
       );
       return 0;
-    }),
+    }, asItIs),
   token: async (args) => {
     const { positionals, values } = parseArgs({
       args,
