@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { MAX_PAGE_SIZE } from './builder';
 
 /** Page sizes are capped, and an over-cap request is refused rather than silently shortened. */
 export class PageSizeError extends GraphQLError {
@@ -19,4 +20,13 @@ export function assertPageSize(requested: number | null | undefined, max: number
       extensions: { code: 'BAD_USER_INPUT' },
     });
   }
+}
+
+/**
+ * The `maxSize` of every connection: Pothos would silently shorten an over-cap page, so the cap is
+ * checked (and refused) here first.
+ */
+export function cappedPageSize(args: { first?: number | null; last?: number | null }): number {
+  assertPageSize(args.first ?? args.last, MAX_PAGE_SIZE);
+  return MAX_PAGE_SIZE;
 }

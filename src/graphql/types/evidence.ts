@@ -22,10 +22,10 @@ import {
   storeQualityEvaluation,
 } from '../../evidence/store-quality-evaluation';
 import { FingerprintConflictError } from '../../evidence/store-result';
-import { builder, MAX_PAGE_SIZE } from '../builder';
+import { builder } from '../builder';
 import { actorOf } from '../context';
 import { ConflictError, NotFoundError, parseInput, ValidationError } from '../errors';
-import { assertPageSize } from '../page-size';
+import { cappedPageSize } from '../page-size';
 import { ResultSourceEnum } from './enums';
 
 export const RegressionVerdictEnum = builder.enumType('RegressionVerdict', {
@@ -117,10 +117,7 @@ builder.queryFields((t) => ({
     type: 'BenchmarkResult',
     cursor: 'id',
     authScopes: { catalogReader: true },
-    maxSize: (args) => {
-      assertPageSize(args.first ?? args.last, MAX_PAGE_SIZE);
-      return MAX_PAGE_SIZE;
-    },
+    maxSize: cappedPageSize,
     args: {
       box: t.arg.string({ required: false, description: 'Box slug' }),
       variant: t.arg.string({ required: false, description: 'Model variant slug' }),

@@ -18,10 +18,10 @@ import {
 } from '../../runs/queue';
 import { reportedLevelsSchema, runProgressSchema } from '../../runs/report';
 import { runQueueFor } from '../../runs/runtime';
-import { builder, MAX_PAGE_SIZE } from '../builder';
+import { builder } from '../builder';
 import { actorOf, type Identity } from '../context';
 import { ForbiddenError, NotFoundError, parseInput, ValidationError } from '../errors';
-import { assertPageSize } from '../page-size';
+import { cappedPageSize } from '../page-size';
 import { EndpointKindEnum, RunStatusEnum } from './enums';
 
 export const BenchmarkRunRef = builder.prismaObject('BenchmarkRun', {
@@ -56,10 +56,7 @@ builder.queryFields((t) => ({
     type: 'BenchmarkRun',
     cursor: 'id',
     authScopes: { viewer: true, runner: true },
-    maxSize: (args) => {
-      assertPageSize(args.first ?? args.last, MAX_PAGE_SIZE);
-      return MAX_PAGE_SIZE;
-    },
+    maxSize: cappedPageSize,
     args: {
       status: t.arg({ type: RunStatusEnum, required: false }),
       box: t.arg.string({ required: false, description: 'Box slug' }),
@@ -263,6 +260,11 @@ function runnerBoxOf(identity: Identity | null): string {
   return identity.boxId;
 }
 
+/** A runner call on a run, fenced by its attempt number and scoped to the token's box. */
+function fencedCallOf(args: { id: string | number; attempt: number }, identity: Identity | null) {
+  return { runId: String(args.id), attempt: args.attempt, boxId: runnerBoxOf(identity) };
+}
+
 builder.mutationFields((t) => ({
   createBenchmarkRun: t.prismaField({
     type: 'BenchmarkRun',
@@ -334,7 +336,7 @@ builder.mutationFields((t) => ({
     resolve: async (query, _root, args, { prisma, identity }) => {
       const progress =
         args.progress == null ? null : parseInput(runProgressSchema, args.progress, 'progress');
-      const call = { runId: String(args.id), attempt: args.attempt, boxId: runnerBoxOf(identity) };
+      const call = fencedCallOf(args, identity);
       await heartbeat(runQueueFor(prisma), call, progress);
       return prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: call.runId } });
     },
@@ -356,7 +358,7 @@ builder.mutationFields((t) => ({
     resolve: async (query, _root, args, { prisma, identity }) => {
       const levels = parseInput(reportedLevelsSchema, args.results, 'results');
       const reportKey = parseInput(z.string().trim().min(8).max(200), args.reportKey, 'reportKey');
-      const call = { runId: String(args.id), attempt: args.attempt, boxId: runnerBoxOf(identity) };
+      const call = fencedCallOf(args, identity);
       await reportResult(runQueueFor(prisma), { ...call, reportKey, levels });
       return prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: call.runId } });
     },
@@ -372,7 +374,7 @@ builder.mutationFields((t) => ({
       reason: t.arg.string({ required: true }),
     },
     resolve: async (query, _root, args, { prisma, identity }) => {
-      const call = { runId: String(args.id), attempt: args.attempt, boxId: runnerBoxOf(identity) };
+      const call = fencedCallOf(args, identity);
       await failRun(runQueueFor(prisma), call, args.reason.slice(0, MAX_REASON_LENGTH));
       return prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: call.runId } });
     },
@@ -387,7 +389,7 @@ builder.mutationFields((t) => ({
       reason: t.arg.string({ required: true }),
     },
     resolve: async (query, _root, args, { prisma, identity }) => {
-      const call = { runId: String(args.id), attempt: args.attempt, boxId: runnerBoxOf(identity) };
+      const call = fencedCallOf(args, identity);
       await releaseRun(runQueueFor(prisma), call, args.reason.slice(0, MAX_REASON_LENGTH));
       return prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: call.runId } });
     },
