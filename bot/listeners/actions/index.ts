@@ -87,52 +87,50 @@ export function register(app: App, dependencies: BotDependencies): void {
     });
   };
 
-  app.action<ButtonBody>(ActionId.runBenchmark, async ({ ack, body, action, respond, client, logger }) => {
-    await ack();
-    const target = targetOf(body, respond, client, logger);
-    if (!dependencies.roles.canOperate(body.user.id)) {
-      await replyPrivately(
-        target,
-        buildRefusalMessage('start benchmark runs', dependencies.roles.whoCanOperate()),
-      );
-      return;
-    }
-    const value = parseJsonValue(action.value, runBenchmarkValueSchema);
-    if (value === undefined) {
-      await replyPrivately(
-        target,
-        buildCommandErrorMessage({ message: 'That button is out of date.', example: EXAMPLES.bench }),
-      );
-      return;
-    }
-    await queueFromButton(body, action, target, client, { ...value, profile: DEFAULT_BUTTON_PROFILE });
-  });
+  /**
+   * A button that queues a run: operators only, its value parsed with `schema` and turned into the
+   * run request by `toRequest`; a value that no longer parses is a stale button.
+   */
+  const registerRunButton = <Value>(
+    actionId: string,
+    schema: z.ZodType<Value>,
+    toRequest: (value: Value) => Parameters<typeof queueFromButton>[4],
+  ) => {
+    app.action<ButtonBody>(actionId, async ({ ack, body, action, respond, client, logger }) => {
+      await ack();
+      const target = targetOf(body, respond, client, logger);
+      if (!dependencies.roles.canOperate(body.user.id)) {
+        await replyPrivately(
+          target,
+          buildRefusalMessage('start benchmark runs', dependencies.roles.whoCanOperate()),
+        );
+        return;
+      }
+      const value = parseJsonValue(action.value, schema);
+      if (value === undefined) {
+        await replyPrivately(
+          target,
+          buildCommandErrorMessage({ message: 'That button is out of date.', example: EXAMPLES.bench }),
+        );
+        return;
+      }
+      await queueFromButton(body, action, target, client, toRequest(value));
+    });
+  };
 
-  app.action<ButtonBody>(ActionId.runAgain, async ({ ack, body, action, respond, client, logger }) => {
-    await ack();
-    const target = targetOf(body, respond, client, logger);
-    if (!dependencies.roles.canOperate(body.user.id)) {
-      await replyPrivately(
-        target,
-        buildRefusalMessage('start benchmark runs', dependencies.roles.whoCanOperate()),
-      );
-      return;
-    }
-    const value = parseJsonValue(action.value, runAgainValueSchema);
-    if (value === undefined) {
-      await replyPrivately(
-        target,
-        buildCommandErrorMessage({ message: 'That button is out of date.', example: EXAMPLES.bench }),
-      );
-      return;
-    }
-    const { modelVariant, box, concurrency, prompts, inputTokens, outputTokens } = value;
-    await queueFromButton(body, action, target, client, {
+  registerRunButton(ActionId.runBenchmark, runBenchmarkValueSchema, (value) => ({
+    ...value,
+    profile: DEFAULT_BUTTON_PROFILE,
+  }));
+  registerRunButton(
+    ActionId.runAgain,
+    runAgainValueSchema,
+    ({ modelVariant, box, concurrency, prompts, inputTokens, outputTokens }) => ({
       modelVariant,
       box,
       profile: { concurrency, prompts, inputTokens, outputTokens },
-    });
-  });
+    }),
+  );
 
   app.action<ButtonBody>(
     ActionId.compareWithCloud,
