@@ -1,4 +1,4 @@
-import { type AccessOutcomeName, accessPathFigures } from '../domain/access';
+import { accessPathFigures } from '../domain/access';
 import { toCsv } from '../domain/csv';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Route } from '../server';
@@ -49,10 +49,7 @@ export async function accessPathsCsv(
   return toCsv(
     HEADER,
     paths.map((path) => {
-      const figures = accessPathFigures(
-        path.attempts.map((attempt) => ({ ...attempt, outcome: attempt.outcome as AccessOutcomeName })),
-        now,
-      );
+      const figures = accessPathFigures(path.attempts, now);
       return [
         path.slug,
         path.name,

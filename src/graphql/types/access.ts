@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { recordAudit } from '../../audit/record';
-import { type AccessOutcomeName, accessPathFigures } from '../../domain/access';
+import { accessPathFigures } from '../../domain/access';
 import { builder } from '../builder';
 import { actorOf } from '../context';
 import { NotFoundError, parseInput } from '../errors';
@@ -58,11 +58,7 @@ builder.prismaObject('AccessPath', {
     figures: t.field({
       type: AccessFiguresRef,
       select: { attempts: { select: { requestedAt: true, answeredAt: true, outcome: true } } },
-      resolve: (path) =>
-        accessPathFigures(
-          path.attempts as { requestedAt: Date; answeredAt: Date | null; outcome: AccessOutcomeName }[],
-          new Date(),
-        ),
+      resolve: (path) => accessPathFigures(path.attempts, new Date()),
     }),
   }),
 });
