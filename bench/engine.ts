@@ -1,14 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildCatalog } from '../src/domain/decision/catalog';
-import { costCurves } from '../src/domain/decision/curves';
-import { decide } from '../src/domain/decision/decide';
-import { resolveOptions } from '../src/domain/decision/evaluate';
-import { labEvidence } from '../src/domain/decision/fixtures/lab';
-import { customRetrievalWorkload } from '../src/domain/decision/fixtures/lab-workloads';
-import { buildServingOptions } from '../src/domain/decision/serving-options';
-import { DEFAULT_VOLUME_RANGE } from '../src/domain/decision/volume-grid';
+import { buildCatalog } from '../src/domain/engine/catalog';
+import { costCurves } from '../src/domain/engine/curves';
+import { decide } from '../src/domain/engine/decide';
+import { resolveOptions } from '../src/domain/engine/evaluate';
+import { buildServingOptions } from '../src/domain/engine/serving-options';
+import { DEFAULT_VOLUME_RANGE } from '../src/domain/engine/volume-grid';
+import { labEvidence } from '../test/fixtures/lab/lab';
+import { customRetrievalWorkload } from '../test/fixtures/lab/lab-workloads';
 
 /**
  * Engine benchmark over the lab fixture: full `decide` (every analysis) and a 1,000-point cost
@@ -94,6 +94,6 @@ const output = join(here, 'results', 'engine.json');
 mkdirSync(dirname(output), { recursive: true });
 writeFileSync(
   output,
-  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, fixture: 'src/domain/decision/fixtures/lab.ts', options: options.map((option) => option.id), results }, null, 2)}\n`,
+  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, fixture: 'test/fixtures/lab/lab.ts', options: options.map((option) => option.id), results }, null, 2)}\n`,
 );
 console.log(`wrote ${output}`);

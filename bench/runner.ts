@@ -13,9 +13,9 @@ import http from 'node:http';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { runBenchmark } from '../runner/load';
 import { mean, percentile } from '../src/domain/metrics/statistics';
-import { runBenchmark } from '../src/runner/load';
-import { parseBenchmarkRunSpec } from '../src/runner/run-spec';
+import { parseBenchmarkRunSpec } from '../src/domain/run-spec';
 import {
   type FakeOpenAiServerOptions,
   type FakeRequestLog,

@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type Authorize, HTTPReceiver, type Logger, SocketModeReceiver } from '@slack/bolt';
-import { createGraphqlFloorplanApi } from './api/graphql-client';
-import type { FloorplanApi } from './api/types';
+import { createGraphqlFloorplanApi } from '../clients/graphql/graphql-client';
+import type { FloorplanApi } from '../clients/graphql/types';
 import type { BotConfig } from './config';
 import type { BotDependencies } from './dependencies';
 import * as actionListeners from './listeners/actions/index';

@@ -1,5 +1,5 @@
 import type { Logger } from '@slack/bolt';
-import type { FloorplanApi } from './api/types';
+import type { FloorplanApi } from '../clients/graphql/types';
 import type { RoleDirectory } from './roles';
 import type { BackgroundTasks } from './runs/background-tasks';
 import type { LiveRunOptions } from './runs/live-run';

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/web-api';
-import type { AccessPath } from '../api/types';
+import type { AccessPath } from '../../clients/graphql/types';
 import { formatMoney } from '../format/money';
 import { escapeMrkdwn, formatNumber, formatPercent } from '../format/words';
 import { context, fitMessage, header, type SlackMessage, section } from './limits';

@@ -1,5 +1,5 @@
 import type { HomeView, KnownBlock } from '@slack/web-api';
-import type { BenchmarkRun, SavedDecision } from '../api/types';
+import type { BenchmarkRun, SavedDecision } from '../../clients/graphql/types';
 import { ActionId, SLASH_COMMAND } from '../constants';
 import { formatMonthlyCost } from '../format/money';
 import { escapeMrkdwn, RUN_STATUS_WORDS } from '../format/words';

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/web-api';
 import Decimal from 'decimal.js';
-import type { Decision, PathOption } from '../api/types';
+import type { Decision, PathOption } from '../../clients/graphql/types';
 import { formatMoney, formatMonthlyCost } from '../format/money';
 import { escapeMrkdwn, formatNumber } from '../format/words';
 import {

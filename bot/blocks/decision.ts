@@ -1,5 +1,11 @@
 import type { Button, KnownBlock } from '@slack/web-api';
-import { AXES, type Axis, type Decision, type PathOption, type UnlockedPath } from '../api/types';
+import {
+  AXES,
+  type Axis,
+  type Decision,
+  type PathOption,
+  type UnlockedPath,
+} from '../../clients/graphql/types';
 import { ActionId, DEFAULT_BOX_SLUG } from '../constants';
 import { formatMonthlyCost } from '../format/money';
 import { AXIS_SHORT, AXIS_WORDS, escapeMrkdwn } from '../format/words';

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/web-api';
-import type { PathKind, ServingPath } from '../api/types';
+import type { PathKind, ServingPath } from '../../clients/graphql/types';
 import { SLASH_COMMAND } from '../constants';
 import { escapeMrkdwn } from '../format/words';
 import { context, fitMessage, header, type SlackMessage, section } from './limits';

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/web-api';
-import type { FloorplanApiError } from '../api/types';
+import type { FloorplanApiError } from '../../clients/graphql/types';
 import type { CommandError } from '../commands/parse';
 import { escapeMrkdwn } from '../format/words';
 import { context, fitMessage, type SlackMessage, section } from './limits';

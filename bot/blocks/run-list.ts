@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/web-api';
-import type { BenchmarkRun, RunStatus } from '../api/types';
+import type { BenchmarkRun, RunStatus } from '../../clients/graphql/types';
 import { SLASH_COMMAND } from '../constants';
 import { escapeMrkdwn, RUN_STATUS_WORDS } from '../format/words';
 import { context, fitMessage, header, type SlackMessage, section } from './limits';

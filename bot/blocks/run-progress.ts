@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/web-api';
-import { type BenchmarkRun, type RunProgress, TERMINAL_RUN_STATUSES } from '../api/types';
+import { type BenchmarkRun, type RunProgress, TERMINAL_RUN_STATUSES } from '../../clients/graphql/types';
 import { ActionId } from '../constants';
 import { escapeMrkdwn, RUN_STATUS_WORDS } from '../format/words';
 import { actions, button, context, fitMessage, type SlackMessage, section } from './limits';

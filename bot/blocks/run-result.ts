@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/web-api';
-import type { BenchmarkResultSummary, BenchmarkRun, RegressionVerdict } from '../api/types';
+import type { BenchmarkResultSummary, BenchmarkRun, RegressionVerdict } from '../../clients/graphql/types';
 import { ActionId, SLASH_COMMAND } from '../constants';
 import { escapeMrkdwn, formatNumber, formatPercent, RUN_STATUS_WORDS } from '../format/words';
 import {

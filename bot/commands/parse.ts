@@ -5,7 +5,7 @@ import {
   type BenchmarkProfileInput,
   type RunStatus,
   type WorkloadInput,
-} from '../api/types';
+} from '../../clients/graphql/types';
 import { DEFAULT_BOX_SLUG, SLASH_COMMAND } from '../constants';
 
 /**

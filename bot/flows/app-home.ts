@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { FloorplanApiError, TERMINAL_RUN_STATUSES } from '../api/types';
+import { FloorplanApiError, TERMINAL_RUN_STATUSES } from '../../clients/graphql/types';
 import { buildAppHomeView } from '../blocks/app-home';
 import type { BotDependencies } from '../dependencies';
 import { withRateLimitRetry } from '../runs/slack-calls';

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { BenchmarkProfileInput, BenchmarkRun } from '../api/types';
+import type { BenchmarkProfileInput, BenchmarkRun } from '../../clients/graphql/types';
 import { buildNoticeMessage, buildRefusalMessage } from '../blocks/replies';
 import { EXAMPLES } from '../commands/parse';
 import type { BotDependencies } from '../dependencies';

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import { costChartPath } from '../api/chart-paths';
-import type { WorkloadInput } from '../api/types';
+import { costChartPath } from '../../clients/graphql/chart-paths';
+import type { WorkloadInput } from '../../clients/graphql/types';
 import { buildCostMessage } from '../blocks/cost';
 import { EXAMPLES, workloadToArguments } from '../commands/parse';
 import type { BotDependencies } from '../dependencies';

@@ -1,6 +1,6 @@
 import type { Logger, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { FloorplanApiError } from '../api/types';
+import { FloorplanApiError } from '../../clients/graphql/types';
 import type { SlackMessage } from '../blocks/limits';
 import { buildApiErrorMessage, buildNoticeMessage } from '../blocks/replies';
 

@@ -1,7 +1,7 @@
 import type { Logger } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { historyChartPath } from '../api/chart-paths';
-import { type BenchmarkRun, type FloorplanApi, TERMINAL_RUN_STATUSES } from '../api/types';
+import { historyChartPath } from '../../clients/graphql/chart-paths';
+import { type BenchmarkRun, type FloorplanApi, TERMINAL_RUN_STATUSES } from '../../clients/graphql/types';
 import { buildRunProgressMessage } from '../blocks/run-progress';
 import { buildRunResultMessage } from '../blocks/run-result';
 import { type BackgroundTasks, sleep } from './background-tasks';

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { answerWorkload } from '../decision/answer';
-import type { Decision } from '../domain/decision/decide';
-import { type HistoryMetricName, loadBenchmarkHistory } from '../evidence/history';
+import { answerWorkload } from '../app/decisions/answer';
+import { type HistoryMetricName, loadBenchmarkHistory } from '../app/evidence/history';
+import type { Decision } from '../domain/engine/decide';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { ChartDataLoaders, CostChartQuery, HistoryChartQuery } from './requests';
 import type { CostChartInput, HistoryChartInput } from './schemas';

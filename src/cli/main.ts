@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { createApiToken } from '../auth/tokens';
+import type { RoleName } from '../api/graphql/context';
+import { createApiToken } from '../app/auth/tokens';
 import { describeTarget } from '../db/connection';
 import { applyMigrations, createMigration } from '../db/migrate';
 import { seedDatabase } from '../db/seed/load';
-import type { RoleName } from '../graphql/context';
 import { type Command, UsageError } from './command';
 import { lazyCommands } from './commands/registry';
 import { withDatabase } from './database';

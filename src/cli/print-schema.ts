@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { printSchema } from 'graphql';
-import { schema } from '../graphql/schema';
+import { schema } from '../api/graphql/schema';
 
 export const schemaFile = path.resolve(import.meta.dirname, '..', '..', 'schema', 'schema.graphql');
 

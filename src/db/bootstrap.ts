@@ -1,4 +1,4 @@
-import { createApiToken } from '../auth/tokens';
+import { createApiToken } from '../app/auth/tokens';
 import type { Database } from './connection';
 import { applyMigrations } from './migrate';
 import { seedDatabase } from './seed/load';

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Decision, ServingPath } from '../../bot/api/types';
+import type { Decision, ServingPath } from '../../clients/graphql/types';
 
 /**
  * A small stand-in for floorplan's GraphQL API, answering the bot's operations by name over real

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { SeededRandom } from '../../src/runner/seeded-random';
+import { SeededRandom } from '../../runner/seeded-random';
 
 /**
  * A faithful fake of vLLM's OpenAI-compatible streaming server on real HTTP (127.0.0.1, port 0):

@@ -1,8 +1,8 @@
 import type { ExecutionResult } from 'graphql';
-import { createApiToken } from '../../src/auth/tokens';
+import type { RoleName } from '../../src/api/graphql/context';
+import { createFloorplanYoga, type FloorplanYoga } from '../../src/api/yoga';
+import { createApiToken } from '../../src/app/auth/tokens';
 import type { PrismaClient } from '../../src/generated/prisma/client';
-import type { RoleName } from '../../src/graphql/context';
-import { createFloorplanYoga, type FloorplanYoga } from '../../src/yoga';
 
 /** Executes GraphQL through `yoga.fetch`: the real HTTP pipeline, no socket. */
 export interface GraphQLCaller {

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 
 /**
- * Real processes for end-to-end tests: the API (`tsx src/main.ts`) and runner agents
+ * Real processes for end-to-end tests: the API (`tsx src/api/main.ts`) and runner agents
  * (`bin/floorplan.js runner`), on loopback only. Output is kept so that a failing test can show it.
  */
 
@@ -84,7 +84,7 @@ export async function startApiProcess(options: {
   env?: Record<string, string>;
 }): Promise<ApiProcess> {
   const port = options.port ?? (await freePort());
-  const child = spawnChild(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawnChild(process.execPath, ['--import', 'tsx', 'src/api/main.ts'], {
     DATABASE_URL: options.databaseUrl,
     PORT: String(port),
     HOST: '127.0.0.1',

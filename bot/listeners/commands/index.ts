@@ -1,6 +1,6 @@
 import type { App, RespondFn, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { TERMINAL_RUN_STATUSES } from '../../api/types';
+import { TERMINAL_RUN_STATUSES } from '../../../clients/graphql/types';
 import { buildAccessPathsMessage } from '../../blocks/access';
 import { buildDecisionMessage } from '../../blocks/decision';
 import { buildHelpMessage } from '../../blocks/help';

@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { BenchmarkCancelledError, runBenchmark } from '../../runner/load';
-import { ProgressBar } from '../../runner/progress-bar';
-import { PromptDatasetError } from '../../runner/prompts';
-import { type BenchmarkRunSpecInput, parseBenchmarkRunSpec } from '../../runner/run-spec';
-import { formatSummaryTable } from '../../runner/summary-table';
+import { BenchmarkCancelledError, runBenchmark } from '../../../runner/load';
+import { ProgressBar } from '../../../runner/progress-bar';
+import { PromptDatasetError } from '../../../runner/prompts';
+import { formatSummaryTable } from '../../../runner/summary-table';
+import { type BenchmarkRunSpecInput, parseBenchmarkRunSpec } from '../../domain/run-spec';
 
 /**
  * `floorplan bench`: measures an OpenAI-compatible endpoint locally, without the job queue, and

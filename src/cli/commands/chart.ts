@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { renderChartRequest } from '../../charts/http';
+import { renderChartRequest } from '../../charts/chart-url';
 import {
   type ChartDataLoaders,
   type ChartRequest,

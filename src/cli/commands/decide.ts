@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { answerWorkload, toAnswer } from '../../decision/answer';
-import { AXES, type Axis } from '../../domain/decision/axes';
-import type { Decision } from '../../domain/decision/decide';
-import { formatMoney } from '../../domain/decision/money';
-import { ValidationError } from '../../graphql/errors';
+import { ValidationError } from '../../api/graphql/errors';
+import { answerWorkload, toAnswer } from '../../app/decisions/answer';
+import { AXES, type Axis } from '../../domain/engine/axes';
+import type { Decision } from '../../domain/engine/decide';
+import { formatMoney } from '../../domain/engine/money';
 import { UsageError } from '../command';
 import { withDatabase } from '../database';
 

@@ -1,9 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { ChatEndpoint } from '../../../clients/openai/chat-completions';
+import { UnknownSlugError } from '../../app/evidence/import-results';
+import {
+  disagreementsOf,
+  EvaluationMismatchError,
+  resolveEvaluationTarget,
+  storeQualityEvaluation,
+} from '../../app/evidence/store-quality-evaluation';
 import { loadConfig } from '../../config';
 import { openDatabase, targetFromConfig } from '../../db/connection';
-import type { ChatEndpoint } from '../../domain/quality/chat-completions-client';
 import { parseQuestionSetJsonl, type QuestionSet, QuestionSetError } from '../../domain/quality/question-set';
 import {
   type QualityEvaluation,
@@ -11,13 +18,6 @@ import {
   runAndStoreQualityEvaluation,
   runQualityEvaluation,
 } from '../../domain/quality/run-quality-evaluation';
-import { UnknownSlugError } from '../../evidence/import-results';
-import {
-  disagreementsOf,
-  EvaluationMismatchError,
-  resolveEvaluationTarget,
-  storeQualityEvaluation,
-} from '../../evidence/store-quality-evaluation';
 import type { PrismaClient } from '../../generated/prisma/client';
 
 const USAGE = `usage: floorplan eval --questions FILE.jsonl --candidate MODEL@URL --judge MODEL@URL --judge MODEL@URL

@@ -1,13 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
+import {
+  type ImportedFileReport,
+  storeImportedFiles,
+  UnknownSlugError,
+} from '../../app/evidence/import-results';
+import { FingerprintConflictError } from '../../app/evidence/store-result';
 import { loadConfig } from '../../config';
 import { openDatabase, targetFromConfig } from '../../db/connection';
 import { ImportError } from '../../domain/imports/import-error';
 import type { ImportParseResult } from '../../domain/imports/imported-result';
 import { parseResultFile } from '../../domain/imports/parse-result-file';
-import { type ImportedFileReport, storeImportedFiles, UnknownSlugError } from '../../evidence/import-results';
-import { FingerprintConflictError } from '../../evidence/store-result';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { CommandOutput } from './eval';
 

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { ApiRefusal, runRunnerAgent } from '../../runner/agent';
-import { ProgressBar } from '../../runner/progress-bar';
+import { ApiRefusal, runRunnerAgent } from '../../../runner/agent';
+import { ProgressBar } from '../../../runner/progress-bar';
 import { UsageError } from '../command';
 
 /**

@@ -1,4 +1,4 @@
-import type { ChatMessage } from './chat-completions-client';
+import type { ChatMessage } from '../../../clients/openai/chat-completions';
 import type { EvaluationQuestion } from './question-set';
 
 export type JudgeDecision = 'accept' | 'reject';

@@ -1,4 +1,4 @@
-import { type ChatEndpoint, requestChatCompletionWithRetry } from './chat-completions-client';
+import { type ChatEndpoint, requestChatCompletionWithRetry } from '../../../clients/openai/chat-completions';
 import { buildJudgeMessages, type JudgeVerdict, parseJudgeVerdict } from './judge-verdict';
 import { type EvaluationQuestion, questionSetContentHash } from './question-set';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiToken } from '../../../src/auth/tokens';
-import { runRunnerAgent } from '../../../src/runner/agent';
+import { runRunnerAgent } from '../../../runner/agent';
+import { createApiToken } from '../../../src/app/auth/tokens';
 import {
   type FakeOpenAiServer,
   type FakeRequestBehavior,

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createApiToken } from '../../../src/auth/tokens';
+import { createApiToken } from '../../../src/app/auth/tokens';
 import { type FakeOpenAiServer, startFakeOpenAiServer } from '../../fakes/openai-server';
 import { createTestDatabase, type TestDatabase, usingPostgres } from '../../support/database';
 import {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BotApp, createBotApp, SLACK_EVENTS_PATH } from '../../../bot/app';
 import { loadBotConfig } from '../../../bot/config';
 import { computeSlackSignature } from '../../../bot/security/request-signature';
-import { createApiToken } from '../../../src/auth/tokens';
+import { createApiToken } from '../../../src/app/auth/tokens';
 import { type FakeOpenAiServer, startFakeOpenAiServer } from '../../fakes/openai-server';
 import { FakeSlackServer, type RecordedSlackCall } from '../../fakes/slack-server';
 import { createMemoryLogger } from '../../integration/bot/harness';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessCsvRoute } from '../../../src/http/access-csv';
-import { type ApiServer, startApiServer } from '../../../src/server';
+import { accessCsvRoute } from '../../../src/api/http/access-csv';
+import { type ApiServer, startApiServer } from '../../../src/api/server';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { createGraphQLCaller, type GraphQLCaller } from '../../support/graphql';
 

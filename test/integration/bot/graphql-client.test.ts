@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGraphqlFloorplanApi } from '../../../bot/api/graphql-client';
-import { FloorplanApiError } from '../../../bot/api/types';
+import { createGraphqlFloorplanApi } from '../../../clients/graphql/graphql-client';
+import { FloorplanApiError } from '../../../clients/graphql/types';
 import { FAKE_API_TOKEN, FakeFloorplanApi } from '../../fakes/floorplan-api';
 
 async function expectApiError(

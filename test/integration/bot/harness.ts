@@ -1,10 +1,10 @@
 import type { Logger } from '@slack/bolt';
 import { LogLevel } from '@slack/bolt';
-import { createGraphqlFloorplanApi } from '../../../bot/api/graphql-client';
 import { type BotApp, createBotApp, SLACK_EVENTS_PATH } from '../../../bot/app';
 import type { BotConfig } from '../../../bot/config';
 import type { LiveRunOptions } from '../../../bot/runs/live-run';
 import { computeSlackSignature } from '../../../bot/security/request-signature';
+import { createGraphqlFloorplanApi } from '../../../clients/graphql/graphql-client';
 import { FAKE_API_TOKEN, FakeFloorplanApi } from '../../fakes/floorplan-api';
 import { FakeSlackServer } from '../../fakes/slack-server';
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredRegression } from '../../../src/evidence/regression-history';
+import type { StoredRegression } from '../../../src/app/evidence/regression-history';
 import {
   FingerprintConflictError,
   type StorableSummary,
   type StoreBenchmarkResultInput,
   storeBenchmarkResult,
-} from '../../../src/evidence/store-result';
+} from '../../../src/app/evidence/store-result';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { createGraphQLCaller, type GraphQLCaller } from '../../support/graphql';
 

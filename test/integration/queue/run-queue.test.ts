@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiToken } from '../../../src/auth/tokens';
-import { type BenchmarkRunSpec, benchmarkRunSpecSchema } from '../../../src/runner/run-spec';
-import { createInProcessRunEvents } from '../../../src/runs/notify';
+import { createApiToken } from '../../../src/app/auth/tokens';
+import { createInProcessRunEvents } from '../../../src/app/runs/notify';
 import {
   createRun,
   failRun,
@@ -10,9 +9,10 @@ import {
   leaseNextRun,
   releaseRun,
   reportResult,
-} from '../../../src/runs/queue';
-import type { ReportedLevel } from '../../../src/runs/report';
-import { attachRunQueue, type RunQueue } from '../../../src/runs/runtime';
+} from '../../../src/app/runs/queue';
+import type { ReportedLevel } from '../../../src/app/runs/report';
+import { attachRunQueue, type RunQueue } from '../../../src/app/runs/runtime';
+import { type BenchmarkRunSpec, benchmarkRunSpecSchema } from '../../../src/domain/run-spec';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { createGraphQLCaller, type GraphQLCaller } from '../../support/graphql';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { runBenchmark } from '../../../runner/load';
 import { mean, median } from '../../../src/domain/metrics/statistics';
-import { runBenchmark } from '../../../src/runner/load';
 import { type FakeOpenAiServer, startFakeOpenAiServer } from '../../fakes/openai-server';
 import { emittedInterTokenLatenciesMs, emittedTpotsMs, emittedTtftsMs, runSpec } from './helpers';
 

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BenchmarkCancelledError, runBenchmark } from '../../../src/runner/load';
-import { streamCompletion } from '../../../src/runner/openai-stream';
+import { streamCompletion } from '../../../clients/openai/stream';
+import { BenchmarkCancelledError, runBenchmark } from '../../../runner/load';
 import {
   type FakeOpenAiServer,
   type FakeRequestBehavior,

@@ -2,7 +2,7 @@ import {
   type BenchmarkRunSpec,
   type BenchmarkRunSpecInput,
   parseBenchmarkRunSpec,
-} from '../../../src/runner/run-spec';
+} from '../../../src/domain/run-spec';
 import type { FakeRequestLog } from '../../fakes/openai-server';
 
 export function runSpec(overrides: Partial<BenchmarkRunSpecInput> = {}): BenchmarkRunSpec {

@@ -1,6 +1,5 @@
 import type { KnownBlock } from '@slack/web-api';
 import { describe, expect, it } from 'vitest';
-import type { AccessPath, BenchmarkRun, Decision, SavedDecision } from '../../../bot/api/types';
 import { buildAccessPathsMessage } from '../../../bot/blocks/access';
 import { buildAppHomeView } from '../../../bot/blocks/app-home';
 import { buildCostMessage } from '../../../bot/blocks/cost';
@@ -12,6 +11,7 @@ import { buildRunListMessage } from '../../../bot/blocks/run-list';
 import { buildRunProgressMessage, progressBar } from '../../../bot/blocks/run-progress';
 import { buildRunResultMessage } from '../../../bot/blocks/run-result';
 import { formatMoney } from '../../../bot/format/money';
+import type { AccessPath, BenchmarkRun, Decision, SavedDecision } from '../../../clients/graphql/types';
 import { sampleDecision, samplePaths } from '../../fakes/floorplan-api';
 
 /** Every limit Slack enforces on what the builders produce. */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { buildSchema, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { loadOperationDocuments } from '../../../bot/api/operations';
+import { loadOperationDocuments } from '../../../clients/graphql/operations';
 
 const SDL_PATH = new URL('../../../schema/schema.graphql', import.meta.url);
 

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { WorkloadInput } from '../../../bot/api/types';
 import {
   EXAMPLES,
   parseCommand,
   parseWorkloadArguments,
   workloadToArguments,
 } from '../../../bot/commands/parse';
+import type { WorkloadInput } from '../../../clients/graphql/types';
 
 const strip = (example: string) => example.replace(/^\/floorplan\s*/, '');
 

@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_SSE_LINE_LENGTH, type ServerSentEvent, ServerSentEventParser } from '../../../bot/api/sse';
+import {
+  MAX_SSE_LINE_LENGTH,
+  type ServerSentEvent,
+  ServerSentEventParser,
+} from '../../../clients/graphql/sse';
 
 function parseInChunks(text: string, cuts: number[]): ServerSentEvent[] {
   const parser = new ServerSentEventParser();

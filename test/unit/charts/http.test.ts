@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { handleChartRequest, parseChartUrl } from '../../../src/charts/http';
+import { handleChartRequest, parseChartUrl } from '../../../src/charts/chart-url';
 import type { ChartDataLoaders } from '../../../src/charts/requests';
 import { pngDimensions } from './imageAssertions';
 import { sampleCostChartInput, sampleHistoryChartInput } from './sampleCharts';

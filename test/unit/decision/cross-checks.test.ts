@@ -1,18 +1,15 @@
 import Decimal from 'decimal.js';
 import { describe, expect, it } from 'vitest';
-import { buildCatalog } from '../../../src/domain/decision/catalog';
-import { decide } from '../../../src/domain/decision/decide';
-import { resolveOptions } from '../../../src/domain/decision/evaluate';
-import type { EvidenceSnapshot, PriceComponent } from '../../../src/domain/decision/evidence';
-import { labEvidence } from '../../../src/domain/decision/fixtures/lab';
-import {
-  baseModelWorkload,
-  customRetrievalWorkload,
-} from '../../../src/domain/decision/fixtures/lab-workloads';
-import { formatMoney } from '../../../src/domain/decision/money';
-import { buildServingOptions, type ServingOption } from '../../../src/domain/decision/serving-options';
-import { trafficShapeOf } from '../../../src/domain/decision/traffic';
-import type { Workload } from '../../../src/domain/decision/workload';
+import { buildCatalog } from '../../../src/domain/engine/catalog';
+import { decide } from '../../../src/domain/engine/decide';
+import { resolveOptions } from '../../../src/domain/engine/evaluate';
+import type { EvidenceSnapshot, PriceComponent } from '../../../src/domain/engine/evidence';
+import { formatMoney } from '../../../src/domain/engine/money';
+import { buildServingOptions, type ServingOption } from '../../../src/domain/engine/serving-options';
+import { trafficShapeOf } from '../../../src/domain/engine/traffic';
+import type { Workload } from '../../../src/domain/engine/workload';
+import { labEvidence } from '../../fixtures/lab/lab';
+import { baseModelWorkload, customRetrievalWorkload } from '../../fixtures/lab/lab-workloads';
 
 function within(actual: number, expected: number, tolerance: number) {
   expect(Math.abs(actual / expected - 1)).toBeLessThan(tolerance);

@@ -1,11 +1,8 @@
 import Decimal from 'decimal.js';
 import { describe, expect, it } from 'vitest';
-import { type Decision, decide, type OptionResult } from '../../../src/domain/decision/decide';
-import { labEvidence } from '../../../src/domain/decision/fixtures/lab';
-import {
-  customRetrievalWorkload,
-  MOE_ALTERNATIVE,
-} from '../../../src/domain/decision/fixtures/lab-workloads';
+import { type Decision, decide, type OptionResult } from '../../../src/domain/engine/decide';
+import { labEvidence } from '../../fixtures/lab/lab';
+import { customRetrievalWorkload, MOE_ALTERNATIVE } from '../../fixtures/lab/lab-workloads';
 
 function optionOf(decision: Decision, id: string): OptionResult {
   const found = decision.options.find((candidate) => candidate.optionId === id);

@@ -1,19 +1,16 @@
 import Decimal from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AXES, type Axis, axisBit, maskOfAxes } from '../../../src/domain/decision/axes';
-import { breakEvenBetween } from '../../../src/domain/decision/break-even';
-import { buildCatalog } from '../../../src/domain/decision/catalog';
-import { decide } from '../../../src/domain/decision/decide';
-import { resolveOptions } from '../../../src/domain/decision/evaluate';
-import { labEvidence } from '../../../src/domain/decision/fixtures/lab';
-import {
-  customRetrievalWorkload,
-  MOE_ALTERNATIVE,
-} from '../../../src/domain/decision/fixtures/lab-workloads';
-import { isFeasibleUnder } from '../../../src/domain/decision/kept-sets';
-import { buildServingOptions } from '../../../src/domain/decision/serving-options';
-import type { Workload } from '../../../src/domain/decision/workload';
+import { AXES, type Axis, axisBit, maskOfAxes } from '../../../src/domain/engine/axes';
+import { breakEvenBetween } from '../../../src/domain/engine/break-even';
+import { buildCatalog } from '../../../src/domain/engine/catalog';
+import { decide } from '../../../src/domain/engine/decide';
+import { resolveOptions } from '../../../src/domain/engine/evaluate';
+import { isFeasibleUnder } from '../../../src/domain/engine/kept-sets';
+import { buildServingOptions } from '../../../src/domain/engine/serving-options';
+import type { Workload } from '../../../src/domain/engine/workload';
+import { labEvidence } from '../../fixtures/lab/lab';
+import { customRetrievalWorkload, MOE_ALTERNATIVE } from '../../fixtures/lab/lab-workloads';
 
 const workloadArbitrary: fc.Arbitrary<Workload> = fc
   .record({

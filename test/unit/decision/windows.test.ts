@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import {
-  baseModelWorkload,
-  customRetrievalWorkload,
-} from '../../../src/domain/decision/fixtures/lab-workloads';
-import { simulateBilledWindows } from '../../../src/domain/decision/simulate';
-import { trafficShapeOf } from '../../../src/domain/decision/traffic';
+import { simulateBilledWindows } from '../../../src/domain/engine/simulate';
+import { trafficShapeOf } from '../../../src/domain/engine/traffic';
 import {
   estimateBilledWindows,
   probabilityOfNoArrival,
   STATED_BILLING_READING,
-} from '../../../src/domain/decision/windows';
+} from '../../../src/domain/engine/windows';
+import { baseModelWorkload, customRetrievalWorkload } from '../../fixtures/lab/lab-workloads';
 
 const PER_HOUR = [1, 4, 12, 20, 60, 600, 6000, 18_000];
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decide } from '../../../src/domain/decision/decide';
-import { labEvidence } from '../../../src/domain/decision/fixtures/lab';
-import { customRetrievalWorkload } from '../../../src/domain/decision/fixtures/lab-workloads';
-import { parseWorkload, WorkloadError } from '../../../src/domain/decision/workload';
+import { decide } from '../../../src/domain/engine/decide';
+import { parseWorkload, WorkloadError } from '../../../src/domain/engine/workload';
+import { labEvidence } from '../../fixtures/lab/lab';
+import { customRetrievalWorkload } from '../../fixtures/lab/lab-workloads';
 
 const valid = {
   requestsPerDay: 40_000,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { arrivalOffsetsMs } from '../../../runner/arrivals';
+import { sweepRates } from '../../../runner/load';
 import { mean } from '../../../src/domain/metrics/statistics';
-import { arrivalOffsetsMs } from '../../../src/runner/arrivals';
-import { sweepRates } from '../../../src/runner/load';
 
 describe('request-rate arrivals', () => {
   it('sends the last request at exactly n / rate, as vLLM rescales its gamma gaps', () => {

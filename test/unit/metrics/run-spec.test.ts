@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBenchmarkRunSpec } from '../../../src/runner/run-spec';
+import { parseBenchmarkRunSpec } from '../../../src/domain/run-spec';
 
 const valid = {
   endpointKind: 'chat',

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ServerSentEvent, SseParseError, SseParser } from '../../../src/runner/sse';
+import { type ServerSentEvent, SseParseError, SseParser } from '../../../clients/openai/sse';
 
 const encoder = new TextEncoder();
 

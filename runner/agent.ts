@@ -1,0 +1,393 @@
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { parseBenchmarkRunSpec } from '../src/domain/run-spec';
+import {
+  BenchmarkCancelledError,
+  type BenchmarkProgress,
+  type BenchmarkRunResult,
+  runBenchmark,
+} from './load';
+import type { ProgressBar } from './progress-bar';
+import { describeProfile } from './summary-table';
+
+/**
+ * The runner agent that lives next to vLLM on a box: lease the box's next run, measure it against
+ * the local endpoint, heartbeat with partial progress, report the results, repeat. The API may be
+ * down or restarting at any point, so every call but the lease itself is retried with backoff, and
+ * a report keeps its key across retries so that a report whose answer was lost is not stored twice.
+ * Fencing (the attempt number) makes a runner that lost its lease harmless: the API refuses its
+ * calls, and the agent stops working on that run.
+ */
+
+export interface RunnerAgentOptions {
+  /** API base URL, e.g. http://127.0.0.1:4000 (the agent posts to /graphql). */
+  apiUrl: string;
+  /** A runner token scoped to this box. */
+  token: string;
+  box: string;
+  /** The local OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1. */
+  endpointUrl: string;
+  /** Served model name, when the local server's differs from the run spec's. */
+  model?: string | undefined;
+  endpointApiKey?: string | undefined;
+  /** This instance, shown as the run's leasedBy (host:pid by default). */
+  runnerName: string;
+  /** How long to wait before polling again when no run is queued. */
+  pollIntervalMs: number;
+  retry: { initialDelayMs: number; maxDelayMs: number };
+  /** Aborted on SIGTERM: stop leasing, abort the current run and hand it back. */
+  stopSignal: AbortSignal;
+  log: (line: string) => void;
+  progressBar?: ProgressBar | null | undefined;
+}
+
+/** Raw records beyond this many bytes stay out of the report: the API caps request bodies. */
+const REPORT_RECORDS_BUDGET_BYTES = 80_000;
+/** After SIGTERM, how long hand-back and final calls keep retrying before the lease expiry takes over. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** Codes the API answers that no retry can change. Anything else (masked errors, 5xx) is transient. */
+const REFUSAL_CODES = new Set([
+  'STALE_ATTEMPT',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  'UNAUTHENTICATED',
+]);
+
+export class ApiRefusal extends Error {
+  override readonly name = 'ApiRefusal';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+class TransientApiError extends Error {
+  override readonly name = 'TransientApiError';
+}
+
+interface LeasedRun {
+  id: string;
+  attempt: number;
+  status: string;
+  endpointKind: string;
+  spec: unknown;
+  cancelRequested: boolean;
+  heartbeatAt: string | null;
+  leaseExpiresAt: string | null;
+}
+
+type OperationName =
+  | 'LeaseBenchmarkRun'
+  | 'HeartbeatBenchmarkRun'
+  | 'ReportBenchmarkResult'
+  | 'FailBenchmarkRun'
+  | 'ReleaseBenchmarkRun';
+
+const OPERATIONS_DIRECTORY = path.resolve(import.meta.dirname, '..', 'schema', 'operations', 'runner');
+
+/** The runner's operation documents (schema/operations/runner), each with the fragments it spreads. */
+function loadOperationDocuments(): Map<OperationName, string> {
+  const files = readdirSync(OPERATIONS_DIRECTORY).filter((file) => file.endsWith('.graphql'));
+  const fragments = files
+    .filter((file) => file.startsWith('fragments'))
+    .map((file) => readFileSync(path.join(OPERATIONS_DIRECTORY, file), 'utf8'));
+  const documents = new Map<OperationName, string>();
+  for (const file of files.filter((name) => !name.startsWith('fragments'))) {
+    const operation = readFileSync(path.join(OPERATIONS_DIRECTORY, file), 'utf8');
+    // A document with an unused fragment is invalid GraphQL: add only the fragments it spreads.
+    const used = fragments.filter((fragment) => {
+      const name = /fragment\s+(\w+)/.exec(fragment)?.[1];
+      return name !== undefined && operation.includes(`...${name}`);
+    });
+    documents.set(path.basename(file, '.graphql') as OperationName, [operation, ...used].join('\n'));
+  }
+  return documents;
+}
+
+export class RunnerApiClient {
+  private readonly documents = loadOperationDocuments();
+  constructor(
+    private readonly apiUrl: string,
+    private readonly token: string,
+  ) {}
+
+  async call<Data>(operationName: OperationName, variables: Record<string, unknown>): Promise<Data> {
+    const query = this.documents.get(operationName);
+    if (!query)
+      throw new Error(`missing operation document ${operationName}.graphql in ${OPERATIONS_DIRECTORY}`);
+    let response: Response;
+    try {
+      response = await fetch(new URL('/graphql', this.apiUrl), {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json, application/json',
+          authorization: `Bearer ${this.token}`,
+          'x-graphql-client': 'floorplan-runner',
+        },
+        body: JSON.stringify({ query, variables, operationName }),
+        signal: AbortSignal.timeout(30_000),
+      });
+    } catch (error) {
+      throw new TransientApiError(`API unreachable (${describeFetchError(error)})`);
+    }
+    const text = await response.text().catch(() => '');
+    let body: {
+      data?: Record<string, unknown> | null;
+      errors?: { message: string; extensions?: { code?: string } }[];
+    };
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      throw new TransientApiError(`API answered HTTP ${response.status} without JSON: ${text.slice(0, 200)}`);
+    }
+    const error = body.errors?.[0];
+    if (error) {
+      const code = error.extensions?.code ?? 'UNKNOWN';
+      if (REFUSAL_CODES.has(code)) throw new ApiRefusal(code, error.message);
+      throw new TransientApiError(`API error (${code}): ${error.message}`);
+    }
+    if (!response.ok || !body.data) throw new TransientApiError(`API answered HTTP ${response.status}`);
+    return body.data as Data;
+  }
+}
+
+function describeFetchError(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error as Error).message;
+}
+
+async function sleep(milliseconds: number, signal?: AbortSignal): Promise<void> {
+  await delay(milliseconds, undefined, signal ? { signal } : {}).catch(() => {});
+}
+
+/** Heartbeat often enough that two can be missed before the lease runs out. */
+function heartbeatIntervalMs(run: LeasedRun): number {
+  const leaseMs =
+    run.leaseExpiresAt && run.heartbeatAt
+      ? Date.parse(run.leaseExpiresAt) - Date.parse(run.heartbeatAt)
+      : 30_000;
+  return Math.min(5_000, Math.max(200, Math.floor(leaseMs / 3)));
+}
+
+export async function runRunnerAgent(options: RunnerAgentOptions): Promise<void> {
+  const api = new RunnerApiClient(options.apiUrl, options.token);
+  const log = (line: string): void => {
+    options.progressBar?.finish();
+    options.log(line);
+  };
+  const shutdownDeadline = (): AbortSignal => {
+    const deadline = new AbortController();
+    const arm = (): void => {
+      setTimeout(() => deadline.abort(), SHUTDOWN_GRACE_MS).unref();
+    };
+    if (options.stopSignal.aborted) arm();
+    else options.stopSignal.addEventListener('abort', arm, { once: true });
+    return deadline.signal;
+  };
+
+  /** Retries transient failures with exponential backoff until the API answers or `giveUp` aborts. */
+  async function untilAnswered<Data>(
+    what: string,
+    call: () => Promise<Data>,
+    giveUp: AbortSignal,
+  ): Promise<Data> {
+    let delayMs = options.retry.initialDelayMs;
+    for (;;) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!(error instanceof TransientApiError) || giveUp.aborted) throw error;
+        log(`${what}: ${error.message}; retrying in ${delayMs} ms`);
+        await sleep(delayMs, giveUp);
+        delayMs = Math.min(options.retry.maxDelayMs, delayMs * 2);
+      }
+    }
+  }
+
+  let idleBackoffMs = options.retry.initialDelayMs;
+  log(`runner ${options.runnerName}: polling ${options.apiUrl} for runs on box ${options.box}`);
+  while (!options.stopSignal.aborted) {
+    let run: LeasedRun | null;
+    try {
+      const data = await api.call<{ leaseBenchmarkRun: LeasedRun | null }>('LeaseBenchmarkRun', {
+        box: options.box,
+        runner: options.runnerName,
+      });
+      run = data.leaseBenchmarkRun;
+      idleBackoffMs = options.retry.initialDelayMs;
+    } catch (error) {
+      // A refused lease (wrong box, revoked token) will be refused again: stop with the reason.
+      if (error instanceof ApiRefusal) throw error;
+      log(`lease: ${(error as Error).message}; retrying in ${idleBackoffMs} ms`);
+      await sleep(idleBackoffMs, options.stopSignal);
+      idleBackoffMs = Math.min(options.retry.maxDelayMs, idleBackoffMs * 2);
+      continue;
+    }
+    if (!run) {
+      await sleep(options.pollIntervalMs, options.stopSignal);
+      continue;
+    }
+    await executeRun(run);
+  }
+  log(`runner ${options.runnerName}: stopped`);
+
+  async function executeRun(run: LeasedRun): Promise<void> {
+    const label = `run ${run.id} attempt ${run.attempt}`;
+    log(`${label}: leased`);
+    const attemptAbort = new AbortController();
+    let abortCause: 'cancel' | 'stop' | 'lost-lease' | null = null;
+    const abort = (cause: NonNullable<typeof abortCause>): void => {
+      if (abortCause !== null) return;
+      abortCause = cause;
+      attemptAbort.abort();
+    };
+    const onStop = (): void => abort('stop');
+    if (options.stopSignal.aborted) onStop();
+    options.stopSignal.addEventListener('abort', onStop, { once: true });
+    const giveUp = shutdownDeadline();
+    const fenced = { id: run.id, attempt: run.attempt };
+
+    let latestProgress: BenchmarkProgress | null = null;
+    // Heartbeats go on after an abort (until the run is handed back or failed), so they wait on
+    // their own signal.
+    const heartbeatStop = new AbortController();
+    const heartbeats = (async () => {
+      const intervalMs = heartbeatIntervalMs(run);
+      let sentProgress: BenchmarkProgress | null = null;
+      while (!heartbeatStop.signal.aborted) {
+        await sleep(intervalMs, heartbeatStop.signal);
+        if (heartbeatStop.signal.aborted || abortCause === 'lost-lease') return;
+        try {
+          const progress: BenchmarkProgress | null = latestProgress === sentProgress ? null : latestProgress;
+          const data = await api.call<{ heartbeatBenchmarkRun: { cancelRequested: boolean } }>(
+            'HeartbeatBenchmarkRun',
+            {
+              ...fenced,
+              progress,
+            },
+          );
+          sentProgress = progress ?? sentProgress;
+          if (data.heartbeatBenchmarkRun.cancelRequested) abort('cancel');
+        } catch (error) {
+          if (error instanceof ApiRefusal) {
+            log(`${label}: ${error.message}`);
+            abort('lost-lease');
+            return;
+          }
+          log(`${label}: heartbeat failed (${(error as Error).message}); still measuring`);
+        }
+      }
+    })();
+
+    const finalCall = async (
+      operation: 'FailBenchmarkRun' | 'ReleaseBenchmarkRun',
+      reason: string,
+    ): Promise<void> => {
+      try {
+        await untilAnswered(operation, () => api.call(operation, { ...fenced, reason }), giveUp);
+      } catch (error) {
+        // Refused: another attempt owns the run now. Unreachable past the grace: the lease expires.
+        log(`${label}: ${operation} not accepted (${(error as Error).message})`);
+      }
+    };
+
+    try {
+      const parsed = parseBenchmarkRunSpec(run.spec);
+      if (!parsed.success) {
+        await finalCall('FailBenchmarkRun', `invalid run spec: ${parsed.errors.join('; ')}`);
+        return;
+      }
+      const spec = options.model ? { ...parsed.spec, model: options.model } : parsed.spec;
+      let measured: BenchmarkRunResult;
+      try {
+        measured = await runBenchmark(spec, {
+          endpointUrl: options.endpointUrl,
+          apiKey: options.endpointApiKey,
+          signal: attemptAbort.signal,
+          onProgress: (progress) => {
+            latestProgress = progress;
+            options.progressBar?.update(progress);
+          },
+        });
+      } catch (error) {
+        options.progressBar?.finish();
+        if (error instanceof BenchmarkCancelledError) {
+          if (abortCause === 'stop') {
+            log(`${label}: shutting down; handing the run back`);
+            await finalCall(
+              'ReleaseBenchmarkRun',
+              `runner ${options.runnerName} shut down mid-run (SIGTERM)`,
+            );
+          } else if (abortCause === 'cancel') {
+            log(`${label}: cancellation requested; stopping`);
+            await finalCall(
+              'FailBenchmarkRun',
+              `cancelled on request after ${error.completedLevels.length} completed levels`,
+            );
+          }
+          return;
+        }
+        await finalCall('FailBenchmarkRun', `measurement failed: ${(error as Error).message}`);
+        return;
+      }
+      options.progressBar?.finish();
+      const failedLevels = measured.levels.filter((level) => level.summary.completed === 0);
+      if (failedLevels.length > 0) {
+        const reasons = failedLevels.map(
+          (level) =>
+            `${describeProfile(level.summary.profile)}: ${level.summary.warnings.join('; ') || 'no request succeeded'}`,
+        );
+        log(`${label}: failed: ${reasons.join(' | ')}`);
+        await finalCall('FailBenchmarkRun', `no request succeeded at ${reasons.join(' | ')}`);
+        return;
+      }
+      await report(run, measured, fenced, giveUp, label);
+    } finally {
+      heartbeatStop.abort();
+      attemptAbort.abort();
+      options.stopSignal.removeEventListener('abort', onStop);
+      await heartbeats;
+    }
+  }
+
+  async function report(
+    run: LeasedRun,
+    measured: BenchmarkRunResult,
+    fenced: { id: string; attempt: number },
+    giveUp: AbortSignal,
+    label: string,
+  ): Promise<void> {
+    let results = measured.levels.map((level) => ({
+      summary: level.summary,
+      records: level.records as unknown[] | null,
+    }));
+    const recordsBytes = JSON.stringify(results.map((level) => level.records)).length;
+    if (recordsBytes > REPORT_RECORDS_BUDGET_BYTES) {
+      const note = `raw per-request records (${recordsBytes} bytes) were too large to report; not stored`;
+      results = results.map((level) => ({
+        summary: { ...level.summary, warnings: [...level.summary.warnings, note] },
+        records: null,
+      }));
+    }
+    // One key per attempt, kept across retries: a retried report after a lost answer is recognised.
+    const reportKey = `${run.id}-${run.attempt}-${randomUUID()}`;
+    try {
+      await untilAnswered(
+        'report',
+        () => api.call('ReportBenchmarkResult', { ...fenced, reportKey, results }),
+        giveUp,
+      );
+      log(`${label}: reported ${results.length} result(s)`);
+    } catch (error) {
+      log(`${label}: report not accepted (${(error as Error).message})`);
+    }
+  }
+}

@@ -1,0 +1,298 @@
+import { setMaxListeners } from 'node:events';
+import type http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { createKeepAliveAgent, type StreamOutcome, streamCompletion } from '../clients/openai/stream';
+import { summarizeBenchmark } from '../src/domain/metrics/benchmark-summary';
+import type { RequestRecord } from '../src/domain/metrics/request-record';
+import type { BenchmarkSummary, LoadProfile } from '../src/domain/metrics/summary';
+import type { BenchmarkRunSpec } from '../src/domain/run-spec';
+import { arrivalOffsetsMs } from './arrivals';
+import { type BenchmarkPrompt, cyclePrompts, loadJsonlPrompts, syntheticPrompts } from './prompts';
+
+/**
+ * Drives an OpenAI-compatible endpoint through a run spec's load profile and measures it the way
+ * `vllm bench serve` does. One level per concurrency in a list, one for a rate, and for a sweep:
+ * synchronous (concurrency 1), then maximum throughput (rate inf), then rates evenly spaced between
+ * the two measured request throughputs.
+ */
+
+export interface BenchmarkProgress {
+  levelIndex: number;
+  /** Known in advance except for a sweep, whose rates depend on its first two levels. */
+  levelCount: number;
+  profile: LoadProfile;
+  phase: 'warmup' | 'measure';
+  completed: number;
+  failed: number;
+  total: number;
+  /** Output tokens received so far in this phase. */
+  outputTokens: number;
+}
+
+export interface RunBenchmarkOptions {
+  /** Base URL of the OpenAI-compatible API, e.g. http://127.0.0.1:8000/v1. */
+  endpointUrl: string;
+  apiKey?: string | undefined;
+  /** Aborting stops dispatch, cancels requests in flight and rejects with `BenchmarkCancelledError`. */
+  signal?: AbortSignal | undefined;
+  /** Called after every finished request (and once as each phase starts). */
+  onProgress?: ((progress: BenchmarkProgress) => void) | undefined;
+}
+
+export interface LevelResult {
+  summary: BenchmarkSummary;
+  records: RequestRecord[];
+}
+
+export interface BenchmarkRunResult {
+  levels: LevelResult[];
+}
+
+export class BenchmarkCancelledError extends Error {
+  override readonly name = 'BenchmarkCancelledError';
+  constructor(readonly completedLevels: LevelResult[]) {
+    super(`benchmark cancelled after ${completedLevels.length} completed levels`);
+  }
+}
+
+/** Derives a per-level seed so each level gets fresh prompts (no prefix-cache hits from the previous level). */
+const LEVEL_SEED_STRIDE = 7919;
+
+export async function runBenchmark(
+  spec: BenchmarkRunSpec,
+  options: RunBenchmarkOptions,
+): Promise<BenchmarkRunResult> {
+  const dataset =
+    spec.dataset.kind === 'jsonl'
+      ? await loadJsonlPrompts(spec.dataset.path, spec.dataset.promptField)
+      : null;
+  const agent = createKeepAliveAgent(options.endpointUrl);
+  const levels: LevelResult[] = [];
+  try {
+    const profile = spec.profile;
+    const runOneLevel = (levelProfile: LoadProfile, levelCount: number) =>
+      runLevel(spec, options, agent, levelProfile, levels.length, levelCount, promptsFor(levels.length));
+    const promptsFor = (levelIndex: number) => (count: number, offset: number) =>
+      dataset === null
+        ? syntheticPrompts(count, spec.inputTokens, spec.seed + levelIndex * LEVEL_SEED_STRIDE + offset)
+        : cyclePrompts(dataset, count, offset);
+
+    if (profile.kind === 'concurrency') {
+      for (const maxConcurrency of profile.levels) {
+        levels.push(await runOneLevel({ kind: 'concurrency', maxConcurrency }, profile.levels.length));
+      }
+    } else if (profile.kind === 'rate') {
+      levels.push(await runOneLevel({ ...profile, kind: 'rate' }, 1));
+    } else {
+      const levelCount = profile.intermediateRates + 2;
+      const synchronous = await runOneLevel({ kind: 'concurrency', maxConcurrency: 1 }, levelCount);
+      levels.push(synchronous);
+      const rateProfile = (requestsPerSecond: number | 'inf'): LoadProfile => ({
+        kind: 'rate',
+        requestsPerSecond,
+        burstiness: profile.burstiness,
+        maxConcurrency: profile.maxConcurrency,
+      });
+      const throughput = await runOneLevel(rateProfile('inf'), levelCount);
+      levels.push(throughput);
+      for (const rate of sweepRates(
+        synchronous.summary.requestThroughput,
+        throughput.summary.requestThroughput,
+        profile.intermediateRates,
+      )) {
+        levels.push(await runOneLevel(rateProfile(rate), levelCount));
+      }
+    }
+  } catch (error) {
+    if (error instanceof LevelCancelled) throw new BenchmarkCancelledError(levels);
+    throw error;
+  } finally {
+    agent.destroy();
+  }
+  return { levels };
+}
+
+/** Rates strictly between the synchronous and maximum request throughputs, evenly spaced. */
+export function sweepRates(synchronousRps: number, maximumRps: number, count: number): number[] {
+  const low = Math.min(synchronousRps, maximumRps);
+  const high = Math.max(synchronousRps, maximumRps);
+  if (!(high > 0)) return [];
+  return Array.from({ length: count }, (_, index) => low + ((high - low) * (index + 1)) / (count + 1)).filter(
+    (rate) => rate > 0,
+  );
+}
+
+class LevelCancelled extends Error {}
+
+async function runLevel(
+  spec: BenchmarkRunSpec,
+  options: RunBenchmarkOptions,
+  agent: http.Agent,
+  profile: LoadProfile,
+  levelIndex: number,
+  levelCount: number,
+  prompts: (count: number, offset: number) => BenchmarkPrompt[],
+): Promise<LevelResult> {
+  const maxConcurrency = profile.kind === 'concurrency' ? profile.maxConcurrency : profile.maxConcurrency;
+  const report = (phase: BenchmarkProgress['phase']) => (counts: PhaseCounts) =>
+    options.onProgress?.({ levelIndex, levelCount, profile, phase, ...counts });
+
+  if (spec.warmupRequests > 0) {
+    // Warm-up runs at the level's concurrency so that keep-alive connections are open before the
+    // measured phase: connection setup is not what a level measures.
+    const warmupPrompts = prompts(spec.warmupRequests, spec.numPrompts);
+    await runPhase(spec, options, agent, warmupPrompts, new Array<number>(warmupPrompts.length).fill(0), {
+      maxConcurrency: maxConcurrency ?? warmupPrompts.length,
+      onCounts: report('warmup'),
+    });
+  }
+
+  const measuredPrompts = prompts(spec.numPrompts, 0);
+  const offsets =
+    profile.kind === 'rate'
+      ? arrivalOffsetsMs(
+          measuredPrompts.length,
+          profile.requestsPerSecond,
+          profile.burstiness,
+          spec.seed + levelIndex,
+        )
+      : new Array<number>(measuredPrompts.length).fill(0);
+  const outcomes = await runPhase(spec, options, agent, measuredPrompts, offsets, {
+    maxConcurrency: maxConcurrency ?? measuredPrompts.length,
+    onCounts: report('measure'),
+  });
+
+  const firstSentAt = Math.min(...outcomes.map((outcome) => outcome.sentAt));
+  const records = outcomes.map(
+    (outcome, index): RequestRecord => ({
+      index,
+      startOffsetMs: outcome.sentAt - firstSentAt,
+      endMs: outcome.endMs,
+      chunks: outcome.chunks,
+      serverOutputTokens: outcome.serverOutputTokens,
+      serverInputTokens: outcome.serverInputTokens,
+      clientOutputTokens: outcome.clientOutputTokens,
+      intendedInputTokens: (measuredPrompts[index] as BenchmarkPrompt).intendedInputTokens,
+      error: outcome.error,
+    }),
+  );
+  return { summary: summarizeBenchmark(records, { profile, objectives: spec.slos }), records };
+}
+
+interface PhaseCounts {
+  completed: number;
+  failed: number;
+  total: number;
+  outputTokens: number;
+}
+
+/**
+ * Sends each prompt at its arrival offset, but never more than `maxConcurrency` at once (later
+ * arrivals queue in order, as vLLM's semaphore does). Resolves with outcomes in prompt order.
+ */
+function runPhase(
+  spec: BenchmarkRunSpec,
+  options: RunBenchmarkOptions,
+  agent: http.Agent,
+  prompts: readonly BenchmarkPrompt[],
+  arrivalOffsets: readonly number[],
+  phase: { maxConcurrency: number; onCounts: (counts: PhaseCounts) => void },
+): Promise<StreamOutcome[]> {
+  return new Promise((resolve, reject) => {
+    const outcomes = new Array<StreamOutcome | undefined>(prompts.length);
+    const counts: PhaseCounts = { completed: 0, failed: 0, total: prompts.length, outputTokens: 0 };
+    const arrived: number[] = [];
+    let arrivalTimer: NodeJS.Timeout | undefined;
+    const requestAbort = new AbortController();
+    // Every request in flight listens on this one signal; hundreds of listeners are expected here.
+    setMaxListeners(Number.POSITIVE_INFINITY, requestAbort.signal);
+    let inFlight = 0;
+    let finished = 0;
+    let cancelled = false;
+
+    const onAbort = (): void => {
+      cancelled = true;
+      clearTimeout(arrivalTimer);
+      requestAbort.abort();
+      // In-flight requests settle promptly as cancelled; reject now rather than wait on them.
+      options.signal?.removeEventListener('abort', onAbort);
+      reject(new LevelCancelled());
+    };
+    if (options.signal?.aborted) {
+      reject(new LevelCancelled());
+      return;
+    }
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    const dispatch = (): void => {
+      while (!cancelled && inFlight < phase.maxConcurrency && arrived.length > 0) {
+        const index = arrived.shift() as number;
+        const prompt = prompts[index] as BenchmarkPrompt;
+        inFlight++;
+        void streamCompletion({
+          endpointUrl: options.endpointUrl,
+          endpointKind: spec.endpointKind,
+          model: spec.model,
+          prompt: prompt.text,
+          maxTokens: spec.outputTokens,
+          ignoreEos: spec.ignoreEos,
+          apiKey: options.apiKey,
+          agent,
+          idleTimeoutMs: spec.idleTimeoutS * 1000,
+          totalTimeoutMs: spec.requestTimeoutS * 1000,
+          signal: requestAbort.signal,
+        }).then((outcome) => {
+          if (cancelled) return;
+          outcomes[index] = outcome;
+          inFlight--;
+          finished++;
+          if (outcome.error === null) {
+            counts.completed++;
+            counts.outputTokens += outputTokensSoFar(outcome);
+          } else {
+            counts.failed++;
+          }
+          phase.onCounts({ ...counts });
+          if (finished === prompts.length) {
+            options.signal?.removeEventListener('abort', onAbort);
+            resolve(outcomes as StreamOutcome[]);
+          } else {
+            dispatch();
+          }
+        });
+      }
+    };
+
+    phase.onCounts({ ...counts });
+    if (prompts.length === 0) {
+      options.signal?.removeEventListener('abort', onAbort);
+      resolve([]);
+      return;
+    }
+    // One timer at a time walks the arrival offsets, so a million-request phase is not a million timers.
+    const phaseStart = performance.now();
+    let nextArrival = 0;
+    const admitArrivals = (): void => {
+      arrivalTimer = undefined;
+      const elapsedMs = performance.now() - phaseStart;
+      while (nextArrival < prompts.length && (arrivalOffsets[nextArrival] ?? 0) <= elapsedMs) {
+        arrived.push(nextArrival);
+        nextArrival++;
+      }
+      dispatch();
+      if (nextArrival < prompts.length && !cancelled) {
+        const waitMs = (arrivalOffsets[nextArrival] ?? 0) - (performance.now() - phaseStart);
+        arrivalTimer = setTimeout(admitArrivals, Math.max(0, waitMs));
+      }
+    };
+    admitArrivals();
+  });
+}
+
+function outputTokensSoFar(outcome: StreamOutcome): number {
+  return (
+    outcome.serverOutputTokens ??
+    outcome.clientOutputTokens ??
+    outcome.chunks.filter((chunk) => chunk.textChars > 0).length
+  );
+}

@@ -1,0 +1,66 @@
+import SchemaBuilder from '@pothos/core';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import type Decimal from 'decimal.js';
+import type PrismaTypes from '../../generated/pothos-types';
+import { getDatamodel } from '../../generated/pothos-types';
+import type { Context } from './context';
+import { ForbiddenError } from './errors';
+
+export const MAX_PAGE_SIZE = 100;
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  DefaultFieldNullability: false;
+  Scalars: {
+    Decimal: { Input: Decimal; Output: Decimal | { toString(): string } };
+    DateTime: { Input: Date; Output: Date };
+    JSON: { Input: unknown; Output: unknown };
+  };
+  AuthScopes: {
+    catalogReader: boolean;
+    viewer: boolean;
+    operator: boolean;
+    admin: boolean;
+    runner: boolean;
+  };
+}>({
+  // scope-auth first, so no other plugin's wrapper runs before the check.
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: (context) => {
+      const role = context.identity?.role;
+      const isViewer = role === 'VIEWER' || role === 'OPERATOR' || role === 'ADMIN';
+      return {
+        catalogReader: isViewer || context.publicCatalog,
+        viewer: isViewer,
+        operator: role === 'OPERATOR' || role === 'ADMIN',
+        admin: role === 'ADMIN',
+        runner: role === 'RUNNER',
+      };
+    },
+    unauthorizedError: (_parent, context) =>
+      new ForbiddenError(
+        context.identity
+          ? `Your token (role ${context.identity.role}) is not allowed to do this.`
+          : 'This needs an API token: send "Authorization: Bearer <token>" (create one with `npx floorplan token create`).',
+      ),
+  },
+  errors: { defaultTypes: [] },
+  prisma: {
+    client: (context) => context.prisma,
+    dmmf: getDatamodel(),
+    exposeDescriptions: true,
+    filterConnectionTotalCount: true,
+    onUnusedQuery: process.env.NODE_ENV === 'test' ? 'error' : null,
+    maxConnectionSize: MAX_PAGE_SIZE,
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+  },
+});

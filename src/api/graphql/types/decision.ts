@@ -1,0 +1,456 @@
+import { recordAudit } from '../../../app/audit/record';
+import { answerWorkload, type DecisionAnswer, toAnswer } from '../../../app/decisions/answer';
+import { AXES, type Axis } from '../../../domain/engine/axes';
+import type { DecideOptions } from '../../../domain/engine/evaluate';
+import { builder } from '../builder';
+import { actorOf } from '../context';
+import { NotFoundError, ValidationError } from '../errors';
+import { MoneyRef } from '../scalars';
+
+type OptionAnswer = DecisionAnswer['options'][number];
+type VerdictAnswer = OptionAnswer['verdicts'][number];
+type LineAnswer = OptionAnswer['cost']['lines'][number];
+type KeptSetAnswer = DecisionAnswer['keptSets'][number];
+type UnlockedAnswer = KeptSetAnswer['unlocked'][number];
+type RecommendationAnswer = NonNullable<DecisionAnswer['recommendation']>;
+type BreakEvenAnswer = DecisionAnswer['breakEvens'][number];
+type CrossingAnswer = BreakEvenAnswer['crossings'][number];
+type WarningAnswer = DecisionAnswer['warnings'][number];
+type SensitivityAnswer = DecisionAnswer['sensitivity'][number];
+type CurveAnswer = DecisionAnswer['curves'][number];
+type PointAnswer = CurveAnswer['points'][number];
+type ExcludedAnswer = DecisionAnswer['excluded'][number];
+
+const usd = (amount: string) => ({ amount, currency: 'USD' });
+
+export const AxisEnum = builder.enumType('Axis', {
+  description: 'The five axes: pick the constraints you are willing to keep.',
+  values: AXES,
+});
+
+const CostLineRef = builder.objectRef<LineAnswer>('CostLine').implement({
+  fields: (t) => ({
+    label: t.exposeString('label'),
+    amount: t.field({ type: MoneyRef, resolve: (line) => usd(line.amount) }),
+    formula: t.exposeString('formula', { description: 'The arithmetic with its inputs.' }),
+    priceComponentIds: t.exposeStringList('priceComponentIds', {
+      description: 'Price component slugs used.',
+    }),
+  }),
+});
+
+const VerdictRef = builder.objectRef<VerdictAnswer>('AxisVerdict').implement({
+  fields: (t) => ({
+    axis: t.field({ type: AxisEnum, resolve: (verdict) => verdict.axis }),
+    pass: t.exposeBoolean('pass'),
+    sentence: t.exposeString('sentence'),
+    shortfall: t.exposeString('shortfall', { nullable: true }),
+    evidenceIds: t.exposeStringList('evidenceIds', {
+      description:
+        'Slugs or ids of the benchmark results, evaluations, prices and access records it rests on.',
+    }),
+  }),
+});
+
+const PathAnswerRef = builder.objectRef<OptionAnswer>('PathAnswer').implement({
+  description: 'One serving option (a path serving a model variant) for the workload.',
+  fields: (t) => ({
+    optionId: t.exposeString('optionId'),
+    pathSlug: t.exposeString('pathSlug'),
+    pathName: t.exposeString('pathName'),
+    pathKind: t.exposeString('pathKind'),
+    requestedVariant: t.exposeString('requestedVariantSlug'),
+    servedVariant: t.exposeString('servedVariantSlug'),
+    servedAs: t.exposeString('servedAs', {
+      description:
+        'CUSTOM (your weights), PLATFORM_TRAINED, BASE_ONLY (only the base model is servable), BASE.',
+    }),
+    monthlyCost: t.field({ type: MoneyRef, resolve: (option) => usd(option.cost.total) }),
+    costLow: t.field({
+      type: MoneyRef,
+      nullable: true,
+      description: 'Low end of the cost under the other billing reading (window-billed paths).',
+      resolve: (option) => (option.cost.range ? usd(option.cost.range.low) : null),
+    }),
+    costHigh: t.field({
+      type: MoneyRef,
+      nullable: true,
+      resolve: (option) => (option.cost.range ? usd(option.cost.range.high) : null),
+    }),
+    commitment: t.field({
+      type: MoneyRef,
+      nullable: true,
+      description: 'Upfront or locked spend the path demands, if any.',
+      resolve: (option) => (option.cost.commitment ? usd(option.cost.commitment) : null),
+    }),
+    unitsNeeded: t.float({ resolve: (option) => option.cost.units }),
+    costLines: t.field({ type: [CostLineRef], resolve: (option) => option.cost.lines }),
+    verdicts: t.field({ type: [VerdictRef], resolve: (option) => option.verdicts }),
+    failedAxes: t.field({ type: [AxisEnum], resolve: (option) => option.failedAxes }),
+    decodeTokensPerSecond: t.float({
+      nullable: true,
+      resolve: (option) => option.metrics.decodeTokensPerSecond,
+    }),
+    effectiveTtftP95Ms: t.float({ nullable: true, resolve: (option) => option.metrics.effectiveTtftP95Ms }),
+    acceptedRate: t.float({ nullable: true, resolve: (option) => option.metrics.acceptedRate }),
+    leadTimeDays: t.float({ resolve: (option) => option.metrics.leadTimeDays }),
+    windows: t.field({
+      type: 'JSON',
+      nullable: true,
+      description:
+        'Billed windows, idle tail and cold starts per month, under both readings of the billing rule.',
+      resolve: (option) => option.cost.windows,
+    }),
+  }),
+});
+
+const ShortfallRef = builder.objectRef<UnlockedAnswer['shortfalls'][number]>('KeptShortfall').implement({
+  fields: (t) => ({
+    axis: t.field({ type: AxisEnum, resolve: (item) => item.axis }),
+    shortfall: t.exposeString('shortfall'),
+  }),
+});
+
+const UnlockedRef = builder.objectRef<UnlockedAnswer>('UnlockedPath').implement({
+  fields: (t) => ({
+    optionId: t.exposeString('optionId'),
+    pathSlug: t.exposeString('pathSlug'),
+    variantSlug: t.exposeString('variantSlug'),
+    monthlyCost: t.field({ type: MoneyRef, resolve: (item) => usd(item.monthlyCost) }),
+    shortfalls: t.field({ type: [ShortfallRef], resolve: (item) => item.shortfalls }),
+  }),
+});
+
+const KeptSetRef = builder.objectRef<KeptSetAnswer>('KeptSet').implement({
+  description: 'A minimal set of constraints to keep (no proper subset works), and the paths it unlocks.',
+  fields: (t) => ({
+    kept: t.field({ type: [AxisEnum], resolve: (set) => set.kept }),
+    unlocked: t.field({ type: [UnlockedRef], resolve: (set) => set.unlocked }),
+  }),
+});
+
+const RecommendationRef = builder.objectRef<RecommendationAnswer>('Recommendation').implement({
+  fields: (t) => ({
+    optionId: t.exposeString('optionId'),
+    pathSlug: t.exposeString('pathSlug'),
+    variantSlug: t.exposeString('variantSlug'),
+    kept: t.field({ type: [AxisEnum], resolve: (item) => item.kept }),
+    monthlyCost: t.field({ type: MoneyRef, resolve: (item) => usd(item.monthlyCost) }),
+    reasons: t.exposeStringList('reasons'),
+  }),
+});
+
+const CrossingRef = builder.objectRef<CrossingAnswer>('BreakEvenCrossing').implement({
+  fields: (t) => ({
+    requestsPerMonth: t.exposeFloat('requestsPerMonth'),
+    tokensPerMonth: t.exposeFloat('tokensPerMonth'),
+    costA: t.field({ type: MoneyRef, resolve: (item) => usd(item.costA) }),
+    costB: t.field({ type: MoneyRef, resolve: (item) => usd(item.costB) }),
+    kind: t.exposeString('kind', {
+      description: 'EQUAL: the costs meet; STEP: one adds a unit and jumps over.',
+    }),
+    method: t.exposeString('method', { description: 'EXACT_LINEAR or BISECTION.' }),
+    cheaperBelow: t.exposeString('cheaperBelow'),
+  }),
+});
+
+const BreakEvenRef = builder.objectRef<BreakEvenAnswer>('BreakEven').implement({
+  fields: (t) => ({
+    optionA: t.exposeString('optionA'),
+    optionB: t.exposeString('optionB'),
+    crossings: t.field({
+      type: [CrossingRef],
+      description: 'Empty: the costs never cross in the volume range.',
+      resolve: (item) => item.crossings,
+    }),
+    activeCopyHours: t.exposeFloat('activeCopyHours', { nullable: true }),
+    summary: t.exposeString('summary'),
+  }),
+});
+
+const WarningRef = builder.objectRef<WarningAnswer>('DecisionWarning').implement({
+  fields: (t) => ({
+    code: t.exposeString('code'),
+    optionId: t.exposeString('optionId'),
+    affectsRecommendation: t.exposeBoolean('affectsRecommendation'),
+    evidenceIds: t.exposeStringList('evidenceIds'),
+    message: t.exposeString('message'),
+  }),
+});
+
+const SensitivityRef = builder.objectRef<SensitivityAnswer>('SensitivityFinding').implement({
+  fields: (t) => ({
+    input: t.exposeString('input'),
+    priceComponentId: t.exposeString('priceComponentId', { nullable: true }),
+    description: t.exposeString('description'),
+    baseline: t.exposeString('baseline'),
+    flipsAt: t.exposeString('flipsAt', { nullable: true }),
+    newRecommendation: t.exposeString('newRecommendation', { nullable: true }),
+    searched: t.exposeString('searched'),
+  }),
+});
+
+const CurvePointRef = builder.objectRef<PointAnswer>('CostCurvePoint').implement({
+  fields: (t) => ({
+    requestsPerMonth: t.exposeFloat('requestsPerMonth'),
+    tokensPerMonth: t.exposeFloat('tokensPerMonth'),
+    monthlyCost: t.field({ type: MoneyRef, resolve: (point) => usd(point.monthlyCost) }),
+    units: t.exposeFloat('units'),
+  }),
+});
+
+const CurveRef = builder.objectRef<CurveAnswer>('CostCurve').implement({
+  fields: (t) => ({
+    optionId: t.exposeString('optionId'),
+    points: t.field({ type: [CurvePointRef], resolve: (curve) => curve.points }),
+    steps: t.field({
+      type: 'JSON',
+      description: 'Volumes where another unit is needed.',
+      resolve: (curve) => curve.steps,
+    }),
+  }),
+});
+
+const ExcludedRef = builder.objectRef<ExcludedAnswer>('ExcludedPath').implement({
+  fields: (t) => ({
+    pathSlug: t.exposeString('pathSlug'),
+    variantSlug: t.exposeString('variantSlug'),
+    reason: t.exposeString('reason'),
+  }),
+});
+
+interface DecisionView {
+  id: string | null;
+  answer: DecisionAnswer;
+}
+
+export const DecisionRef = builder.objectRef<DecisionView>('Decision').implement({
+  description: 'Which paths can serve the workload, what each costs, and which constraint you keep on each.',
+  fields: (t) => ({
+    id: t.id({ nullable: true, description: 'Set when the decision was saved.', resolve: (view) => view.id }),
+    computedAt: t.string({ resolve: (view) => view.answer.now }),
+    billingRule: t.string({ resolve: (view) => view.answer.billingRule }),
+    roundingRule: t.string({ resolve: (view) => view.answer.roundingRule }),
+    requestsPerMonth: t.float({ resolve: (view) => view.answer.requestsPerMonth }),
+    tokensPerMonth: t.float({ resolve: (view) => view.answer.tokensPerMonth }),
+    paths: t.field({ type: [PathAnswerRef], resolve: (view) => view.answer.options }),
+    excluded: t.field({ type: [ExcludedRef], resolve: (view) => view.answer.excluded }),
+    minimalKeptSets: t.field({ type: [KeptSetRef], resolve: (view) => view.answer.keptSets }),
+    feasible: t.field({
+      type: [UnlockedRef],
+      nullable: true,
+      description: 'With `keep`: the paths feasible under it, cheapest first.',
+      resolve: (view) => view.answer.feasibleUnderKeep,
+    }),
+    pareto: t.stringList({
+      description: 'Option ids on the Pareto frontier.',
+      resolve: (view) => view.answer.pareto,
+    }),
+    recommendation: t.field({
+      type: RecommendationRef,
+      nullable: true,
+      resolve: (view) => view.answer.recommendation,
+    }),
+    breakEvens: t.field({ type: [BreakEvenRef], resolve: (view) => view.answer.breakEvens }),
+    sensitivity: t.field({ type: [SensitivityRef], resolve: (view) => view.answer.sensitivity }),
+    warnings: t.field({ type: [WarningRef], resolve: (view) => view.answer.warnings }),
+  }),
+});
+
+export const WorkloadInputRef = builder.inputType('WorkloadInput', {
+  description: 'The workload to place. Money (monthlyBudget) is a decimal string.',
+  fields: (t) => ({
+    requestsPerDay: t.float({ required: true, description: 'Requests per active day.' }),
+    meanInputTokens: t.float({ required: true }),
+    meanOutputTokens: t.float({ required: true }),
+    activeHoursPerDay: t.float({ required: false }),
+    activeDaysPerMonth: t.float({ required: false }),
+    burstiness: t.float({ required: false, description: '1 = Poisson arrivals; above 1 = clustered.' }),
+    peakToMean: t.float({ required: false }),
+    model: t.string({ required: true, description: 'Model or variant slug, e.g. "llama-3.1-8b-lora".' }),
+    needsCustomWeights: t.boolean({ required: false }),
+    mustOwnWeights: t.boolean({ required: false }),
+    minDecodeTokensPerSecond: t.float({ required: false }),
+    maxTtftMsP95: t.float({ required: false }),
+    minAcceptedRate: t.float({ required: false, description: 'Fraction in [0, 1].' }),
+    neededByDays: t.float({ required: false }),
+    horizonMonths: t.float({ required: false }),
+    monthlyBudget: t.field({ type: 'Decimal', required: false }),
+    region: t.string({ required: false }),
+  }),
+});
+
+type WorkloadArgument = typeof WorkloadInputRef.$inferInput;
+
+/** GraphQL's shape to the engine's: drop unset fields so the engine's defaults apply. */
+function toWorkloadInput(input: WorkloadArgument): Record<string, unknown> {
+  const { model, monthlyBudget, ...rest } = input;
+  const defined = Object.fromEntries(
+    Object.entries(rest).filter(([, value]) => value !== null && value !== undefined),
+  );
+  return {
+    ...defined,
+    modelSlug: model,
+    ...(monthlyBudget ? { monthlyBudget: monthlyBudget.toString() } : {}),
+  };
+}
+
+function keepOption(keep: readonly Axis[] | null | undefined): DecideOptions {
+  return keep ? { keep: [...new Set(keep)] } : {};
+}
+
+const SavedDecisionRef = builder.prismaObject('Decision', {
+  name: 'SavedDecision',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    createdBy: t.exposeString('createdBy'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    keep: t.exposeStringList('keep'),
+    workload: t.field({ type: 'JSON', select: { workload: true }, resolve: (row) => row.workload.input }),
+    decision: t.field({
+      type: DecisionRef,
+      description: 'The answer as it was given, with the evidence it cited then.',
+      select: { answer: true },
+      resolve: (row) => ({ id: row.id, answer: row.answer as unknown as DecisionAnswer }),
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  decide: t.field({
+    type: DecisionRef,
+    authScopes: { catalogReader: true },
+    args: {
+      workload: t.arg({ type: WorkloadInputRef, required: true }),
+      keep: t.arg({ type: [AxisEnum], required: false, description: 'Constraints you are willing to keep.' }),
+    },
+    resolve: async (_root, args, { prisma }) => {
+      const { decision } = await answerWorkload(
+        prisma,
+        toWorkloadInput(args.workload),
+        keepOption(args.keep),
+      );
+      return { id: null, answer: toAnswer(decision) };
+    },
+  }),
+  breakEven: t.field({
+    type: [BreakEvenRef],
+    authScopes: { catalogReader: true },
+    description: 'Where two paths cost the same for this workload shape.',
+    args: {
+      workload: t.arg({ type: WorkloadInputRef, required: true }),
+      pathA: t.arg.string({ required: true }),
+      pathB: t.arg.string({ required: true }),
+    },
+    resolve: async (_root, args, { prisma }) => {
+      const { decision } = await answerWorkload(prisma, toWorkloadInput(args.workload), {
+        analyses: { breakEvens: true, curves: false, sensitivity: false },
+      });
+      const pathOf = new Map(decision.options.map((option) => [option.optionId, option.pathSlug]));
+      for (const slug of [args.pathA, args.pathB]) {
+        if (![...pathOf.values()].includes(slug)) {
+          throw new NotFoundError(
+            'path option for this workload',
+            slug,
+            `Options: ${[...new Set(pathOf.values())].join(', ')}.`,
+          );
+        }
+      }
+      const wanted = new Set([args.pathA, args.pathB]);
+      return toAnswer(decision).breakEvens.filter(
+        (item) =>
+          wanted.has(pathOf.get(item.optionA) ?? '') &&
+          wanted.has(pathOf.get(item.optionB) ?? '') &&
+          pathOf.get(item.optionA) !== pathOf.get(item.optionB),
+      );
+    },
+  }),
+  costCurve: t.field({
+    type: [CurveRef],
+    authScopes: { catalogReader: true },
+    description: 'Monthly cost over a log-spaced volume range (requests per month), per path.',
+    args: {
+      workload: t.arg({ type: WorkloadInputRef, required: true }),
+      paths: t.arg.stringList({ required: false, description: 'Path slugs; all when omitted.' }),
+      from: t.arg.float({ required: true, description: 'Requests per month.' }),
+      to: t.arg.float({ required: true }),
+      steps: t.arg.int({ required: true, description: '2 to 2000 points.' }),
+    },
+    resolve: async (_root, args, { prisma }) => {
+      const issues = [];
+      if (!(args.from > 0))
+        issues.push({ path: 'from', message: 'must be greater than 0 (the axis is logarithmic)' });
+      if (!(args.to > args.from)) issues.push({ path: 'to', message: 'must be greater than from' });
+      if (args.steps < 2 || args.steps > 2000)
+        issues.push({ path: 'steps', message: 'must be between 2 and 2000' });
+      if (issues.length) throw new ValidationError(issues);
+      const { decision } = await answerWorkload(prisma, toWorkloadInput(args.workload), {
+        analyses: { breakEvens: false, curves: true, sensitivity: false },
+        volumeRange: { minRequestsPerMonth: args.from, maxRequestsPerMonth: args.to },
+        curvePoints: args.steps,
+      });
+      const wanted = args.paths ? new Set(args.paths) : null;
+      const pathOf = new Map(decision.options.map((option) => [option.optionId, option.pathSlug]));
+      return toAnswer(decision).curves.filter(
+        (curve) => !wanted || wanted.has(pathOf.get(curve.optionId) ?? ''),
+      );
+    },
+  }),
+  savedDecision: t.prismaField({
+    type: SavedDecisionRef,
+    authScopes: { viewer: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, { id }, { prisma }) =>
+      (await prisma.decision.findUnique({ ...query, where: { id: String(id) } })) ??
+      Promise.reject(new NotFoundError('saved decision', String(id))),
+  }),
+  savedDecisions: t.prismaField({
+    type: [SavedDecisionRef],
+    authScopes: { viewer: true },
+    args: { last: t.arg.int({ required: false, description: 'How many, newest first (max 50).' }) },
+    resolve: (query, _root, { last }, { prisma }) =>
+      prisma.decision.findMany({
+        ...query,
+        orderBy: { createdAt: 'desc' },
+        take: Math.min(Math.max(last ?? 10, 1), 50),
+      }),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  saveDecision: t.prismaField({
+    type: SavedDecisionRef,
+    authScopes: { viewer: true },
+    description: 'Answer a workload and keep the answer, with its evidence, to fetch again by id.',
+    args: {
+      workload: t.arg({ type: WorkloadInputRef, required: true }),
+      keep: t.arg({ type: [AxisEnum], required: false }),
+      name: t.arg.string({ required: false }),
+    },
+    resolve: async (query, _root, args, { prisma, identity }) => {
+      const workloadInput = toWorkloadInput(args.workload);
+      const { decision } = await answerWorkload(prisma, workloadInput, keepOption(args.keep));
+      const actor = actorOf(identity);
+      return prisma.$transaction(async (tx) => {
+        const workload = await tx.workload.create({
+          data: {
+            name: args.name ?? `${args.workload.model} workload`,
+            input: workloadInput as object,
+            createdBy: actor,
+          },
+        });
+        const saved = await tx.decision.create({
+          ...query,
+          data: {
+            workloadId: workload.id,
+            keep: args.keep ? [...new Set(args.keep)] : [],
+            answer: toAnswer(decision) as unknown as object,
+            createdBy: actor,
+          },
+        });
+        await recordAudit(tx, { actor, action: 'decision.save', entityType: 'Decision', entityId: saved.id });
+        return saved;
+      });
+    },
+  }),
+}));

@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import { recordAudit } from '../../../app/audit/record';
+import { builder } from '../builder';
+import { actorOf } from '../context';
+import { NotFoundError, parseInput } from '../errors';
+import { MoneyRef } from '../scalars';
+import {
+  AccessChannelEnum,
+  ConfidenceEnum,
+  DapmLayerEnum,
+  PathKindEnum,
+  PlacementEnum,
+  PriceKindEnum,
+} from './enums';
+
+builder.prismaObject('ServingPath', {
+  description: 'A way to serve a model: an owned box, a cloud floor, per-token prices, rented GPUs.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    slug: t.exposeString('slug'),
+    name: t.exposeString('name'),
+    description: t.exposeString('description'),
+    kind: t.expose('kind', { type: PathKindEnum }),
+    vendor: t.relation('vendor'),
+    box: t.relation('box', { nullable: true }),
+    acceleratorClass: t.exposeString('acceleratorClass', { nullable: true }),
+    customWeightsSupported: t.exposeBoolean('customWeightsSupported'),
+    weightsExportable: t.exposeBoolean('weightsExportable'),
+    bringYourOwnWeights: t.exposeBoolean('bringYourOwnWeights'),
+    scaleToZero: t.exposeBoolean('scaleToZero'),
+    coldStartSeconds: t.exposeInt('coldStartSeconds', { nullable: true }),
+    quotaRequired: t.exposeBoolean('quotaRequired'),
+    quotaWall: t.exposeString('quotaWall', {
+      nullable: true,
+      description: 'An unresolved quota wall, in words.',
+    }),
+    procurementChannel: t.expose('procurementChannel', { type: AccessChannelEnum }),
+    leadTimeDays: t.exposeInt('leadTimeDays', { nullable: true }),
+    region: t.exposeString('region', { nullable: true }),
+    capacityFacts: t.relation('capacityFacts', {
+      description:
+        'Capacity per unit where no benchmark of ours says so: published figures or flagged assumptions.',
+      query: { orderBy: { slug: 'asc' } },
+    }),
+    priceComponents: t.relation('priceComponents', { query: { orderBy: { slug: 'asc' } } }),
+    placements: t.relation('placements', { query: { orderBy: { layer: 'asc' } } }),
+  }),
+});
+
+builder.prismaObject('PriceComponent', {
+  description: 'One priced line of a path, with its source, as-of date and confidence.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    slug: t.exposeString('slug'),
+    path: t.relation('path'),
+    kind: t.expose('kind', { type: PriceKindEnum }),
+    price: t.field({
+      type: MoneyRef,
+      select: { amount: true, currency: true },
+      resolve: (component) => ({ amount: component.amount, currency: component.currency }),
+    }),
+    unit: t.exposeString('unit'),
+    billingWindowMinutes: t.exposeInt('billingWindowMinutes', { nullable: true }),
+    commitmentMonths: t.exposeInt('commitmentMonths', { nullable: true }),
+    minimumDurationHours: t.exposeInt('minimumDurationHours', { nullable: true }),
+    model: t.relation('model', { nullable: true }),
+    region: t.exposeString('region', { nullable: true }),
+    source: t.exposeString('source'),
+    sourceUrl: t.exposeString('sourceUrl', { nullable: true }),
+    asOf: t.expose('asOf', { type: 'DateTime' }),
+    confidence: t.expose('confidence', { type: ConfidenceEnum }),
+    isAssumption: t.exposeBoolean('isAssumption'),
+    note: t.exposeString('note', { nullable: true }),
+  }),
+});
+
+builder.prismaObject('CapacityFact', {
+  fields: (t) => ({
+    slug: t.exposeString('slug'),
+    kind: t.exposeString('kind'),
+    model: t.relation('model', { nullable: true }),
+    value: t.expose('value', { type: 'Decimal' }),
+    source: t.exposeString('source'),
+    asOf: t.expose('asOf', { type: 'DateTime' }),
+    confidence: t.expose('confidence', { type: ConfidenceEnum }),
+    isAssumption: t.exposeBoolean('isAssumption'),
+  }),
+});
+
+builder.prismaObject('LayerPlacement', {
+  description: 'Where a DAPM layer sits on a path: layer0 compute, layer2b runtime, layer2c reasoning.',
+  fields: (t) => ({
+    layer: t.expose('layer', { type: DapmLayerEnum }),
+    placement: t.expose('placement', { type: PlacementEnum }),
+    rationale: t.exposeString('rationale'),
+  }),
+});
+
+builder.queryFields((t) => ({
+  servingPaths: t.prismaField({
+    type: ['ServingPath'],
+    authScopes: { catalogReader: true },
+    args: { kind: t.arg({ type: PathKindEnum, required: false }) },
+    resolve: (query, _root, { kind }, { prisma }) =>
+      prisma.servingPath.findMany({ ...query, where: kind ? { kind } : {}, orderBy: { slug: 'asc' } }),
+  }),
+  servingPath: t.prismaField({
+    type: 'ServingPath',
+    authScopes: { catalogReader: true },
+    args: { slug: t.arg.string({ required: true }) },
+    resolve: async (query, _root, { slug }, { prisma }) =>
+      (await prisma.servingPath.findUnique({ ...query, where: { slug } })) ??
+      Promise.reject(new NotFoundError('serving path', slug, 'List them with { servingPaths { slug } }.')),
+  }),
+}));
+
+const UpdatePriceInput = builder.inputType('UpdatePriceComponentInput', {
+  fields: (t) => ({
+    amount: t.field({ type: 'Decimal', required: false }),
+    source: t.string({ required: false }),
+    sourceUrl: t.string({ required: false }),
+    asOf: t.field({ type: 'DateTime', required: false }),
+    confidence: t.field({ type: ConfidenceEnum, required: false }),
+    note: t.string({ required: false }),
+  }),
+});
+
+const updatePriceSchema = z
+  .object({
+    amount: z
+      .custom<import('decimal.js').default>()
+      .refine((amount) => !amount.isNegative(), 'a price cannot be negative')
+      // The column holds 8 decimal places; refusing more keeps storage exact instead of rounding quietly.
+      .refine((amount) => amount.decimalPlaces() <= 8, 'at most 8 decimal places (e.g. "0.00000785")')
+      .optional()
+      .nullable(),
+    source: z.string().trim().min(3, 'give a source someone can check').optional().nullable(),
+    sourceUrl: z.string().url('sourceUrl must be a URL').optional().nullable(),
+    asOf: z
+      .date()
+      .refine((date) => date.getTime() <= Date.now() + 86_400_000, 'asOf cannot be in the future')
+      .optional()
+      .nullable(),
+    confidence: z.enum(['C', 'S', 'U']).optional().nullable(),
+    note: z.string().optional().nullable(),
+  })
+  .refine((input) => Object.values(input).some((value) => value !== undefined && value !== null), {
+    message: 'nothing to change: give at least one of amount, source, sourceUrl, asOf, confidence, note',
+  })
+  .refine((input) => !input.amount || (input.source && input.asOf), {
+    message: 'a new amount needs its source and asOf, so every price stays traceable',
+    path: ['amount'],
+  });
+
+builder.mutationFields((t) => ({
+  updatePriceComponent: t.prismaField({
+    type: 'PriceComponent',
+    description: 'Edit a price (admin). Writes an audit event with the values before and after.',
+    authScopes: { admin: true },
+    args: {
+      slug: t.arg.string({ required: true }),
+      input: t.arg({ type: UpdatePriceInput, required: true }),
+    },
+    resolve: async (query, _root, { slug, input }, { prisma, identity }) => {
+      const changes = parseInput(updatePriceSchema, input);
+      return prisma.$transaction(async (tx) => {
+        const before = await tx.priceComponent.findUnique({ where: { slug } });
+        if (!before)
+          throw new NotFoundError('price component', slug, 'See servingPaths { priceComponents { slug } }.');
+        const data = Object.fromEntries(Object.entries(changes).filter(([, value]) => value != null));
+        const after = await tx.priceComponent.update({ ...query, where: { slug }, data });
+        await recordAudit(tx, {
+          actor: actorOf(identity),
+          action: 'price.update',
+          entityType: 'PriceComponent',
+          entityId: before.id,
+          before,
+          after: { ...before, ...data },
+        });
+        return after;
+      });
+    },
+  }),
+}));

@@ -1,0 +1,460 @@
+import { Repeater } from 'graphql-yoga';
+import { z } from 'zod';
+import {
+  cancelRun,
+  createRun,
+  failRun,
+  heartbeat,
+  leaseNextRun,
+  releaseRun,
+  reportResult,
+  TERMINAL_STATUSES,
+} from '../../../app/runs/queue';
+import { reportedLevelsSchema, runProgressSchema } from '../../../app/runs/report';
+import { runQueueFor } from '../../../app/runs/runtime';
+import {
+  type BenchmarkRunSpec,
+  type BenchmarkRunSpecInput,
+  benchmarkRunSpecSchema,
+} from '../../../domain/run-spec';
+import type { EndpointKind, PrismaClient } from '../../../generated/prisma/client';
+import { builder } from '../builder';
+import { actorOf, type Identity } from '../context';
+import { ForbiddenError, NotFoundError, parseInput, ValidationError } from '../errors';
+import { cappedPageSize } from '../page-size';
+import { EndpointKindEnum, RunStatusEnum } from './enums';
+
+export const BenchmarkRunRef = builder.prismaObject('BenchmarkRun', {
+  description:
+    'A benchmark job on a box: queued, leased by the box runner, then finished, failed or cancelled.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    box: t.relation('box'),
+    variant: t.relation('variant'),
+    endpointKind: t.expose('endpointKind', { type: EndpointKindEnum }),
+    spec: t.expose('spec', { type: 'JSON', description: 'The validated run spec the runner executes.' }),
+    status: t.expose('status', { type: RunStatusEnum }),
+    attempt: t.exposeInt('attempt'),
+    maxAttempts: t.exposeInt('maxAttempts'),
+    leasedBy: t.exposeString('leasedBy', { nullable: true }),
+    leaseExpiresAt: t.expose('leaseExpiresAt', { type: 'DateTime', nullable: true }),
+    heartbeatAt: t.expose('heartbeatAt', { type: 'DateTime', nullable: true }),
+    progress: t.expose('progress', { type: 'JSON', nullable: true }),
+    cancelRequested: t.exposeBoolean('cancelRequested'),
+    failureReason: t.exposeString('failureReason', { nullable: true }),
+    attemptHistory: t.expose('attemptHistory', { type: 'JSON' }),
+    requestedBy: t.exposeString('requestedBy'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
+    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    results: t.relation('results', { query: { orderBy: { concurrency: 'asc' } } }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  benchmarkRuns: t.prismaConnection({
+    type: 'BenchmarkRun',
+    cursor: 'id',
+    authScopes: { viewer: true, runner: true },
+    maxSize: cappedPageSize,
+    args: {
+      status: t.arg({ type: RunStatusEnum, required: false }),
+      box: t.arg.string({ required: false, description: 'Box slug' }),
+    },
+    resolve: (query, _root, args, { prisma }) =>
+      prisma.benchmarkRun.findMany({
+        ...query,
+        where: {
+          ...(args.status ? { status: args.status } : {}),
+          ...(args.box ? { box: { slug: args.box } } : {}),
+        },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      }),
+  }),
+  benchmarkRun: t.prismaField({
+    type: 'BenchmarkRun',
+    authScopes: { viewer: true, runner: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, { id }, { prisma }) =>
+      (await prisma.benchmarkRun.findUnique({ ...query, where: { id: String(id) } })) ??
+      Promise.reject(
+        new NotFoundError(
+          'benchmark run',
+          String(id),
+          'List them with { benchmarkRuns { edges { node { id } } } }.',
+        ),
+      ),
+  }),
+}));
+
+// --- Live runs: triggering and cancelling (operators), the runner protocol, progress over SSE ---
+
+const LoadProfileKindEnum = builder.enumType('LoadProfileKind', {
+  values: {
+    CONCURRENCY: { description: 'Fixed concurrency; a list of levels gives one result per level.' },
+    RATE: { description: 'A request rate with gamma-distributed gaps (burstiness 1 = Poisson).' },
+    SWEEP: { description: 'Synchronous, then maximum throughput, then rates in between.' },
+  } as const,
+});
+
+const LoadProfileInput = builder.inputType('LoadProfileInput', {
+  fields: (t) => ({
+    kind: t.field({ type: LoadProfileKindEnum, required: true }),
+    concurrency: t.intList({ required: false, description: 'CONCURRENCY: the levels, e.g. [1, 8, 32].' }),
+    requestsPerSecond: t.float({
+      required: false,
+      description: 'RATE: requests per second; leave out with infiniteRate.',
+    }),
+    infiniteRate: t.boolean({ required: false, description: 'RATE: send everything at once (rate inf).' }),
+    burstiness: t.float({
+      required: false,
+      description: 'RATE and SWEEP: gamma shape of the gaps (default 1).',
+    }),
+    maxConcurrency: t.int({ required: false, description: 'RATE and SWEEP: cap on requests in flight.' }),
+    intermediateRates: t.int({
+      required: false,
+      description: 'SWEEP: rates between synchronous and maximum (default 4).',
+    }),
+  }),
+});
+
+const ServiceLevelObjectivesInput = builder.inputType('ServiceLevelObjectivesInput', {
+  fields: (t) => ({
+    ttftMs: t.float({ required: false }),
+    tpotMs: t.float({ required: false }),
+    e2elMs: t.float({ required: false }),
+  }),
+});
+
+const RunSpecInputRef = builder.inputType('BenchmarkRunSpecInput', {
+  description: 'What to measure (vLLM bench serve semantics). The runner knows its endpoint URL.',
+  fields: (t) => ({
+    profile: t.field({ type: LoadProfileInput, required: true }),
+    numPrompts: t.int({ required: true, description: 'Measured requests per level.' }),
+    inputTokens: t.int({ required: true, description: 'Synthetic prompt length in tokens.' }),
+    outputTokens: t.int({ required: true, description: 'max_tokens per request (with ignore_eos).' }),
+    warmupRequests: t.int({
+      required: false,
+      description: 'Unmeasured requests before each level (default 1).',
+    }),
+    model: t.string({ required: false, description: 'Served model name; defaults to the variant slug.' }),
+    slos: t.field({ type: ServiceLevelObjectivesInput, required: false }),
+    datasetPath: t.string({ required: false, description: "A JSONL prompt file on the runner's machine." }),
+    seed: t.int({ required: false }),
+    idleTimeoutS: t.float({
+      required: false,
+      description: 'A request with no byte for this long fails (default 300).',
+    }),
+    requestTimeoutS: t.float({ required: false }),
+  }),
+});
+
+const CreateBenchmarkRunInput = builder.inputType('CreateBenchmarkRunInput', {
+  fields: (t) => ({
+    box: t.string({ required: true, description: 'Box slug, e.g. dgx-spark.' }),
+    variant: t.string({ required: true, description: 'Model variant slug.' }),
+    endpointKind: t.field({ type: EndpointKindEnum, required: true }),
+    spec: t.field({ type: RunSpecInputRef, required: true }),
+    idempotencyKey: t.string({
+      required: true,
+      description:
+        'Sending the same key again returns the same run; the same key with different input is refused.',
+    }),
+    onBehalfOf: t.string({
+      required: false,
+      description:
+        'Who asked, when a service token triggers for a person (e.g. "slack:U024BE7LH"); kept in requestedBy and the audit.',
+    }),
+  }),
+});
+
+const ReportedLevelInput = builder.inputType('BenchmarkLevelResultInput', {
+  fields: (t) => ({
+    summary: t.field({
+      type: 'JSON',
+      required: true,
+      description: 'The canonical summary of one load level.',
+    }),
+    records: t.field({
+      type: 'JSON',
+      required: false,
+      description: 'Raw per-request records, when small enough to send.',
+    }),
+  }),
+});
+
+const createRunSchema = z.object({
+  box: z.string().trim().min(1, { error: 'must name a box' }),
+  variant: z.string().trim().min(1, { error: 'must name a model variant' }),
+  idempotencyKey: z
+    .string()
+    .trim()
+    .min(8, { error: 'must be at least 8 characters (a UUID is a good key)' })
+    .max(200, { error: 'must be at most 200 characters' }),
+  onBehalfOf: z.string().trim().min(1).max(120).nullish(),
+});
+
+type SpecInput = typeof RunSpecInputRef.$inferInput;
+
+/** GraphQL has no input unions: the profile's kind picks which of its fields apply. */
+function runSpecFromInput(
+  spec: SpecInput,
+  endpointKind: EndpointKind,
+  variantSlug: string,
+): BenchmarkRunSpecInput {
+  const profile = spec.profile;
+  const profileSpec =
+    profile.kind === 'CONCURRENCY'
+      ? { kind: 'concurrency' as const, levels: profile.concurrency ?? [] }
+      : profile.kind === 'RATE'
+        ? {
+            kind: 'rate' as const,
+            requestsPerSecond: profile.infiniteRate
+              ? ('inf' as const)
+              : (profile.requestsPerSecond ?? Number.NaN),
+            ...(profile.burstiness != null ? { burstiness: profile.burstiness } : {}),
+            ...(profile.maxConcurrency != null ? { maxConcurrency: profile.maxConcurrency } : {}),
+          }
+        : {
+            kind: 'sweep' as const,
+            ...(profile.intermediateRates != null ? { intermediateRates: profile.intermediateRates } : {}),
+            ...(profile.burstiness != null ? { burstiness: profile.burstiness } : {}),
+            ...(profile.maxConcurrency != null ? { maxConcurrency: profile.maxConcurrency } : {}),
+          };
+  const slos = spec.slos
+    ? Object.fromEntries(
+        Object.entries(spec.slos).filter((entry): entry is [string, number] => entry[1] != null),
+      )
+    : undefined;
+  return {
+    endpointKind: endpointKind === 'CHAT' ? 'chat' : 'completions',
+    model: spec.model ?? variantSlug,
+    profile: profileSpec,
+    numPrompts: spec.numPrompts,
+    inputTokens: spec.inputTokens,
+    outputTokens: spec.outputTokens,
+    ...(spec.warmupRequests != null ? { warmupRequests: spec.warmupRequests } : {}),
+    ...(slos ? { slos } : {}),
+    ...(spec.datasetPath != null ? { dataset: { kind: 'jsonl' as const, path: spec.datasetPath } } : {}),
+    ...(spec.seed != null ? { seed: spec.seed } : {}),
+    ...(spec.idleTimeoutS != null ? { idleTimeoutS: spec.idleTimeoutS } : {}),
+    ...(spec.requestTimeoutS != null ? { requestTimeoutS: spec.requestTimeoutS } : {}),
+  };
+}
+
+function parseRunSpec(input: unknown): BenchmarkRunSpec {
+  const parsed = benchmarkRunSpecSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new ValidationError(
+    parsed.error.issues.map((issue) => ({
+      path: ['input', 'spec', ...issue.path.map(String)].join('.'),
+      message: issue.message,
+    })),
+    'Invalid run spec',
+  );
+}
+
+/** Runner calls act only within the token's box. */
+function runnerBoxOf(identity: Identity | null): string {
+  if (!identity?.boxId) throw new ForbiddenError('Runner calls need a runner token scoped to a box.');
+  return identity.boxId;
+}
+
+/** A runner call on a run, fenced by its attempt number and scoped to the token's box. */
+function fencedCallOf(args: { id: string | number; attempt: number }, identity: Identity | null) {
+  return { runId: String(args.id), attempt: args.attempt, boxId: runnerBoxOf(identity) };
+}
+
+builder.mutationFields((t) => ({
+  createBenchmarkRun: t.prismaField({
+    type: 'BenchmarkRun',
+    description: 'Queue a benchmark run for a box (operator). Idempotent on idempotencyKey. Audited.',
+    authScopes: { operator: true },
+    args: { input: t.arg({ type: CreateBenchmarkRunInput, required: true }) },
+    resolve: async (query, _root, { input }, { prisma, identity }) => {
+      const checked = parseInput(createRunSchema, input);
+      const spec = parseRunSpec(runSpecFromInput(input.spec, input.endpointKind, checked.variant));
+      const { run } = await createRun(runQueueFor(prisma), {
+        boxSlug: checked.box,
+        variantSlug: checked.variant,
+        endpointKind: input.endpointKind,
+        spec,
+        idempotencyKey: checked.idempotencyKey,
+        requestedBy: checked.onBehalfOf
+          ? `${actorOf(identity)} for ${checked.onBehalfOf}`
+          : actorOf(identity),
+      });
+      return prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: run.id } });
+    },
+  }),
+  cancelBenchmarkRun: t.prismaField({
+    type: 'BenchmarkRun',
+    description:
+      'Cancel a run (operator): a queued run at once, a leased one when its runner next checks in. Audited.',
+    authScopes: { operator: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, { id }, { prisma, identity }) => {
+      const run = await cancelRun(runQueueFor(prisma), String(id), actorOf(identity));
+      return prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: run.id } });
+    },
+  }),
+  leaseBenchmarkRun: t.prismaField({
+    type: 'BenchmarkRun',
+    nullable: true,
+    description: "Runner: lease the next queued run of the token's box; null when there is none.",
+    authScopes: { runner: true },
+    args: {
+      box: t.arg.string({ required: true, description: "The runner's box slug; must be its token's box." }),
+      runner: t.arg.string({
+        required: true,
+        description: 'This runner instance, e.g. host:pid (shown as leasedBy).',
+      }),
+    },
+    resolve: async (query, _root, args, { prisma, identity }) => {
+      const boxId = runnerBoxOf(identity);
+      const box = await prisma.box.findUnique({ where: { slug: args.box } });
+      if (!box || box.id !== boxId) {
+        throw new ForbiddenError(
+          `This runner token is not for box "${args.box}": a runner leases only its own box's runs.`,
+        );
+      }
+      const runnerName = `${identity?.name ?? 'runner'}/${args.runner.slice(0, 100)}`;
+      const run = await leaseNextRun(runQueueFor(prisma), boxId, runnerName);
+      return run ? prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: run.id } }) : null;
+    },
+  }),
+  heartbeatBenchmarkRun: t.prismaField({
+    type: 'BenchmarkRun',
+    description:
+      'Runner: extend the lease and report partial progress; read cancelRequested from the answer.',
+    authScopes: { runner: true },
+    args: {
+      id: t.arg.id({ required: true }),
+      attempt: t.arg.int({ required: true }),
+      progress: t.arg({ type: 'JSON', required: false }),
+    },
+    resolve: async (query, _root, args, { prisma, identity }) => {
+      const progress =
+        args.progress == null ? null : parseInput(runProgressSchema, args.progress, 'progress');
+      const call = fencedCallOf(args, identity);
+      await heartbeat(runQueueFor(prisma), call, progress);
+      return prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: call.runId } });
+    },
+  }),
+  reportBenchmarkResult: t.prismaField({
+    type: 'BenchmarkRun',
+    description:
+      'Runner: store the results (one per load level) and finish the run. Idempotent on reportKey.',
+    authScopes: { runner: true },
+    args: {
+      id: t.arg.id({ required: true }),
+      attempt: t.arg.int({ required: true }),
+      reportKey: t.arg.string({
+        required: true,
+        description: 'Chosen once per attempt and sent again on every retry.',
+      }),
+      results: t.arg({ type: [ReportedLevelInput], required: true }),
+    },
+    resolve: async (query, _root, args, { prisma, identity }) => {
+      const levels = parseInput(reportedLevelsSchema, args.results, 'results');
+      const reportKey = parseInput(z.string().trim().min(8).max(200), args.reportKey, 'reportKey');
+      const call = fencedCallOf(args, identity);
+      await reportResult(runQueueFor(prisma), { ...call, reportKey, levels });
+      return prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: call.runId } });
+    },
+  }),
+  failBenchmarkRun: t.prismaField({
+    type: 'BenchmarkRun',
+    description:
+      'Runner: end the attempt as failed with the reason (CANCELLED when it stopped for a cancel).',
+    authScopes: { runner: true },
+    args: {
+      id: t.arg.id({ required: true }),
+      attempt: t.arg.int({ required: true }),
+      reason: t.arg.string({ required: true }),
+    },
+    resolve: async (query, _root, args, { prisma, identity }) => {
+      const call = fencedCallOf(args, identity);
+      await failRun(runQueueFor(prisma), call, args.reason.slice(0, MAX_REASON_LENGTH));
+      return prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: call.runId } });
+    },
+  }),
+  releaseBenchmarkRun: t.prismaField({
+    type: 'BenchmarkRun',
+    description: 'Runner: hand the run back to the queue (shutting down); the next lease is a new attempt.',
+    authScopes: { runner: true },
+    args: {
+      id: t.arg.id({ required: true }),
+      attempt: t.arg.int({ required: true }),
+      reason: t.arg.string({ required: true }),
+    },
+    resolve: async (query, _root, args, { prisma, identity }) => {
+      const call = fencedCallOf(args, identity);
+      await releaseRun(runQueueFor(prisma), call, args.reason.slice(0, MAX_REASON_LENGTH));
+      return prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: call.runId } });
+    },
+  }),
+}));
+
+/** Failure reasons quote endpoint errors; keep them readable in a table. */
+const MAX_REASON_LENGTH = 2000;
+
+/**
+ * Yields the run id on subscribe and after every change (coalesced: a burst of heartbeats while the
+ * client is slow becomes one re-read), and ends after the run reaches a final state.
+ */
+function watchRun(prisma: PrismaClient, runId: string): Repeater<string> {
+  const { events } = runQueueFor(prisma);
+  return new Repeater<string>(async (push, stop) => {
+    let changed = true;
+    let wake: (() => void) | null = null;
+    const unsubscribe = events.subscribe(runId, () => {
+      changed = true;
+      wake?.();
+    });
+    let stopped = false;
+    void stop.then(() => {
+      stopped = true;
+      wake?.();
+    });
+    try {
+      while (!stopped) {
+        if (!changed) await new Promise<void>((resolve) => (wake = resolve));
+        wake = null;
+        if (stopped) break;
+        changed = false;
+        const run = await prisma.benchmarkRun.findUnique({ where: { id: runId }, select: { status: true } });
+        if (!run) {
+          stop(new NotFoundError('benchmark run', runId));
+          break;
+        }
+        await push(runId);
+        if (TERMINAL_STATUSES.includes(run.status)) {
+          stop();
+          break;
+        }
+      }
+    } finally {
+      unsubscribe();
+    }
+  });
+}
+
+builder.subscriptionFields((t) => ({
+  benchmarkRunProgress: t.prismaField({
+    type: 'BenchmarkRun',
+    description: 'The run now, then again on every heartbeat and state change until it finishes (SSE).',
+    authScopes: { viewer: true, runner: true },
+    args: { id: t.arg.id({ required: true }) },
+    subscribe: async (_root, { id }, { prisma }) => {
+      const exists = await prisma.benchmarkRun.findUnique({
+        where: { id: String(id) },
+        select: { id: true },
+      });
+      if (!exists) throw new NotFoundError('benchmark run', String(id));
+      return watchRun(prisma, String(id));
+    },
+    resolve: (query, runId: string, _args, { prisma }) =>
+      prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: runId } }),
+  }),
+}));

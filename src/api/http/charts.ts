@@ -1,0 +1,41 @@
+import { UnknownSlugError } from '../../app/evidence/import-results';
+import { handleChartRequest } from '../../charts/chart-url';
+import { ChartDataError, createChartLoaders } from '../../charts/data';
+import { ChartInputError } from '../../charts/schemas';
+import type { PrismaClient } from '../../generated/prisma/client';
+import { ValidationError } from '../graphql/errors';
+import type { Route } from '../server';
+import { authorizeCatalogRead, sendBadRequest } from './authorize';
+
+/** `GET /charts/cost.svg|png?workloadId=…` and `/charts/history.svg|png?box=…&model=…&profile=…&metric=…`. */
+export function chartRoute(prisma: PrismaClient, publicCatalog: boolean): Route {
+  const loaders = createChartLoaders(prisma);
+  return async (request, response, url) => {
+    if (!url.pathname.startsWith('/charts/')) return false;
+    if (request.method !== 'GET') {
+      response.writeHead(405, { allow: 'GET' }).end();
+      return true;
+    }
+    if (!(await authorizeCatalogRead(prisma, request, response, publicCatalog))) return true;
+    try {
+      const answer = await handleChartRequest(
+        new Request(new URL(url.pathname + url.search, 'http://localhost')),
+        loaders,
+      );
+      response.writeHead(answer.status, Object.fromEntries(answer.headers.entries()));
+      response.end(Buffer.from(await answer.arrayBuffer()));
+    } catch (error) {
+      if (
+        error instanceof ChartDataError ||
+        error instanceof ChartInputError ||
+        error instanceof UnknownSlugError ||
+        error instanceof ValidationError
+      ) {
+        sendBadRequest(response, error.message);
+        return true;
+      }
+      throw error;
+    }
+    return true;
+  };
+}

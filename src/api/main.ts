@@ -1,0 +1,78 @@
+import { createBotApp } from '../../bot/app';
+import { hasSlackCredentials, loadBotConfig } from '../../bot/config';
+import { startRunQueue } from '../app/runs/runtime';
+import { ConfigError, loadConfig } from '../config';
+import { bootstrapDatabase } from '../db/bootstrap';
+import { describeTarget, openDatabase, targetFromConfig } from '../db/connection';
+import { accessCsvRoute } from './http/access-csv';
+import { chartRoute } from './http/charts';
+import { startApiServer } from './server';
+
+/** `npm start`: one process that migrates, seeds when empty, and serves the API (and GraphiQL). */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const target = targetFromConfig(config);
+  console.log(`floorplan: using ${describeTarget(target)}`);
+  const database = await openDatabase(target);
+  const report = await bootstrapDatabase(database, { createFirstAdmin: true });
+  if (report.appliedMigrations.length)
+    console.log(`Applied migrations: ${report.appliedMigrations.join(', ')}`);
+  if (report.seeded) console.log('Seeded the lab evidence and public price facts (seeds/).');
+  // Run progress reaches subscribers on every API process through Postgres LISTEN/NOTIFY.
+  const stopRunQueue = await startRunQueue(database.prisma, {
+    databaseUrl: target.kind === 'postgres' ? target.url : null,
+    leaseSeconds: config.FLOORPLAN_LEASE_SECONDS,
+  });
+  const api = await startApiServer({
+    prisma: database.prisma,
+    host: config.HOST,
+    port: config.PORT,
+    isProduction: config.isProduction,
+    publicCatalog: !config.isProduction,
+    routes: [
+      accessCsvRoute(database.prisma, !config.isProduction),
+      chartRoute(database.prisma, !config.isProduction),
+    ],
+  });
+  console.log(
+    `\nfloorplan API ready: ${api.url}/graphql${config.isProduction ? '' : '  (GraphiQL: open it in a browser)'}`,
+  );
+  console.log(
+    'Try:  { servingPaths { slug kind priceComponents { slug price { amount currency } source asOf confidence } } }',
+  );
+  // With Slack credentials in the environment the bot runs beside the API, as its GraphQL client.
+  const bot = hasSlackCredentials() ? createBotApp(loadBotConfig()) : null;
+  if (bot) {
+    await bot.start();
+    console.log('Slack bot started (see bot/README.md).');
+  }
+  if (report.firstAdminToken) {
+    console.log(`\nFirst admin token (shown once, store it now):\n  ${report.firstAdminToken}`);
+    console.log(
+      'Send it as "Authorization: Bearer <token>". More: npx floorplan token create --role viewer --name alice',
+    );
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: finishing in-flight requests, then closing the database.`);
+    await bot?.stop();
+    await api.close();
+    await stopRunQueue();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error('floorplan failed to start:', error instanceof Error ? error.message : error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,87 @@
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { GraphQLError } from 'graphql';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { authenticate } from '../app/auth/tokens';
+import type { PrismaClient } from '../generated/prisma/client';
+import type { Context } from './graphql/context';
+import { schema } from './graphql/schema';
+
+export interface YogaOptions {
+  prisma: PrismaClient;
+  isProduction: boolean;
+  publicCatalog: boolean;
+  /** Extra Yoga plugins (the subscription fan-out adds its own). */
+  plugins?: Plugin[];
+}
+
+export const GRAPHIQL_FIRST_QUERY = `# floorplan: own the box or rent the floor.
+# The lab's serving paths, their prices (with sources) and DAPM placements:
+query Paths {
+  servingPaths {
+    slug
+    name
+    kind
+    weightsExportable
+    scaleToZero
+    quotaWall
+    priceComponents { slug kind price { amount currency } unit source asOf confidence isAssumption }
+    placements { layer placement rationale }
+  }
+}
+`;
+
+/** Bounds on what one request may ask for (RELIABILITY promise 8). */
+export const QUERY_LIMITS = {
+  maxDepth: 10,
+  maxAliases: 15,
+  maxTokens: 2000,
+  maxDirectives: 50,
+  maxCost: 5000,
+  maxRequestBodyBytes: 100_000,
+} as const;
+
+export type FloorplanYoga = YogaServerInstance<Record<string, never>, Context>;
+
+export function createFloorplanYoga(options: YogaOptions): FloorplanYoga {
+  return createYoga<Record<string, never>, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    maskedErrors: true,
+    maxRequestBodySize: QUERY_LIMITS.maxRequestBodyBytes,
+    batching: false,
+    graphiql: options.isProduction ? false : { title: 'floorplan', defaultQuery: GRAPHIQL_FIRST_QUERY },
+    logging: options.isProduction ? 'info' : 'warn',
+    context: async ({ request }): Promise<Context> => {
+      const check = await authenticate(options.prisma, request.headers.get('authorization'));
+      if (check.kind === 'invalid') {
+        throw new GraphQLError(check.reason, {
+          extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+        });
+      }
+      return {
+        prisma: options.prisma,
+        identity: check.kind === 'ok' ? check.identity : null,
+        publicCatalog: options.publicCatalog,
+      };
+    },
+    plugins: [
+      EnvelopArmorPlugin({
+        maxDepth: { n: QUERY_LIMITS.maxDepth },
+        maxAliases: { n: QUERY_LIMITS.maxAliases },
+        maxTokens: { n: QUERY_LIMITS.maxTokens },
+        maxDirectives: { n: QUERY_LIMITS.maxDirectives },
+        costLimit: { maxCost: QUERY_LIMITS.maxCost },
+        blockFieldSuggestion: { enabled: options.isProduction },
+      }),
+      // Browsers cannot send a custom header cross-site without a preflight: requiring one stops CSRF.
+      useCSRFPrevention({
+        requestHeaders: ['x-graphql-client', 'authorization', 'apollo-require-preflight'],
+      }),
+      ...(options.isProduction ? [useDisableIntrospection()] : []),
+      ...(options.plugins ?? []),
+    ],
+  });
+}

@@ -1,0 +1,216 @@
+import type { RegressionVerdict } from '../../domain/regression';
+import type { Prisma, PrismaClient } from '../../generated/prisma/client';
+import { UnknownSlugError, verdictOf } from './import-results';
+import type { RegressionMetricName } from './regression-history';
+import { rooflineOfResult } from './roofline-inputs';
+
+/** The history chart's metrics (src/charts/schemas.ts HISTORY_METRICS), upper-cased for GraphQL. */
+export const HISTORY_METRIC_VALUES = [
+  'DECODE_TOKENS_PER_S',
+  'OUTPUT_THROUGHPUT',
+  'TOTAL_TOKEN_THROUGHPUT',
+  'REQUEST_THROUGHPUT',
+  'REQUEST_GOODPUT',
+  'TTFT_P50_MS',
+  'TTFT_P95_MS',
+  'TTFT_P99_MS',
+  'TPOT_P50_MS',
+  'TPOT_P99_MS',
+  'ITL_P99_MS',
+  'E2EL_P99_MS',
+] as const;
+export type HistoryMetricName = (typeof HISTORY_METRIC_VALUES)[number];
+
+interface MetricSource {
+  higherIsBetter: boolean;
+  /** A result column when the metric has one (indexed, and filled for every writer). */
+  column?: 'decodeTokensPerSecond' | 'outputTokensPerSecond' | 'ttftP95Ms' | 'ttftP99Ms';
+  /** Otherwise the path into the canonical summary JSON. */
+  summaryPath?: readonly string[];
+  /** The metric whose stored regression verdict the points carry, if it is one that is assessed. */
+  assessedAs?: RegressionMetricName;
+}
+
+const METRIC_SOURCES: Record<HistoryMetricName, MetricSource> = {
+  DECODE_TOKENS_PER_S: {
+    higherIsBetter: true,
+    column: 'decodeTokensPerSecond',
+    assessedAs: 'decodeTokensPerSecond',
+  },
+  OUTPUT_THROUGHPUT: { higherIsBetter: true, column: 'outputTokensPerSecond' },
+  TOTAL_TOKEN_THROUGHPUT: { higherIsBetter: true, summaryPath: ['totalTokenThroughput'] },
+  REQUEST_THROUGHPUT: { higherIsBetter: true, summaryPath: ['requestThroughput'] },
+  REQUEST_GOODPUT: { higherIsBetter: true, summaryPath: ['requestGoodput'] },
+  TTFT_P50_MS: { higherIsBetter: false, summaryPath: ['ttftMs', 'p50'] },
+  TTFT_P95_MS: { higherIsBetter: false, column: 'ttftP95Ms' },
+  TTFT_P99_MS: { higherIsBetter: false, column: 'ttftP99Ms', assessedAs: 'ttftP99Ms' },
+  TPOT_P50_MS: { higherIsBetter: false, summaryPath: ['tpotMs', 'p50'] },
+  TPOT_P99_MS: { higherIsBetter: false, summaryPath: ['tpotMs', 'p99'] },
+  ITL_P99_MS: { higherIsBetter: false, summaryPath: ['itlMs', 'p99'] },
+  E2EL_P99_MS: { higherIsBetter: false, summaryPath: ['e2elMs', 'p99'] },
+};
+
+export interface BenchmarkHistoryPoint {
+  resultId: string;
+  measuredAt: Date;
+  value: number;
+  verdict: RegressionVerdict | null;
+  percentChange: number | null;
+  zScore: number | null;
+}
+
+export interface BenchmarkHistory {
+  box: string;
+  variant: string;
+  profileKey: string;
+  metric: HistoryMetricName;
+  higherIsBetter: boolean;
+  /** Oldest first. */
+  points: BenchmarkHistoryPoint[];
+  rooflineCeilingTokensPerSecond: number | null;
+  rooflineAssumptions: string[];
+}
+
+export interface BenchmarkHistoryQuery {
+  boxSlug: string;
+  variantSlug: string;
+  profileKey: string;
+  metric: HistoryMetricName;
+  since: Date | null;
+  /** The newest this many results are returned (then put oldest first). */
+  limit: number;
+}
+
+const ROOFLINE_SELECT = {
+  bytesPerParam: true,
+  contextTokens: true,
+  concurrency: true,
+  box: { select: { memoryGiB: true, memoryBandwidthGBs: true } },
+  variant: {
+    select: {
+      bytesPerParam: true,
+      model: {
+        select: { totalParamsB: true, activeParamsB: true, layers: true, kvHeads: true, headDim: true },
+      },
+    },
+  },
+} as const satisfies Prisma.BenchmarkResultSelect;
+
+export async function loadBenchmarkHistory(
+  prisma: PrismaClient,
+  query: BenchmarkHistoryQuery,
+): Promise<BenchmarkHistory> {
+  const [box, variant] = await Promise.all([
+    prisma.box.findUnique({ where: { slug: query.boxSlug }, select: { id: true } }),
+    prisma.modelVariant.findUnique({ where: { slug: query.variantSlug }, select: { id: true } }),
+  ]);
+  if (!box) {
+    const known = await prisma.box.findMany({ select: { slug: true }, orderBy: { slug: 'asc' } });
+    throw new UnknownSlugError(
+      'box',
+      query.boxSlug,
+      known.map((row) => row.slug),
+    );
+  }
+  if (!variant) {
+    const known = await prisma.modelVariant.findMany({ select: { slug: true }, orderBy: { slug: 'asc' } });
+    throw new UnknownSlugError(
+      'model variant',
+      query.variantSlug,
+      known.map((row) => row.slug),
+    );
+  }
+  const source = METRIC_SOURCES[query.metric];
+  const rows = await prisma.benchmarkResult.findMany({
+    where: {
+      boxId: box.id,
+      variantId: variant.id,
+      profileKey: query.profileKey,
+      ...(query.since ? { measuredAt: { gte: query.since } } : {}),
+      ...(source.column ? { [source.column]: { not: null } } : {}),
+    },
+    orderBy: [{ measuredAt: 'desc' }, { id: 'desc' }],
+    take: query.limit,
+    select: {
+      id: true,
+      measuredAt: true,
+      decodeTokensPerSecond: true,
+      outputTokensPerSecond: true,
+      ttftP95Ms: true,
+      ttftP99Ms: true,
+      regression: true,
+      ...(source.summaryPath ? { summary: true } : {}),
+      ...ROOFLINE_SELECT,
+    },
+  });
+  const oldestFirst = rows.reverse();
+  const points = oldestFirst.flatMap((row): BenchmarkHistoryPoint[] => {
+    const value = source.column
+      ? row[source.column]
+      : numberAt((row as { summary?: Prisma.JsonValue }).summary ?? null, source.summaryPath ?? []);
+    if (value === null || !Number.isFinite(value)) return [];
+    const assessment = source.assessedAs ? metricAssessmentOf(row.regression, source.assessedAs) : null;
+    return [
+      {
+        resultId: row.id,
+        measuredAt: row.measuredAt,
+        value,
+        verdict: assessment?.verdict ?? null,
+        percentChange: assessment?.percentChange ?? null,
+        zScore: assessment?.zScore ?? null,
+      },
+    ];
+  });
+
+  const newest = oldestFirst.at(-1);
+  const roofline =
+    query.metric === 'DECODE_TOKENS_PER_S' && newest
+      ? rooflineOfResult({ ...newest, decodeTokensPerSecond: null })
+      : null;
+  return {
+    box: query.boxSlug,
+    variant: query.variantSlug,
+    profileKey: query.profileKey,
+    metric: query.metric,
+    higherIsBetter: source.higherIsBetter,
+    points,
+    rooflineCeilingTokensPerSecond: roofline?.ceilingTokensPerSecond ?? null,
+    rooflineAssumptions: roofline
+      ? roofline.unavailableReason
+        ? [roofline.unavailableReason]
+        : roofline.assumptions
+      : [],
+  };
+}
+
+function numberAt(value: Prisma.JsonValue | null, path: readonly string[]): number | null {
+  let current: Prisma.JsonValue | null = value;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object' || Array.isArray(current)) return null;
+    current = current[key] ?? null;
+  }
+  return typeof current === 'number' ? current : null;
+}
+
+function metricAssessmentOf(
+  regression: Prisma.JsonValue | null,
+  metric: RegressionMetricName,
+): { verdict: RegressionVerdict | null; percentChange: number | null; zScore: number | null } | null {
+  if (regression === null || typeof regression !== 'object' || Array.isArray(regression)) return null;
+  const metrics = regression.metrics;
+  if (metrics === null || metrics === undefined || typeof metrics !== 'object' || Array.isArray(metrics))
+    return null;
+  const assessment = metrics[metric];
+  if (
+    assessment === null ||
+    assessment === undefined ||
+    typeof assessment !== 'object' ||
+    Array.isArray(assessment)
+  )
+    return null;
+  return {
+    verdict: verdictOf(assessment),
+    percentChange: typeof assessment.percentChange === 'number' ? assessment.percentChange : null,
+    zScore: typeof assessment.zScore === 'number' ? assessment.zScore : null,
+  };
+}

@@ -1,0 +1,163 @@
+import type Decimal from 'decimal.js';
+import type { LoadProfile } from '../../domain/metrics/summary';
+import type { RegressionPolicy } from '../../domain/regression';
+import type { BenchmarkResult, Prisma, ResultSource } from '../../generated/prisma/client';
+import { concurrencyOf, profileKeyOf } from './profile-key';
+import { assessAgainstHistory, type StoredRegression } from './regression-history';
+
+/**
+ * The fields of a canonical summary (src/domain/metrics/summary.ts) the result's columns are filled
+ * from. A full BenchmarkSummary fits, and so does the runner's validated report summary.
+ */
+export interface StorableSummary {
+  profile: LoadProfile;
+  outputThroughput: number;
+  /** 1000 / mean TPOT. */
+  meanDecodeTokensPerSecond: number | null;
+  ttftMs: { p95: number | null; p99: number | null } | null;
+}
+
+export interface StoreBenchmarkResultInput {
+  /** Stable identity: a file fingerprint, or the runner's `run:<id>:<reportKey>:<level>`. */
+  fingerprint: string;
+  boxId: string | null;
+  pathId?: string | null;
+  variantId: string;
+  runId?: string | null;
+  source: ResultSource;
+  /** e.g. `vllm-bench-serve`, `guidellm 0.7.1`, `floorplan-runner`. */
+  sourceTool: string;
+  summary: StorableSummary;
+  /** Anything kept beside the summary (import mapping, extra metrics); merged into the summary JSON. */
+  summaryExtras?: Record<string, unknown>;
+  /** Per-request records, when the writer has them: stored apart in BenchmarkRawData. */
+  rawRecords?: readonly unknown[] | null;
+  measuredAt: Date;
+  quantization?: string | null;
+  bytesPerParam?: Decimal | string | null;
+  contextTokens?: number | null;
+  isEstimate?: boolean;
+  note?: string | null;
+  regressionPolicy?: Partial<RegressionPolicy>;
+}
+
+export interface StoreBenchmarkResultOutcome {
+  result: BenchmarkResult;
+  /** True when a result with this fingerprint was already stored: nothing was written. */
+  alreadyStored: boolean;
+}
+
+/** The same fingerprint arriving for another box or variant: one of the two is labelled wrongly. */
+export class FingerprintConflictError extends Error {
+  override readonly name = 'FingerprintConflictError';
+  constructor(
+    readonly fingerprint: string,
+    readonly existingResultId: string,
+  ) {
+    super(
+      `result ${fingerprint.slice(0, 16)}… is already stored (id ${existingResultId}) for another box or model variant; ` +
+        'the same measurement cannot belong to two. Delete the wrong one before importing it again.',
+    );
+  }
+}
+
+/**
+ * The one way a benchmark result enters the database (imports, the runner's report, anything
+ * later). Idempotent on the fingerprint without an upsert: a result already stored is returned as
+ * it is (never overwritten, so its regression verdict stays the one computed against the history
+ * of its time). A new one gets its columns filled from the summary, its raw records stored apart,
+ * and its regression verdict computed against the history of the same box, variant and profile.
+ *
+ * Runs inside the caller's transaction, so a batch of results lands together or not at all.
+ */
+export async function storeBenchmarkResult(
+  tx: Prisma.TransactionClient,
+  input: StoreBenchmarkResultInput,
+): Promise<StoreBenchmarkResultOutcome> {
+  const existing = await tx.benchmarkResult.findUnique({ where: { fingerprint: input.fingerprint } });
+  if (existing) return { result: sameSubjectOrThrow(existing, input), alreadyStored: true };
+
+  const { summary } = input;
+  const profileKey = profileKeyOf(summary.profile);
+  const quantization = input.quantization ?? null;
+  const columns = {
+    decodeTokensPerSecond: finiteOrNull(summary.meanDecodeTokensPerSecond),
+    outputTokensPerSecond: finiteOrNull(summary.outputThroughput),
+    ttftP95Ms: finiteOrNull(summary.ttftMs?.p95 ?? null),
+    ttftP99Ms: finiteOrNull(summary.ttftMs?.p99 ?? null),
+  };
+  const regression: StoredRegression = await assessAgainstHistory(
+    tx,
+    {
+      boxId: input.boxId,
+      pathId: input.pathId ?? null,
+      variantId: input.variantId,
+      profileKey,
+      quantization,
+      measuredAt: input.measuredAt,
+      values: { decodeTokensPerSecond: columns.decodeTokensPerSecond, ttftP99Ms: columns.ttftP99Ms },
+    },
+    input.regressionPolicy,
+  );
+
+  // ON CONFLICT DO NOTHING: a concurrent writer of the same fingerprint does not abort this
+  // transaction (a unique violation would, on PostgreSQL); the loser reads the winner's row.
+  const [created] = await tx.benchmarkResult.createManyAndReturn({
+    skipDuplicates: true,
+    data: [
+      {
+        fingerprint: input.fingerprint,
+        boxId: input.boxId,
+        pathId: input.pathId ?? null,
+        variantId: input.variantId,
+        runId: input.runId ?? null,
+        source: input.source,
+        sourceTool: input.sourceTool,
+        profileKey,
+        concurrency: concurrencyOf(summary.profile),
+        quantization,
+        bytesPerParam: input.bytesPerParam ?? null,
+        contextTokens: input.contextTokens ?? null,
+        ...columns,
+        summary: toJsonValue({ ...summary, ...input.summaryExtras }),
+        regression: toJsonValue(regression),
+        isEstimate: input.isEstimate ?? false,
+        note: input.note ?? null,
+        measuredAt: input.measuredAt,
+      },
+    ],
+  });
+  if (!created) {
+    const winner = await tx.benchmarkResult.findUniqueOrThrow({ where: { fingerprint: input.fingerprint } });
+    return { result: sameSubjectOrThrow(winner, input), alreadyStored: true };
+  }
+  if (input.rawRecords && input.rawRecords.length > 0) {
+    await tx.benchmarkRawData.create({
+      data: { resultId: created.id, records: toJsonValue([...input.rawRecords]) as Prisma.InputJsonArray },
+    });
+  }
+  return { result: created, alreadyStored: false };
+}
+
+function sameSubjectOrThrow(existing: BenchmarkResult, input: StoreBenchmarkResultInput): BenchmarkResult {
+  if (existing.boxId !== input.boxId || existing.variantId !== input.variantId) {
+    throw new FingerprintConflictError(input.fingerprint, existing.id);
+  }
+  return existing;
+}
+
+function finiteOrNull(value: number | null): number | null {
+  return value !== null && Number.isFinite(value) ? value : null;
+}
+
+/**
+ * JSON columns take JSON: NaN and ±Infinity (an all-failed vLLM run writes NaN) become null, Dates
+ * ISO strings, Decimals their exact strings.
+ */
+function toJsonValue(value: unknown): Prisma.InputJsonValue {
+  return JSON.parse(
+    JSON.stringify(value, (_key, entry: unknown) =>
+      typeof entry === 'number' && !Number.isFinite(entry) ? null : entry,
+    ),
+  ) as Prisma.InputJsonValue;
+}
