@@ -8,8 +8,11 @@ import { formatMoney } from '../../domain/engine/money';
 import { UsageError } from '../command';
 import { withDatabase } from '../database';
 
-const USAGE =
-  'Usage: npx floorplan decide --workload seeds/workloads/lab-retrieval.json [--keep fast,available] [--json]';
+const USAGE = [
+  'Usage: npx floorplan decide --workload seeds/workloads/lab-retrieval.json [--keep fast,available] [--json]',
+  '  --keep AXES  the constraints you are willing to keep, that is, accept a shortfall on',
+  '               ("--keep fast" = I can live with slower decode than I asked for).',
+].join('\n');
 
 const AXIS_NAMES: Record<string, Axis> = {
   fast: 'FAST',
@@ -57,12 +60,19 @@ export function formatDecision(decision: Decision): string {
   const sorted = [...decision.options].sort((a, b) => a.cost.total.comparedTo(b.cost.total));
   for (const option of sorted) {
     lines.push(
-      `${pad(option.optionId, 48)} ${pad(formatMoney(option.cost.total), 12)} ${option.verdicts.map((verdict) => pad(verdict.pass ? 'pass' : 'FAIL', 6)).join('')}`,
+      `${pad(option.optionId, 48)} ${pad(formatMoney(option.cost.total), 12)} ${option.verdicts.map((verdict) => pad(verdict.pass ? 'pass' : 'FAIL', 6)).join('')}${option.eligible ? '' : ' not eligible'}`,
     );
   }
   for (const excluded of decision.excluded)
     lines.push(`${pad(`${excluded.pathSlug} (not an option)`, 48)} ${excluded.reason}`);
-  lines.push('', 'Which constraint do you keep (minimal sets; each unlocks the paths listed):');
+  if (decision.notEligible.length > 0) {
+    lines.push('', 'Not eligible (shown for comparison, never recommended):');
+    for (const item of decision.notEligible) lines.push(`  ${pad(item.optionId, 46)} ${item.reason}`);
+  }
+  lines.push(
+    '',
+    'Which constraint do you keep? To keep an axis is to accept a shortfall on it (minimal sets; each unlocks the paths listed):',
+  );
   for (const set of decision.keptSets) {
     const kept = set.kept.length === 0 ? 'nothing' : set.kept.join(' + ');
     for (const unlocked of set.unlocked) {
@@ -73,7 +83,7 @@ export function formatDecision(decision: Decision): string {
     }
   }
   if (decision.feasibleUnderKeep) {
-    lines.push('', 'Feasible with the constraints you keep, cheapest first:');
+    lines.push('', 'Meeting every constraint you did not keep, cheapest first:');
     for (const item of decision.feasibleUnderKeep)
       lines.push(`  ${pad(item.optionId, 48)} ${formatMoney(item.monthlyCost)}`);
   }
@@ -81,7 +91,7 @@ export function formatDecision(decision: Decision): string {
   if (decision.recommendation) {
     for (const reason of decision.recommendation.reasons) lines.push(`  ${reason}`);
   } else {
-    lines.push('  No path is feasible under the constraints given.');
+    lines.push(`  ${decision.noRecommendation?.message ?? 'No recommendation.'}`);
   }
   const onAnswer = decision.warnings.filter((warning) => warning.affectsRecommendation);
   if (onAnswer.length) {

@@ -3,6 +3,7 @@ import { allBreakEvens, type BreakEven } from './break-even';
 import { buildCatalog } from './catalog';
 import type { MonthlyCost } from './cost/types';
 import { type CostCurve, costCurves } from './curves';
+import type { NoRecommendation, NotEligibleOption } from './eligibility';
 import type { DecideOptions } from './evaluate';
 import { evaluateCore, resolveOptions } from './evaluate';
 import type { EvidenceSnapshot, PathKind } from './evidence';
@@ -25,6 +26,8 @@ export interface OptionResult {
   requestedVariantSlug: string;
   servedVariantSlug: string;
   servedAs: ServedAs;
+  /** False for a base-model stand-in when the workload needs custom weights (see `notEligible`). */
+  eligible: boolean;
   cost: MonthlyCost;
   /** In `AXES` order. */
   verdicts: AxisVerdict[];
@@ -41,6 +44,11 @@ export interface Decision {
   tokensPerMonth: number;
   options: OptionResult[];
   excluded: ExcludedOption[];
+  /**
+   * Options that can be costed but may not be recommended (a base model standing in for required
+   * custom weights), with why; they stay in `options` for comparison, marked `eligible: false`.
+   */
+  notEligible: NotEligibleOption[];
   /** Minimal sets of constraints to keep, smallest first. */
   keptSets: KeptSet[];
   /** When the caller gave `keep`: the options feasible under it, cheapest first. */
@@ -48,6 +56,8 @@ export interface Decision {
   /** Option ids no other option beats on (cost, decode, accepted rate, lead time, control). */
   pareto: string[];
   recommendation: Recommendation | null;
+  /** Why there is no recommendation: no eligible path at all, or none meets the constraints not kept. */
+  noRecommendation: NoRecommendation | null;
   breakEvens: BreakEven[];
   curves: CostCurve[];
   sensitivity: SensitivityFinding[];
@@ -89,15 +99,28 @@ export function decide(
       requestedVariantSlug: option.requestedVariant.slug,
       servedVariantSlug: option.servedVariant.slug,
       servedAs: option.servedAs,
+      eligible: option.notEligibleReason === null,
       cost,
       verdicts: AXES.map((axis) => profile.verdicts[axis]),
       failedAxes: AXES.filter((axis) => !profile.verdicts[axis].pass),
       metrics: profile.metrics,
     })),
     excluded: core.excluded,
+    notEligible: core.evaluated.flatMap(({ option }) =>
+      option.notEligibleReason === null
+        ? []
+        : [
+            {
+              optionId: option.id,
+              pathSlug: option.path.slug,
+              variantSlug: option.servedVariant.slug,
+              reason: option.notEligibleReason,
+            },
+          ],
+    ),
     keptSets: core.keptSets,
     feasibleUnderKeep: settings.keep
-      ? feasibleUnder(core.evaluated, maskOfAxes(settings.keep)).map((entry) => ({
+      ? feasibleUnder(core.eligible, maskOfAxes(settings.keep)).map((entry) => ({
           optionId: entry.option.id,
           pathSlug: entry.option.path.slug,
           variantSlug: entry.option.servedVariant.slug,
@@ -107,8 +130,9 @@ export function decide(
             .filter((item): item is { axis: Axis; shortfall: string } => item.shortfall !== null),
         }))
       : null,
-    pareto: paretoFrontier(core.evaluated),
+    pareto: paretoFrontier(core.eligible),
     recommendation: core.recommendation,
+    noRecommendation: core.noRecommendation,
     breakEvens: settings.analyses.breakEvens
       ? allBreakEvens(servingOptions, workload, settings.volumeRange)
       : [],

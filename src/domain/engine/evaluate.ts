@@ -8,6 +8,7 @@ import {
   profileWithoutCheap,
 } from './axes';
 import type { Catalog } from './catalog';
+import type { NoRecommendation } from './eligibility';
 import {
   type EvaluatedOption,
   type KeptSet,
@@ -78,10 +79,38 @@ export function resolveOptions(workload: Workload, options: DecideOptions): Reso
 
 export interface CoreEvaluation {
   optionSet: OptionSet;
+  /** Every option, eligible or not, with its cost and axes. */
   evaluated: EvaluatedOption[];
+  /** The options the recommendation, kept sets, sensitivity and Pareto frontier choose among. */
+  eligible: EvaluatedOption[];
   excluded: ExcludedOption[];
   keptSets: KeptSet[];
   recommendation: Recommendation | null;
+  /** Why there is no recommendation; null when there is one. */
+  noRecommendation: NoRecommendation | null;
+}
+
+function noRecommendationOf(
+  eligible: readonly EvaluatedOption[],
+  evaluated: readonly EvaluatedOption[],
+  workload: Workload,
+  keep: readonly Axis[] | null,
+): NoRecommendation {
+  if (eligible.length === 0) {
+    const standIns = evaluated.filter((entry) => entry.option.notEligibleReason !== null);
+    return {
+      code: 'NO_ELIGIBLE_PATH',
+      message:
+        standIns.length > 0
+          ? `No eligible path at all: every path on offer serves only a base model standing in for ${workload.modelSlug}, which needs its custom weights.`
+          : `No eligible path at all: nothing in the evidence can serve ${workload.modelSlug}.`,
+    };
+  }
+  const kept = keep && keep.length > 0 ? keep.join(' + ') : 'nothing';
+  return {
+    code: 'NO_PATH_MEETS_CONSTRAINTS',
+    message: `No path meets every constraint you did not keep (you keep ${kept}); keep more constraints, that is, accept a shortfall on more axes, to see what is on offer.`,
+  };
 }
 
 /** Options, costs, the five axes, the minimal kept sets and the recommendation for one workload. */
@@ -99,12 +128,10 @@ export function evaluateCore(
     const cost = option.costModel.costAt(volume);
     return { option, cost, ...profileWithoutCheap(catalog, option, cost, workload, settings.policy) };
   });
-  // A base model standing in for required custom weights is not a price anyone can actually pay
-  // for this workload, so it does not set what "cheap" means (unless nothing else is on offer).
-  const servingRequested = partials.filter((partial) => partial.option.servedAs !== 'BASE_ONLY');
-  const reference = cheapReference(
-    workload.needsCustomWeights && servingRequested.length > 0 ? servingRequested : partials,
-  );
+  // An option that is not eligible is not a price anyone can pay for this workload, so it does not
+  // set what "cheap" means (unless nothing eligible is on offer, so its own verdicts still read).
+  const eligiblePartials = partials.filter((partial) => partial.option.notEligibleReason === null);
+  const reference = cheapReference(eligiblePartials.length > 0 ? eligiblePartials : partials);
   const evaluated: EvaluatedOption[] = reference
     ? partials.map((partial) => ({
         option: partial.option,
@@ -112,12 +139,18 @@ export function evaluateCore(
         profile: completeProfile(partial.option, partial.cost, workload, partial, reference, settings.policy),
       }))
     : [];
-  const keptSets = minimalKeptSets(evaluated);
+  const eligible = evaluated.filter((entry) => entry.option.notEligibleReason === null);
+  const keptSets = minimalKeptSets(eligible);
+  const recommendation = recommend(eligible, settings.keep);
   return {
     optionSet: { options, excluded },
     evaluated,
+    eligible,
     excluded,
     keptSets,
-    recommendation: recommend(evaluated, keptSets, settings.keep, workload.needsCustomWeights),
+    recommendation,
+    noRecommendation: recommendation
+      ? null
+      : noRecommendationOf(eligible, evaluated, workload, settings.keep),
   };
 }

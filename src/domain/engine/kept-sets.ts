@@ -23,7 +23,10 @@ export interface UnlockedOption {
 }
 
 export interface KeptSet {
-  /** The constraints you keep (accept a shortfall on) to make these options feasible. */
+  /**
+   * The constraints you keep to make these options feasible: to keep an axis is to accept a
+   * shortfall on it ("keep FAST" = live with slower decode than asked).
+   */
   kept: Axis[];
   mask: number;
   /** Options feasible under exactly this set, cheapest first. */
@@ -101,61 +104,93 @@ export interface Recommendation {
   optionId: string;
   pathSlug: string;
   variantSlug: string;
+  /** The axes this path falls short on: keeping them means accepting these shortfalls. */
   kept: Axis[];
+  /** The shortfall accepted on each kept axis, in `AXES` order. */
+  shortfalls: KeptShortfall[];
   monthlyCost: Decimal;
   reasons: string[];
 }
 
+/** What the recommendation rule reads of an option: which axes it fails and what it costs. */
+export interface PickCandidate {
+  id: string;
+  total: Decimal;
+  failMask: number;
+}
+
 /**
- * With a caller-given kept set: the cheapest option feasible under it. Without: the cheapest
- * option among the smallest minimal kept sets (keep as little as possible, then pay the least).
- *
- * When the workload needs its own weights, an option that can only serve the base model stays in
- * the kept sets (with its shortfall) but is recommended only if nothing serves the requested model:
- * "keep quality" there means not getting the model at all, which no count of axes captures.
+ * The recommendation rule, shared by `recommend` and sensitivity so both always agree. With a
+ * caller-given kept set: the cheapest candidate feasible under it. Without: keep as little as
+ * possible, then pay the least — the cheapest candidate failing the fewest axes (its fail set is
+ * exactly one of the smallest minimal kept sets). Ties go to the smaller id. Callers pass eligible
+ * candidates only (see `eligibility.ts`). Returns the index, or -1 when nothing qualifies.
+ */
+export function pickRecommended(candidates: readonly PickCandidate[], keepMask: number | null): number {
+  let best = -1;
+  let bestSize = 0;
+  candidates.forEach((candidate, index) => {
+    if (keepMask !== null && !isFeasibleUnder(candidate.failMask, keepMask)) return;
+    const size = keepMask === null ? popCount(candidate.failMask) : 0;
+    const current = candidates[best];
+    const better =
+      !current ||
+      size < bestSize ||
+      (size === bestSize &&
+        (candidate.total.lessThan(current.total) ||
+          (candidate.total.equals(current.total) && candidate.id < current.id)));
+    if (better) {
+      best = index;
+      bestSize = size;
+    }
+  });
+  return best;
+}
+
+function keptInWords(kept: readonly Axis[]): string {
+  return kept.length === 0 ? 'nothing' : kept.join(' + ');
+}
+
+/**
+ * The recommended option among `eligible` (the caller filters with the eligibility rule): see
+ * `pickRecommended`. Its reasons say which axes it keeps — that is, which shortfalls it accepts.
  */
 export function recommend(
-  allEvaluated: readonly EvaluatedOption[],
-  keptSets: readonly KeptSet[],
+  eligible: readonly EvaluatedOption[],
   keep: readonly Axis[] | null,
-  needsCustomWeights = false,
 ): Recommendation | null {
-  const servesRequested = allEvaluated.filter((entry) => entry.option.servedAs !== 'BASE_ONLY');
-  const evaluated = needsCustomWeights && servesRequested.length > 0 ? servesRequested : allEvaluated;
-  const reachable = keptSets.filter((set) => feasibleUnder(evaluated, set.mask).length > 0);
-  let chosen: { entry: EvaluatedOption; mask: number } | null = null;
-  if (keep) {
-    const mask = maskOfAxes(keep);
-    const first = feasibleUnder(evaluated, mask)[0] ?? feasibleUnder(allEvaluated, mask)[0];
-    if (first) chosen = { entry: first, mask: first.profile.failMask };
-  } else {
-    const smallest = reachable[0] ? reachable[0].kept.length : null;
-    for (const set of reachable) {
-      if (set.kept.length !== smallest) continue;
-      for (const entry of feasibleUnder(evaluated, set.mask)) {
-        if (!chosen || byCostThenId(entry, chosen.entry) < 0) chosen = { entry, mask: set.mask };
-      }
-    }
-  }
-  if (!chosen) return null;
-  const { entry } = chosen;
+  const index = pickRecommended(
+    eligible.map((entry) => ({
+      id: entry.option.id,
+      total: entry.cost.total,
+      failMask: entry.profile.failMask,
+    })),
+    keep ? maskOfAxes(keep) : null,
+  );
+  const entry = eligible[index];
+  if (!entry) return null;
   const kept = axesOfMask(entry.profile.failMask);
+  const shortfalls = kept.map((axis) => ({ axis, shortfall: entry.profile.verdicts[axis].shortfall ?? '' }));
+  const name = `${entry.option.path.name} with ${entry.option.servedVariant.name}`;
   const reasons = [
     kept.length === 0
-      ? `${entry.option.path.name} with ${entry.option.servedVariant.name} passes all five axes.`
-      : `${entry.option.path.name} with ${entry.option.servedVariant.name} keeps ${kept.join(' + ')}: ${kept
-          .map((axis) => entry.profile.verdicts[axis].shortfall)
-          .join('; ')}.`,
+      ? `${name} passes all five axes: nothing to keep.`
+      : shortfalls.length === 1
+        ? `${name} keeps ${kept[0]} (accepts a shortfall on it): ${shortfalls[0]?.shortfall}.`
+        : `${name} keeps ${keptInWords(kept)} (accepts a shortfall on each): ${shortfalls
+            .map((item) => `${item.axis}: ${item.shortfall}`)
+            .join('; ')}.`,
     entry.profile.verdicts.CHEAP.sentence,
-    ...(keep
-      ? [`Cheapest option feasible when keeping ${keep.length === 0 ? 'nothing' : keep.join(' + ')}.`]
-      : ['Cheapest option among the smallest sets of constraints to keep.']),
+    keep
+      ? `Cheapest path meeting every constraint you did not keep (you keep ${keptInWords(keep)}).`
+      : 'Cheapest path among those that keep the fewest constraints.',
   ];
   return {
     optionId: entry.option.id,
     pathSlug: entry.option.path.slug,
     variantSlug: entry.option.servedVariant.slug,
     kept,
+    shortfalls,
     monthlyCost: entry.cost.total,
     reasons,
   };

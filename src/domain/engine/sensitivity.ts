@@ -3,7 +3,7 @@ import { axisBit, effectiveLeadTime, maskOfAxes } from './axes';
 import type { Catalog } from './catalog';
 import { type CoreEvaluation, evaluateCore, type ResolvedOptions } from './evaluate';
 import type { PriceComponent } from './evidence';
-import { isFeasibleUnder } from './kept-sets';
+import { pickRecommended } from './kept-sets';
 import { formatNumber } from './money';
 import type { OptionSet } from './serving-options';
 import { trafficShapeOf } from './traffic';
@@ -29,17 +29,11 @@ const CHEAP_BIT = axisBit('CHEAP');
 const PRICE_BISECTIONS = 24;
 const VOLUME_BISECTIONS = 7;
 
-function popCount(mask: number): number {
-  let count = 0;
-  for (let rest = mask; rest !== 0; rest &= rest - 1) count++;
-  return count;
-}
-
 /**
  * A price moves only CHEAP (the other axes do not read amounts), and every cost line is linear in
  * the one price it cites, so re-pricing is total + (factor − 1) x (lines citing it). The pick then
- * follows `recommend`: under a kept set, the cheapest feasible option; otherwise the cheapest among
- * options failing the fewest axes (those failures are exactly the smallest minimal kept sets).
+ * follows `pickRecommended`, the rule `recommend` itself uses, over the eligible options only.
+ * `totals` is indexed like `core.eligible`.
  */
 function recommendationAtPrices(
   core: CoreEvaluation,
@@ -50,9 +44,9 @@ function recommendationAtPrices(
   // Same reference as `cheapReference`: the cheapest option passing every other axis, else any.
   let cheapest: Decimal | null = null;
   let cheapestFeasible: Decimal | null = null;
-  for (let index = 0; index < core.evaluated.length; index++) {
+  for (let index = 0; index < core.eligible.length; index++) {
     const total = totals[index];
-    const entry = core.evaluated[index];
+    const entry = core.eligible[index];
     if (!total || !entry) continue;
     if (!cheapest || total.lessThan(cheapest)) cheapest = total;
     const othersPass = (entry.profile.failMask & ~CHEAP_BIT) === 0;
@@ -61,23 +55,17 @@ function recommendationAtPrices(
   const reference: Decimal | null = cheapestFeasible ?? cheapest;
   if (!reference) return null;
   const limit = workload.monthlyBudget ?? reference.times(settings.policy.cheapRatio);
-  const keepMask = settings.keep ? maskOfAxes(settings.keep) : null;
-  let best: { id: string; total: Decimal; size: number } | null = null;
-  core.evaluated.forEach((entry, index) => {
-    const total = totals[index];
-    if (!total) return;
+  const candidates = core.eligible.map((entry, index) => {
+    const total = totals[index] ?? entry.cost.total;
     const cheapPass = total.lessThanOrEqualTo(limit);
-    const mask = (entry.profile.failMask & ~CHEAP_BIT) | (cheapPass ? 0 : CHEAP_BIT);
-    if (keepMask !== null && !isFeasibleUnder(mask, keepMask)) return;
-    const size = keepMask !== null ? 0 : popCount(mask);
-    const better =
-      !best ||
-      size < best.size ||
-      (size === best.size &&
-        (total.lessThan(best.total) || (total.equals(best.total) && entry.option.id < best.id)));
-    if (better) best = { id: entry.option.id, total, size };
+    return {
+      id: entry.option.id,
+      total,
+      failMask: (entry.profile.failMask & ~CHEAP_BIT) | (cheapPass ? 0 : CHEAP_BIT),
+    };
   });
-  return best ? (best as { id: string }).id : null;
+  const index = pickRecommended(candidates, settings.keep ? maskOfAxes(settings.keep) : null);
+  return candidates[index]?.id ?? null;
 }
 
 function priceFindings(
@@ -87,12 +75,12 @@ function priceFindings(
   baseline: string | null,
 ): SensitivityFinding[] {
   const components = new Map<string, PriceComponent>();
-  for (const entry of core.evaluated)
+  for (const entry of core.eligible)
     for (const component of entry.option.costModel.priceComponents) components.set(component.id, component);
   const findings: SensitivityFinding[] = [];
   const percent = settings.sensitivityPercent / 100;
   for (const component of components.values()) {
-    const exposure = core.evaluated.map((entry) => {
+    const exposure = core.eligible.map((entry) => {
       let amount = new Decimal(0);
       for (const line of entry.cost.lines)
         if (line.priceComponentIds.includes(component.id)) amount = amount.plus(line.amount);
@@ -101,7 +89,7 @@ function priceFindings(
     const pickAt = (factor: number) =>
       recommendationAtPrices(
         core,
-        core.evaluated.map((entry, index) =>
+        core.eligible.map((entry, index) =>
           entry.cost.total.plus((exposure[index] ?? new Decimal(0)).times(factor - 1)),
         ),
         workload,
@@ -231,7 +219,7 @@ function decodeFinding(
   const current = workload.minDecodeTokensPerSecond;
   const speeds = [
     ...new Set(
-      core.evaluated.flatMap((entry) =>
+      core.eligible.flatMap((entry) =>
         entry.option.points.map((point) => point.decodeTokensPerSecondPerStream),
       ),
     ),
@@ -296,7 +284,7 @@ function neededByFinding(
 ): SensitivityFinding {
   const current = workload.neededByDays;
   const leads = [
-    ...new Set(core.evaluated.map((entry) => effectiveLeadTime(catalog, entry.option).days)),
+    ...new Set(core.eligible.map((entry) => effectiveLeadTime(catalog, entry.option).days)),
   ].sort((a, b) => a - b);
   // AVAILABLE changes only where needed-by crosses a lead time.
   const tighter = leads

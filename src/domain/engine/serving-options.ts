@@ -1,6 +1,7 @@
 import type { Catalog } from './catalog';
 import { buildCostModel } from './cost/index';
 import type { CostModel } from './cost/types';
+import { notEligibleReason } from './eligibility';
 import type { Box, ModelVariant, ServingPath } from './evidence';
 import { type OperatingPoint, operatingPoints, sizingPoint } from './throughput';
 import { trafficShapeOf } from './traffic';
@@ -26,6 +27,8 @@ export interface ServingOption {
   servedVariant: ModelVariant;
   servedAs: ServedAs;
   points: OperatingPoint[];
+  /** Why this option may not be recommended (see `eligibility.ts`); null when it is eligible. */
+  notEligibleReason: string | null;
   /** The point capacity is sized at (null when the provider sizes, i.e. on-demand tokens). */
   sizing: OperatingPoint | null;
   costModel: CostModel;
@@ -134,6 +137,10 @@ export function buildServingOptions(
         requestedVariant: requested,
         servedVariant: served.variant,
         servedAs: served.servedAs,
+        notEligibleReason: notEligibleReason(
+          { path, servedAs: served.servedAs, servedVariant: served.variant, requestedVariant: requested },
+          workload,
+        ),
         points,
         sizing,
         costModel: built.model,

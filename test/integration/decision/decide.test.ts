@@ -18,7 +18,9 @@ const DECIDE = /* GraphQL */ `
       }
       minimalKeptSets { kept unlocked { pathSlug variantSlug monthlyCost { amount } shortfalls { axis shortfall } } }
       feasible { pathSlug }
-      recommendation { pathSlug variantSlug kept reasons }
+      notEligible { optionId pathSlug reason }
+      recommendation { pathSlug variantSlug kept reasons monthlyCost { amount } shortfalls { axis shortfall } }
+      noRecommendation { code message }
       breakEvens { optionA optionB crossings { requestsPerMonth tokensPerMonth kind method } activeCopyHours }
       warnings { code message affectsRecommendation }
     }
@@ -41,7 +43,16 @@ interface DecideData {
       unlocked: { pathSlug: string; shortfalls: { shortfall: string }[] }[];
     }[];
     feasible: { pathSlug: string }[] | null;
-    recommendation: { pathSlug: string; variantSlug: string; kept: string[] } | null;
+    notEligible: { optionId: string; pathSlug: string; reason: string }[];
+    recommendation: {
+      pathSlug: string;
+      variantSlug: string;
+      kept: string[];
+      reasons: string[];
+      monthlyCost: { amount: string };
+      shortfalls: { axis: string; shortfall: string }[];
+    } | null;
+    noRecommendation: { code: string; message: string } | null;
     breakEvens: {
       optionA: string;
       optionB: string;
@@ -116,6 +127,73 @@ describe('decide on the seeded evidence', () => {
     expect(decision.recommendation).toMatchObject({ pathSlug: 'dgx-spark', kept: ['FAST'] });
     const keepingLatency = await decide({ ...customWorkload, minDecodeTokensPerSecond: 30 }, ['FAST']);
     expect(keepingLatency.feasible?.[0]?.pathSlug).toBe('dgx-spark');
+  });
+
+  // seeds/workloads/lab-retrieval.json, as the issue reports it.
+  const labRetrieval = {
+    requestsPerDay: 2000,
+    meanInputTokens: 900,
+    meanOutputTokens: 250,
+    activeHoursPerDay: 10,
+    activeDaysPerMonth: 22,
+    burstiness: 1,
+    peakToMean: 2,
+    model: 'llama-3.1-8b-lora',
+    needsCustomWeights: true,
+    mustOwnWeights: true,
+    minDecodeTokensPerSecond: 15,
+    minAcceptedRate: 0.6,
+    neededByDays: 14,
+    horizonMonths: 36,
+  };
+
+  it('recommends the Spark at $117.05 under a $100 budget, keeping CHEAP; the base-model stand-in is listed apart', async () => {
+    const decision = await decide({ ...labRetrieval, monthlyBudget: '100' });
+    expect(decision.recommendation?.pathSlug).toBe('dgx-spark');
+    expect(decision.recommendation?.kept).toContain('CHEAP');
+    expect(Number(decision.recommendation?.monthlyCost.amount).toFixed(2)).toBe('117.05');
+    expect(decision.recommendation?.shortfalls).toContainEqual({
+      axis: 'CHEAP',
+      shortfall: 'costs $117.05/month vs $100.00 budget',
+    });
+    expect(decision.recommendation?.reasons[0]).toMatch(/keeps .*CHEAP.* \(accepts a shortfall on/);
+    expect(decision.noRecommendation).toBeNull();
+    // On-demand ($11.13, fails only HIGH_CONFIDENCE) would be unlocked by keeping HIGH_CONFIDENCE
+    // alone, but it serves the base model: not eligible, never in a kept set.
+    expect(decision.notEligible.map((item) => item.pathSlug)).toEqual(['bedrock-on-demand']);
+    expect(decision.notEligible[0]?.reason).toMatch(/base models only.*needs its custom weights/);
+    for (const set of decision.minimalKeptSets)
+      for (const unlocked of set.unlocked) expect(unlocked.pathSlug).not.toBe('bedrock-on-demand');
+  });
+
+  it('recommends the Spark (7-day lead time) when it is needed in 5 days, keeping AVAILABLE', async () => {
+    const decision = await decide({ ...labRetrieval, neededByDays: 5 });
+    expect(decision.recommendation?.pathSlug).toBe('dgx-spark');
+    expect(decision.recommendation?.kept).toContain('AVAILABLE');
+    expect(decision.recommendation?.shortfalls).toContainEqual({
+      axis: 'AVAILABLE',
+      shortfall: 'lead time ~7 days vs 5 needed',
+    });
+    expect(Number(decision.recommendation?.monthlyCost.amount).toFixed(2)).toBe('117.05');
+  });
+
+  it('says "no path meets every constraint" under a keep that nothing eligible satisfies', async () => {
+    const strict = await decide({ ...labRetrieval, monthlyBudget: '100' }, []);
+    expect(strict.recommendation).toBeNull();
+    expect(strict.noRecommendation?.code).toBe('NO_PATH_MEETS_CONSTRAINTS');
+    expect(strict.noRecommendation?.message).toMatch(
+      /No path meets every constraint you did not keep \(you keep nothing\)/,
+    );
+    expect(strict.feasible).toEqual([]);
+    // Keeping every axis makes every eligible path feasible: the cheapest of them, the Spark.
+    const keepAll = await decide({ ...labRetrieval, monthlyBudget: '100' }, [
+      'FAST',
+      'CHEAP',
+      'HIGH_CONFIDENCE',
+      'CONTROLLED',
+      'AVAILABLE',
+    ]);
+    expect(keepAll.recommendation?.pathSlug).toBe('dgx-spark');
   });
 
   it('finds the 26B MoE the faster self-host choice on the same box', async () => {
@@ -248,6 +326,8 @@ describe('npx floorplan decide', () => {
     );
     expect(table.stdout).toMatch(/dgx-spark\/llama-3\.1-8b-lora\s+\$234\.10\s+FAIL/);
     expect(table.stdout).toMatch(/keep FAST\s+→ dgx-spark\/llama-3\.1-8b-lora/);
+    expect(table.stdout).toMatch(/To keep an axis is to accept a shortfall on it/);
+    expect(table.stdout).toMatch(/keeps FAST \(accepts a shortfall on it\): decode 20\.5 tok\/s vs 30 required\./);
     const json = await run(
       'node',
       [

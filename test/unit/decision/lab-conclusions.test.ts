@@ -107,9 +107,12 @@ describe("the lab's conclusions for the custom-model retrieval workload", () => 
       keep: ['HIGH_CONFIDENCE', 'CHEAP'],
     });
     const ids = keepConfidenceAndCost.feasibleUnderKeep?.map((entry) => entry.optionId);
-    expect(ids).toEqual(['bedrock-on-demand/llama-3.1-8b', 'bedrock-cmi/llama-3.1-8b-lora']);
-    // The base-only stand-in is listed, but the custom-weights workload is recommended the cheapest
-    // option that serves its own model.
+    // The base-only stand-in is not eligible for a custom-weights workload: listed apart, with why.
+    expect(ids).toEqual(['bedrock-cmi/llama-3.1-8b-lora']);
+    expect(keepConfidenceAndCost.notEligible.map((item) => item.optionId)).toEqual([
+      'bedrock-on-demand/llama-3.1-8b',
+    ]);
+    expect(keepConfidenceAndCost.notEligible[0]?.reason).toMatch(/needs its custom weights/);
     expect(keepConfidenceAndCost.recommendation?.optionId).toBe('bedrock-cmi/llama-3.1-8b-lora');
     const costs = keepConfidenceAndCost.feasibleUnderKeep?.map((entry) => entry.monthlyCost.toNumber()) ?? [];
     expect([...costs].sort((a, b) => a - b)).toEqual(costs);
@@ -193,14 +196,17 @@ describe("the lab's conclusions for the custom-model retrieval workload", () => 
     expect(slo?.flipsAtValue ?? 0).toBeGreaterThan(32.8);
     expect(slo?.flipsAtValue ?? 0).toBeLessThan(32.81);
     expect(slo?.newRecommendation).not.toBe('spark-vllm/moe-26b-a4b-lora');
-    // With a budget just above the Spark, a ~25% purchase-price rise pushes it out of budget.
+    // With a budget just above the Spark, a 25% purchase-price rise pushes it out of budget, yet
+    // it stays the answer: every other eligible path keeps more. The base-model stand-in
+    // ($5.57/month, fails only HIGH_CONFIDENCE) is not eligible, so it is never the flip.
     const tight = decide(customRetrievalWorkload({ monthlyBudget: new Decimal('140') }), labEvidence(), {
       alternativeModelSlugs: MOE_ALTERNATIVE,
       analyses: { curves: false, breakEvens: false },
     });
+    expect(tight.recommendation?.optionId).toBe('spark-vllm/moe-26b-a4b-lora');
     const purchase = tight.sensitivity.find((finding) => finding.priceComponentId === 'price-spark-purchase');
-    expect(purchase?.flipsAtValue).not.toBeNull();
-    // Flips where the Spark's cost reaches the $140 budget: (140 − 10.95) x 36.
-    expect(purchase?.flipsAtValue ?? 0).toBeCloseTo((140 - 10.95) * 36, 0);
+    expect(purchase?.flipsAt).toBeNull();
+    for (const finding of tight.sensitivity)
+      expect(finding.newRecommendation).not.toBe('bedrock-on-demand/llama-3.1-8b');
   });
 });

@@ -98,7 +98,9 @@ describe('engine properties', () => {
     fc.assert(
       fc.property(workloadArbitrary, (workload) => {
         const decision = decide(workload, evidence, quick);
-        const failMasks = decision.options.map((option) => maskOfAxes(option.failedAxes));
+        const failMasks = decision.options
+          .filter((option) => option.eligible)
+          .map((option) => maskOfAxes(option.failedAxes));
         const feasible = (mask: number) => failMasks.some((failMask) => isFeasibleUnder(failMask, mask));
         expect(decision.keptSets.length).toBeGreaterThan(0);
         for (const set of decision.keptSets) {
@@ -124,10 +126,12 @@ describe('engine properties', () => {
     fc.assert(
       fc.property(workloadArbitrary, axisArbitrary, fc.constantFrom(...AXES), (workload, kept, extra) => {
         const decision = decide(workload, evidence, quick);
-        const entries = decision.options.map((option) => ({
-          id: option.optionId,
-          failMask: maskOfAxes(option.failedAxes),
-        }));
+        const entries = decision.options
+          .filter((option) => option.eligible)
+          .map((option) => ({
+            id: option.optionId,
+            failMask: maskOfAxes(option.failedAxes),
+          }));
         const mask = maskOfAxes(kept);
         const before = entries
           .filter((entry) => isFeasibleUnder(entry.failMask, mask))
@@ -151,13 +155,12 @@ describe('engine properties', () => {
         for (let index = 1; index < costs.length; index++) {
           expect(costs[index]?.greaterThanOrEqualTo(costs[index - 1] ?? 0)).toBe(true);
         }
-        // The cheapest feasible option, except that a base-only stand-in gives way to the cheapest
-        // feasible option serving the requested custom model, when there is one.
-        const servingRequested = (decision.feasibleUnderKeep ?? []).filter((entry) => {
+        // The cheapest feasible option: only eligible options are ever listed as feasible.
+        for (const entry of decision.feasibleUnderKeep ?? []) {
           const option = decision.options.find((candidate) => candidate.optionId === entry.optionId);
-          return !(workload.needsCustomWeights && option?.servedAs === 'BASE_ONLY');
-        });
-        const expected = servingRequested[0]?.monthlyCost ?? costs[0];
+          expect(option?.eligible).toBe(true);
+        }
+        const expected = costs[0];
         if (expected) expect(decision.recommendation?.monthlyCost.equals(expected)).toBe(true);
         else expect(decision.recommendation).toBeNull();
       }),

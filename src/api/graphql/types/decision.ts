@@ -24,7 +24,8 @@ type ExcludedAnswer = DecisionAnswer['excluded'][number];
 const usd = (amount: string) => ({ amount, currency: 'USD' });
 
 export const AxisEnum = builder.enumType('Axis', {
-  description: 'The five axes: pick the constraints you are willing to keep.',
+  description:
+    'The five axes. To keep an axis is to accept a shortfall on it: keeping FAST means living with slower decode than asked, keeping CHEAP paying over budget, keeping HIGH_CONFIDENCE resting on weaker evidence or a lower accepted rate, keeping CONTROLLED leaving weights or runtime with the platform, keeping AVAILABLE waiting longer or hitting a quota or commitment wall.',
   values: AXES,
 });
 
@@ -64,6 +65,12 @@ const PathAnswerRef = builder.objectRef<OptionAnswer>('PathAnswer').implement({
     servedAs: t.exposeString('servedAs', {
       description:
         'CUSTOM (your weights), PLATFORM_TRAINED, BASE_ONLY (only the base model is servable), BASE.',
+    }),
+    eligible: t.boolean({
+      description:
+        'False for a base model standing in for required custom weights: shown for comparison, never recommended, never in a kept set, never the cheapest.',
+      // Decisions saved before eligibility was recorded carry no flag; their recommendation stands.
+      resolve: (option) => option.eligible ?? true,
     }),
     monthlyCost: t.field({ type: MoneyRef, resolve: (option) => usd(option.cost.total) }),
     costLow: t.field({
@@ -122,7 +129,8 @@ const UnlockedRef = builder.objectRef<UnlockedAnswer>('UnlockedPath').implement(
 });
 
 const KeptSetRef = builder.objectRef<KeptSetAnswer>('KeptSet').implement({
-  description: 'A minimal set of constraints to keep (no proper subset works), and the paths it unlocks.',
+  description:
+    'A minimal set of constraints to keep — axes on which you accept a shortfall — (no proper subset works), and the eligible paths it unlocks.',
   fields: (t) => ({
     kept: t.field({ type: [AxisEnum], resolve: (set) => set.kept }),
     unlocked: t.field({ type: [UnlockedRef], resolve: (set) => set.unlocked }),
@@ -130,11 +138,22 @@ const KeptSetRef = builder.objectRef<KeptSetAnswer>('KeptSet').implement({
 });
 
 const RecommendationRef = builder.objectRef<RecommendationAnswer>('Recommendation').implement({
+  description:
+    'The cheapest eligible path among those that keep the fewest constraints (or, with `keep`, the cheapest meeting every constraint not kept).',
   fields: (t) => ({
     optionId: t.exposeString('optionId'),
     pathSlug: t.exposeString('pathSlug'),
     variantSlug: t.exposeString('variantSlug'),
-    kept: t.field({ type: [AxisEnum], resolve: (item) => item.kept }),
+    kept: t.field({
+      type: [AxisEnum],
+      description: 'The axes this path falls short on: keeping them means accepting these shortfalls.',
+      resolve: (item) => item.kept,
+    }),
+    shortfalls: t.field({
+      type: [ShortfallRef],
+      description: 'The shortfall accepted on each kept axis, e.g. FAST: "decode 20.5 tok/s vs 30 required".',
+      resolve: (item) => item.shortfalls ?? [],
+    }),
     monthlyCost: t.field({ type: MoneyRef, resolve: (item) => usd(item.monthlyCost) }),
     reasons: t.exposeStringList('reasons'),
   }),
@@ -211,6 +230,32 @@ const CurveRef = builder.objectRef<CurveAnswer>('CostCurve').implement({
   }),
 });
 
+type NotEligibleAnswer = DecisionAnswer['notEligible'][number];
+type NoRecommendationAnswer = NonNullable<DecisionAnswer['noRecommendation']>;
+
+const NotEligibleRef = builder.objectRef<NotEligibleAnswer>('NotEligiblePath').implement({
+  description: 'A path that can be costed but may not be recommended for this workload, with why.',
+  fields: (t) => ({
+    optionId: t.exposeString('optionId'),
+    pathSlug: t.exposeString('pathSlug'),
+    variantSlug: t.exposeString('variantSlug'),
+    reason: t.exposeString('reason'),
+  }),
+});
+
+const NoRecommendationCodeEnum = builder.enumType('NoRecommendationCode', {
+  description:
+    'NO_ELIGIBLE_PATH: nothing on offer can serve the workload (only base-model stand-ins, or nothing). NO_PATH_MEETS_CONSTRAINTS: eligible paths exist, but none meets every constraint you did not keep.',
+  values: ['NO_ELIGIBLE_PATH', 'NO_PATH_MEETS_CONSTRAINTS'] as const,
+});
+
+const NoRecommendationRef = builder.objectRef<NoRecommendationAnswer>('NoRecommendation').implement({
+  fields: (t) => ({
+    code: t.field({ type: NoRecommendationCodeEnum, resolve: (item) => item.code }),
+    message: t.exposeString('message'),
+  }),
+});
+
 const ExcludedRef = builder.objectRef<ExcludedAnswer>('ExcludedPath').implement({
   fields: (t) => ({
     pathSlug: t.exposeString('pathSlug'),
@@ -235,7 +280,17 @@ export const DecisionRef = builder.objectRef<DecisionView>('Decision').implement
     tokensPerMonth: t.float({ resolve: (view) => view.answer.tokensPerMonth }),
     paths: t.field({ type: [PathAnswerRef], resolve: (view) => view.answer.options }),
     excluded: t.field({ type: [ExcludedRef], resolve: (view) => view.answer.excluded }),
-    minimalKeptSets: t.field({ type: [KeptSetRef], resolve: (view) => view.answer.keptSets }),
+    notEligible: t.field({
+      type: [NotEligibleRef],
+      description: 'Paths listed apart: costed for comparison but never recommended, with why.',
+      resolve: (view) => view.answer.notEligible ?? [],
+    }),
+    minimalKeptSets: t.field({
+      type: [KeptSetRef],
+      description:
+        'Minimal sets of constraints to keep (accept a shortfall on), over eligible paths only, smallest first.',
+      resolve: (view) => view.answer.keptSets,
+    }),
     feasible: t.field({
       type: [UnlockedRef],
       nullable: true,
@@ -249,7 +304,15 @@ export const DecisionRef = builder.objectRef<DecisionView>('Decision').implement
     recommendation: t.field({
       type: RecommendationRef,
       nullable: true,
+      description: 'Null only when `noRecommendation` says why.',
       resolve: (view) => view.answer.recommendation,
+    }),
+    noRecommendation: t.field({
+      type: NoRecommendationRef,
+      nullable: true,
+      description:
+        'Why there is no recommendation: no eligible path at all, or none meets the constraints you did not keep.',
+      resolve: (view) => view.answer.noRecommendation ?? null,
     }),
     breakEvens: t.field({ type: [BreakEvenRef], resolve: (view) => view.answer.breakEvens }),
     sensitivity: t.field({ type: [SensitivityRef], resolve: (view) => view.answer.sensitivity }),
@@ -322,7 +385,12 @@ builder.queryFields((t) => ({
     authScopes: { catalogReader: true },
     args: {
       workload: t.arg({ type: WorkloadInputRef, required: true }),
-      keep: t.arg({ type: [AxisEnum], required: false, description: 'Constraints you are willing to keep.' }),
+      keep: t.arg({
+        type: [AxisEnum],
+        required: false,
+        description:
+          'Constraints you are willing to keep, that is, axes on which you accept a shortfall (keep FAST = live with slower decode than asked). Omit to get the minimal sets instead.',
+      }),
     },
     resolve: async (_root, args, { prisma }) => {
       const { decision } = await answerWorkload(
