@@ -327,7 +327,9 @@ describe('npx floorplan decide', () => {
     expect(table.stdout).toMatch(/dgx-spark\/llama-3\.1-8b-lora\s+\$234\.10\s+FAIL/);
     expect(table.stdout).toMatch(/keep FAST\s+→ dgx-spark\/llama-3\.1-8b-lora/);
     expect(table.stdout).toMatch(/To keep an axis is to accept a shortfall on it/);
-    expect(table.stdout).toMatch(/keeps FAST \(accepts a shortfall on it\): decode 20\.5 tok\/s vs 30 required\./);
+    expect(table.stdout).toMatch(
+      /keeps FAST \(accepts a shortfall on it\): decode 20\.5 tok\/s vs 30 required\./,
+    );
     const json = await run(
       'node',
       [
