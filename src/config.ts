@@ -26,6 +26,22 @@ const environmentSchema = z.object({
   FLOORPLAN_CORS_ORIGINS: z.string().default(''),
   /** Seconds a runner's lease lasts without a heartbeat. Short, so a dead runner is noticed fast. */
   FLOORPLAN_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
+  /**
+   * Seconds between sweeps for expired leases. A run whose runner died leaves LEASED within
+   * lease + this interval (RELIABILITY promise 16). Fractions allowed, for tests.
+   */
+  FLOORPLAN_SWEEP_INTERVAL_SECONDS: z.coerce
+    .number({ message: 'FLOORPLAN_SWEEP_INTERVAL_SECONDS must be a number of seconds, e.g. 5' })
+    .min(0.1)
+    .max(3600)
+    .default(5),
+  /** Expired leases (lost runners) a new run survives before it fails as "runner lost". */
+  FLOORPLAN_RUN_MAX_ATTEMPTS: z.coerce
+    .number({ message: 'FLOORPLAN_RUN_MAX_ATTEMPTS must be a whole number, e.g. 3' })
+    .int()
+    .min(1)
+    .max(100)
+    .default(3),
 });
 
 export type AppConfig = z.infer<typeof environmentSchema> & { isProduction: boolean };

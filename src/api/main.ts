@@ -18,10 +18,13 @@ async function main(): Promise<void> {
   if (report.appliedMigrations.length)
     console.log(`Applied migrations: ${report.appliedMigrations.join(', ')}`);
   if (report.seeded) console.log('Seeded the lab evidence and public price facts (seeds/).');
-  // Run progress reaches subscribers on every API process through Postgres LISTEN/NOTIFY.
+  // Run progress reaches subscribers on every API process through Postgres LISTEN/NOTIFY; every
+  // process sweeps expired leases, so no run stays LEASED after its runner died.
   const stopRunQueue = await startRunQueue(database.prisma, {
     databaseUrl: target.kind === 'postgres' ? target.url : null,
     leaseSeconds: config.FLOORPLAN_LEASE_SECONDS,
+    maxAttempts: config.FLOORPLAN_RUN_MAX_ATTEMPTS,
+    sweepIntervalMs: config.FLOORPLAN_SWEEP_INTERVAL_SECONDS * 1000,
   });
   const api = await startApiServer({
     prisma: database.prisma,

@@ -116,6 +116,7 @@ export async function createRun(
           specHash,
           idempotencyKey: input.idempotencyKey,
           requestedBy: input.requestedBy,
+          maxAttempts: queue.maxAttempts,
         },
       });
       await recordAudit(tx, {
@@ -169,11 +170,54 @@ function historyEntry(
   return { attempt, runner, kind, reason, at: new Date().toISOString() };
 }
 
+type ExpiryOutcome = 'QUEUED' | 'FAILED' | 'CANCELLED';
+
 /**
- * Leases the oldest queued run of the box, or one whose lease expired (its runner stopped
- * heartbeating: the run goes to the next attempt, and the expiry is kept in its history). A run
- * whose leases expired `maxAttempts` times fails instead, with the reason kept; a cancelled one
- * whose runner vanished is marked cancelled. Returns null when there is nothing to do.
+ * Ends an attempt whose lease expired (its runner stopped heartbeating), on a row the caller has
+ * locked: the expiry goes into the history and the run is queued again for the next attempt, or
+ * FAILED as "runner lost" once its leases expired `maxAttempts` times, or CANCELLED when a cancel
+ * was waiting for that runner. The next lease takes the attempt number up by one, which fences the
+ * lost runner should it come back.
+ */
+async function endExpiredLease(
+  tx: Prisma.TransactionClient,
+  candidate: LeaseCandidate,
+): Promise<ExpiryOutcome> {
+  const history = historyOf(candidate.attemptHistory);
+  const expiredAt = candidate.leaseExpiresAt?.toISOString() ?? 'unknown';
+  const expiry = historyEntry(
+    candidate.attempt,
+    candidate.leasedBy,
+    'lease-expired',
+    `lease expired at ${expiredAt}: runner ${candidate.leasedBy ?? '?'} stopped heartbeating`,
+  );
+  history.push(expiry);
+  const expiries = history.filter((entry) => entry.kind === 'lease-expired').length;
+  if (candidate.cancelRequested || expiries >= candidate.maxAttempts) {
+    const status: ExpiryOutcome = candidate.cancelRequested ? 'CANCELLED' : 'FAILED';
+    const reason = candidate.cancelRequested
+      ? `cancelled; the runner holding attempt ${candidate.attempt} stopped heartbeating`
+      : `runner lost: gave up after ${expiries} expired leases (maxAttempts ${candidate.maxAttempts}); last: ${expiry.reason}`;
+    await tx.$executeRaw`
+      UPDATE "BenchmarkRun"
+      SET "status" = ${status}::"RunStatus", "failureReason" = ${reason}, "finishedAt" = ${DATABASE_NOW},
+          "leaseExpiresAt" = NULL, "attemptHistory" = ${JSON.stringify(history)}::jsonb
+      WHERE "id" = ${candidate.id}`;
+    return status;
+  }
+  await tx.$executeRaw`
+    UPDATE "BenchmarkRun"
+    SET "status" = 'QUEUED', "leasedBy" = NULL, "leaseExpiresAt" = NULL, "progress" = NULL,
+        "attemptHistory" = ${JSON.stringify(history)}::jsonb
+    WHERE "id" = ${candidate.id}`;
+  return 'QUEUED';
+}
+
+const CANDIDATE_COLUMNS = Prisma.sql`"id", "status", "attempt", "maxAttempts", "leasedBy", "leaseExpiresAt", "cancelRequested", "attemptHistory"`;
+
+/**
+ * Leases the oldest queued run of the box, or one whose lease expired and that no sweeper has
+ * reclaimed yet (see endExpiredLease). Returns null when there is nothing to do.
  */
 export async function leaseNextRun(
   queue: RunQueue,
@@ -186,7 +230,7 @@ export async function leaseNextRun(
   await prisma.$transaction(async (tx) => {
     for (;;) {
       const candidates = await tx.$queryRaw<LeaseCandidate[]>`
-        SELECT "id", "status", "attempt", "maxAttempts", "leasedBy", "leaseExpiresAt", "cancelRequested", "attemptHistory"
+        SELECT ${CANDIDATE_COLUMNS}
         FROM "BenchmarkRun"
         WHERE "boxId" = ${boxId}
           AND ("status" = 'QUEUED' OR ("status" = 'LEASED' AND "leaseExpiresAt" < ${DATABASE_NOW}))
@@ -194,37 +238,16 @@ export async function leaseNextRun(
         LIMIT ${LEASE_BATCH}
         FOR UPDATE SKIP LOCKED`;
       for (const candidate of candidates) {
-        const history = historyOf(candidate.attemptHistory);
         if (candidate.status === 'LEASED') {
-          const expiredAt = candidate.leaseExpiresAt?.toISOString() ?? 'unknown';
-          const expiry = historyEntry(
-            candidate.attempt,
-            candidate.leasedBy,
-            'lease-expired',
-            `lease expired at ${expiredAt}: runner ${candidate.leasedBy ?? '?'} stopped heartbeating`,
-          );
-          history.push(expiry);
-          const expiries = history.filter((entry) => entry.kind === 'lease-expired').length;
-          if (candidate.cancelRequested || expiries >= candidate.maxAttempts) {
-            const status: RunStatus = candidate.cancelRequested ? 'CANCELLED' : 'FAILED';
-            const reason = candidate.cancelRequested
-              ? `cancelled; the runner holding attempt ${candidate.attempt} stopped heartbeating`
-              : `gave up after ${expiries} expired leases (maxAttempts ${candidate.maxAttempts}); last: ${expiry.reason}`;
-            await tx.$executeRaw`
-              UPDATE "BenchmarkRun"
-              SET "status" = ${status}::"RunStatus", "failureReason" = ${reason}, "finishedAt" = ${DATABASE_NOW},
-                  "leaseExpiresAt" = NULL, "attemptHistory" = ${JSON.stringify(history)}::jsonb
-              WHERE "id" = ${candidate.id}`;
-            changed.push(candidate.id);
-            continue;
-          }
+          changed.push(candidate.id);
+          if ((await endExpiredLease(tx, candidate)) !== 'QUEUED') continue;
         }
         await tx.$executeRaw`
           UPDATE "BenchmarkRun"
           SET "status" = 'LEASED', "attempt" = "attempt" + 1, "leasedBy" = ${runnerName},
               "leaseExpiresAt" = ${DATABASE_NOW} + ${queue.leaseSeconds}::int * interval '1 second',
               "heartbeatAt" = ${DATABASE_NOW}, "startedAt" = COALESCE("startedAt", ${DATABASE_NOW}),
-              "progress" = NULL, "attemptHistory" = ${JSON.stringify(history)}::jsonb
+              "progress" = NULL
           WHERE "id" = ${candidate.id}`;
         leasedId = candidate.id;
         changed.push(candidate.id);
@@ -233,8 +256,46 @@ export async function leaseNextRun(
       if (candidates.length < LEASE_BATCH) return;
     }
   });
-  for (const id of changed) await queue.events.publish(id);
+  for (const id of new Set(changed)) await queue.events.publish(id);
   return leasedId === null ? null : prisma.benchmarkRun.findUniqueOrThrow({ where: { id: leasedId } });
+}
+
+export interface SweptRun {
+  id: string;
+  attempt: number;
+  status: ExpiryOutcome;
+}
+
+/** How many expired leases one sweep transaction reclaims; the next sweep takes the rest. */
+const SWEEP_BATCH = 100;
+
+/**
+ * Reclaims every expired lease, on any box: a run whose runner died and that no runner of its box
+ * polls for again would otherwise show LEASED forever. Every API replica may sweep at once:
+ * `FOR UPDATE SKIP LOCKED` hands each expired row to exactly one sweeper (or leaser), and the row
+ * it locked no longer matches once that transaction commits.
+ */
+export async function sweepExpiredLeases(queue: RunQueue): Promise<SweptRun[]> {
+  const swept = await queue.prisma.$transaction(async (tx) => {
+    const candidates = await tx.$queryRaw<LeaseCandidate[]>`
+      SELECT ${CANDIDATE_COLUMNS}
+      FROM "BenchmarkRun"
+      WHERE "status" = 'LEASED' AND "leaseExpiresAt" < ${DATABASE_NOW}
+      ORDER BY "leaseExpiresAt", "id"
+      LIMIT ${SWEEP_BATCH}
+      FOR UPDATE SKIP LOCKED`;
+    const outcomes: SweptRun[] = [];
+    for (const candidate of candidates) {
+      outcomes.push({
+        id: candidate.id,
+        attempt: candidate.attempt,
+        status: await endExpiredLease(tx, candidate),
+      });
+    }
+    return outcomes;
+  });
+  for (const run of swept) await queue.events.publish(run.id);
+  return swept;
 }
 
 /** A one-entry history array built in SQL, naming the runner that held the lease ("leasedBy"). */
@@ -400,11 +461,34 @@ export async function releaseRun(queue: RunQueue, call: FencedCall, reason: stri
 }
 
 /**
- * Cancels a run: a queued one at once; a leased one is flagged, and its runner aborts on its next
- * heartbeat and reports the cancellation. Audited.
+ * Cancels a run: a queued one at once, and so one whose runner is gone (its lease expired); a
+ * leased one is flagged, and its runner aborts on its next heartbeat and reports the cancellation
+ * (or, if that runner dies, the sweeper completes the cancel when the lease expires). Audited.
  */
 export async function cancelRun(queue: RunQueue, runId: string, actor: string): Promise<BenchmarkRun> {
   const run = await queue.prisma.$transaction(async (tx) => {
+    const [locked] = await tx.$queryRaw<LeaseCandidate[]>`
+      SELECT ${CANDIDATE_COLUMNS} FROM "BenchmarkRun"
+      WHERE "id" = ${runId} AND "status" = 'LEASED' AND "leaseExpiresAt" < ${DATABASE_NOW}
+      FOR UPDATE`;
+    if (locked) {
+      // Abandoned: no runner will ever read the flag, so the cancel completes now.
+      const before = await tx.benchmarkRun.findUniqueOrThrow({ where: { id: runId } });
+      await endExpiredLease(tx, { ...locked, cancelRequested: true });
+      const after = await tx.benchmarkRun.update({
+        where: { id: runId },
+        data: { cancelRequested: true, failureReason: `cancelled by ${actor}; its runner was gone` },
+      });
+      await recordAudit(tx, {
+        actor,
+        action: 'benchmark-run.cancel',
+        entityType: 'BenchmarkRun',
+        entityId: runId,
+        before: { status: before.status, cancelRequested: before.cancelRequested },
+        after: { status: after.status, cancelRequested: after.cancelRequested },
+      });
+      return after;
+    }
     await tx.$queryRaw`SELECT "id" FROM "BenchmarkRun" WHERE "id" = ${runId} FOR UPDATE`;
     const before = await tx.benchmarkRun.findUnique({ where: { id: runId } });
     if (!before)

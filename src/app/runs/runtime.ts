@@ -1,15 +1,19 @@
 import { loadConfig } from '../../config';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { createInProcessRunEvents, listenForRunEvents, type RunEvents } from './notify';
+import { startLeaseSweeper } from './sweeper';
 
 /**
- * What the queue needs besides the database: the lease length and the change fan-out. It is kept
- * per Prisma client (the handle that rides in the GraphQL context), so one process can serve
- * several databases, as the test suite does, without widening the context.
+ * What the queue needs besides the database: the lease length, how many lost runners a run
+ * survives, and the change fan-out. It is kept per Prisma client (the handle that rides in the
+ * GraphQL context), so one process can serve several databases, as the test suite does, without
+ * widening the context.
  */
 export interface RunQueue {
   prisma: PrismaClient;
   leaseSeconds: number;
+  /** Expired leases a new run survives before it fails as "runner lost". */
+  maxAttempts: number;
   events: RunEvents;
 }
 
@@ -17,9 +21,9 @@ const queues = new WeakMap<PrismaClient, RunQueue>();
 
 export function attachRunQueue(
   prisma: PrismaClient,
-  settings: { leaseSeconds: number; events: RunEvents },
+  settings: { leaseSeconds: number; maxAttempts?: number; events: RunEvents },
 ): RunQueue {
-  const queue = { prisma, ...settings };
+  const queue = { prisma, maxAttempts: loadConfig().FLOORPLAN_RUN_MAX_ATTEMPTS, ...settings };
   queues.set(prisma, queue);
   return queue;
 }
@@ -36,15 +40,34 @@ export function runQueueFor(prisma: PrismaClient): RunQueue {
 
 /**
  * Wires an API process's queue: on Postgres, changes are fanned out to every API process through
- * LISTEN/NOTIFY; on PGlite (one process) in-process. Returns the function that stops listening.
+ * LISTEN/NOTIFY; on PGlite (one process) in-process. Every process also sweeps expired leases, so
+ * a run whose runner died leaves LEASED within lease + sweep interval. Returns the function that
+ * stops sweeping and listening.
  */
 export async function startRunQueue(
   prisma: PrismaClient,
-  options: { databaseUrl: string | null; leaseSeconds: number },
+  options: {
+    databaseUrl: string | null;
+    leaseSeconds: number;
+    maxAttempts?: number;
+    sweepIntervalMs: number;
+    log?: (line: string) => void;
+  },
 ): Promise<() => Promise<void>> {
   const events = options.databaseUrl
     ? await listenForRunEvents(options.databaseUrl)
     : createInProcessRunEvents();
-  attachRunQueue(prisma, { leaseSeconds: options.leaseSeconds, events });
-  return () => events.close();
+  const queue = attachRunQueue(prisma, {
+    leaseSeconds: options.leaseSeconds,
+    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+    events,
+  });
+  const sweeper = startLeaseSweeper(queue, {
+    intervalMs: options.sweepIntervalMs,
+    log: options.log ?? ((line) => console.log(line)),
+  });
+  return async () => {
+    await sweeper.stop();
+    await events.close();
+  };
 }
