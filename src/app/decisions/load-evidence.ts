@@ -5,6 +5,7 @@ import type {
   EvidenceSnapshot,
   PriceComponentKind,
 } from '../../domain/engine/evidence';
+import { valueAt } from '../../domain/prices/history';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { PriceKind, AccessOutcome as StoredAccessOutcome } from '../../generated/prisma/enums';
 
@@ -35,9 +36,19 @@ const ACCESS_OUTCOME: Record<StoredAccessOutcome, AccessOutcome> = {
   ESCALATED: 'PENDING',
 };
 
+/** recordedBy of access attempts loaded from the seed files: known from the day they were made. */
+export const SEEDED_ATTEMPT = 'seed: lab report';
+
 const exact = (value: { toString(): string }) => new Decimal(value.toString());
 const isoDate = (date: Date) => date.toISOString().slice(0, 10);
 
+/**
+ * The evidence known at `now`: each price's value in effect and recorded by then (see
+ * domain/prices/history.ts), results stored by then (seeded ones from their measurement date),
+ * evaluations made by then and access attempts recorded by then. With `now` in the past this is the
+ * evidence a decision saved at that moment saw, so it recomputes exactly; every list has a total
+ * order, because a row's place in an unordered scan moves when the row is updated.
+ */
 export async function loadEvidenceSnapshot(
   prisma: PrismaClient,
   now: Date = new Date(),
@@ -46,8 +57,8 @@ export async function loadEvidenceSnapshot(
     prisma.servingPath.findMany({
       include: {
         box: true,
-        priceComponents: { include: { model: true } },
-        capacityFacts: { include: { model: true } },
+        priceComponents: { include: { model: true, values: true }, orderBy: { slug: 'asc' } },
+        capacityFacts: { include: { model: true }, orderBy: { slug: 'asc' } },
         placements: true,
       },
       orderBy: { slug: 'asc' },
@@ -55,15 +66,25 @@ export async function loadEvidenceSnapshot(
     prisma.box.findMany({ orderBy: { slug: 'asc' } }),
     prisma.modelVariant.findMany({ include: { model: true }, orderBy: { slug: 'asc' } }),
     prisma.benchmarkResult.findMany({
-      where: { decodeTokensPerSecond: { not: null } },
+      where: {
+        decodeTokensPerSecond: { not: null },
+        OR: [{ createdAt: { lte: now } }, { source: 'SEED', measuredAt: { lte: now } }],
+      },
       include: { path: true, box: true, variant: true },
-      orderBy: { measuredAt: 'asc' },
+      orderBy: [{ measuredAt: 'asc' }, { id: 'asc' }],
     }),
     prisma.qualityEvaluation.findMany({
+      where: { evaluatedAt: { lte: now } },
       include: { variant: true, questionSet: true },
       orderBy: { slug: 'asc' },
     }),
-    prisma.accessAttempt.findMany({ include: { accessPath: { include: { servingPath: true } } } }),
+    prisma.accessAttempt.findMany({
+      where: {
+        OR: [{ createdAt: { lte: now } }, { recordedBy: SEEDED_ATTEMPT, requestedAt: { lte: now } }],
+      },
+      include: { accessPath: { include: { servingPath: true } } },
+      orderBy: [{ requestedAt: 'asc' }, { id: 'asc' }],
+    }),
   ]);
 
   // The engine names models by their base variant (the servable base weights): prices and capacity
@@ -96,22 +117,28 @@ export async function loadEvidenceSnapshot(
         (placement) => placement.layer === 'LAYER2B' && placement.placement === 'RETAINED',
       ),
       boxSlug: path.box?.slug ?? null,
-      priceComponents: path.priceComponents.map((price) => ({
-        id: price.slug,
-        kind: PRICE_KIND[price.kind],
-        amount: exact(price.amount),
-        currency: price.currency,
-        unit: price.unit,
-        billingWindowMinutes: price.billingWindowMinutes,
-        commitmentMonths: price.commitmentMonths,
-        minimumDurationHours: price.minimumDurationHours,
-        region: price.region,
-        source: price.source,
-        asOf: isoDate(price.asOf),
-        confidence: price.confidence,
-        modelSlug: engineModelSlug(price.model?.slug),
-        isAssumption: price.isAssumption,
-      })),
+      priceComponents: path.priceComponents.flatMap((price) => {
+        const value = valueAt(price.values, now);
+        if (!value) return [];
+        return [
+          {
+            id: price.slug,
+            kind: PRICE_KIND[price.kind],
+            amount: exact(value.amount),
+            currency: value.currency,
+            unit: price.unit,
+            billingWindowMinutes: price.billingWindowMinutes,
+            commitmentMonths: price.commitmentMonths,
+            minimumDurationHours: price.minimumDurationHours,
+            region: price.region,
+            source: value.source,
+            asOf: isoDate(value.effectiveFrom),
+            confidence: value.confidence,
+            modelSlug: engineModelSlug(price.model?.slug),
+            isAssumption: price.isAssumption,
+          },
+        ];
+      }),
       capacityAssumptions: path.capacityFacts.map((fact) => ({
         id: fact.slug,
         kind: fact.kind as CapacityAssumptionKind,

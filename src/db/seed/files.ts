@@ -142,6 +142,19 @@ export const pathsFileSchema = z.object({
           confidence,
           isAssumption: z.boolean().default(false),
           note: z.string().optional(),
+          /** Later (or earlier) figures for the same price, each with its own date and source. */
+          history: z
+            .array(
+              z.object({
+                amount: decimalString,
+                asOf: isoDate,
+                source,
+                sourceUrl: z.string().url().optional(),
+                confidence,
+                note: z.string().optional(),
+              }),
+            )
+            .default([]),
         }),
       ),
       capacity: z

@@ -2,6 +2,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { SEEDED_ATTEMPT } from '../../app/decisions/load-evidence';
+import { refreshCurrentValue } from '../../app/prices/record-value';
+import { SEED_RECORDER } from '../../domain/prices/history';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import {
   type AccessFile,
@@ -158,13 +161,18 @@ async function loadPaths(tx: Tx, file: PathsFile, index: SlugIndex): Promise<num
         update: placement,
       });
     }
-    for (const { model, ...price } of prices) {
+    for (const { model, history, ...price } of prices) {
       const priceData = {
         ...price,
         pathId: row.id,
         modelId: index.optional('model', model, `price ${price.slug}`),
       };
-      await tx.priceComponent.upsert({ where: { slug: price.slug }, create: priceData, update: priceData });
+      const component = await tx.priceComponent.upsert({
+        where: { slug: price.slug },
+        create: priceData,
+        update: priceData,
+      });
+      await seedPriceValues(tx, component.id, price, history);
     }
     for (const { model, ...fact } of capacity) {
       const factData = {
@@ -177,6 +185,54 @@ async function loadPaths(tx: Tx, file: PathsFile, index: SlugIndex): Promise<num
     rows += 1 + placements.length + prices.length + capacity.length;
   }
   return rows;
+}
+
+type SeedPrice = PathsFile['paths'][number]['prices'][number];
+
+/**
+ * Every figure in the seed files becomes a dated value, known from its own date (a public figure was
+ * knowable when it was published). Values already present (same day and amount, e.g. from the
+ * migration that began the history) are not added twice; values added since by people or imports
+ * stay, and the component's columns are brought back to whichever value is in effect now.
+ */
+async function seedPriceValues(
+  tx: Tx,
+  componentId: string,
+  price: Omit<SeedPrice, 'model' | 'history'>,
+  history: SeedPrice['history'],
+): Promise<void> {
+  const figures = [
+    {
+      amount: price.amount,
+      asOf: price.asOf,
+      source: price.source,
+      sourceUrl: price.sourceUrl,
+      confidence: price.confidence,
+      note: undefined,
+    },
+    ...history,
+  ];
+  for (const figure of figures) {
+    const sameDay = await tx.priceValue.findFirst({
+      where: { componentId, effectiveFrom: figure.asOf, amount: figure.amount },
+    });
+    if (sameDay) continue;
+    await tx.priceValue.create({
+      data: {
+        componentId,
+        amount: figure.amount,
+        effectiveFrom: figure.asOf,
+        source: figure.source,
+        sourceUrl: figure.sourceUrl ?? null,
+        confidence: figure.confidence,
+        note: figure.note ?? null,
+        recordedBy: SEED_RECORDER,
+        recordedAt: figure.asOf,
+        fingerprint: `seed:${price.slug}@${figure.asOf.toISOString().slice(0, 10)}=${figure.amount}`,
+      },
+    });
+  }
+  await refreshCurrentValue(tx, componentId);
 }
 
 async function loadEvidence(tx: Tx, file: EvidenceFile, index: SlugIndex): Promise<number> {
@@ -231,7 +287,7 @@ async function loadAccess(tx: Tx, file: AccessFile, index: SlugIndex): Promise<n
   for (const { accessPath, ...attempt } of file.accessAttempts) {
     const data = {
       ...attempt,
-      recordedBy: 'seed: lab report',
+      recordedBy: SEEDED_ATTEMPT,
       accessPathId: index.get('accessPath', accessPath, `access attempt ${attempt.slug}`),
     };
     await tx.accessAttempt.upsert({ where: { slug: attempt.slug }, create: data, update: data });

@@ -40,8 +40,9 @@ describe('GraphQL catalog', () => {
       'RETAINED',
       'RETAINED',
     ]);
+    // The current figure is the newest dated value ($4,699 from April 2026); $3,999 stays in its history.
     expect(spark?.priceComponents.find((price) => price.slug === 'dgx-spark-purchase')?.price.amount).toBe(
-      '3999',
+      '4699',
     );
     const cmi = body.data?.servingPaths.find((path) => path.slug === 'bedrock-cmi');
     expect(cmi?.priceComponents.find((price) => price.slug === 'bedrock-cmi-cmu-minute')?.source).toMatch(

@@ -358,6 +358,17 @@ function toWorkloadInput(input: WorkloadArgument): Record<string, unknown> {
   };
 }
 
+/** An "as of" moment: now when absent; never in the future, which no evidence can speak for. */
+function asOfOrThrow(asOf: Date | null | undefined): Date {
+  const now = new Date();
+  if (!asOf) return now;
+  if (asOf.getTime() > now.getTime())
+    throw new ValidationError([
+      { path: 'asOf', message: `is in the future (${asOf.toISOString()}); give a moment up to now` },
+    ]);
+  return asOf;
+}
+
 function keepOption(keep: readonly Axis[] | null | undefined): DecideOptions {
   return keep ? { keep: [...new Set(keep)] } : {};
 }
@@ -391,12 +402,19 @@ builder.queryFields((t) => ({
         description:
           'Constraints you are willing to keep, that is, axes on which you accept a shortfall (keep FAST = live with slower decode than asked). Omit to get the minimal sets instead.',
       }),
+      asOf: t.arg({
+        type: 'DateTime',
+        required: false,
+        description:
+          'Answer with the evidence known at this moment: the price values in effect and recorded by then, the results, evaluations and access attempts stored by then. A saved decision recomputes exactly with asOf = its createdAt.',
+      }),
     },
     resolve: async (_root, args, { prisma }) => {
       const { decision } = await answerWorkload(
         prisma,
         toWorkloadInput(args.workload),
         keepOption(args.keep),
+        asOfOrThrow(args.asOf),
       );
       return { id: null, answer: toAnswer(decision) };
     },
@@ -409,11 +427,19 @@ builder.queryFields((t) => ({
       workload: t.arg({ type: WorkloadInputRef, required: true }),
       pathA: t.arg.string({ required: true }),
       pathB: t.arg.string({ required: true }),
+      asOf: t.arg({
+        type: 'DateTime',
+        required: false,
+        description: 'As in decide: the evidence known then.',
+      }),
     },
     resolve: async (_root, args, { prisma }) => {
-      const { decision } = await answerWorkload(prisma, toWorkloadInput(args.workload), {
-        analyses: { breakEvens: true, curves: false, sensitivity: false },
-      });
+      const { decision } = await answerWorkload(
+        prisma,
+        toWorkloadInput(args.workload),
+        { analyses: { breakEvens: true, curves: false, sensitivity: false } },
+        asOfOrThrow(args.asOf),
+      );
       const pathOf = new Map(decision.options.map((option) => [option.optionId, option.pathSlug]));
       for (const slug of [args.pathA, args.pathB]) {
         if (![...pathOf.values()].includes(slug)) {
@@ -497,7 +523,10 @@ builder.mutationFields((t) => ({
     },
     resolve: async (query, _root, args, { prisma, identity }) => {
       const workloadInput = toWorkloadInput(args.workload);
-      const { decision } = await answerWorkload(prisma, workloadInput, keepOption(args.keep));
+      // The decision's createdAt is the moment its evidence was read, so decide(asOf: createdAt)
+      // sees exactly the same evidence later.
+      const now = new Date();
+      const { decision } = await answerWorkload(prisma, workloadInput, keepOption(args.keep), now);
       const actor = actorOf(identity);
       return prisma.$transaction(async (tx) => {
         const workload = await tx.workload.create({
@@ -514,6 +543,7 @@ builder.mutationFields((t) => ({
             keep: args.keep ? [...new Set(args.keep)] : [],
             answer: toAnswer(decision) as unknown as object,
             createdBy: actor,
+            createdAt: now,
           },
         });
         await recordAudit(tx, { actor, action: 'decision.save', entityType: 'Decision', entityId: saved.id });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { recordAudit } from '../../../app/audit/record';
+import { recordPriceValue } from '../../../app/prices/record-value';
 import { builder } from '../builder';
 import { actorOf } from '../context';
 import { NotFoundError, parseInput } from '../errors';
@@ -71,6 +72,37 @@ builder.prismaObject('PriceComponent', {
     confidence: t.expose('confidence', { type: ConfidenceEnum }),
     isAssumption: t.exposeBoolean('isAssumption'),
     note: t.exposeString('note', { nullable: true }),
+    history: t.relation('values', {
+      description:
+        'Every value this price has had, newest effective date first (ties: latest recorded first). Edits and imports add values; none is ever overwritten.',
+      query: { orderBy: [{ effectiveFrom: 'desc' }, { recordedAt: 'desc' }, { id: 'desc' }] },
+    }),
+  }),
+});
+
+builder.prismaObject('PriceValue', {
+  description:
+    'One dated value of a price: what it was, from when, on whose word, recorded by whom and when.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    price: t.field({
+      type: MoneyRef,
+      select: { amount: true, currency: true },
+      resolve: (value) => ({ amount: value.amount, currency: value.currency }),
+    }),
+    effectiveFrom: t.expose('effectiveFrom', {
+      type: 'DateTime',
+      description: "The day the price applies from (the source's as-of or publication date).",
+    }),
+    source: t.exposeString('source'),
+    sourceUrl: t.exposeString('sourceUrl', { nullable: true }),
+    confidence: t.expose('confidence', { type: ConfidenceEnum }),
+    note: t.exposeString('note', { nullable: true }),
+    recordedBy: t.exposeString('recordedBy'),
+    recordedAt: t.expose('recordedAt', {
+      type: 'DateTime',
+      description: 'When floorplan learned it; decide(asOf) uses only values recorded by then.',
+    }),
   }),
 });
 
@@ -155,7 +187,8 @@ const updatePriceSchema = z
 builder.mutationFields((t) => ({
   updatePriceComponent: t.prismaField({
     type: 'PriceComponent',
-    description: 'Edit a price (admin). Writes an audit event with the values before and after.',
+    description:
+      'Edit a price (admin): a new amount, source, asOf or confidence is recorded as a new dated value (the old ones stay in `history`); note edits the component. Writes an audit event with the values before and after.',
     authScopes: { admin: true },
     args: {
       slug: t.arg.string({ required: true }),
@@ -163,19 +196,42 @@ builder.mutationFields((t) => ({
     },
     resolve: async (query, _root, { slug, input }, { prisma, identity }) => {
       const changes = parseInput(updatePriceSchema, input);
+      const actor = actorOf(identity);
       return prisma.$transaction(async (tx) => {
         const before = await tx.priceComponent.findUnique({ where: { slug } });
         if (!before)
           throw new NotFoundError('price component', slug, 'See servingPaths { priceComponents { slug } }.');
-        const data = Object.fromEntries(Object.entries(changes).filter(([, value]) => value != null));
-        const after = await tx.priceComponent.update({ ...query, where: { slug }, data });
+        // Any change to the figure or its provenance is a new dated value; the old one stays in
+        // the history. Only the component's own note is edited in place.
+        const valueChanged = [
+          changes.amount,
+          changes.source,
+          changes.sourceUrl,
+          changes.asOf,
+          changes.confidence,
+        ].some((value) => value != null);
+        const value = valueChanged
+          ? await recordPriceValue(tx, {
+              componentId: before.id,
+              amount: changes.amount ?? before.amount.toString(),
+              effectiveFrom: changes.asOf ?? before.asOf,
+              source: changes.source ?? before.source,
+              sourceUrl: changes.sourceUrl ?? before.sourceUrl,
+              confidence: changes.confidence ?? before.confidence,
+              note: changes.note ?? null,
+              recordedBy: actor,
+            })
+          : null;
+        if (changes.note != null)
+          await tx.priceComponent.update({ where: { slug }, data: { note: changes.note } });
+        const after = await tx.priceComponent.findUniqueOrThrow({ ...query, where: { slug } });
         await recordAudit(tx, {
-          actor: actorOf(identity),
+          actor,
           action: 'price.update',
           entityType: 'PriceComponent',
           entityId: before.id,
           before,
-          after: { ...before, ...data },
+          after: { ...after, addedValueId: value?.id ?? null },
         });
         return after;
       });
