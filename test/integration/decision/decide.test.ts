@@ -147,14 +147,15 @@ describe('decide on the seeded evidence', () => {
     horizonMonths: 36,
   };
 
-  it('recommends the Spark at $117.05 under a $100 budget, keeping CHEAP; the base-model stand-in is listed apart', async () => {
+  // The Spark at its April 2026 price: $4,699 / 36 months + power ($117.05 at the launch $3,999).
+  it('recommends the Spark at $136.49 under a $100 budget, keeping CHEAP; the base-model stand-in is listed apart', async () => {
     const decision = await decide({ ...labRetrieval, monthlyBudget: '100' });
     expect(decision.recommendation?.pathSlug).toBe('dgx-spark');
     expect(decision.recommendation?.kept).toContain('CHEAP');
-    expect(Number(decision.recommendation?.monthlyCost.amount).toFixed(2)).toBe('117.05');
+    expect(Number(decision.recommendation?.monthlyCost.amount).toFixed(2)).toBe('136.49');
     expect(decision.recommendation?.shortfalls).toContainEqual({
       axis: 'CHEAP',
-      shortfall: 'costs $117.05/month vs $100.00 budget',
+      shortfall: 'costs $136.49/month vs $100.00 budget',
     });
     expect(decision.recommendation?.reasons[0]).toMatch(/keeps .*CHEAP.* \(accepts a shortfall on/);
     expect(decision.noRecommendation).toBeNull();
@@ -174,7 +175,7 @@ describe('decide on the seeded evidence', () => {
       axis: 'AVAILABLE',
       shortfall: 'lead time ~7 days vs 5 needed',
     });
-    expect(Number(decision.recommendation?.monthlyCost.amount).toFixed(2)).toBe('117.05');
+    expect(Number(decision.recommendation?.monthlyCost.amount).toFixed(2)).toBe('136.49');
   });
 
   it('says "no path meets every constraint" under a keep that nothing eligible satisfies', async () => {
