@@ -1,11 +1,6 @@
 import { z } from 'zod';
-import {
-  AXES,
-  type Axis,
-  type BenchmarkProfileInput,
-  type RunStatus,
-  type WorkloadInput,
-} from '../../clients/graphql/types';
+import type { Axis, BenchmarkProfileInput, RunStatus, WorkloadInput } from '../../clients/graphql/types';
+import { AXIS_WORDS_HINT, axisOfWord } from '../../src/domain/engine/axes';
 import { DEFAULT_BOX_SLUG, SLASH_COMMAND } from '../constants';
 
 /**
@@ -65,22 +60,6 @@ const RUN_STATUS_BY_WORD: Record<string, RunStatus> = {
   failed: 'FAILED',
   cancelled: 'CANCELLED',
   canceled: 'CANCELLED',
-};
-
-const AXIS_BY_WORD: Record<string, Axis> = {
-  fast: 'FAST',
-  speed: 'FAST',
-  latency: 'FAST',
-  cheap: 'CHEAP',
-  cost: 'CHEAP',
-  budget: 'CHEAP',
-  confidence: 'HIGH_CONFIDENCE',
-  'high-confidence': 'HIGH_CONFIDENCE',
-  quality: 'HIGH_CONFIDENCE',
-  controlled: 'CONTROLLED',
-  control: 'CONTROLLED',
-  available: 'AVAILABLE',
-  availability: 'AVAILABLE',
 };
 
 class ArgumentError extends Error {
@@ -180,12 +159,9 @@ function parseAxes(raw: string): Axis[] {
     .split(',')
     .filter((word) => word.length > 0)
     .map((word) => {
-      const axis = AXIS_BY_WORD[word.toLowerCase()] ?? AXES.find((name) => name === word.toUpperCase());
-      if (axis === undefined) {
-        throw new ArgumentError(
-          `\`${word}\` is not a constraint: use fast, cheap, confidence, controlled or available.`,
-          'keeping',
-        );
+      const axis = axisOfWord(word);
+      if (axis === null) {
+        throw new ArgumentError(`\`${word}\` is not a constraint: use ${AXIS_WORDS_HINT}.`, 'keeping');
       }
       return axis;
     });

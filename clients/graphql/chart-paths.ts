@@ -23,6 +23,6 @@ export function historyChartPath(run: BenchmarkRun): string | null {
     box: run.box.slug,
     model: run.modelVariant.slug,
     profile,
-    metric: 'decode_tokens_per_s',
+    metric: 'DECODE_TOKENS_PER_S',
   }).toString()}`;
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { answerWorkload } from '../app/decisions/answer';
-import { type HistoryMetricName, loadBenchmarkHistory } from '../app/evidence/history';
+import { loadBenchmarkHistory } from '../app/evidence/history';
 import type { Decision } from '../domain/engine/decide';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { ChartDataLoaders, CostChartQuery, HistoryChartQuery } from './requests';
@@ -130,7 +130,7 @@ export function createChartLoaders(prisma: PrismaClient): ChartDataLoaders {
         boxSlug: query.box,
         variantSlug: query.model,
         profileKey: query.profile,
-        metric: query.metric.toUpperCase() as HistoryMetricName,
+        metric: query.metric,
         since: query.since ? new Date(query.since) : null,
         limit: query.limit ?? 200,
       });
@@ -155,7 +155,7 @@ export function createChartLoaders(prisma: PrismaClient): ChartDataLoaders {
               }
             : {}),
         })),
-        ...(history.rooflineCeilingTokensPerSecond && query.metric === 'decode_tokens_per_s'
+        ...(history.rooflineCeilingTokensPerSecond && query.metric === 'DECODE_TOKENS_PER_S'
           ? { roofline: { value: history.rooflineCeilingTokensPerSecond } }
           : {}),
       };

@@ -1,3 +1,4 @@
+import { HISTORY_METRICS } from '../domain/metrics/history-metrics';
 import { haloedTextLayers, type QuantitativePosition } from './annotations';
 import { wrapText } from './labels';
 import { renderVegaLite } from './render';
@@ -5,7 +6,6 @@ import {
   type ChartImage,
   type ChartRenderOptions,
   chartRenderOptionsSchema,
-  HISTORY_METRICS,
   type HistoryChartInput,
   historyChartInputSchema,
   parseOrThrow,

@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js';
 import { z } from 'zod';
+import { HISTORY_METRIC_NAMES, type HistoryMetric } from '../domain/metrics/history-metrics';
 
 /**
  * Inputs of the two charts, validated at the boundary. Money arrives as decimal strings (the API's
@@ -156,28 +157,15 @@ export const costChartInputSchema = z
 export type CostChartInput = z.input<typeof costChartInputSchema>;
 export type ValidCostChartInput = z.output<typeof costChartInputSchema>;
 
-/** Metrics the history chart knows how to title; names follow MEASUREMENT.md. */
-export const HISTORY_METRICS = {
-  decode_tokens_per_s: { label: 'Decode speed per stream', unit: 'tokens/s', higherIsBetter: true },
-  output_throughput: { label: 'Output throughput', unit: 'tokens/s', higherIsBetter: true },
-  total_token_throughput: { label: 'Total token throughput', unit: 'tokens/s', higherIsBetter: true },
-  request_throughput: { label: 'Request throughput', unit: 'requests/s', higherIsBetter: true },
-  request_goodput: { label: 'Goodput', unit: 'requests/s', higherIsBetter: true },
-  ttft_p50_ms: { label: 'TTFT p50', unit: 'ms', higherIsBetter: false },
-  ttft_p95_ms: { label: 'TTFT p95', unit: 'ms', higherIsBetter: false },
-  ttft_p99_ms: { label: 'TTFT p99', unit: 'ms', higherIsBetter: false },
-  tpot_p50_ms: { label: 'TPOT p50', unit: 'ms', higherIsBetter: false },
-  tpot_p99_ms: { label: 'TPOT p99', unit: 'ms', higherIsBetter: false },
-  itl_p99_ms: { label: 'ITL p99', unit: 'ms', higherIsBetter: false },
-  e2el_p99_ms: { label: 'End-to-end latency p99', unit: 'ms', higherIsBetter: false },
-} as const;
-export type HistoryMetric = keyof typeof HISTORY_METRICS;
-export const HISTORY_METRIC_NAMES = Object.keys(HISTORY_METRICS) as [HistoryMetric, ...HistoryMetric[]];
-
-export const historyMetricSchema = z.enum(HISTORY_METRIC_NAMES, {
-  error: (issue) =>
-    `unknown metric ${JSON.stringify(issue.input)}; expected one of: ${HISTORY_METRIC_NAMES.join(', ')}`,
-});
+/** Upper case is the name (GraphQL's); any case is read, so a hand-typed URL or flag still works. */
+const unknownMetric = (issue: { input: unknown }) =>
+  `unknown metric ${JSON.stringify(issue.input)}; expected one of: ${HISTORY_METRIC_NAMES.join(', ')}`;
+export const historyMetricSchema = z
+  .string({ error: unknownMetric })
+  .refine((name) => (HISTORY_METRIC_NAMES as readonly string[]).includes(name.toUpperCase()), {
+    error: unknownMetric,
+  })
+  .transform((name) => name.toUpperCase() as HistoryMetric);
 
 export const historyPointSchema = z.object({
   /** When the run finished, ISO 8601 with a zone (e.g. "2025-10-14T09:30:00Z"). */

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { RoleName } from '../api/graphql/context';
+import type { RoleName } from '../app/auth/identity';
 import { createApiToken } from '../app/auth/tokens';
 import { describeTarget } from '../db/connection';
 import { applyMigrations, createMigration } from '../db/migrate';
@@ -30,7 +30,7 @@ Answers
   decide --workload FILE [--keep fast,available] [--json]
                                   e.g. --workload seeds/workloads/lab-retrieval.json
   chart cost --workload ID|EXAMPLE --out FILE.svg|png [--unit tokens]
-  chart history --box SLUG --model VARIANT --profile concurrency=1 --metric decode_tokens_per_s --out FILE.png
+  chart history --box SLUG --model VARIANT --profile concurrency=1 --metric DECODE_TOKENS_PER_S --out FILE.png
 
 Evidence
   bench --endpoint URL --model NAME [--concurrency 1,8,32] [--json]

@@ -9,6 +9,11 @@ export type AccessOutcomeName =
   | 'NO_ANSWER'
   | 'ESCALATED';
 
+/** Outcomes that have not (yet) given an answer: the request is still waiting for capacity. */
+export function isAwaitingAnswer(outcome: AccessOutcomeName): boolean {
+  return outcome === 'PENDING' || outcome === 'NO_ANSWER' || outcome === 'ESCALATED';
+}
+
 export interface AttemptRecord {
   requestedAt: Date;
   answeredAt: Date | null;

@@ -1,6 +1,6 @@
 import type { ExecutionResult } from 'graphql';
-import type { RoleName } from '../../src/api/graphql/context';
 import { createFloorplanYoga, type FloorplanYoga } from '../../src/api/yoga';
+import type { RoleName } from '../../src/app/auth/identity';
 import { createApiToken } from '../../src/app/auth/tokens';
 import type { PrismaClient } from '../../src/generated/prisma/client';
 

@@ -1,14 +1,5 @@
+import type { Identity } from '../../app/auth/identity';
 import type { PrismaClient } from '../../generated/prisma/client';
-
-export type RoleName = 'VIEWER' | 'OPERATOR' | 'ADMIN' | 'RUNNER';
-
-export interface Identity {
-  tokenId: string;
-  name: string;
-  role: RoleName;
-  /** Runner tokens are scoped to one box; null for every other role. */
-  boxId: string | null;
-}
 
 /**
  * Per-request context: who is calling, and the database handle. The handle rides in the context
@@ -20,9 +11,4 @@ export interface Context {
   prisma: PrismaClient;
   /** Whether anonymous callers may read the public catalog (facts with public sources). */
   publicCatalog: boolean;
-}
-
-/** How an actor is named in audit rows: by token name, never by anything the caller claims. */
-export function actorOf(identity: Identity | null): string {
-  return identity ? `token:${identity.name}` : 'anonymous';
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Identity } from '../../app/auth/identity';
 import { authenticate } from '../../app/auth/tokens';
 import type { PrismaClient } from '../../generated/prisma/client';
-import type { Identity } from '../graphql/context';
 
 /**
  * The same rule the GraphQL catalog uses, for plain HTTP routes (CSV, charts): any viewer-level

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Identity, RoleName } from '../../api/graphql/context';
 import type { PrismaClient } from '../../generated/prisma/client';
+import type { Identity, RoleName } from './identity';
 
 /**
  * API tokens: `fp_` + 43 base64url characters (32 random bytes). Only the sha256 is stored; the token

@@ -1,41 +1,12 @@
 import Decimal from 'decimal.js';
-import type {
-  AccessOutcome,
-  CapacityAssumptionKind,
-  EvidenceSnapshot,
-  PriceComponentKind,
-} from '../../domain/engine/evidence';
+import type { EvidenceSnapshot } from '../../domain/engine/evidence';
 import { valueAt } from '../../domain/prices/history';
 import type { PrismaClient } from '../../generated/prisma/client';
-import type { PriceKind, AccessOutcome as StoredAccessOutcome } from '../../generated/prisma/enums';
 
 /**
  * Reads everything the decision engine may cite from the database into its plain snapshot. Prisma
  * decimals cross into the engine's own decimal.js through their exact string form.
  */
-const PRICE_KIND: Record<PriceKind, PriceComponentKind> = {
-  PURCHASE: 'BOX_PURCHASE',
-  ELECTRICITY_PER_KWH: 'ELECTRICITY_PER_KWH',
-  OPS_PER_MONTH: 'OPS_PER_BOX_MONTH',
-  MODEL_UNIT_HOUR: 'PT_MODEL_UNIT_HOUR',
-  CMU_MINUTE: 'CMI_CMU_MINUTE',
-  CMU_STORAGE_MONTH: 'CMI_CMU_STORAGE_MONTH',
-  TRAINING_PER_1K_TOKENS: 'TRAINING_PER_1K_TOKENS',
-  MODEL_STORAGE_MONTH: 'MODEL_STORAGE_MONTH',
-  INPUT_PER_1M_TOKENS: 'TOKENS_INPUT_PER_1M',
-  OUTPUT_PER_1M_TOKENS: 'TOKENS_OUTPUT_PER_1M',
-  INSTANCE_HOUR: 'INSTANCE_HOUR',
-};
-
-const ACCESS_OUTCOME: Record<StoredAccessOutcome, AccessOutcome> = {
-  APPROVED: 'GRANTED',
-  SOFT_DENY_WRONG_LANE: 'SOFT_DENIED',
-  DENIED: 'DENIED',
-  PENDING: 'PENDING',
-  NO_ANSWER: 'PENDING',
-  ESCALATED: 'PENDING',
-};
-
 /** recordedBy of access attempts loaded from the seed files: known from the day they were made. */
 export const SEEDED_ATTEMPT = 'seed: lab report';
 
@@ -123,7 +94,7 @@ export async function loadEvidenceSnapshot(
         return [
           {
             id: price.slug,
-            kind: PRICE_KIND[price.kind],
+            kind: price.kind,
             amount: exact(value.amount),
             currency: value.currency,
             unit: price.unit,
@@ -141,7 +112,7 @@ export async function loadEvidenceSnapshot(
       }),
       capacityAssumptions: path.capacityFacts.map((fact) => ({
         id: fact.slug,
-        kind: fact.kind as CapacityAssumptionKind,
+        kind: fact.kind,
         modelSlug: engineModelSlug(fact.model?.slug),
         value: fact.value.toNumber(),
         source: fact.source,
@@ -195,7 +166,7 @@ export async function loadEvidenceSnapshot(
       .map((attempt) => ({
         id: attempt.slug ?? attempt.id,
         pathSlug: attempt.accessPath.servingPath?.slug ?? '',
-        outcome: ACCESS_OUTCOME[attempt.outcome],
+        outcome: attempt.outcome,
         requestedAt: attempt.requestedAt.toISOString(),
         answeredAt: attempt.answeredAt?.toISOString() ?? null,
         minimumCommitment: attempt.accessPath.minimumCommitmentAmount

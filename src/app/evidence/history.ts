@@ -1,28 +1,11 @@
+import { HISTORY_METRICS, type HistoryMetric } from '../../domain/metrics/history-metrics';
 import type { RegressionVerdict } from '../../domain/regression';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import { UnknownSlugError, verdictOf } from './import-results';
 import type { RegressionMetricName } from './regression-history';
 import { rooflineOfResult } from './roofline-inputs';
 
-/** The history chart's metrics (src/charts/schemas.ts HISTORY_METRICS), upper-cased for GraphQL. */
-export const HISTORY_METRIC_VALUES = [
-  'DECODE_TOKENS_PER_S',
-  'OUTPUT_THROUGHPUT',
-  'TOTAL_TOKEN_THROUGHPUT',
-  'REQUEST_THROUGHPUT',
-  'REQUEST_GOODPUT',
-  'TTFT_P50_MS',
-  'TTFT_P95_MS',
-  'TTFT_P99_MS',
-  'TPOT_P50_MS',
-  'TPOT_P99_MS',
-  'ITL_P99_MS',
-  'E2EL_P99_MS',
-] as const;
-export type HistoryMetricName = (typeof HISTORY_METRIC_VALUES)[number];
-
 interface MetricSource {
-  higherIsBetter: boolean;
   /** A result column when the metric has one (indexed, and filled for every writer). */
   column?: 'decodeTokensPerSecond' | 'outputTokensPerSecond' | 'ttftP95Ms' | 'ttftP99Ms';
   /** Otherwise the path into the canonical summary JSON. */
@@ -31,23 +14,22 @@ interface MetricSource {
   assessedAs?: RegressionMetricName;
 }
 
-const METRIC_SOURCES: Record<HistoryMetricName, MetricSource> = {
+const METRIC_SOURCES: Record<HistoryMetric, MetricSource> = {
   DECODE_TOKENS_PER_S: {
-    higherIsBetter: true,
     column: 'decodeTokensPerSecond',
     assessedAs: 'decodeTokensPerSecond',
   },
-  OUTPUT_THROUGHPUT: { higherIsBetter: true, column: 'outputTokensPerSecond' },
-  TOTAL_TOKEN_THROUGHPUT: { higherIsBetter: true, summaryPath: ['totalTokenThroughput'] },
-  REQUEST_THROUGHPUT: { higherIsBetter: true, summaryPath: ['requestThroughput'] },
-  REQUEST_GOODPUT: { higherIsBetter: true, summaryPath: ['requestGoodput'] },
-  TTFT_P50_MS: { higherIsBetter: false, summaryPath: ['ttftMs', 'p50'] },
-  TTFT_P95_MS: { higherIsBetter: false, column: 'ttftP95Ms' },
-  TTFT_P99_MS: { higherIsBetter: false, column: 'ttftP99Ms', assessedAs: 'ttftP99Ms' },
-  TPOT_P50_MS: { higherIsBetter: false, summaryPath: ['tpotMs', 'p50'] },
-  TPOT_P99_MS: { higherIsBetter: false, summaryPath: ['tpotMs', 'p99'] },
-  ITL_P99_MS: { higherIsBetter: false, summaryPath: ['itlMs', 'p99'] },
-  E2EL_P99_MS: { higherIsBetter: false, summaryPath: ['e2elMs', 'p99'] },
+  OUTPUT_THROUGHPUT: { column: 'outputTokensPerSecond' },
+  TOTAL_TOKEN_THROUGHPUT: { summaryPath: ['totalTokenThroughput'] },
+  REQUEST_THROUGHPUT: { summaryPath: ['requestThroughput'] },
+  REQUEST_GOODPUT: { summaryPath: ['requestGoodput'] },
+  TTFT_P50_MS: { summaryPath: ['ttftMs', 'p50'] },
+  TTFT_P95_MS: { column: 'ttftP95Ms' },
+  TTFT_P99_MS: { column: 'ttftP99Ms', assessedAs: 'ttftP99Ms' },
+  TPOT_P50_MS: { summaryPath: ['tpotMs', 'p50'] },
+  TPOT_P99_MS: { summaryPath: ['tpotMs', 'p99'] },
+  ITL_P99_MS: { summaryPath: ['itlMs', 'p99'] },
+  E2EL_P99_MS: { summaryPath: ['e2elMs', 'p99'] },
 };
 
 export interface BenchmarkHistoryPoint {
@@ -63,7 +45,7 @@ export interface BenchmarkHistory {
   box: string;
   variant: string;
   profileKey: string;
-  metric: HistoryMetricName;
+  metric: HistoryMetric;
   higherIsBetter: boolean;
   /** Oldest first. */
   points: BenchmarkHistoryPoint[];
@@ -75,7 +57,7 @@ export interface BenchmarkHistoryQuery {
   boxSlug: string;
   variantSlug: string;
   profileKey: string;
-  metric: HistoryMetricName;
+  metric: HistoryMetric;
   since: Date | null;
   /** The newest this many results are returned (then put oldest first). */
   limit: number;
@@ -172,7 +154,7 @@ export async function loadBenchmarkHistory(
     variant: query.variantSlug,
     profileKey: query.profileKey,
     metric: query.metric,
-    higherIsBetter: source.higherIsBetter,
+    higherIsBetter: HISTORY_METRICS[query.metric].higherIsBetter,
     points,
     rooflineCeilingTokensPerSecond: roofline?.ceilingTokensPerSecond ?? null,
     rooflineAssumptions: roofline

@@ -8,7 +8,8 @@ import {
   costChartQuerySchema,
   historyChartQuerySchema,
 } from '../../charts/requests';
-import { chartRenderOptionsSchema, describeIssues, HISTORY_METRIC_NAMES } from '../../charts/schemas';
+import { chartRenderOptionsSchema, describeIssues } from '../../charts/schemas';
+import { HISTORY_METRIC_NAMES } from '../../domain/metrics/history-metrics';
 
 export const CHART_USAGE = `usage:
   floorplan chart cost --workload ID --out FILE.svg|png [--unit tokens|requests]

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { ValidationError } from '../../api/graphql/errors';
-import { answerWorkload, toAnswer } from '../../app/decisions/answer';
-import { AXES, type Axis } from '../../domain/engine/axes';
+import { ValidationError, type ValidationIssue } from '../../api/graphql/errors';
+import { executeInProcess, InProcessGraphQLError, selectAllOf } from '../../api/graphql/in-process';
+import { LOCAL_CLI_IDENTITY } from '../../app/auth/identity';
+import { answerWorkload } from '../../app/decisions/answer';
+import { AXES, AXIS_WORDS_HINT, type Axis, axisOfWord } from '../../domain/engine/axes';
 import type { Decision } from '../../domain/engine/decide';
 import { formatMoney } from '../../domain/engine/money';
 import { UsageError } from '../command';
@@ -14,25 +16,12 @@ const USAGE = [
   '               ("--keep fast" = I can live with slower decode than I asked for).',
 ].join('\n');
 
-const AXIS_NAMES: Record<string, Axis> = {
-  fast: 'FAST',
-  cheap: 'CHEAP',
-  'high-confidence': 'HIGH_CONFIDENCE',
-  high_confidence: 'HIGH_CONFIDENCE',
-  confidence: 'HIGH_CONFIDENCE',
-  controlled: 'CONTROLLED',
-  available: 'AVAILABLE',
-};
-
 export function parseKeep(text: string | undefined): Axis[] | null {
   if (text === undefined) return null;
   if (text.trim() === '' || text === 'none') return [];
   return text.split(',').map((raw) => {
-    const axis = AXIS_NAMES[raw.trim().toLowerCase()];
-    if (!axis)
-      throw new UsageError(
-        `--keep: unknown axis "${raw}". Use any of fast, cheap, high-confidence, controlled, available.`,
-      );
+    const axis = axisOfWord(raw);
+    if (!axis) throw new UsageError(`--keep: unknown axis "${raw}". Use any of ${AXIS_WORDS_HINT}.`);
     return axis;
   });
 }
@@ -122,17 +111,46 @@ export async function runDecideCommand(args: string[]): Promise<number> {
   const keep = parseKeep(values.keep);
   return withDatabase(async (database) => {
     try {
+      if (values.json) {
+        // The GraphQL answer itself: same resolvers, same names, same shape as `decide` over HTTP.
+        const data = await executeInProcess<{ decide: unknown }>(
+          database.prisma,
+          LOCAL_CLI_IDENTITY,
+          DECIDE_DOCUMENT,
+          { workload: workloadFields, keep },
+        );
+        console.log(JSON.stringify(data.decide, null, 2));
+        return 0;
+      }
       const { decision } = await answerWorkload(database.prisma, workloadFields, keep ? { keep } : {});
-      console.log(values.json ? JSON.stringify(toAnswer(decision), null, 2) : formatDecision(decision));
+      console.log(formatDecision(decision));
       return 0;
     } catch (error) {
-      if (error instanceof ValidationError) {
+      const issues = validationIssuesOf(error);
+      if (issues) {
         console.error(
-          `${values.workload}: ${error.issues.map((issue) => `${issue.path.replace(/^workload\./, '')}: ${issue.message}`).join('\n  ')}`,
+          `${values.workload}: ${issues.map((issue) => `${issue.path.replace(/^workload\./, '')}: ${issue.message}`).join('\n  ')}`,
         );
         return 2;
       }
       throw error;
     }
   });
+}
+
+const DECIDE_DOCUMENT = `query Decide($workload: WorkloadInput!, $keep: [Axis!]) {
+  decide(workload: $workload, keep: $keep)${selectAllOf('Decision')}
+}`;
+
+/** Field-named issues, whether the workload failed in the service or in GraphQL's own coercion. */
+function validationIssuesOf(error: unknown): ValidationIssue[] | null {
+  if (error instanceof ValidationError) return error.issues;
+  if (!(error instanceof InProcessGraphQLError)) return null;
+  const issues = error.errors.flatMap((item): ValidationIssue[] => {
+    if (item.originalError instanceof ValidationError) return item.originalError.issues;
+    // GraphQL refuses a wrongly typed input before any resolver: its message names the field.
+    if (item.path === undefined) return [{ path: 'workload', message: item.message }];
+    return [];
+  });
+  return issues.length ? issues : null;
 }

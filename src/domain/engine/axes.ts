@@ -1,4 +1,5 @@
 import type Decimal from 'decimal.js';
+import { isAwaitingAnswer } from '../access';
 import { type Catalog, capacityValue, daysBetween, isStale, STALE_AFTER_DAYS } from './catalog';
 import type { MonthlyCost } from './cost/types';
 import type { PriceComponent } from './evidence';
@@ -9,6 +10,34 @@ import type { Workload } from './workload';
 
 export type Axis = 'FAST' | 'CHEAP' | 'HIGH_CONFIDENCE' | 'CONTROLLED' | 'AVAILABLE';
 export const AXES: readonly Axis[] = ['FAST', 'CHEAP', 'HIGH_CONFIDENCE', 'CONTROLLED', 'AVAILABLE'];
+
+/**
+ * The words people type for an axis (CLI `--keep`, Slack `keeping=`), lower-case. Declared once so
+ * the CLI and the bot accept the same words; the GraphQL enum names are accepted too.
+ */
+export const AXIS_WORDS: Readonly<Record<string, Axis>> = {
+  fast: 'FAST',
+  speed: 'FAST',
+  latency: 'FAST',
+  cheap: 'CHEAP',
+  cost: 'CHEAP',
+  budget: 'CHEAP',
+  confidence: 'HIGH_CONFIDENCE',
+  'high-confidence': 'HIGH_CONFIDENCE',
+  high_confidence: 'HIGH_CONFIDENCE',
+  quality: 'HIGH_CONFIDENCE',
+  controlled: 'CONTROLLED',
+  control: 'CONTROLLED',
+  available: 'AVAILABLE',
+  availability: 'AVAILABLE',
+};
+
+export const AXIS_WORDS_HINT = 'fast, cheap, high-confidence, controlled or available';
+
+/** The axis a typed word names (any case), or null when it names none. */
+export function axisOfWord(word: string): Axis | null {
+  return AXIS_WORDS[word.trim().toLowerCase()] ?? null;
+}
 
 export function axisBit(axis: Axis): number {
   return 1 << AXES.indexOf(axis);
@@ -77,10 +106,10 @@ export function effectiveLeadTime(
   const evidenceIds: string[] = [];
   let pending = false;
   for (const record of catalog.accessByPath.get(option.path.slug) ?? []) {
-    if (record.outcome === 'GRANTED' && record.answeredAt) {
+    if (record.outcome === 'APPROVED' && record.answeredAt) {
       days = Math.max(days, daysBetween(record.requestedAt, Date.parse(record.answeredAt)));
       evidenceIds.push(record.id);
-    } else if (record.outcome === 'PENDING' && !record.answeredAt) {
+    } else if (isAwaitingAnswer(record.outcome) && !record.answeredAt) {
       days = Math.max(days, daysBetween(record.requestedAt, catalog.nowMs));
       evidenceIds.push(record.id);
       pending = true;

@@ -11,14 +11,17 @@ export const BREAK_EVEN_TOLERANCE = new Decimal('0.005');
 const GRID_POINTS = 48;
 const MAX_REFINEMENTS = 80;
 
+export const CROSSING_KINDS = ['EQUAL', 'STEP'] as const;
+export const CROSSING_METHODS = ['EXACT_LINEAR', 'BISECTION'] as const;
+
 export interface Crossing {
   requestsPerMonth: number;
   tokensPerMonth: number;
   costA: Decimal;
   costB: Decimal;
   /** EQUAL: the costs meet. STEP: one path adds a unit and jumps over the other without meeting. */
-  kind: 'EQUAL' | 'STEP';
-  method: 'EXACT_LINEAR' | 'BISECTION';
+  kind: (typeof CROSSING_KINDS)[number];
+  method: (typeof CROSSING_METHODS)[number];
   cheaperBelow: string;
   cheaperAbove: string;
 }

@@ -59,7 +59,7 @@ export interface ResolvedOptions {
 export function resolveOptions(workload: Workload, options: DecideOptions): ResolvedOptions {
   return {
     keep: options.keep ?? null,
-    candidateModelSlugs: [workload.modelSlug, ...(options.alternativeModelSlugs ?? [])],
+    candidateModelSlugs: [workload.model, ...(options.alternativeModelSlugs ?? [])],
     policy: {
       cheapRatio: options.cheapRatio ?? DEFAULT_CHEAP_RATIO,
       requireRuntimeRetained: options.requireRuntimeRetained ?? false,
@@ -102,8 +102,8 @@ function noRecommendationOf(
       code: 'NO_ELIGIBLE_PATH',
       message:
         standIns.length > 0
-          ? `No eligible path at all: every path on offer serves only a base model standing in for ${workload.modelSlug}, which needs its custom weights.`
-          : `No eligible path at all: nothing in the evidence can serve ${workload.modelSlug}.`,
+          ? `No eligible path at all: every path on offer serves only a base model standing in for ${workload.model}, which needs its custom weights.`
+          : `No eligible path at all: nothing in the evidence can serve ${workload.model}.`,
     };
   }
   const kept = keep && keep.length > 0 ? keep.join(' + ') : 'nothing';

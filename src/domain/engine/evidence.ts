@@ -1,4 +1,5 @@
 import type Decimal from 'decimal.js';
+import type { AccessOutcomeName } from '../access';
 
 /**
  * The evidence snapshot: everything the decision engine may use, as plain data. A DB loader fills
@@ -38,25 +39,25 @@ export type Confidence = 'C' | 'S' | 'U';
 
 /**
  * What a price is for. The cost model of each path kind reads the kinds it needs:
- * - BOX_PURCHASE (per box, one-time; overrides `Box.purchasePrice` so the price can be cited)
- * - ELECTRICITY_PER_KWH, OPS_PER_BOX_MONTH (owned box)
- * - PT_MODEL_UNIT_HOUR (per model unit per hour; `commitmentMonths` 0 = no commitment)
- * - CMI_CMU_MINUTE, CMI_CMU_STORAGE_MONTH (custom model import)
+ * - PURCHASE (per box, one-time; overrides `Box.purchasePrice` so the price can be cited)
+ * - ELECTRICITY_PER_KWH, OPS_PER_MONTH (owned box)
+ * - MODEL_UNIT_HOUR (per model unit per hour; `commitmentMonths` 0 = no commitment)
+ * - CMU_MINUTE, CMU_STORAGE_MONTH (custom model import)
  * - TRAINING_PER_1K_TOKENS, MODEL_STORAGE_MONTH (native fine-tune)
- * - TOKENS_INPUT_PER_1M, TOKENS_OUTPUT_PER_1M (on-demand tokens)
+ * - INPUT_PER_1M_TOKENS, OUTPUT_PER_1M_TOKENS (on-demand tokens)
  * - INSTANCE_HOUR (rented instance; `minimumDurationHours` for capacity blocks)
  */
 export type PriceComponentKind =
-  | 'BOX_PURCHASE'
+  | 'PURCHASE'
   | 'ELECTRICITY_PER_KWH'
-  | 'OPS_PER_BOX_MONTH'
-  | 'PT_MODEL_UNIT_HOUR'
-  | 'CMI_CMU_MINUTE'
-  | 'CMI_CMU_STORAGE_MONTH'
+  | 'OPS_PER_MONTH'
+  | 'MODEL_UNIT_HOUR'
+  | 'CMU_MINUTE'
+  | 'CMU_STORAGE_MONTH'
   | 'TRAINING_PER_1K_TOKENS'
   | 'MODEL_STORAGE_MONTH'
-  | 'TOKENS_INPUT_PER_1M'
-  | 'TOKENS_OUTPUT_PER_1M'
+  | 'INPUT_PER_1M_TOKENS'
+  | 'OUTPUT_PER_1M_TOKENS'
   | 'INSTANCE_HOUR';
 
 export interface PriceComponent {
@@ -185,12 +186,10 @@ export interface QualityEvaluation {
   note: string;
 }
 
-export type AccessOutcome = 'GRANTED' | 'SOFT_DENIED' | 'DENIED' | 'PENDING';
-
 export interface AccessRecord {
   id: string;
   pathSlug: string;
-  outcome: AccessOutcome;
+  outcome: AccessOutcomeName;
   requestedAt: string;
   answeredAt: string | null;
   minimumCommitment: Decimal | null;

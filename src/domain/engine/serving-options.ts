@@ -14,7 +14,8 @@ import type { Workload } from './workload';
  *   evaluated weights do not come along, so their quality evaluation does not transfer;
  * BASE_ONLY = the path serves base models only, so the base model stands in (on-demand tokens).
  */
-export type ServedAs = 'CUSTOM' | 'PLATFORM_TRAINED' | 'BASE_ONLY' | 'BASE';
+export const SERVED_AS = ['CUSTOM', 'PLATFORM_TRAINED', 'BASE_ONLY', 'BASE'] as const;
+export type ServedAs = (typeof SERVED_AS)[number];
 
 /** One path serving one variant: the unit every axis, cost and kept set is computed for. */
 export interface ServingOption {

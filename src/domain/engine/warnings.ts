@@ -1,12 +1,14 @@
 import { type Catalog, daysBetween, isStale, STALE_AFTER_DAYS } from './catalog';
 import type { EvaluatedOption } from './kept-sets';
 
-export type WarningCode =
-  | 'UNCONFIRMED_PRICE'
-  | 'STALE_PRICE'
-  | 'ASSUMED_PRICE'
-  | 'ASSUMED_THROUGHPUT'
-  | 'BILLING_RULE_RANGE';
+export const WARNING_CODES = [
+  'UNCONFIRMED_PRICE',
+  'STALE_PRICE',
+  'ASSUMED_PRICE',
+  'ASSUMED_THROUGHPUT',
+  'BILLING_RULE_RANGE',
+] as const;
+export type WarningCode = (typeof WARNING_CODES)[number];
 
 export interface DecisionWarning {
   code: WarningCode;

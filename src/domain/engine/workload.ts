@@ -19,7 +19,8 @@ export interface Workload {
   burstiness: number;
   /** Peak arrival rate over the mean rate within active hours; sizes capacity. */
   peakToMean: number;
-  modelSlug: string;
+  /** Model or variant slug, e.g. "llama-3.1-8b-lora" (the GraphQL input's `model`). */
+  model: string;
   needsCustomWeights: boolean;
   mustOwnWeights: boolean;
   minDecodeTokensPerSecond: number | null;
@@ -118,9 +119,9 @@ export const workloadSchema = z.object({
         `peakToMean must be at least 1 (got ${String(issue.input)}): the peak rate cannot be below the mean; use 1 for flat traffic`,
     })
     .default(1),
-  modelSlug: z
-    .string({ error: 'modelSlug is required: name the model or variant to serve, e.g. "llama-3.1-8b-lora"' })
-    .min(1, { error: 'modelSlug cannot be empty: name the model or variant to serve' }),
+  model: z
+    .string({ error: 'model is required: name the model or variant to serve, e.g. "llama-3.1-8b-lora"' })
+    .min(1, { error: 'model cannot be empty: name the model or variant to serve' }),
   needsCustomWeights: z.boolean({ error: 'needsCustomWeights must be true or false' }).default(false),
   mustOwnWeights: z.boolean({ error: 'mustOwnWeights must be true or false' }).default(false),
   minDecodeTokensPerSecond: nullable(
@@ -184,13 +185,13 @@ export function checkWorkloadAgainstEvidence(
   workload: Workload,
   evidence: EvidenceSnapshot,
 ): WorkloadIssue[] {
-  const model = evidence.models.find((candidate) => candidate.slug === workload.modelSlug);
+  const model = evidence.models.find((candidate) => candidate.slug === workload.model);
   if (model) return [];
   const known = evidence.models.map((candidate) => candidate.slug).join(', ');
   return [
     {
-      field: 'modelSlug',
-      message: `modelSlug "${workload.modelSlug}" is not in the catalog: use one of ${known || '(none loaded)'}`,
+      field: 'model',
+      message: `model "${workload.model}" is not in the catalog: use one of ${known || '(none loaded)'}`,
     },
   ];
 }

@@ -125,7 +125,7 @@ describe('live benchmark runs', () => {
     expect(resultText).toContain('Run again');
     expect(messageText(updates.at(-1)?.params ?? {})).toContain(`requested by <@${OPERATOR}>`);
     expect(harness.api.chartRequests).toContain(
-      '/charts/history.png?box=dgx-spark&model=llama-3.1-8b-lora&profile=concurrency%3D1&metric=decode_tokens_per_s',
+      '/charts/history.png?box=dgx-spark&model=llama-3.1-8b-lora&profile=concurrency%3D1&metric=DECODE_TOKENS_PER_S',
     );
     expect(harness.slack.callsTo('files.getUploadURLExternal')).toHaveLength(1);
     expect(harness.slack.uploads).toHaveLength(1);

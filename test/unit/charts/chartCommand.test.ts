@@ -53,7 +53,7 @@ describe('runChartCommand', () => {
         '--profile',
         'concurrency=1',
         '--metric',
-        'decode_tokens_per_s',
+        'DECODE_TOKENS_PER_S',
         '--out',
         file,
       ],
@@ -65,7 +65,7 @@ describe('runChartCommand', () => {
       box: 'spark-1',
       model: 'm',
       profile: 'concurrency=1',
-      metric: 'decode_tokens_per_s',
+      metric: 'DECODE_TOKENS_PER_S',
     });
   });
 

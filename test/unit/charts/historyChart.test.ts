@@ -50,7 +50,7 @@ describe('renderHistoryChart', () => {
   it('titles a latency metric in ms and names a default roofline bound', async () => {
     const input: HistoryChartInput = {
       ...sampleHistoryChartInput,
-      metric: 'ttft_p99_ms',
+      metric: 'TTFT_P99_MS',
       roofline: { value: 95 },
       points: [
         { at: '2025-10-01T00:00:00Z', value: 180 },
@@ -84,7 +84,7 @@ describe('history chart input validation', () => {
   it.each([
     [
       { ...sampleHistoryChartInput, metric: 'tokens_per_joule' },
-      'metric: unknown metric "tokens_per_joule"; expected one of: decode_tokens_per_s',
+      'metric: unknown metric "tokens_per_joule"; expected one of: DECODE_TOKENS_PER_S',
     ],
     [{ ...sampleHistoryChartInput, points: [] }, 'points: points must hold at least one result'],
     [

@@ -24,7 +24,7 @@ describe('parseChartUrl', () => {
   it('parses a history chart request', () => {
     expect(
       parse(
-        '/charts/history.svg?box=spark-1&model=llama-3.1-8b-lora&profile=concurrency%3D1&metric=ttft_p99_ms&width=800&height=450&limit=50',
+        '/charts/history.svg?box=spark-1&model=llama-3.1-8b-lora&profile=concurrency%3D1&metric=TTFT_P99_MS&width=800&height=450&limit=50',
       ),
     ).toEqual({
       ok: true,
@@ -35,7 +35,7 @@ describe('parseChartUrl', () => {
           box: 'spark-1',
           model: 'llama-3.1-8b-lora',
           profile: 'concurrency=1',
-          metric: 'ttft_p99_ms',
+          metric: 'TTFT_P99_MS',
           limit: 50,
         },
       },
@@ -86,7 +86,7 @@ describe('handleChartRequest', () => {
   it('answers SVG for the history chart', async () => {
     const response = await handleChartRequest(
       new Request(
-        'http://floorplan.test/charts/history.svg?box=b&model=m&profile=p&metric=decode_tokens_per_s',
+        'http://floorplan.test/charts/history.svg?box=b&model=m&profile=p&metric=DECODE_TOKENS_PER_S',
       ),
       loaders,
     );

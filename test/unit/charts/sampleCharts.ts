@@ -135,7 +135,7 @@ export const sampleHistoryChartInput: HistoryChartInput = {
   box: 'DGX Spark #1',
   model: 'llama-3.1-8b-lora (NVFP4)',
   profile: 'concurrency=1',
-  metric: 'decode_tokens_per_s',
+  metric: 'DECODE_TOKENS_PER_S',
   roofline: { value: 59.3, label: 'Roofline 59.3 tokens/s (273 GB/s ÷ 4.6 GB read per token)' },
   points: DECODE_HISTORY.map(([at, value], index) => ({
     at,

@@ -92,7 +92,7 @@ describe('ECONOMICS.md cross-checks (within 1%)', () => {
   it('charges one 8B CMI copy kept warm all month ~$6,877, the same tokens packed into a warm hour a day ~$290', () => {
     const requestsPerDay = 1440; // one a minute: never 4 idle minutes
     const warmAllMonth = baseModelWorkload({
-      modelSlug: 'llama-3.1-8b-lora',
+      model: 'llama-3.1-8b-lora',
       needsCustomWeights: true,
       requestsPerDay,
     });

@@ -12,7 +12,7 @@ const valid = {
   activeDaysPerMonth: 22,
   burstiness: 1,
   peakToMean: 2,
-  modelSlug: 'llama-3.1-8b-lora',
+  model: 'llama-3.1-8b-lora',
   needsCustomWeights: true,
   mustOwnWeights: true,
   minDecodeTokensPerSecond: 30,
@@ -78,17 +78,15 @@ describe('workload validation', () => {
   });
 
   it('rejects an unknown model slug against the snapshot, listing the known ones', () => {
-    const issues = issuesFor({ ...valid, modelSlug: 'llama-3.1-8b-lorra' });
+    const issues = issuesFor({ ...valid, model: 'llama-3.1-8b-lorra' });
     expect(issues).toEqual([
       {
-        field: 'modelSlug',
+        field: 'model',
         message: expect.stringMatching(
           /"llama-3\.1-8b-lorra" is not in the catalog: use one of .*llama-3\.1-8b-lora/,
         ),
       },
     ]);
-    expect(() => decide(customRetrievalWorkload({ modelSlug: 'nope' }), labEvidence())).toThrow(
-      WorkloadError,
-    );
+    expect(() => decide(customRetrievalWorkload({ model: 'nope' }), labEvidence())).toThrow(WorkloadError);
   });
 });

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { recordAudit } from '../../../app/audit/record';
+import { actorOf } from '../../../app/auth/identity';
 import { accessPathFigures } from '../../../domain/access';
 import { builder } from '../builder';
-import { actorOf } from '../context';
 import { NotFoundError, parseInput } from '../errors';
 import { MoneyRef } from '../scalars';
 import { AccessChannelEnum, AccessOutcomeEnum } from './enums';

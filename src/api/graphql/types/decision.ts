@@ -1,11 +1,15 @@
 import { recordAudit } from '../../../app/audit/record';
+import { actorOf } from '../../../app/auth/identity';
 import { answerWorkload, type DecisionAnswer, toAnswer } from '../../../app/decisions/answer';
 import { AXES, type Axis } from '../../../domain/engine/axes';
+import { CROSSING_KINDS, CROSSING_METHODS } from '../../../domain/engine/break-even';
 import type { DecideOptions } from '../../../domain/engine/evaluate';
+import { SERVED_AS } from '../../../domain/engine/serving-options';
+import { WARNING_CODES } from '../../../domain/engine/warnings';
 import { builder } from '../builder';
-import { actorOf } from '../context';
 import { NotFoundError, ValidationError } from '../errors';
 import { MoneyRef } from '../scalars';
+import { PathKindEnum } from './enums';
 
 type OptionAnswer = DecisionAnswer['options'][number];
 type VerdictAnswer = OptionAnswer['verdicts'][number];
@@ -28,6 +32,21 @@ export const AxisEnum = builder.enumType('Axis', {
     'The five axes. To keep an axis is to accept a shortfall on it: keeping FAST means living with slower decode than asked, keeping CHEAP paying over budget, keeping HIGH_CONFIDENCE resting on weaker evidence or a lower accepted rate, keeping CONTROLLED leaving weights or runtime with the platform, keeping AVAILABLE waiting longer or hitting a quota or commitment wall.',
   values: AXES,
 });
+
+const ServedAsEnum = builder.enumType('ServedAs', {
+  description:
+    'CUSTOM (your weights), PLATFORM_TRAINED (trained by the platform), BASE_ONLY (only the base model is servable where custom weights were asked for), BASE (the base model was asked for).',
+  values: SERVED_AS,
+});
+
+const WarningCodeEnum = builder.enumType('WarningCode', { values: WARNING_CODES });
+
+const CrossingKindEnum = builder.enumType('CrossingKind', {
+  description: 'EQUAL: the costs meet; STEP: one adds a unit and jumps over.',
+  values: CROSSING_KINDS,
+});
+
+const CrossingMethodEnum = builder.enumType('CrossingMethod', { values: CROSSING_METHODS });
 
 const CostLineRef = builder.objectRef<LineAnswer>('CostLine').implement({
   fields: (t) => ({
@@ -59,13 +78,10 @@ const PathAnswerRef = builder.objectRef<OptionAnswer>('PathAnswer').implement({
     optionId: t.exposeString('optionId'),
     pathSlug: t.exposeString('pathSlug'),
     pathName: t.exposeString('pathName'),
-    pathKind: t.exposeString('pathKind'),
+    pathKind: t.field({ type: PathKindEnum, resolve: (option) => option.pathKind }),
     requestedVariant: t.exposeString('requestedVariantSlug'),
     servedVariant: t.exposeString('servedVariantSlug'),
-    servedAs: t.exposeString('servedAs', {
-      description:
-        'CUSTOM (your weights), PLATFORM_TRAINED, BASE_ONLY (only the base model is servable), BASE.',
-    }),
+    servedAs: t.field({ type: ServedAsEnum, resolve: (option) => option.servedAs }),
     eligible: t.boolean({
       description:
         'False for a base model standing in for required custom weights: shown for comparison, never recommended, never in a kept set, never the cheapest.',
@@ -165,10 +181,8 @@ const CrossingRef = builder.objectRef<CrossingAnswer>('BreakEvenCrossing').imple
     tokensPerMonth: t.exposeFloat('tokensPerMonth'),
     costA: t.field({ type: MoneyRef, resolve: (item) => usd(item.costA) }),
     costB: t.field({ type: MoneyRef, resolve: (item) => usd(item.costB) }),
-    kind: t.exposeString('kind', {
-      description: 'EQUAL: the costs meet; STEP: one adds a unit and jumps over.',
-    }),
-    method: t.exposeString('method', { description: 'EXACT_LINEAR or BISECTION.' }),
+    kind: t.field({ type: CrossingKindEnum, resolve: (item) => item.kind }),
+    method: t.field({ type: CrossingMethodEnum, resolve: (item) => item.method }),
     cheaperBelow: t.exposeString('cheaperBelow'),
   }),
 });
@@ -189,7 +203,7 @@ const BreakEvenRef = builder.objectRef<BreakEvenAnswer>('BreakEven').implement({
 
 const WarningRef = builder.objectRef<WarningAnswer>('DecisionWarning').implement({
   fields: (t) => ({
-    code: t.exposeString('code'),
+    code: t.field({ type: WarningCodeEnum, resolve: (warning) => warning.code }),
     optionId: t.exposeString('optionId'),
     affectsRecommendation: t.exposeBoolean('affectsRecommendation'),
     evidenceIds: t.exposeStringList('evidenceIds'),
@@ -345,17 +359,13 @@ export const WorkloadInputRef = builder.inputType('WorkloadInput', {
 
 type WorkloadArgument = typeof WorkloadInputRef.$inferInput;
 
-/** GraphQL's shape to the engine's: drop unset fields so the engine's defaults apply. */
+/** The engine reads the GraphQL input's names; drop unset fields so the engine's defaults apply. */
 function toWorkloadInput(input: WorkloadArgument): Record<string, unknown> {
-  const { model, monthlyBudget, ...rest } = input;
+  const { monthlyBudget, ...rest } = input;
   const defined = Object.fromEntries(
     Object.entries(rest).filter(([, value]) => value !== null && value !== undefined),
   );
-  return {
-    ...defined,
-    modelSlug: model,
-    ...(monthlyBudget ? { monthlyBudget: monthlyBudget.toString() } : {}),
-  };
+  return { ...defined, ...(monthlyBudget ? { monthlyBudget: monthlyBudget.toString() } : {}) };
 }
 
 /** An "as of" moment: now when absent; never in the future, which no evidence can speak for. */
@@ -379,7 +389,11 @@ const SavedDecisionRef = builder.prismaObject('Decision', {
     id: t.exposeID('id'),
     createdBy: t.exposeString('createdBy'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    keep: t.exposeStringList('keep'),
+    keep: t.field({
+      type: [AxisEnum],
+      select: { keep: true },
+      resolve: (row) => row.keep.filter((axis): axis is Axis => (AXES as readonly string[]).includes(axis)),
+    }),
     workload: t.field({ type: 'JSON', select: { workload: true }, resolve: (row) => row.workload.input }),
     decision: t.field({
       type: DecisionRef,

@@ -1,6 +1,7 @@
 import {
   AccessChannel,
   AccessOutcome,
+  CapacityKind,
   Confidence,
   DapmLayer,
   EndpointKind,
@@ -31,3 +32,4 @@ export const ResultSourceEnum = builder.enumType(ResultSource, { name: 'ResultSo
 export const RoleEnum = builder.enumType(Role, { name: 'Role' });
 export const AccessChannelEnum = builder.enumType(AccessChannel, { name: 'AccessChannel' });
 export const AccessOutcomeEnum = builder.enumType(AccessOutcome, { name: 'AccessOutcome' });
+export const CapacityKindEnum = builder.enumType(CapacityKind, { name: 'CapacityKind' });

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { actorOf } from '../../../app/auth/identity';
 import {
   type BenchmarkHistory,
   type BenchmarkHistoryPoint,
-  HISTORY_METRIC_VALUES,
   loadBenchmarkHistory,
 } from '../../../app/evidence/history';
 import {
@@ -22,8 +22,8 @@ import { FingerprintConflictError } from '../../../app/evidence/store-result';
 import { ImportError } from '../../../domain/imports/import-error';
 import type { ImportParseResult } from '../../../domain/imports/imported-result';
 import { parseResultFile } from '../../../domain/imports/parse-result-file';
+import { HISTORY_METRIC_NAMES } from '../../../domain/metrics/history-metrics';
 import { builder } from '../builder';
-import { actorOf } from '../context';
 import { ConflictError, NotFoundError, parseInput, ValidationError } from '../errors';
 import { cappedPageSize } from '../page-size';
 import { ResultSourceEnum } from './enums';
@@ -166,8 +166,8 @@ builder.queryFields((t) => ({
 // ---- benchmark history ------------------------------------------------------------------------
 
 const HistoryMetricEnum = builder.enumType('HistoryMetric', {
-  description: 'A benchmark metric over time; the names are the history chart’s, upper-cased.',
-  values: HISTORY_METRIC_VALUES,
+  description: 'A benchmark metric over time; the history chart and its URL use the same names.',
+  values: HISTORY_METRIC_NAMES,
 });
 
 const MAX_HISTORY_POINTS = 1000;
@@ -213,7 +213,7 @@ const historyArgsSchema = z.object({
   box: z.string().min(1),
   variant: z.string().min(1),
   profileKey: z.string().min(1).max(200),
-  metric: z.enum(HISTORY_METRIC_VALUES),
+  metric: z.enum(HISTORY_METRIC_NAMES),
   since: z.date().nullish(),
   limit: z
     .int()

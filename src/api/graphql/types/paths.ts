@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { recordAudit } from '../../../app/audit/record';
+import { actorOf } from '../../../app/auth/identity';
 import { recordPriceValue } from '../../../app/prices/record-value';
 import { builder } from '../builder';
-import { actorOf } from '../context';
 import { NotFoundError, parseInput } from '../errors';
 import { MoneyRef } from '../scalars';
 import {
   AccessChannelEnum,
+  CapacityKindEnum,
   ConfidenceEnum,
   DapmLayerEnum,
   PathKindEnum,
@@ -109,7 +110,7 @@ builder.prismaObject('PriceValue', {
 builder.prismaObject('CapacityFact', {
   fields: (t) => ({
     slug: t.exposeString('slug'),
-    kind: t.exposeString('kind'),
+    kind: t.expose('kind', { type: CapacityKindEnum }),
     model: t.relation('model', { nullable: true }),
     value: t.expose('value', { type: 'Decimal' }),
     source: t.exposeString('source'),

@@ -1,5 +1,6 @@
 import { Repeater } from 'graphql-yoga';
 import { z } from 'zod';
+import { actorOf, type Identity } from '../../../app/auth/identity';
 import {
   cancelRun,
   createRun,
@@ -19,7 +20,6 @@ import {
 } from '../../../domain/run-spec';
 import type { EndpointKind, PrismaClient } from '../../../generated/prisma/client';
 import { builder } from '../builder';
-import { actorOf, type Identity } from '../context';
 import { ForbiddenError, NotFoundError, parseInput, ValidationError } from '../errors';
 import { cappedPageSize } from '../page-size';
 import { EndpointKindEnum, RunStatusEnum } from './enums';

@@ -1,5 +1,5 @@
+import type { Identity } from '../../../app/auth/identity';
 import { builder } from '../builder';
-import type { Identity } from '../context';
 import { RoleEnum } from './enums';
 
 const ViewerRef = builder.objectRef<Identity>('Viewer').implement({

@@ -19,9 +19,9 @@ import { missingPrice, plural, unitsAtVolume } from './units';
 export function customModelImportCostModel(context: CostModelContext): CostModelResult {
   const { path, variant, workload } = context;
   const slugs = [variant.slug, variant.baseModelSlug];
-  const perMinute = selectPrice(path, { kind: 'CMI_CMU_MINUTE', modelSlugs: slugs, region: workload.region });
+  const perMinute = selectPrice(path, { kind: 'CMU_MINUTE', modelSlugs: slugs, region: workload.region });
   const storage = selectPrice(path, {
-    kind: 'CMI_CMU_STORAGE_MONTH',
+    kind: 'CMU_STORAGE_MONTH',
     modelSlugs: slugs,
     region: workload.region,
   });

@@ -8,12 +8,12 @@ export function onDemandTokensCostModel(context: CostModelContext): CostModelRes
   const { path, variant, workload } = context;
   const slugs = [variant.slug];
   const input = selectPrice(path, {
-    kind: 'TOKENS_INPUT_PER_1M',
+    kind: 'INPUT_PER_1M_TOKENS',
     modelSlugs: slugs,
     region: workload.region,
   });
   const output = selectPrice(path, {
-    kind: 'TOKENS_OUTPUT_PER_1M',
+    kind: 'OUTPUT_PER_1M_TOKENS',
     modelSlugs: slugs,
     region: workload.region,
   });

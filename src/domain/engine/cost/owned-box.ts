@@ -14,7 +14,7 @@ export function ownedBoxCostModel(context: CostModelContext): CostModelResult {
   if (!box) return { ok: false, reason: `${path.name} names no box in the evidence` };
   const slugs = [variant.slug, variant.baseModelSlug];
   const purchaseComponent = selectPrice(path, {
-    kind: 'BOX_PURCHASE',
+    kind: 'PURCHASE',
     modelSlugs: slugs,
     region: workload.region,
   });
@@ -23,7 +23,7 @@ export function ownedBoxCostModel(context: CostModelContext): CostModelResult {
     modelSlugs: slugs,
     region: workload.region,
   });
-  const ops = selectPrice(path, { kind: 'OPS_PER_BOX_MONTH', modelSlugs: slugs, region: workload.region });
+  const ops = selectPrice(path, { kind: 'OPS_PER_MONTH', modelSlugs: slugs, region: workload.region });
   if (!electricity) return { ok: false, reason: `${path.name} has no electricity price in the evidence` };
 
   const purchase = purchaseComponent ? purchaseComponent.amount : box.purchasePrice;

@@ -16,7 +16,7 @@ export function modelUnitRate(
   workload: Workload,
 ): PriceComponent | null {
   const terms = selectPrices(path, {
-    kind: 'PT_MODEL_UNIT_HOUR',
+    kind: 'MODEL_UNIT_HOUR',
     modelSlugs,
     region: workload.region,
     accept: (component) => (component.commitmentMonths ?? 0) <= workload.horizonMonths,
