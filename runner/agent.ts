@@ -10,6 +10,7 @@ import {
   runBenchmark,
 } from './load';
 import type { ProgressBar } from './progress-bar';
+import { launchServer, type ServerConfiguration } from './server-configurations';
 import { describeProfile } from './summary-table';
 
 /**
@@ -41,6 +42,10 @@ export interface RunnerAgentOptions {
   stopSignal: AbortSignal;
   log: (line: string) => void;
   progressBar?: ProgressBar | null | undefined;
+  /** Named launch commands a run may ask for (`serverConfigurations` in its spec). */
+  serverConfigurations?: readonly ServerConfiguration[] | undefined;
+  /** How long a launched server may take to answer /v1/models (default 15 minutes: weights load slowly). */
+  serverStartupTimeoutMs?: number | undefined;
 }
 
 /** Raw records beyond this many bytes stay out of the report: the API caps request bodies. */
@@ -306,17 +311,60 @@ export async function runRunnerAgent(options: RunnerAgentOptions): Promise<void>
         return;
       }
       const spec = options.model ? { ...parsed.spec, model: options.model } : parsed.spec;
+      const known = options.serverConfigurations ?? [];
+      const unknown = spec.serverConfigurations.filter(
+        (name) => !known.some((config) => config.name === name),
+      );
+      if (unknown.length > 0) {
+        await finalCall(
+          'FailBenchmarkRun',
+          `this runner has no server configuration named ${unknown.join(', ')}; it knows ${known.map((config) => config.name).join(', ') || 'none'} (start it with --server-config NAME=COMMAND)`,
+        );
+        return;
+      }
       let measured: BenchmarkRunResult;
       try {
-        measured = await runBenchmark(spec, {
-          endpointUrl: options.endpointUrl,
-          apiKey: options.endpointApiKey,
-          signal: attemptAbort.signal,
-          onProgress: (progress) => {
-            latestProgress = progress;
-            options.progressBar?.update(progress);
-          },
-        });
+        const onProgress = (serverConfiguration: string | null) => (progress: BenchmarkProgress) => {
+          latestProgress = serverConfiguration === null ? progress : { ...progress, serverConfiguration };
+          options.progressBar?.update(progress);
+        };
+        if (spec.serverConfigurations.length === 0) {
+          measured = await runBenchmark(spec, {
+            endpointUrl: options.endpointUrl,
+            apiKey: options.endpointApiKey,
+            signal: attemptAbort.signal,
+            onProgress: onProgress(null),
+          });
+        } else {
+          measured = { levels: [] };
+          // One configuration at a time: each owns the box's memory while it runs.
+          for (const name of spec.serverConfigurations) {
+            const configuration = known.find((config) => config.name === name) as ServerConfiguration;
+            const server = await launchServer(configuration, {
+              startupTimeoutMs: options.serverStartupTimeoutMs ?? 15 * 60_000,
+              signal: attemptAbort.signal,
+              log,
+            });
+            try {
+              const result = await runBenchmark(spec, {
+                endpointUrl: server.endpointUrl,
+                apiKey: options.endpointApiKey,
+                signal: attemptAbort.signal,
+                onProgress: onProgress(name),
+              }).catch((error: unknown) => {
+                if (error instanceof BenchmarkCancelledError) {
+                  throw new BenchmarkCancelledError([...measured.levels, ...error.completedLevels]);
+                }
+                throw error;
+              });
+              for (const level of result.levels) level.summary.serverConfiguration = name;
+              measured.levels.push(...result.levels);
+            } finally {
+              await server.stop();
+              log(`server configuration ${name}: stopped`);
+            }
+          }
+        }
       } catch (error) {
         options.progressBar?.finish();
         if (error instanceof BenchmarkCancelledError) {
@@ -335,12 +383,22 @@ export async function runRunnerAgent(options: RunnerAgentOptions): Promise<void>
           }
           return;
         }
+        if (abortCause === 'stop') {
+          // Stopped while a server configuration was starting: hand the run back all the same.
+          await finalCall('ReleaseBenchmarkRun', `runner ${options.runnerName} shut down mid-run (SIGTERM)`);
+          return;
+        }
         await finalCall('FailBenchmarkRun', `measurement failed: ${(error as Error).message}`);
         return;
       }
       options.progressBar?.finish();
       const failedLevels = measured.levels.filter((level) => level.summary.completed === 0);
-      if (failedLevels.length > 0) {
+      // An SLO search expects overloaded levels to fail; only a search where nothing succeeded is broken.
+      const searchFailed =
+        spec.profile.kind === 'slo-search'
+          ? failedLevels.length === measured.levels.length
+          : failedLevels.length > 0;
+      if (searchFailed) {
         const reasons = failedLevels.map(
           (level) =>
             `${describeProfile(level.summary.profile)}: ${level.summary.warnings.join('; ') || 'no request succeeded'}`,

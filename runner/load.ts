@@ -3,9 +3,20 @@ import type http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { createKeepAliveAgent, type StreamOutcome, streamCompletion } from '../clients/openai/stream';
 import { summarizeBenchmark } from '../src/domain/metrics/benchmark-summary';
+import { requestMetrics } from '../src/domain/metrics/request-metrics';
 import type { RequestRecord } from '../src/domain/metrics/request-record';
 import type { BenchmarkSummary, LoadProfile } from '../src/domain/metrics/summary';
 import type { BenchmarkRunSpec } from '../src/domain/run-spec';
+import {
+  LevelOverWatch,
+  levelMeetsSlos,
+  maxLevels,
+  nextLevel,
+  perRequestObjectives,
+  type SearchPhase,
+  type SearchStep,
+  type SloTargets,
+} from '../src/domain/slo-search';
 import { arrivalOffsetsMs } from './arrivals';
 import { type BenchmarkPrompt, cyclePrompts, loadJsonlPrompts, syntheticPrompts } from './prompts';
 
@@ -27,6 +38,12 @@ export interface BenchmarkProgress {
   total: number;
   /** Output tokens received so far in this phase. */
   outputTokens: number;
+  /** SLO search: climbing or bisecting; absent for other profiles. */
+  searchPhase?: SearchPhase | undefined;
+  /** SLO search: whether each level so far met every objective, by concurrency, in order. */
+  searchSteps?: SearchStep[] | undefined;
+  /** The server configuration being measured, when the runner launched it. */
+  serverConfiguration?: string | undefined;
 }
 
 export interface RunBenchmarkOptions {
@@ -42,6 +59,8 @@ export interface RunBenchmarkOptions {
 export interface LevelResult {
   summary: BenchmarkSummary;
   records: RequestRecord[];
+  /** SLO search: whether the level was part of the climb or the bisection. */
+  searchPhase?: SearchPhase | undefined;
 }
 
 export interface BenchmarkRunResult {
@@ -70,12 +89,21 @@ export async function runBenchmark(
   const levels: LevelResult[] = [];
   try {
     const profile = spec.profile;
-    const runOneLevel = (levelProfile: LoadProfile, levelCount: number) =>
-      runLevel(spec, options, agent, levelProfile, levels.length, levelCount, promptsFor(levels.length));
     const promptsFor = (levelIndex: number) => (count: number, offset: number) =>
       dataset === null
         ? syntheticPrompts(count, spec.inputTokens, spec.seed + levelIndex * LEVEL_SEED_STRIDE + offset)
         : cyclePrompts(dataset, count, offset);
+    const runOneLevel = (levelProfile: LoadProfile, levelCount: number, search?: LevelSearch) =>
+      runLevel(
+        spec,
+        options,
+        agent,
+        levelProfile,
+        levels.length,
+        levelCount,
+        promptsFor(levels.length),
+        search,
+      );
 
     if (profile.kind === 'concurrency') {
       for (const maxConcurrency of profile.levels) {
@@ -83,6 +111,20 @@ export async function runBenchmark(
       }
     } else if (profile.kind === 'rate') {
       levels.push(await runOneLevel({ ...profile, kind: 'rate' }, 1));
+    } else if (profile.kind === 'slo-search') {
+      const steps: SearchStep[] = [];
+      const upperBound = maxLevels(profile);
+      for (;;) {
+        const next = nextLevel(steps, profile);
+        if (next.done) break;
+        const level = await runOneLevel(
+          { kind: 'concurrency', maxConcurrency: next.concurrency },
+          Math.max(levels.length + 1, upperBound),
+          { slos: profile.slos, phase: next.phase, stopEarly: profile.stopEarly, steps: [...steps] },
+        );
+        levels.push(level);
+        steps.push({ concurrency: next.concurrency, meetsSlo: levelMeetsSlos(level.summary, profile.slos) });
+      }
     } else {
       const levelCount = profile.intermediateRates + 2;
       const synchronous = await runOneLevel({ kind: 'concurrency', maxConcurrency: 1 }, levelCount);
@@ -124,6 +166,14 @@ export function sweepRates(synchronousRps: number, maximumRps: number, count: nu
 
 class LevelCancelled extends Error {}
 
+/** An SLO search level: its objectives decide goodput and when the level is clearly over. */
+interface LevelSearch {
+  slos: SloTargets;
+  phase: SearchPhase;
+  stopEarly: boolean;
+  steps: SearchStep[];
+}
+
 async function runLevel(
   spec: BenchmarkRunSpec,
   options: RunBenchmarkOptions,
@@ -132,22 +182,30 @@ async function runLevel(
   levelIndex: number,
   levelCount: number,
   prompts: (count: number, offset: number) => BenchmarkPrompt[],
+  search?: LevelSearch,
 ): Promise<LevelResult> {
   const maxConcurrency = profile.kind === 'concurrency' ? profile.maxConcurrency : profile.maxConcurrency;
+  // An SLO search level sends whole rounds of its concurrency, at least two, so that it runs at that
+  // concurrency: a partial last round would drain at lower concurrency and flatter the level.
+  const measuredCount =
+    search && maxConcurrency !== null
+      ? maxConcurrency * Math.max(2, Math.ceil(spec.numPrompts / maxConcurrency))
+      : spec.numPrompts;
+  const searchProgress = search ? { searchPhase: search.phase, searchSteps: search.steps } : {};
   const report = (phase: BenchmarkProgress['phase']) => (counts: PhaseCounts) =>
-    options.onProgress?.({ levelIndex, levelCount, profile, phase, ...counts });
+    options.onProgress?.({ levelIndex, levelCount, profile, phase, ...counts, ...searchProgress });
 
   if (spec.warmupRequests > 0) {
     // Warm-up runs at the level's concurrency so that keep-alive connections are open before the
     // measured phase: connection setup is not what a level measures.
-    const warmupPrompts = prompts(spec.warmupRequests, spec.numPrompts);
+    const warmupPrompts = prompts(spec.warmupRequests, measuredCount);
     await runPhase(spec, options, agent, warmupPrompts, new Array<number>(warmupPrompts.length).fill(0), {
       maxConcurrency: maxConcurrency ?? warmupPrompts.length,
       onCounts: report('warmup'),
     });
   }
 
-  const measuredPrompts = prompts(spec.numPrompts, 0);
+  const measuredPrompts = prompts(measuredCount, 0);
   const offsets =
     profile.kind === 'rate'
       ? arrivalOffsetsMs(
@@ -157,26 +215,48 @@ async function runLevel(
           spec.seed + levelIndex,
         )
       : new Array<number>(measuredPrompts.length).fill(0);
-  const outcomes = await runPhase(spec, options, agent, measuredPrompts, offsets, {
+  const watch =
+    search?.stopEarly === true
+      ? new LevelOverWatch(search.slos, measuredPrompts.length, spec.outputTokens)
+      : null;
+  const recordOf = (outcome: StreamOutcome, index: number, firstSentAt: number): RequestRecord => ({
+    index,
+    startOffsetMs: outcome.sentAt - firstSentAt,
+    endMs: outcome.endMs,
+    chunks: outcome.chunks,
+    serverOutputTokens: outcome.serverOutputTokens,
+    serverInputTokens: outcome.serverInputTokens,
+    clientOutputTokens: outcome.clientOutputTokens,
+    intendedInputTokens: (measuredPrompts[index] as BenchmarkPrompt).intendedInputTokens,
+    error: outcome.error,
+  });
+  let overReason: string | null = null;
+  const { outcomes, stoppedEarly } = await runPhase(spec, options, agent, measuredPrompts, offsets, {
     maxConcurrency: maxConcurrency ?? measuredPrompts.length,
     onCounts: report('measure'),
+    shouldStop:
+      watch === null
+        ? undefined
+        : (outcome, index) => {
+            const metrics = requestMetrics(recordOf(outcome, index, outcome.sentAt));
+            if (metrics === null) return false;
+            overReason = watch.add(metrics);
+            return overReason !== null;
+          },
   });
 
-  const firstSentAt = Math.min(...outcomes.map((outcome) => outcome.sentAt));
-  const records = outcomes.map(
-    (outcome, index): RequestRecord => ({
-      index,
-      startOffsetMs: outcome.sentAt - firstSentAt,
-      endMs: outcome.endMs,
-      chunks: outcome.chunks,
-      serverOutputTokens: outcome.serverOutputTokens,
-      serverInputTokens: outcome.serverInputTokens,
-      clientOutputTokens: outcome.clientOutputTokens,
-      intendedInputTokens: (measuredPrompts[index] as BenchmarkPrompt).intendedInputTokens,
-      error: outcome.error,
-    }),
-  );
-  return { summary: summarizeBenchmark(records, { profile, objectives: spec.slos }), records };
+  const finished = outcomes.flatMap((outcome, index) => (outcome === undefined ? [] : [{ outcome, index }]));
+  const firstSentAt = Math.min(...finished.map(({ outcome }) => outcome.sentAt));
+  const records = finished.map(({ outcome, index }) => recordOf(outcome, index, firstSentAt));
+  const objectives = search ? perRequestObjectives(search.slos) : spec.slos;
+  const summary = summarizeBenchmark(records, { profile, objectives });
+  if (stoppedEarly) {
+    summary.stoppedEarly = true;
+    summary.warnings.push(
+      `stopped after ${records.length} of ${measuredPrompts.length} requests: ${overReason ?? 'already over the SLO'}`,
+    );
+  }
+  return { summary, records, ...(search ? { searchPhase: search.phase } : {}) };
 }
 
 interface PhaseCounts {
@@ -196,8 +276,13 @@ function runPhase(
   agent: http.Agent,
   prompts: readonly BenchmarkPrompt[],
   arrivalOffsets: readonly number[],
-  phase: { maxConcurrency: number; onCounts: (counts: PhaseCounts) => void },
-): Promise<StreamOutcome[]> {
+  phase: {
+    maxConcurrency: number;
+    onCounts: (counts: PhaseCounts) => void;
+    /** Asked after each finished request; true ends the phase now (requests in flight are cancelled and left out). */
+    shouldStop?: ((outcome: StreamOutcome, index: number) => boolean) | undefined;
+  },
+): Promise<{ outcomes: (StreamOutcome | undefined)[]; stoppedEarly: boolean }> {
   return new Promise((resolve, reject) => {
     const outcomes = new Array<StreamOutcome | undefined>(prompts.length);
     const counts: PhaseCounts = { completed: 0, failed: 0, total: prompts.length, outputTokens: 0 };
@@ -253,9 +338,15 @@ function runPhase(
             counts.failed++;
           }
           phase.onCounts({ ...counts });
-          if (finished === prompts.length) {
+          if (phase.shouldStop?.(outcome, index) === true && finished < prompts.length) {
+            cancelled = true;
+            clearTimeout(arrivalTimer);
+            requestAbort.abort();
             options.signal?.removeEventListener('abort', onAbort);
-            resolve(outcomes as StreamOutcome[]);
+            resolve({ outcomes, stoppedEarly: true });
+          } else if (finished === prompts.length) {
+            options.signal?.removeEventListener('abort', onAbort);
+            resolve({ outcomes, stoppedEarly: false });
           } else {
             dispatch();
           }
@@ -266,7 +357,7 @@ function runPhase(
     phase.onCounts({ ...counts });
     if (prompts.length === 0) {
       options.signal?.removeEventListener('abort', onAbort);
-      resolve([]);
+      resolve({ outcomes: [], stoppedEarly: false });
       return;
     }
     // One timer at a time walks the arrival offsets, so a million-request phase is not a million timers.

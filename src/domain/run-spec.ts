@@ -51,6 +51,47 @@ const sweepProfileSchema = z.strictObject({
   maxConcurrency: positiveInteger(MAX_CONCURRENCY).nullable().default(null),
 });
 
+const sloLimit = positiveMilliseconds.max(86_400_000, { error: 'must be at most a day' }).optional();
+
+/** Latency objectives on a level's statistics (SloTargets in slo-search.ts); at least one. */
+export const sloTargetsSchema = z
+  .strictObject({
+    ttftP95Ms: sloLimit,
+    ttftP99Ms: sloLimit,
+    tpotMeanMs: sloLimit,
+    tpotP99Ms: sloLimit,
+    itlP99Ms: sloLimit,
+    e2elP99Ms: sloLimit,
+  })
+  .refine((slos) => Object.values(slos).some((limit) => limit !== undefined), {
+    error:
+      'must give at least one objective (ttftP95Ms, ttftP99Ms, tpotMeanMs, tpotP99Ms, itlP99Ms, e2elP99Ms)',
+  });
+
+const sloSearchProfileSchema = z
+  .strictObject({
+    kind: z.literal('slo-search'),
+    slos: sloTargetsSchema,
+    /** First concurrency measured. */
+    startConcurrency: positiveInteger(MAX_CONCURRENCY).default(1),
+    /** Multiplier between climbing levels. */
+    growthFactor: z
+      .number({ error: 'must be a number' })
+      .min(1.1, { error: 'must be at least 1.1' })
+      .max(16, { error: 'must be at most 16' })
+      .default(2),
+    /** Highest concurrency tried. */
+    maxConcurrency: positiveInteger(MAX_CONCURRENCY).default(256),
+    /** Bisection stops when the passing and failing levels are this many streams apart (1 = exact). */
+    precision: positiveInteger(MAX_CONCURRENCY).default(1),
+    /** Stop a level as soon as it is certain to miss an objective (saves requests on overloaded levels). */
+    stopEarly: z.boolean().default(true),
+  })
+  .refine((profile) => profile.startConcurrency <= profile.maxConcurrency, {
+    error: 'startConcurrency must not exceed maxConcurrency',
+    path: ['startConcurrency'],
+  });
+
 const datasetSchema = z.discriminatedUnion(
   'kind',
   [
@@ -68,9 +109,25 @@ const datasetSchema = z.discriminatedUnion(
 export const benchmarkRunSpecSchema = z.strictObject({
   endpointKind: z.enum(['completions', 'chat'], { error: 'must be "completions" or "chat"' }),
   model: z.string({ error: 'must be the served model name' }).trim().min(1, { error: 'must not be empty' }),
-  profile: z.discriminatedUnion('kind', [concurrencyProfileSchema, rateProfileSchema, sweepProfileSchema], {
-    error: 'must be "concurrency", "rate" or "sweep"',
-  }),
+  profile: z.discriminatedUnion(
+    'kind',
+    [concurrencyProfileSchema, rateProfileSchema, sweepProfileSchema, sloSearchProfileSchema],
+    { error: 'must be "concurrency", "rate", "sweep" or "slo-search"' },
+  ),
+  /**
+   * Named server configurations (launch commands the box's runner knows) to measure one after the
+   * other: the runner starts each, waits until it is healthy, runs the profile, and stops it. Empty:
+   * measure the server already running at the runner's endpoint.
+   */
+  serverConfigurations: z
+    .array(
+      z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+        error: 'must be a configuration name (letters, digits, . _ -; at most 64)',
+      }),
+    )
+    .max(16, { error: 'must list at most 16 configurations' })
+    .refine((names) => new Set(names).size === names.length, { error: 'must not name a configuration twice' })
+    .default([]),
   numPrompts: positiveInteger(1_000_000),
   /** Target prompt length in tokens (synthetic prompts). */
   inputTokens: positiveInteger(2_000_000),

@@ -53,7 +53,11 @@ export interface FakeOpenAiServerOptions {
   roleChunk?: boolean;
   /** Each request in flight beyond the first stretches decode gaps by this fraction (batching slowdown). */
   batchSlowdownPerRequest?: number;
+  /** Each other request in flight when a request arrives adds this much to its TTFT (prefill queueing). */
+  ttftPerStreamMs?: number;
   models?: string[];
+  /** Port to listen on; 0 (the default) lets the OS pick a free one. */
+  port?: number;
   /** Chooses the behaviour of each request, by arrival index (0-based). */
   behavior?: (request: { index: number; endpoint: FakeEndpoint }) => FakeRequestBehavior;
 }
@@ -110,6 +114,7 @@ export async function startFakeOpenAiServer(
     usage: options.usage ?? 'as-requested',
     roleChunk: options.roleChunk ?? true,
     batchSlowdownPerRequest: options.batchSlowdownPerRequest ?? 0,
+    ttftPerStreamMs: options.ttftPerStreamMs ?? 0,
     models: options.models ?? ['fake-model'],
     behavior: options.behavior ?? (() => ({ kind: 'stream' }) as const),
   };
@@ -243,7 +248,9 @@ export async function startFakeOpenAiServer(
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     let tokensSent = 0;
     let messageIndex = 0;
-    let scheduledOffset = Math.max(0, settings.ttftMs + jitter());
+    // inFlight already counts this request.
+    const queueing = settings.ttftPerStreamMs * Math.max(0, inFlight - 1);
+    let scheduledOffset = Math.max(0, settings.ttftMs + queueing + jitter());
 
     const usageObject = () => ({
       prompt_tokens: log.promptTokens,
@@ -348,7 +355,7 @@ export async function startFakeOpenAiServer(
     scheduleMessage();
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/v1`,

@@ -8,6 +8,7 @@ import './types/evidence';
 import './types/roofline';
 import './types/access';
 import './types/runs';
+import './types/sweeps';
 import './types/viewer';
 import './types/decision';
 

@@ -38,6 +38,8 @@ export interface StoreBenchmarkResultInput {
   contextTokens?: number | null;
   isEstimate?: boolean;
   note?: string | null;
+  /** The named server configuration the result ran under (runner-launched servers). */
+  serverConfiguration?: string | null;
   regressionPolicy?: Partial<RegressionPolicy>;
 }
 
@@ -123,6 +125,7 @@ export async function storeBenchmarkResult(
         regression: toJsonValue(regression),
         isEstimate: input.isEstimate ?? false,
         note: input.note ?? null,
+        serverConfiguration: input.serverConfiguration ?? null,
         measuredAt: input.measuredAt,
       },
     ],

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../api/graphql/errors';
 import type { BenchmarkRunSpec } from '../../domain/run-spec';
+import type { SweepLevelSummary } from '../../domain/slo-search';
 import { type BenchmarkRun, type EndpointKind, Prisma, type RunStatus } from '../../generated/prisma/client';
 import { recordAudit } from '../audit/record';
 import { storeBenchmarkResult } from '../evidence/store-result';
+import { storeSloSweep } from '../evidence/store-sweep';
 import { StaleAttemptError } from './errors';
-import type { ReportedLevel, RunProgress } from './report';
+import { type ReportedLevel, type RunProgress, reportedSummarySchema } from './report';
 import type { RunQueue } from './runtime';
 
 /**
@@ -393,9 +395,12 @@ export async function reportResult(
         ? spec.inputTokens + spec.outputTokens
         : null;
     const measuredAt = new Date();
+    const stored: { resultId: string; summary: SweepLevelSummary; serverConfiguration: string | null }[] = [];
     for (const [level, { summary, records }] of input.levels.entries()) {
+      const serverConfiguration =
+        typeof summary.serverConfiguration === 'string' ? summary.serverConfiguration : null;
       // The shared writer: the same idempotent insert and regression verdict as imported results.
-      await storeBenchmarkResult(tx, {
+      const { result } = await storeBenchmarkResult(tx, {
         fingerprint: resultFingerprint(run.id, input.reportKey, level),
         boxId: run.boxId,
         variantId: run.variantId,
@@ -408,7 +413,31 @@ export async function reportResult(
         quantization: run.variant.quantization,
         bytesPerParam: run.variant.bytesPerParam?.toString() ?? null,
         contextTokens,
+        serverConfiguration,
       });
+      stored.push({
+        resultId: result.id,
+        // Parsed again for the defaults of fields older runners did not send.
+        summary: reportedSummarySchema.parse(summary) as unknown as SweepLevelSummary,
+        serverConfiguration,
+      });
+    }
+    const profile = spec.profile;
+    if (profile?.kind === 'slo-search') {
+      // One sweep per server configuration, each from its own levels in the order measured.
+      const configurations = [...new Set(stored.map((level) => level.serverConfiguration))];
+      for (const serverConfiguration of configurations) {
+        await storeSloSweep(tx, {
+          runId: run.id,
+          boxId: run.boxId,
+          variantId: run.variantId,
+          serverConfiguration,
+          slos: profile.slos,
+          settings: profile,
+          levels: stored.filter((level) => level.serverConfiguration === serverConfiguration),
+          measuredAt,
+        });
+      }
     }
     await tx.$executeRaw`
       UPDATE "BenchmarkRun"

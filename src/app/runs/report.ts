@@ -18,9 +18,12 @@ const loadProfileSchema = z.discriminatedUnion('kind', [
 const distributionSchema = z.looseObject({
   mean: z.number(),
   median: z.number(),
+  std: z.number().nullable().optional(),
   p50: z.number(),
+  p90: z.number().nullable().optional(),
   p95: z.number().nullable(),
   p99: z.number().nullable(),
+  p999: z.number().nullable().optional(),
 });
 
 /** The canonical summary (src/domain/metrics/summary.ts); the fields stored in columns are checked. */
@@ -30,8 +33,20 @@ export const reportedSummarySchema = z.looseObject({
   failed: z.int().min(0),
   durationS: z.number().min(0),
   outputThroughput: z.number().min(0),
+  requestThroughput: z.number().min(0).default(0),
+  requestGoodput: z.number().min(0).nullable().default(null),
+  outputGoodput: z.number().min(0).nullable().optional(),
   meanDecodeTokensPerSecond: z.number().min(0).nullable(),
   ttftMs: distributionSchema.nullable(),
+  tpotMs: distributionSchema.nullable().default(null),
+  itlMs: distributionSchema.nullable().default(null),
+  e2elMs: distributionSchema.nullable().default(null),
+  stoppedEarly: z.boolean().optional(),
+  serverConfiguration: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { error: 'must be a configuration name' })
+    .nullable()
+    .optional(),
   warnings: z.array(z.string()),
 });
 
@@ -46,7 +61,8 @@ export const reportedLevelsSchema = z
   .min(1, { error: 'must hold at least one load level' })
   .max(64, { error: 'must hold at most 64 load levels' });
 
-export type ReportedLevel = z.output<typeof reportedLevelSchema>;
+/** As a caller may build it; the API fills the defaults when it parses. */
+export type ReportedLevel = z.input<typeof reportedLevelSchema>;
 export type ReportedSummary = z.output<typeof reportedSummarySchema>;
 
 /** Partial progress a runner sends with each heartbeat (BenchmarkProgress from the load runner). */

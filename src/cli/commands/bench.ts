@@ -1,10 +1,21 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { BenchmarkCancelledError, runBenchmark } from '../../../runner/load';
+import { BenchmarkCancelledError, type LevelResult, runBenchmark } from '../../../runner/load';
 import { ProgressBar } from '../../../runner/progress-bar';
 import { PromptDatasetError } from '../../../runner/prompts';
 import { formatSummaryTable } from '../../../runner/summary-table';
-import { type BenchmarkRunSpecInput, parseBenchmarkRunSpec } from '../../domain/run-spec';
+import {
+  type BenchmarkRunSpec,
+  type BenchmarkRunSpecInput,
+  parseBenchmarkRunSpec,
+} from '../../domain/run-spec';
+import {
+  parseSloList,
+  SLO_TARGETS,
+  type SweepOutcome,
+  sweepLevelOf,
+  sweepOutcome,
+} from '../../domain/slo-search';
 
 /**
  * `floorplan bench`: measures an OpenAI-compatible endpoint locally, without the job queue, and
@@ -21,6 +32,13 @@ const USAGE = `usage: floorplan bench --endpoint URL --model NAME [options]
   --burstiness N          gamma shape of the gaps at --rate (1 = Poisson, default)
   --max-concurrency N     cap on requests in flight at --rate or --sweep
   --sweep N               synchronous, max throughput, then N rates in between
+  --slo-search            largest concurrency within --slo: climb geometrically, then bisect
+  --slo LIST              objectives for --slo-search, e.g. ttft_p95_ms=200,tpot_mean_ms=20
+                          (any of ${SLO_TARGETS.map((target) => target.flag).join(', ')})
+  --start-concurrency N   --slo-search: first level (default 1)
+  --growth-factor X       --slo-search: multiplier between climbing levels (default 2)
+  --precision N           --slo-search: stop bisecting N streams apart (default 1: exact)
+  --max-concurrency N also caps --slo-search (default 256)
   --prompts N             measured requests per level (default 200)
   --input-tokens N        synthetic prompt length (default 1024)
   --output-tokens N       max_tokens per request, with ignore_eos (default 128)
@@ -44,6 +62,10 @@ const FLAG_FOR_FIELD: ReadonlyArray<readonly [string, string]> = [
   ['profile.burstiness', '--burstiness'],
   ['profile.maxConcurrency', '--max-concurrency'],
   ['profile.intermediateRates', '--sweep'],
+  ['profile.slos', '--slo'],
+  ['profile.startConcurrency', '--start-concurrency'],
+  ['profile.growthFactor', '--growth-factor'],
+  ['profile.precision', '--precision'],
   ['numPrompts', '--prompts'],
   ['inputTokens', '--input-tokens'],
   ['outputTokens', '--output-tokens'],
@@ -75,13 +97,35 @@ export async function runBenchCommand(args: string[]): Promise<number> {
   if (endpointUrl === undefined) usageErrors.push('--endpoint: required');
   else if (!isHttpUrl(endpointUrl))
     usageErrors.push('--endpoint: must be an http(s) URL like http://127.0.0.1:8000/v1');
-  const profileFlags = [values.concurrency, values.rate, values.sweep].filter(
-    (flag) => flag !== undefined,
-  ).length;
-  if (profileFlags > 1) usageErrors.push('--concurrency, --rate and --sweep: give only one');
+  const profileFlags = [
+    values.concurrency,
+    values.rate,
+    values.sweep,
+    values['slo-search'] ? true : undefined,
+  ].filter((flag) => flag !== undefined).length;
+  if (profileFlags > 1) usageErrors.push('--concurrency, --rate, --sweep and --slo-search: give only one');
+  let searchSlos: Record<string, number> | undefined;
+  if (values['slo-search']) {
+    if (values.slo === undefined)
+      usageErrors.push('--slo: required with --slo-search, e.g. --slo ttft_p95_ms=200,tpot_mean_ms=20');
+    else {
+      const slos = parseSloList(values.slo);
+      if ('error' in slos) usageErrors.push(`--slo: ${slos.error}`);
+      else searchSlos = slos.slos as Record<string, number>;
+    }
+  } else if (values.slo !== undefined) {
+    usageErrors.push(
+      '--slo: only with --slo-search (for goodput alone use --slo-ttft-ms, --slo-tpot-ms, --slo-e2el-ms)',
+    );
+  }
 
-  const parsed = parseBenchmarkRunSpec(specFromFlags(values));
-  if (!parsed.success) usageErrors.push(...parsed.errors.map(flagNamedError));
+  const parsed = parseBenchmarkRunSpec(specFromFlags(values, searchSlos));
+  if (!parsed.success) {
+    const named = parsed.errors.map(flagNamedError);
+    // An --slo that did not parse is already reported; the empty objectives it left are not news.
+    const sloReported = usageErrors.some((error) => error.startsWith('--slo:'));
+    usageErrors.push(...named.filter((error) => !(sloReported && error.startsWith('--slo'))));
+  }
   if (usageErrors.length > 0 || !parsed.success || endpointUrl === undefined) {
     process.stderr.write(
       `floorplan bench: invalid arguments\n${usageErrors.map((line) => `  ${line}`).join('\n')}\n`,
@@ -104,6 +148,43 @@ export async function runBenchCommand(args: string[]): Promise<number> {
     const summaries = result.levels.map((level) => level.summary);
     if (values.records !== undefined) {
       await writeFile(values.records, `${JSON.stringify(result.levels, null, 2)}\n`);
+    }
+    const search = sloSearchOf(parsed.spec, result.levels);
+    if (search !== null) {
+      if (values.json) {
+        const {
+          slos,
+          endReason,
+          maxConcurrencyAtSlo,
+          firstMissConcurrency,
+          goodputRequestsPerSecond,
+          goodputOutputTokensPerSecond,
+          levels,
+          summary,
+        } = search;
+        process.stdout.write(
+          `${JSON.stringify(
+            {
+              spec: parsed.spec,
+              endpointUrl,
+              slos,
+              endReason,
+              maxConcurrencyAtSlo,
+              firstMissConcurrency,
+              goodputRequestsPerSecond,
+              goodputOutputTokensPerSecond,
+              summary,
+              levels,
+              summaries,
+            },
+            null,
+            2,
+          )}\n`,
+        );
+      } else {
+        process.stdout.write(`${formatSweepTable(search)}\n\n${formatSummaryTable(summaries)}\n`);
+      }
+      return summaries.every((level) => level.completed === 0) ? EXIT_FAILED : EXIT_OK;
     }
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ spec: parsed.spec, endpointUrl, summaries }, null, 2)}\n`);
@@ -144,6 +225,11 @@ function parseBenchArgs(args: string[]) {
       burstiness: { type: 'string' },
       'max-concurrency': { type: 'string' },
       sweep: { type: 'string' },
+      'slo-search': { type: 'boolean', default: false },
+      slo: { type: 'string' },
+      'start-concurrency': { type: 'string' },
+      'growth-factor': { type: 'string' },
+      precision: { type: 'string' },
       prompts: { type: 'string' },
       'input-tokens': { type: 'string' },
       'output-tokens': { type: 'string' },
@@ -163,7 +249,10 @@ function parseBenchArgs(args: string[]) {
 type BenchFlags = ReturnType<typeof parseBenchArgs>;
 
 /** Builds the run spec from flags; numbers that do not parse are passed through so validation names them. */
-function specFromFlags(flags: BenchFlags): BenchmarkRunSpecInput {
+function specFromFlags(
+  flags: BenchFlags,
+  searchSlos: Record<string, number> | undefined,
+): BenchmarkRunSpecInput {
   const maxConcurrency =
     flags['max-concurrency'] === undefined ? null : numberOrText(flags['max-concurrency']);
   const burstiness = flags.burstiness === undefined ? 1 : numberOrText(flags.burstiness);
@@ -175,6 +264,17 @@ function specFromFlags(flags: BenchFlags): BenchmarkRunSpecInput {
       requestsPerSecond: rate === 'inf' ? 'inf' : numberOrText(rate),
       burstiness,
       maxConcurrency,
+    };
+  } else if (flags['slo-search']) {
+    profile = {
+      kind: 'slo-search',
+      slos: searchSlos ?? {},
+      ...(flags['max-concurrency'] !== undefined ? { maxConcurrency } : {}),
+      ...(flags['start-concurrency'] !== undefined
+        ? { startConcurrency: numberOrText(flags['start-concurrency']) }
+        : {}),
+      ...(flags['growth-factor'] !== undefined ? { growthFactor: numberOrText(flags['growth-factor']) } : {}),
+      ...(flags.precision !== undefined ? { precision: numberOrText(flags.precision) } : {}),
     };
   } else if (flags.sweep !== undefined) {
     profile = { kind: 'sweep', intermediateRates: numberOrText(flags.sweep), burstiness, maxConcurrency };
@@ -220,4 +320,60 @@ function isHttpUrl(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The SLO search's answer when the run was one (recomputed from the levels, as the API does). */
+function sloSearchOf(spec: BenchmarkRunSpec, levels: readonly LevelResult[]): SweepOutcome | null {
+  const profile = spec.profile;
+  if (profile.kind !== 'slo-search') return null;
+  return sweepOutcome(
+    levels.map((level) => sweepLevelOf(level.summary, profile.slos, level.searchPhase ?? 'CLIMB')),
+    profile.slos,
+    profile,
+  );
+}
+
+function formatSweepTable(outcome: SweepOutcome): string {
+  const header = [
+    'concurrency',
+    'phase',
+    'meets SLO',
+    ...(outcome.levels[0]?.checks.map((check) => `${check.label} ms`) ?? []),
+    'goodput req/s',
+    'goodput tok/s',
+    'requests',
+  ];
+  const rows = outcome.levels.map((level) => [
+    String(level.concurrency),
+    level.phase.toLowerCase(),
+    level.meetsSlo ? 'yes' : level.stoppedEarly ? 'no (stopped early)' : 'no',
+    ...level.checks.map((check) =>
+      check.measuredMs === null ? '-' : `${check.measuredMs.toFixed(1)} / ${check.limitMs}`,
+    ),
+    level.goodputRequestsPerSecond === null ? '-' : level.goodputRequestsPerSecond.toFixed(2),
+    level.goodputOutputTokensPerSecond === null ? '-' : level.goodputOutputTokensPerSecond.toFixed(1),
+    String(level.completed + level.failed),
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const render = (cells: readonly string[]): string =>
+    cells
+      .map((cell, column) =>
+        column < 2 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
+      )
+      .join('  ')
+      .trimEnd();
+  const answer =
+    outcome.maxConcurrencyAtSlo === null
+      ? 'maxConcurrencyAtSlo: none'
+      : `maxConcurrencyAtSlo: ${outcome.maxConcurrencyAtSlo}; goodput there ${outcome.goodputRequestsPerSecond?.toFixed(2) ?? '-'} req/s, ${outcome.goodputOutputTokensPerSecond?.toFixed(1) ?? '-'} output tok/s`;
+  return [
+    render(header),
+    render(widths.map((width) => '-'.repeat(width))),
+    ...rows.map(render),
+    '',
+    outcome.summary,
+    answer,
+  ].join('\n');
 }

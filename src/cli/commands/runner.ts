@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ApiRefusal, runRunnerAgent } from '../../../runner/agent';
 import { ProgressBar } from '../../../runner/progress-bar';
+import { parseServerConfiguration, type ServerConfiguration } from '../../../runner/server-configurations';
 import { UsageError } from '../command';
 
 /**
@@ -20,13 +21,19 @@ const USAGE = `usage: floorplan runner --api URL --box SLUG --endpoint URL [opti
   --name NAME             this runner instance in leasedBy (default host:pid)
   --poll-interval-ms N    wait between polls when nothing is queued (default 2000)
   --max-backoff-ms N      longest wait between retries while the API is unreachable (default 30000)
+  --server-config NAME=COMMAND
+                          a named server configuration runs may ask for (repeatable); the runner
+                          starts COMMAND with {port} replaced by a free port, waits until
+                          /v1/models answers, measures, and stops it, e.g.
+                          --server-config "fp8=vllm serve my-model --port {port} --max-num-seqs 64"
+  --server-startup-timeout-s N   how long a configuration may take to become healthy (default 900)
   env OPENAI_API_KEY      sent to the endpoint as a bearer token when set`;
 
 function positiveInteger(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1)
-    throw new UsageError(`${flag} must be a whole number of milliseconds, got "${value}".`);
+    throw new UsageError(`${flag} must be a whole number, got "${value}".`);
   return parsed;
 }
 
@@ -53,6 +60,8 @@ export async function runRunnerCommand(args: string[]): Promise<number> {
       name: { type: 'string' },
       'poll-interval-ms': { type: 'string' },
       'max-backoff-ms': { type: 'string' },
+      'server-config': { type: 'string', multiple: true },
+      'server-startup-timeout-s': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -68,6 +77,23 @@ export async function runRunnerCommand(args: string[]): Promise<number> {
       'A runner token is required: --token T or env FLOORPLAN_RUNNER_TOKEN (npx floorplan token create --role runner --box SLUG --name NAME).',
     );
   if (!values.box) throw new UsageError('--box is required: the slug of this box, e.g. --box dgx-spark.');
+  const serverConfigurations: ServerConfiguration[] = [];
+  for (const text of values['server-config'] ?? []) {
+    let configuration: ServerConfiguration;
+    try {
+      configuration = parseServerConfiguration(text);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    if (serverConfigurations.some((known) => known.name === configuration.name))
+      throw new UsageError(`--server-config ${configuration.name}: given twice; names must be unique.`);
+    serverConfigurations.push(configuration);
+  }
+  const startupTimeoutS = values['server-startup-timeout-s'];
+  const serverStartupTimeoutMs =
+    startupTimeoutS === undefined
+      ? undefined
+      : positiveInteger(startupTimeoutS, '--server-startup-timeout-s', 900) * 1000;
 
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -95,6 +121,8 @@ export async function runRunnerCommand(args: string[]): Promise<number> {
       stopSignal: stop.signal,
       log: (line) => console.error(`[${new Date().toISOString()}] ${line}`),
       progressBar: process.stderr.isTTY ? new ProgressBar(process.stderr) : null,
+      serverConfigurations,
+      serverStartupTimeoutMs,
     });
     return 0;
   } catch (error) {

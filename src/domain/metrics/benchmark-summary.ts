@@ -41,10 +41,12 @@ export function summarizeBenchmark(
   const tpotMs = distributionStats(tpotSamples);
 
   const objectives = options.objectives;
-  const requestGoodput =
+  const good =
     objectives !== undefined && hasAnyObjective(objectives)
-      ? perSecond(succeeded.filter((request) => meetsObjectives(request, objectives)).length)
+      ? succeeded.filter((request) => meetsObjectives(request, objectives))
       : null;
+  const requestGoodput = good === null ? null : perSecond(good.length);
+  const outputGoodput = good === null ? null : perSecond(sum(good.map((request) => request.outputTokens)));
 
   return {
     profile: options.profile,
@@ -57,6 +59,7 @@ export function summarizeBenchmark(
     outputThroughput: perSecond(totalOutputTokens),
     totalTokenThroughput: perSecond(totalInputTokens + totalOutputTokens),
     requestGoodput,
+    outputGoodput,
     meanDecodeTokensPerSecond: tpotMs !== null && tpotMs.mean > 0 ? 1000 / tpotMs.mean : null,
     ttftMs: distributionStats(succeeded.map((request) => request.ttftMs)),
     tpotMs,

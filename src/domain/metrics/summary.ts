@@ -46,6 +46,12 @@ export interface BenchmarkSummary {
   totalTokenThroughput: number;
   /** Requests per second meeting every SLO given; null when no SLO was given. */
   requestGoodput: number | null;
+  /** Output tokens per second of the requests meeting every SLO (vLLM's goodput, in tokens); null when no SLO was given or the source did not report it. */
+  outputGoodput?: number | null | undefined;
+  /** True when the level stopped before sending all its requests because it was already clearly over its SLO (an SLO search). */
+  stoppedEarly?: boolean | undefined;
+  /** The named server configuration (launch command) the level ran under; absent when the runner did not launch the server. */
+  serverConfiguration?: string | null | undefined;
   /** Per-stream decode rate implied by TPOT (1000 / mean TPOT); null when TPOT is unknown. */
   meanDecodeTokensPerSecond: number | null;
   ttftMs: DistributionStats | null;

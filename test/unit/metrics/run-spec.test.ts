@@ -46,7 +46,7 @@ describe('benchmark run spec', () => {
       'profile.burstiness: must be greater than 0',
     ]);
     expect(errorsFor({ ...valid, profile: { kind: 'poisson' } })).toEqual([
-      'profile.kind: must be "concurrency", "rate" or "sweep"',
+      'profile.kind: must be "concurrency", "rate", "sweep" or "slo-search"',
     ]);
     expect(errorsFor({ ...valid, endpointKind: 'embeddings', model: ' ' })).toEqual([
       'endpointKind: must be "completions" or "chat"',

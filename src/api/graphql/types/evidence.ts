@@ -74,6 +74,11 @@ builder.prismaObject('BenchmarkResult', {
     }),
     isEstimate: t.exposeBoolean('isEstimate'),
     note: t.exposeString('note', { nullable: true }),
+    serverConfiguration: t.exposeString('serverConfiguration', {
+      nullable: true,
+      description: 'The named server configuration (launch command) the result ran under.',
+    }),
+    sloSweep: t.relation('sloSweep', { nullable: true, description: 'The SLO sweep this level belongs to.' }),
     measuredAt: t.expose('measuredAt', { type: 'DateTime' }),
   }),
 });

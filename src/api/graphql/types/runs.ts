@@ -94,7 +94,23 @@ const LoadProfileKindEnum = builder.enumType('LoadProfileKind', {
     CONCURRENCY: { description: 'Fixed concurrency; a list of levels gives one result per level.' },
     RATE: { description: 'A request rate with gamma-distributed gaps (burstiness 1 = Poisson).' },
     SWEEP: { description: 'Synchronous, then maximum throughput, then rates in between.' },
+    SLO_SEARCH: {
+      description:
+        'Largest concurrency within the SLOs: climb concurrency geometrically until a level misses, then bisect; goodput per level.',
+    },
   } as const,
+});
+
+const SloTargetsInput = builder.inputType('SloTargetsInput', {
+  description: 'Latency objectives in ms for SLO_SEARCH; give at least one.',
+  fields: (t) => ({
+    ttftP95Ms: t.float({ required: false }),
+    ttftP99Ms: t.float({ required: false }),
+    tpotMeanMs: t.float({ required: false }),
+    tpotP99Ms: t.float({ required: false }),
+    itlP99Ms: t.float({ required: false }),
+    e2elP99Ms: t.float({ required: false }),
+  }),
 });
 
 const LoadProfileInput = builder.inputType('LoadProfileInput', {
@@ -110,10 +126,28 @@ const LoadProfileInput = builder.inputType('LoadProfileInput', {
       required: false,
       description: 'RATE and SWEEP: gamma shape of the gaps (default 1).',
     }),
-    maxConcurrency: t.int({ required: false, description: 'RATE and SWEEP: cap on requests in flight.' }),
+    maxConcurrency: t.int({
+      required: false,
+      description:
+        'RATE and SWEEP: cap on requests in flight; SLO_SEARCH: highest level tried (default 256).',
+    }),
     intermediateRates: t.int({
       required: false,
       description: 'SWEEP: rates between synchronous and maximum (default 4).',
+    }),
+    slos: t.field({ type: SloTargetsInput, required: false, description: 'SLO_SEARCH: the objectives.' }),
+    startConcurrency: t.int({ required: false, description: 'SLO_SEARCH: first level (default 1).' }),
+    growthFactor: t.float({
+      required: false,
+      description: 'SLO_SEARCH: multiplier between climbing levels (default 2).',
+    }),
+    precision: t.int({
+      required: false,
+      description: 'SLO_SEARCH: stop bisecting this many streams apart (default 1, the exact answer).',
+    }),
+    stopEarly: t.boolean({
+      required: false,
+      description: 'SLO_SEARCH: stop a level once it is certain to miss (default true).',
     }),
   }),
 });
@@ -146,6 +180,11 @@ const RunSpecInputRef = builder.inputType('BenchmarkRunSpecInput', {
       description: 'A request with no byte for this long fails (default 300).',
     }),
     requestTimeoutS: t.float({ required: false }),
+    serverConfigurations: t.stringList({
+      required: false,
+      description:
+        "Named server configurations the box's runner knows (launch commands): each is started, measured and stopped in turn; each result records its configuration.",
+    }),
   }),
 });
 
@@ -215,17 +254,23 @@ function runSpecFromInput(
             ...(profile.burstiness != null ? { burstiness: profile.burstiness } : {}),
             ...(profile.maxConcurrency != null ? { maxConcurrency: profile.maxConcurrency } : {}),
           }
-        : {
-            kind: 'sweep' as const,
-            ...(profile.intermediateRates != null ? { intermediateRates: profile.intermediateRates } : {}),
-            ...(profile.burstiness != null ? { burstiness: profile.burstiness } : {}),
-            ...(profile.maxConcurrency != null ? { maxConcurrency: profile.maxConcurrency } : {}),
-          };
-  const slos = spec.slos
-    ? Object.fromEntries(
-        Object.entries(spec.slos).filter((entry): entry is [string, number] => entry[1] != null),
-      )
-    : undefined;
+        : profile.kind === 'SLO_SEARCH'
+          ? {
+              kind: 'slo-search' as const,
+              slos: withoutNulls(profile.slos ?? {}),
+              ...(profile.startConcurrency != null ? { startConcurrency: profile.startConcurrency } : {}),
+              ...(profile.growthFactor != null ? { growthFactor: profile.growthFactor } : {}),
+              ...(profile.maxConcurrency != null ? { maxConcurrency: profile.maxConcurrency } : {}),
+              ...(profile.precision != null ? { precision: profile.precision } : {}),
+              ...(profile.stopEarly != null ? { stopEarly: profile.stopEarly } : {}),
+            }
+          : {
+              kind: 'sweep' as const,
+              ...(profile.intermediateRates != null ? { intermediateRates: profile.intermediateRates } : {}),
+              ...(profile.burstiness != null ? { burstiness: profile.burstiness } : {}),
+              ...(profile.maxConcurrency != null ? { maxConcurrency: profile.maxConcurrency } : {}),
+            };
+  const slos = spec.slos ? withoutNulls(spec.slos) : undefined;
   return {
     endpointKind: endpointKind === 'CHAT' ? 'chat' : 'completions',
     model: spec.model ?? variantSlug,
@@ -239,7 +284,15 @@ function runSpecFromInput(
     ...(spec.seed != null ? { seed: spec.seed } : {}),
     ...(spec.idleTimeoutS != null ? { idleTimeoutS: spec.idleTimeoutS } : {}),
     ...(spec.requestTimeoutS != null ? { requestTimeoutS: spec.requestTimeoutS } : {}),
+    ...(spec.serverConfigurations != null ? { serverConfigurations: spec.serverConfigurations } : {}),
   };
+}
+
+/** GraphQL sends null for a field left out; the run spec wants it absent. */
+function withoutNulls(values: Record<string, number | null | undefined>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(values).filter((entry): entry is [string, number] => entry[1] != null),
+  );
 }
 
 function parseRunSpec(input: unknown): BenchmarkRunSpec {

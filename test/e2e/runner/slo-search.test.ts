@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiServer, startApiServer } from '../../../src/api/server';
+import { createApiToken } from '../../../src/app/auth/tokens';
+import { createTestDatabase, type TestDatabase } from '../../support/database';
+import { type ChildHandle, startRunnerProcess, waitFor } from '../../support/processes';
+import { graphqlAt } from './helpers';
+
+/**
+ * The SLO search end to end, with real processes on loopback: an operator queues an SLO_SEARCH run
+ * through GraphQL createBenchmarkRun; a runner process (bin/floorplan.js runner) leases it and, for
+ * each named server configuration, launches the loaded fake as its own child process (the way it
+ * would launch vLLM), waits until it answers, sweeps it and stops it; the report is stored as one
+ * sweep per configuration with its levels. The fake's latency model gives the known answers:
+ * TPOT = 3c ms (baseline) and 2c ms (quantized), so at TPOT mean ≤ 17 ms the largest concurrency
+ * is 5 and 8. The API runs in this process, on PGlite or Postgres.
+ */
+
+const FAKE = 'node --import tsx test/fakes/loaded-server-main.ts --port {port}';
+
+describe('SLO search: GraphQL → runner process → launched server configurations → stored sweeps', () => {
+  let database: TestDatabase;
+  let api: ApiServer;
+  let runner: ChildHandle | undefined;
+  let operatorToken: string;
+  let runnerToken: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    api = await startApiServer({
+      prisma: database.prisma,
+      host: '127.0.0.1',
+      port: 0,
+      isProduction: false,
+      publicCatalog: false,
+    });
+    operatorToken = (await createApiToken(database.prisma, { name: 'operator', role: 'OPERATOR' })).token;
+    runnerToken = (
+      await createApiToken(database.prisma, { name: 'spark-runner', role: 'RUNNER', boxSlug: 'dgx-spark' })
+    ).token;
+  }, 60_000);
+
+  afterAll(async () => {
+    await runner?.kill('SIGTERM');
+    await api?.close();
+    await database?.drop();
+  });
+
+  it('finds each configuration’s largest concurrency at the SLO and records the configuration', async () => {
+    runner = startRunnerProcess({
+      apiUrl: api.url,
+      token: runnerToken,
+      // Never called: every run here names its server configurations.
+      endpointUrl: 'http://127.0.0.1:9/v1',
+      name: 'spark-sweeper',
+      extraArgs: [
+        '--server-config',
+        `baseline=${FAKE} --config baseline`,
+        '--server-config',
+        `quantized=${FAKE} --config quantized`,
+        '--server-startup-timeout-s',
+        '60',
+      ],
+    });
+    const created = await graphqlAt<{ createBenchmarkRun: { id: string; status: string } }>(
+      api.url,
+      operatorToken,
+      `mutation Create($input: CreateBenchmarkRunInput!) { createBenchmarkRun(input: $input) { id status spec } }`,
+      {
+        input: {
+          box: 'dgx-spark',
+          variant: 'llama-3.1-8b-lora',
+          endpointKind: 'COMPLETIONS',
+          idempotencyKey: randomUUID(),
+          spec: {
+            profile: { kind: 'SLO_SEARCH', slos: { tpotMeanMs: 17 }, maxConcurrency: 64 },
+            numPrompts: 8,
+            inputTokens: 16,
+            outputTokens: 24,
+            warmupRequests: 1,
+            model: 'fake-model',
+            serverConfigurations: ['baseline', 'quantized'],
+          },
+        },
+      },
+    );
+    expect(created.errors).toBeUndefined();
+    const runId = created.data?.createBenchmarkRun.id as string;
+
+    interface SweepView {
+      id: string;
+      serverConfiguration: string | null;
+      endReason: string;
+      maxConcurrencyAtSlo: number | null;
+      firstMissConcurrency: number | null;
+      goodputRequestsPerSecond: number | null;
+      goodputOutputTokensPerSecond: number | null;
+      slos: { tpotMeanMs: number | null };
+      levels: {
+        concurrency: number;
+        phase: string;
+        meetsSlo: boolean;
+        result: { id: string; serverConfiguration: string | null; sloSweep: { id: string } | null } | null;
+      }[];
+    }
+    const run = await waitFor(
+      'the SLO search run to finish',
+      async () => {
+        const answer = await graphqlAt<{
+          benchmarkRun: { status: string; failureReason: string | null; sloSweeps: SweepView[] };
+        }>(
+          api.url,
+          operatorToken,
+          `query Run($id: ID!) { benchmarkRun(id: $id) { status failureReason sloSweeps {
+            id serverConfiguration endReason maxConcurrencyAtSlo firstMissConcurrency
+            goodputRequestsPerSecond goodputOutputTokensPerSecond slos { tpotMeanMs }
+            levels { concurrency phase meetsSlo result { id serverConfiguration sloSweep { id } } } } } }`,
+          { id: runId },
+        );
+        const value = answer.data?.benchmarkRun;
+        return value && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(value.status) ? value : null;
+      },
+      { timeoutMs: 120_000, intervalMs: 250, describe: () => runner?.output() ?? '' },
+    );
+    expect(run.failureReason).toBeNull();
+    expect(run.status).toBe('SUCCEEDED');
+    const byConfiguration = new Map(run.sloSweeps.map((sweep) => [sweep.serverConfiguration, sweep]));
+    const baseline = byConfiguration.get('baseline');
+    const quantized = byConfiguration.get('quantized');
+    expect(baseline?.maxConcurrencyAtSlo).toBe(5);
+    expect(baseline?.firstMissConcurrency).toBe(6);
+    expect(quantized?.maxConcurrencyAtSlo).toBe(8);
+    expect(quantized?.firstMissConcurrency).toBe(9);
+    for (const sweep of [baseline, quantized]) {
+      expect(sweep?.endReason).toBe('BRACKETED');
+      expect(sweep?.slos.tpotMeanMs).toBe(17);
+      expect(sweep?.goodputRequestsPerSecond).toBeGreaterThan(0);
+      expect(sweep?.goodputOutputTokensPerSecond).toBeGreaterThan(sweep?.goodputRequestsPerSecond ?? 0);
+      // Every level is a stored result that records its configuration and its sweep.
+      for (const level of sweep?.levels ?? []) {
+        expect(level.result?.serverConfiguration).toBe(sweep?.serverConfiguration);
+        expect(level.result?.sloSweep?.id).toBe(sweep?.id);
+      }
+    }
+    expect(baseline?.levels.map((level) => [level.concurrency, level.phase])).toEqual([
+      [1, 'CLIMB'],
+      [2, 'CLIMB'],
+      [4, 'CLIMB'],
+      [8, 'CLIMB'],
+      [6, 'BISECT'],
+      [5, 'BISECT'],
+    ]);
+    // The runner started and stopped each configuration.
+    const output = runner.output();
+    expect(output).toContain('server configuration baseline: healthy');
+    expect(output).toContain('server configuration quantized: stopped');
+  }, 150_000);
+});
