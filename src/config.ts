@@ -23,7 +23,34 @@ const environmentSchema = z.object({
     .min(1)
     .default(path.join(process.cwd(), '.floorplan', 'pglite')),
   /** Comma-separated origins allowed to call the API from a browser; empty means same-origin only. */
-  FLOORPLAN_CORS_ORIGINS: z.string().default(''),
+  FLOORPLAN_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin.length > 0),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^https?:\/\/[^/\s]+$/,
+            'FLOORPLAN_CORS_ORIGINS must list origins like https://app.example.com (scheme and host, no path), separated by commas',
+          ),
+      ),
+    ),
+  /** Seconds a client may take to send a request's headers (slow-loris bound). */
+  FLOORPLAN_HEADERS_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(10),
+  /** Seconds a client may take to send a whole request, body included. */
+  FLOORPLAN_REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+  /**
+   * On SIGTERM, how long in-flight requests may take to finish before their connections are cut
+   * and the process exits (RELIABILITY promise 17). Below Kubernetes' default 30 s grace period.
+   */
+  FLOORPLAN_SHUTDOWN_DEADLINE_SECONDS: z.coerce.number().min(0.1).max(600).default(25),
   /** Seconds a runner's lease lasts without a heartbeat. Short, so a dead runner is noticed fast. */
   FLOORPLAN_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
   /**

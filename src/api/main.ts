@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   if (report.seeded) console.log('Seeded the lab evidence and public price facts (seeds/).');
   // Run progress reaches subscribers on every API process through Postgres LISTEN/NOTIFY; every
   // process sweeps expired leases, so no run stays LEASED after its runner died.
-  const stopRunQueue = await startRunQueue(database.prisma, {
+  const runQueue = await startRunQueue(database.prisma, {
     databaseUrl: target.kind === 'postgres' ? target.url : null,
     leaseSeconds: config.FLOORPLAN_LEASE_SECONDS,
     maxAttempts: config.FLOORPLAN_RUN_MAX_ATTEMPTS,
@@ -36,6 +36,11 @@ async function main(): Promise<void> {
       accessCsvRoute(database.prisma, !config.isProduction),
       chartRoute(database.prisma, !config.isProduction),
     ],
+    corsOrigins: config.FLOORPLAN_CORS_ORIGINS,
+    timeouts: {
+      headersMs: config.FLOORPLAN_HEADERS_TIMEOUT_SECONDS * 1000,
+      requestMs: config.FLOORPLAN_REQUEST_TIMEOUT_SECONDS * 1000,
+    },
   });
   console.log(
     `\nfloorplan API ready: ${api.url}/graphql${config.isProduction ? '' : '  (GraphiQL: open it in a browser)'}`,
@@ -60,10 +65,23 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: finishing in-flight requests, then closing the database.`);
+    const deadlineMs = config.FLOORPLAN_SHUTDOWN_DEADLINE_SECONDS * 1000;
+    console.log(
+      `\n${signal}: draining: no new connections; finishing in-flight requests (up to ${deadlineMs / 1000} s), then closing the database.`,
+    );
+    // Whatever hangs past the deadline (a bot call, the database), the process still exits.
+    setTimeout(() => {
+      console.error('Shutdown took longer than its deadline; exiting anyway.');
+      process.exit(1);
+    }, deadlineMs + 5_000).unref();
     await bot?.stop();
-    await api.close();
-    await stopRunQueue();
+    const drained = await api.close({ deadlineMs, onDrain: () => runQueue.endSubscriptions() });
+    console.log(
+      drained.cut === 0
+        ? `Drained in ${drained.durationMs} ms: every request answered.`
+        : `Deadline reached after ${drained.durationMs} ms: cut ${drained.cut} unfinished request(s).`,
+    );
+    await runQueue.stop();
     await database.close();
     process.exit(0);
   };

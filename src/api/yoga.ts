@@ -14,6 +14,8 @@ export interface YogaOptions {
   publicCatalog: boolean;
   /** Extra Yoga plugins (the subscription fan-out adds its own). */
   plugins?: Plugin[];
+  /** Browser origins allowed to call the API cross-origin (FLOORPLAN_CORS_ORIGINS); none when empty. */
+  corsOrigins?: readonly string[];
 }
 
 export const GRAPHIQL_FIRST_QUERY = `# floorplan: own the box or rent the floor.
@@ -49,6 +51,14 @@ export function createFloorplanYoga(options: YogaOptions): FloorplanYoga {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // Yoga's default reflects any origin, with credentials. Only configured origins get CORS headers;
+    // for any other, the browser keeps the answer from the calling page.
+    cors: (request) => {
+      const origin = request.headers.get('origin');
+      return origin !== null && (options.corsOrigins ?? []).includes(origin)
+        ? { origin: [origin], credentials: true, methods: ['GET', 'POST', 'OPTIONS'] }
+        : false;
+    },
     maskedErrors: true,
     maxRequestBodySize: QUERY_LIMITS.maxRequestBodyBytes,
     batching: false,

@@ -30,10 +30,13 @@ export interface ChildHandle {
   kill(signal: NodeJS.Signals): Promise<number | string>;
 }
 
-function spawnChild(command: string, args: string[], env: Record<string, string>): ChildHandle {
+/** `undefined` in `env` removes the variable from the child's environment. */
+function spawnChild(command: string, args: string[], env: Record<string, string | undefined>): ChildHandle {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete childEnv[key];
   const child = spawn(command, args, {
     cwd: REPOSITORY,
-    env: { ...process.env, ...env },
+    env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -78,14 +81,19 @@ export interface ApiProcess extends ChildHandle {
   port: number;
 }
 
+/** The API on a Postgres database (`databaseUrl`) or on an embedded PGlite folder (`dataDir`). */
 export async function startApiProcess(options: {
-  databaseUrl: string;
+  databaseUrl?: string;
+  dataDir?: string;
   port?: number;
   env?: Record<string, string>;
+  /** A fresh PGlite folder is migrated and seeded first: slower than a prepared Postgres database. */
+  readyTimeoutMs?: number;
 }): Promise<ApiProcess> {
   const port = options.port ?? (await freePort());
   const child = spawnChild(process.execPath, ['--import', 'tsx', 'src/api/main.ts'], {
     DATABASE_URL: options.databaseUrl,
+    ...(options.dataDir ? { FLOORPLAN_DATA_DIR: options.dataDir } : {}),
     PORT: String(port),
     HOST: '127.0.0.1',
     NODE_ENV: 'test',
@@ -94,7 +102,7 @@ export async function startApiProcess(options: {
   const url = `http://127.0.0.1:${port}`;
   await Promise.race([
     waitFor('the API to listen', () => child.output().includes('floorplan API ready'), {
-      timeoutMs: 30_000,
+      timeoutMs: options.readyTimeoutMs ?? 30_000,
       describe: child.output,
     }),
     child.exited.then((code) => {

@@ -15,15 +15,25 @@ export interface RunQueue {
   /** Expired leases a new run survives before it fails as "runner lost". */
   maxAttempts: number;
   events: RunEvents;
+  /**
+   * Aborted when the process drains (SIGTERM): open progress subscriptions send the run as it is
+   * now as their final event and end, so clients resubscribe elsewhere instead of being cut.
+   */
+  draining: AbortSignal;
 }
 
 const queues = new WeakMap<PrismaClient, RunQueue>();
 
 export function attachRunQueue(
   prisma: PrismaClient,
-  settings: { leaseSeconds: number; maxAttempts?: number; events: RunEvents },
+  settings: { leaseSeconds: number; maxAttempts?: number; events: RunEvents; draining?: AbortSignal },
 ): RunQueue {
-  const queue = { prisma, maxAttempts: loadConfig().FLOORPLAN_RUN_MAX_ATTEMPTS, ...settings };
+  const queue = {
+    prisma,
+    maxAttempts: loadConfig().FLOORPLAN_RUN_MAX_ATTEMPTS,
+    draining: new AbortController().signal,
+    ...settings,
+  };
   queues.set(prisma, queue);
   return queue;
 }
@@ -41,8 +51,8 @@ export function runQueueFor(prisma: PrismaClient): RunQueue {
 /**
  * Wires an API process's queue: on Postgres, changes are fanned out to every API process through
  * LISTEN/NOTIFY; on PGlite (one process) in-process. Every process also sweeps expired leases, so
- * a run whose runner died leaves LEASED within lease + sweep interval. Returns the function that
- * stops sweeping and listening.
+ * a run whose runner died leaves LEASED within lease + sweep interval. `endSubscriptions` starts
+ * the drain of progress subscriptions; `stop` stops sweeping and listening.
  */
 export async function startRunQueue(
   prisma: PrismaClient,
@@ -53,12 +63,14 @@ export async function startRunQueue(
     sweepIntervalMs: number;
     log?: (line: string) => void;
   },
-): Promise<() => Promise<void>> {
+): Promise<{ endSubscriptions(): void; stop(): Promise<void> }> {
   const events = options.databaseUrl
     ? await listenForRunEvents(options.databaseUrl)
     : createInProcessRunEvents();
+  const draining = new AbortController();
   const queue = attachRunQueue(prisma, {
     leaseSeconds: options.leaseSeconds,
+    draining: draining.signal,
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
     events,
   });
@@ -66,8 +78,12 @@ export async function startRunQueue(
     intervalMs: options.sweepIntervalMs,
     log: options.log ?? ((line) => console.log(line)),
   });
-  return async () => {
-    await sweeper.stop();
-    await events.close();
+  return {
+    endSubscriptions: () => draining.abort(),
+    stop: async () => {
+      draining.abort();
+      await sweeper.stop();
+      await events.close();
+    },
   };
 }

@@ -457,7 +457,7 @@ const MAX_REASON_LENGTH = 2000;
  * client is slow becomes one re-read), and ends after the run reaches a final state.
  */
 function watchRun(prisma: PrismaClient, runId: string): Repeater<string> {
-  const { events } = runQueueFor(prisma);
+  const { events, draining } = runQueueFor(prisma);
   return new Repeater<string>(async (push, stop) => {
     let changed = true;
     let wake: (() => void) | null = null;
@@ -465,6 +465,14 @@ function watchRun(prisma: PrismaClient, runId: string): Repeater<string> {
       changed = true;
       wake?.();
     });
+    // The process is shutting down: one last read of the run as it is now, then the stream ends.
+    let lastEvent = draining.aborted;
+    const onDrain = () => {
+      lastEvent = true;
+      changed = true;
+      wake?.();
+    };
+    draining.addEventListener('abort', onDrain, { once: true });
     let stopped = false;
     void stop.then(() => {
       stopped = true;
@@ -482,12 +490,13 @@ function watchRun(prisma: PrismaClient, runId: string): Repeater<string> {
           break;
         }
         await push(runId);
-        if (TERMINAL_STATUSES.includes(run.status)) {
+        if (lastEvent || TERMINAL_STATUSES.includes(run.status)) {
           stop();
           break;
         }
       }
     } finally {
+      draining.removeEventListener('abort', onDrain);
       unsubscribe();
     }
   });
@@ -496,7 +505,8 @@ function watchRun(prisma: PrismaClient, runId: string): Repeater<string> {
 builder.subscriptionFields((t) => ({
   benchmarkRunProgress: t.prismaField({
     type: 'BenchmarkRun',
-    description: 'The run now, then again on every heartbeat and state change until it finishes (SSE).',
+    description:
+      'The run now, then again on every heartbeat and state change until it finishes (SSE). When the API process shuts down, the stream ends after one last event with the run as it is: subscribe again.',
     authScopes: { viewer: true, runner: true },
     args: { id: t.arg.id({ required: true }) },
     subscribe: async (_root, { id }, { prisma }) => {
