@@ -40,6 +40,13 @@ function rooflinePoint(box: Box, variant: ModelVariant): OperatingPoint {
  * Operating points for a path serving a variant: benchmark results on the path or its box for the
  * variant, else for its base model (a merged LoRA decodes at its base's speed), else the path's
  * flagged capacity assumptions, else a roofline estimate for a box.
+ *
+ * A measurement supersedes every estimate for the same path and model: when any measured result
+ * exists (the variant's own, else its base model's), estimates are left out. Sizing is then honest
+ * (capacity the box was seen to deliver, never a guess that happens to be larger) and monotone:
+ * whether the answer rests on a measurement no longer depends on the SLO, so relaxing an SLO can
+ * neither trade a measurement for a guess (lowering confidence) nor a guess for a smaller
+ * measurement (raising cost). Measure more concurrencies to size on more of the curve.
  */
 export function operatingPoints(
   catalog: Catalog,
@@ -62,11 +69,12 @@ export function operatingPoints(
       }),
     );
   const own = fromResults(variant.slug, 'MEASURED');
-  if (own.length > 0) return own;
-  if (variant.baseModelSlug !== variant.slug) {
-    const onBase = fromResults(variant.baseModelSlug, 'MEASURED_ON_BASE_MODEL');
-    if (onBase.length > 0) return onBase;
-  }
+  const onBase =
+    variant.baseModelSlug !== variant.slug
+      ? fromResults(variant.baseModelSlug, 'MEASURED_ON_BASE_MODEL')
+      : [];
+  const measured = (points: OperatingPoint[]) => points.filter((point) => point.measured);
+  for (const points of [measured(own), measured(onBase), own, onBase]) if (points.length > 0) return points;
   const slugs = [variant.slug, variant.baseModelSlug];
   const decode = capacityValue(path, 'DECODE_TOKENS_PER_SECOND_PER_STREAM', slugs);
   const perUnit = capacityValue(path, 'OUTPUT_TOKENS_PER_MINUTE_PER_UNIT', slugs);
@@ -108,8 +116,10 @@ export function meetsSpeed(point: OperatingPoint, requirement: SpeedRequirement)
 
 /**
  * The point to size at: the highest-throughput point that still meets the SLO. When none does,
- * the fastest point per stream: a path that keeps the latency constraint is sized conservatively,
- * at the speed its shortfall is quoted at, rather than at a throughput it cannot pair with it.
+ * the most conservative point, the one delivering least per unit (in practice the single stream,
+ * which is also the fastest per stream): a path that keeps the latency constraint is sized at the
+ * speed its shortfall is quoted at, not at a throughput it cannot pair with it. Sizing at the
+ * least also keeps cost monotone: whatever point meets a relaxed SLO delivers at least as much.
  */
 export function sizingPoint(
   points: readonly OperatingPoint[],
@@ -122,7 +132,12 @@ export function sizingPoint(
   }
   if (best) return best;
   for (const point of points) {
-    if (!best || point.decodeTokensPerSecondPerStream > best.decodeTokensPerSecondPerStream) best = point;
+    const less =
+      !best ||
+      point.outputTokensPerSecondPerUnit < best.outputTokensPerSecondPerUnit ||
+      (point.outputTokensPerSecondPerUnit === best.outputTokensPerSecondPerUnit &&
+        point.decodeTokensPerSecondPerStream > best.decodeTokensPerSecondPerStream);
+    if (less) best = point;
   }
   return best;
 }

@@ -65,7 +65,10 @@ describe('ECONOMICS.md cross-checks (within 1%)', () => {
   });
 
   it('breaks the Spark even with on-demand 8B tokens at ~555M tokens a month', () => {
-    const workload = baseModelWorkload();
+    // The cross-check is one box ($122) against $0.22 per 1M tokens in or out. Boxes are sized on
+    // measurements (20.5 output tok/s at one stream), so the token mix is one a single measured box
+    // carries at that volume: 555M tokens at 100 of 2,100 output = ~10 output tok/s around the clock.
+    const workload = baseModelWorkload({ meanInputTokens: 2000, meanOutputTokens: 100 });
     const decision = decide(workload, labEvidence(), { analyses: { curves: false, sensitivity: false } });
     const pair = decision.breakEvens.find(
       (breakEven) =>
