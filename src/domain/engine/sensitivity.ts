@@ -1,8 +1,8 @@
 import Decimal from 'decimal.js';
 import { axisBit, effectiveLeadTime, maskOfAxes } from './axes';
-import type { Catalog } from './catalog';
+import { buildCatalog, type Catalog } from './catalog';
 import { type CoreEvaluation, evaluateCore, type ResolvedOptions } from './evaluate';
-import type { PriceComponent } from './evidence';
+import type { EvidenceSnapshot, PriceComponent } from './evidence';
 import { pickRecommended } from './kept-sets';
 import { formatNumber } from './money';
 import type { OptionSet } from './serving-options';
@@ -11,6 +11,12 @@ import type { Workload } from './workload';
 
 export type SensitivityInput = 'PRICE' | 'VOLUME' | 'DECODE_SLO' | 'HORIZON' | 'NEEDED_BY';
 
+/**
+ * One input changed on its own, and where the top recommendation changes. Every reported flip is
+ * verified before it is reported: the whole decision is re-run at `flipsAt` (the recommendation
+ * there is `newRecommendation`, not today's) and at `holdsAt`, the nearest value on today's side
+ * (the recommendation there is still today's). A flip that does not reproduce is not reported.
+ */
 export interface SensitivityFinding {
   input: SensitivityInput;
   /** The price component changed (PRICE only). */
@@ -19,21 +25,43 @@ export interface SensitivityFinding {
   baseline: string;
   /** The value at which the top recommendation changes, as text; null = it never does in the range. */
   flipsAt: string | null;
-  /** The same as a number: the new price, the volume factor, the SLO, months or days. */
+  /** The volume factor, the SLO, months or days at which it changes; null for PRICE (see the amounts). */
   flipsAtValue: number | null;
+  /** The nearest value on today's side at which the recommendation still stands. */
+  holdsAtValue: number | null;
+  /** PRICE only: the price at which the recommendation changes, exact. */
+  flipsAtAmount: Decimal | null;
+  /** PRICE only: the nearest price on today's side at which it still stands. */
+  holdsAtAmount: Decimal | null;
   newRecommendation: string | null;
   searched: string;
 }
 
 const CHEAP_BIT = axisBit('CHEAP');
 const PRICE_BISECTIONS = 24;
-const VOLUME_BISECTIONS = 7;
+const VOLUME_BISECTIONS = 12;
+/** Reported prices carry this many significant digits, rounded away from and toward today. */
+const PRICE_DIGITS = 8;
+
+/** The recommendation of a full re-run (new catalog if given), the check behind every finding. */
+function rerun(catalog: Catalog, workload: Workload, settings: ResolvedOptions): string | null {
+  return evaluateCore(catalog, workload, settings).recommendation?.optionId ?? null;
+}
+
+/** Both sides of a flip re-run: flips at `flip` (to what), holds at `hold`. */
+function verify(
+  probe: () => { flip: string | null; hold: string | null },
+  baseline: string | null,
+): string | null | undefined {
+  const { flip, hold } = probe();
+  return flip !== baseline && hold === baseline ? flip : undefined;
+}
 
 /**
  * A price moves only CHEAP (the other axes do not read amounts), and every cost line is linear in
  * the one price it cites, so re-pricing is total + (factor − 1) x (lines citing it). The pick then
  * follows `pickRecommended`, the rule `recommend` itself uses, over the eligible options only.
- * `totals` is indexed like `core.eligible`.
+ * `totals` is indexed like `core.eligible`. This is the fast search; findings are re-run in full.
  */
 function recommendationAtPrices(
   core: CoreEvaluation,
@@ -68,8 +96,41 @@ function recommendationAtPrices(
   return candidates[index]?.id ?? null;
 }
 
+function withPrice(evidence: EvidenceSnapshot, id: string, amount: Decimal): EvidenceSnapshot {
+  return {
+    ...evidence,
+    paths: evidence.paths.map((path) =>
+      path.priceComponents.some((component) => component.id === id)
+        ? {
+            ...path,
+            priceComponents: path.priceComponents.map((component) =>
+              component.id === id ? { ...component, amount } : component,
+            ),
+          }
+        : path,
+    ),
+  };
+}
+
+function notFound(
+  input: SensitivityInput,
+  fields: Pick<SensitivityFinding, 'priceComponentId' | 'description' | 'baseline' | 'searched'>,
+): SensitivityFinding {
+  return {
+    input,
+    ...fields,
+    flipsAt: null,
+    flipsAtValue: null,
+    holdsAtValue: null,
+    flipsAtAmount: null,
+    holdsAtAmount: null,
+    newRecommendation: null,
+  };
+}
+
 function priceFindings(
   core: CoreEvaluation,
+  catalog: Catalog,
   workload: Workload,
   settings: ResolvedOptions,
   baseline: string | null,
@@ -80,6 +141,12 @@ function priceFindings(
   const findings: SensitivityFinding[] = [];
   const percent = settings.sensitivityPercent / 100;
   for (const component of components.values()) {
+    const fields = {
+      priceComponentId: component.id,
+      description: `${component.kind} ${component.unit} (${component.id})`,
+      baseline: component.amount.toString(),
+      searched: `±${settings.sensitivityPercent}%`,
+    };
     const exposure = core.eligible.map((entry) => {
       let amount = new Decimal(0);
       for (const line of entry.cost.lines)
@@ -95,11 +162,10 @@ function priceFindings(
         workload,
         settings,
       );
-    let found: { factor: number; pick: string | null } | null = null;
+    const flips: { flip: Decimal; hold: Decimal; distance: number; pick: string | null }[] = [];
     for (const direction of [1, -1]) {
       const far = 1 + direction * percent;
-      const farPick = pickAt(far);
-      if (farPick === baseline) continue;
+      if (pickAt(far) === baseline) continue;
       let near = 1;
       let flip = far;
       for (let iteration = 0; iteration < PRICE_BISECTIONS; iteration++) {
@@ -107,22 +173,44 @@ function priceFindings(
         if (pickAt(middle) === baseline) near = middle;
         else flip = middle;
       }
-      if (!found || Math.abs(flip - 1) < Math.abs(found.factor - 1))
-        found = { factor: flip, pick: pickAt(flip) };
+      // Exact, plain decimals: the flip rounded away from today, the hold toward it.
+      const away = direction > 0 ? Decimal.ROUND_UP : Decimal.ROUND_DOWN;
+      const toward = direction > 0 ? Decimal.ROUND_DOWN : Decimal.ROUND_UP;
+      const flipAmount = component.amount.times(flip).toSignificantDigits(PRICE_DIGITS, away);
+      const holdAmount = component.amount.times(near).toSignificantDigits(PRICE_DIGITS, toward);
+      const pick = verify(
+        () => ({
+          flip: rerun(
+            buildCatalog(withPrice(catalog.evidence, component.id, flipAmount)),
+            workload,
+            settings,
+          ),
+          hold: rerun(
+            buildCatalog(withPrice(catalog.evidence, component.id, holdAmount)),
+            workload,
+            settings,
+          ),
+        }),
+        baseline,
+      );
+      if (pick !== undefined)
+        flips.push({ flip: flipAmount, hold: holdAmount, distance: Math.abs(flip - 1), pick });
     }
-    const newPrice = found ? component.amount.times(found.factor) : null;
+    const found = flips.sort((a, b) => a.distance - b.distance)[0];
+    if (!found) {
+      findings.push(notFound('PRICE', fields));
+      continue;
+    }
+    const change = found.flip.minus(component.amount).dividedBy(component.amount).times(100);
     findings.push({
       input: 'PRICE',
-      priceComponentId: component.id,
-      description: `${component.kind} ${component.unit} (${component.id})`,
-      baseline: component.amount.toString(),
-      flipsAt:
-        found && newPrice
-          ? `${newPrice.toSignificantDigits(4).toString()} (${found.factor >= 1 ? '+' : ''}${((found.factor - 1) * 100).toFixed(1)}%)`
-          : null,
-      flipsAtValue: newPrice ? newPrice.toNumber() : null,
-      newRecommendation: found ? found.pick : null,
-      searched: `±${settings.sensitivityPercent}%`,
+      ...fields,
+      flipsAt: `${found.flip.toFixed()} (${change.isNegative() ? '' : '+'}${change.toFixed(2)}%)`,
+      flipsAtValue: null,
+      holdsAtValue: null,
+      flipsAtAmount: found.flip,
+      holdsAtAmount: found.hold,
+      newRecommendation: found.pick,
     });
   }
   return findings;
@@ -145,23 +233,23 @@ function volumeFinding(
   baseline: string | null,
 ): SensitivityFinding {
   const requests = trafficShapeOf(workload).requestsPerMonth;
-  // Volume changes neither sizing per unit nor prices, so the built options are reused.
-  const at = (factor: number) =>
-    pickFor(
-      catalog,
-      { ...workload, requestsPerDay: workload.requestsPerDay * factor },
-      settings,
-      core.optionSet,
-    );
-  let best: { factor: number; pick: string | null } | null = null;
+  const scaled = (factor: number) => ({ ...workload, requestsPerDay: workload.requestsPerDay * factor });
+  // Volume changes neither sizing per unit nor prices, so the search reuses the built options.
+  const at = (factor: number) => pickFor(catalog, scaled(factor), settings, core.optionSet);
+  const fields = {
+    priceComponentId: null,
+    description: 'monthly volume (same traffic shape)',
+    baseline: `${formatNumber(requests, 0)} requests/month`,
+    searched: 'x0.001 to x1000',
+  };
+  let best: { factor: number; hold: number; pick: string | null } | null = null;
   for (const steps of [
     [2, 10, 100, 1000],
     [0.5, 0.1, 0.01, 0.001],
   ]) {
     let near = 1;
     for (const factor of steps) {
-      const pick = at(factor);
-      if (pick === baseline) {
+      if (at(factor) === baseline) {
         near = factor;
         continue;
       }
@@ -171,43 +259,56 @@ function volumeFinding(
         if (at(middle) === baseline) near = middle;
         else flip = middle;
       }
-      if (!best || Math.abs(Math.log(flip)) < Math.abs(Math.log(best.factor)))
-        best = { factor: flip, pick: at(flip) };
+      const pick = verify(
+        () => ({
+          flip: rerun(catalog, scaled(flip), settings),
+          hold: rerun(catalog, scaled(near), settings),
+        }),
+        baseline,
+      );
+      if (pick !== undefined && (!best || Math.abs(Math.log(flip)) < Math.abs(Math.log(best.factor))))
+        best = { factor: flip, hold: near, pick };
       break;
     }
   }
+  if (!best) return notFound('VOLUME', fields);
   return {
     input: 'VOLUME',
-    priceComponentId: null,
-    description: 'monthly volume (same traffic shape)',
-    baseline: `${formatNumber(requests, 0)} requests/month`,
-    flipsAt: best
-      ? `x${best.factor.toPrecision(3)} (${formatNumber(requests * best.factor, 0)} requests/month)`
-      : null,
-    flipsAtValue: best ? best.factor : null,
-    newRecommendation: best ? best.pick : null,
-    searched: 'x0.001 to x1000',
+    ...fields,
+    flipsAt: `x${formatNumber(best.factor, 4)} (${formatNumber(requests * best.factor, 0)} requests/month)`,
+    flipsAtValue: best.factor,
+    holdsAtValue: best.hold,
+    flipsAtAmount: null,
+    holdsAtAmount: null,
+    newRecommendation: best.pick,
   };
 }
 
-/** Tries candidate values nearest the current one first, in each direction; the closest flip wins. */
-function firstFlip<T>(
-  candidates: { below: T[]; above: T[] },
-  pick: (value: T) => string | null,
+/**
+ * Tries candidate values nearest the current one first, in each direction; each candidate carries
+ * its hold value (the nearest value on today's side). The closest verified flip wins.
+ */
+function firstFlip(
+  candidates: { below: { value: number; hold: number }[]; above: { value: number; hold: number }[] },
+  pick: (value: number) => string | null,
   baseline: string | null,
-  distance: (value: T) => number,
-): { value: T; pick: string | null } | null {
-  let best: { value: T; pick: string | null } | null = null;
+  distance: (value: number) => number,
+): { value: number; hold: number; pick: string | null } | null {
+  let best: { value: number; hold: number; pick: string | null } | null = null;
   for (const side of [candidates.above, candidates.below]) {
-    for (const value of side) {
-      const chosen = pick(value);
-      if (chosen === baseline) continue;
-      if (!best || distance(value) < distance(best.value)) best = { value, pick: chosen };
+    for (const candidate of side) {
+      if (pick(candidate.value) === baseline) continue;
+      const verified = verify(() => ({ flip: pick(candidate.value), hold: pick(candidate.hold) }), baseline);
+      if (verified !== undefined && (!best || distance(candidate.value) < distance(best.value)))
+        best = { ...candidate, pick: verified };
       break;
     }
   }
   return best;
 }
+
+/** Just past a threshold: the next double above `value` scaled by a part in a million. */
+const JUST_ABOVE = 1 + 1e-6;
 
 function decodeFinding(
   core: CoreEvaluation,
@@ -224,24 +325,41 @@ function decodeFinding(
       ),
     ),
   ].sort((a, b) => a - b);
-  // FAST changes only where the SLO crosses a measured speed: just above one, it fails there.
-  const above = speeds.filter((speed) => current === null || speed >= current).map((speed) => speed * 1.0001);
-  const below = speeds.filter((speed) => current !== null && speed < current).reverse();
+  // FAST and sizing change only where the SLO crosses a speed: at the speed it passes, just above
+  // it fails. Raising the SLO: flips just above a speed, holds at it. Lowering: flips at a speed,
+  // holds just above it.
+  const above = speeds
+    .filter((speed) => current === null || speed >= current)
+    .map((speed) => ({ value: speed * JUST_ABOVE, hold: speed }));
+  const below = speeds
+    .filter((speed) => current !== null && speed < current)
+    .reverse()
+    .map((speed) => ({ value: speed, hold: Math.min(speed * JUST_ABOVE, current ?? speed) }));
   const found = firstFlip(
     { above, below },
-    (slo) => pickFor(catalog, { ...workload, minDecodeTokensPerSecond: slo }, settings),
+    (slo) => rerun(catalog, { ...workload, minDecodeTokensPerSecond: slo }, settings),
     baseline,
     (slo) => Math.abs(slo - (current ?? 0)),
   );
-  return {
-    input: 'DECODE_SLO',
+  const fields = {
     priceComponentId: null,
     description: 'minimum per-stream decode SLO',
     baseline: current === null ? 'none' : `${current} tok/s`,
-    flipsAt: found ? `${found.value.toFixed(1)} tok/s` : null,
-    flipsAtValue: found ? found.value : null,
-    newRecommendation: found ? found.pick : null,
     searched: 'every measured or assumed decode speed',
+  };
+  if (!found) return notFound('DECODE_SLO', fields);
+  const raising = current === null || found.value > current;
+  return {
+    input: 'DECODE_SLO',
+    ...fields,
+    flipsAt: raising
+      ? `above ${formatNumber(found.hold, 3)} tok/s (e.g. ${formatNumber(found.value, 6)})`
+      : `${formatNumber(found.value, 3)} tok/s or less`,
+    flipsAtValue: found.value,
+    holdsAtValue: found.hold,
+    flipsAtAmount: null,
+    holdsAtAmount: null,
+    newRecommendation: found.pick,
   };
 }
 
@@ -254,24 +372,48 @@ function horizonFinding(
   baseline: string | null,
 ): SensitivityFinding {
   const current = workload.horizonMonths;
+  const at = (months: number) => rerun(catalog, { ...workload, horizonMonths: months }, settings);
+  /** The whole month nearest today at which the answer still stands, between today and `months`. */
+  const holdFor = (months: number) => {
+    const step = months > current ? -1 : 1;
+    let hold = months + step;
+    // Walk back to the first month that flips: cost moves with the horizon only through the
+    // amortization months, so the flip is usually exactly at a listed horizon.
+    while (hold !== current && at(hold) !== baseline) hold += step;
+    return hold;
+  };
   const found = firstFlip(
     {
-      above: HORIZONS.filter((months) => months > current),
-      below: HORIZONS.filter((months) => months < current).reverse(),
+      above: HORIZONS.filter((months) => months > current).map((months) => ({ value: months, hold: months })),
+      below: HORIZONS.filter((months) => months < current)
+        .reverse()
+        .map((months) => ({ value: months, hold: months })),
     },
-    (months) => pickFor(catalog, { ...workload, horizonMonths: months }, settings),
+    at,
     baseline,
     (months) => Math.abs(months - current),
   );
-  return {
-    input: 'HORIZON',
+  const fields = {
     priceComponentId: null,
     description: 'horizon in months',
     baseline: `${current} months`,
-    flipsAt: found ? `${found.value} months` : null,
-    flipsAtValue: found ? found.value : null,
-    newRecommendation: found ? found.pick : null,
     searched: HORIZONS.join(', '),
+  };
+  if (!found) return notFound('HORIZON', fields);
+  // Narrow to the first whole month that flips, then re-run both sides.
+  const hold = holdFor(found.value);
+  const flip = hold + (found.value > current ? 1 : -1);
+  const pick = verify(() => ({ flip: at(flip), hold: at(hold) }), baseline);
+  if (pick === undefined) return notFound('HORIZON', fields);
+  return {
+    input: 'HORIZON',
+    ...fields,
+    flipsAt: `${flip} months`,
+    flipsAtValue: flip,
+    holdsAtValue: hold,
+    flipsAtAmount: null,
+    holdsAtAmount: null,
+    newRecommendation: pick,
   };
 }
 
@@ -286,31 +428,44 @@ function neededByFinding(
   const leads = [
     ...new Set(core.eligible.map((entry) => effectiveLeadTime(catalog, entry.option).days)),
   ].sort((a, b) => a - b);
-  // AVAILABLE changes only where needed-by crosses a lead time.
+  // AVAILABLE changes only where needed-by crosses a lead time: at the lead time it passes, just
+  // under it fails.
   const tighter = leads
     .filter((lead) => lead > 0 && (current === null || lead <= current))
-    .map((lead) => lead * 0.9999)
-    .reverse();
-  const looser = leads.filter((lead) => current !== null && lead > current);
+    .reverse()
+    .map((lead) => ({ value: lead / JUST_ABOVE, hold: lead }));
+  const looser = leads
+    .filter((lead) => current !== null && lead > current)
+    .map((lead) => ({ value: lead, hold: Math.max(lead / JUST_ABOVE, current ?? lead) }));
   const found = firstFlip(
     { above: looser, below: tighter },
-    (days) => pickFor(catalog, { ...workload, neededByDays: days }, settings, core.optionSet),
+    (days) => rerun(catalog, { ...workload, neededByDays: days }, settings),
     baseline,
     (days) => Math.abs(days - (current ?? days)),
   );
-  return {
-    input: 'NEEDED_BY',
+  const fields = {
     priceComponentId: null,
     description: 'needed by (days from now)',
     baseline: current === null ? 'no deadline' : `${current} days`,
-    flipsAt: found ? `${found.value.toFixed(1)} days` : null,
-    flipsAtValue: found ? found.value : null,
-    newRecommendation: found ? found.pick : null,
     searched: 'every lead time on record',
+  };
+  if (!found) return notFound('NEEDED_BY', fields);
+  const tightening = current === null || found.value < current;
+  return {
+    input: 'NEEDED_BY',
+    ...fields,
+    flipsAt: tightening
+      ? `under ${formatNumber(found.hold, 3)} days (e.g. ${formatNumber(found.value, 6)})`
+      : `${formatNumber(found.value, 3)} days or more`,
+    flipsAtValue: found.value,
+    holdsAtValue: found.hold,
+    flipsAtAmount: null,
+    holdsAtAmount: null,
+    newRecommendation: found.pick,
   };
 }
 
-/** Which single input change flips the top recommendation, and at what value. */
+/** Which single input change flips the top recommendation, and at what value; each one re-run. */
 export function sensitivityOf(
   core: CoreEvaluation,
   catalog: Catalog,
@@ -319,7 +474,7 @@ export function sensitivityOf(
 ): SensitivityFinding[] {
   const baseline = core.recommendation?.optionId ?? null;
   return [
-    ...priceFindings(core, workload, settings, baseline),
+    ...priceFindings(core, catalog, workload, settings, baseline),
     volumeFinding(core, catalog, workload, settings, baseline),
     decodeFinding(core, catalog, workload, settings, baseline),
     horizonFinding(catalog, workload, settings, baseline),

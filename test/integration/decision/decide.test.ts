@@ -209,6 +209,60 @@ describe('decide on the seeded evidence', () => {
     expect(keepAll.recommendation?.pathSlug).toBe('dgx-spark');
   });
 
+  it('reports only sensitivity flips that re-run to the same answer, never to the base-model stand-in', async () => {
+    const { body } = await api.run<{
+      decide: {
+        recommendation: { optionId: string } | null;
+        sensitivity: {
+          input: string;
+          flipsAt: string | null;
+          newRecommendation: string | null;
+          flipsAtValue: number | null;
+          holdsAtValue: number | null;
+          flipsAtPrice: { amount: string } | null;
+        }[];
+      };
+    }>(
+      `query($w: WorkloadInput!) { decide(workload: $w) { recommendation { optionId }
+        sensitivity { input flipsAt newRecommendation flipsAtValue holdsAtValue flipsAtPrice { amount } } } }`,
+      { w: labRetrieval },
+      { as: 'VIEWER' },
+    );
+    expect(body.errors).toBeUndefined();
+    const decision = body.data?.decide;
+    expect(decision?.recommendation?.optionId).toBe('dgx-spark/llama-3.1-8b-lora');
+    for (const finding of decision?.sensitivity ?? []) {
+      expect(finding.newRecommendation ?? '').not.toMatch(/^bedrock-on-demand/);
+      expect(finding.flipsAt ?? '').not.toMatch(/[+-]0\.0+%/);
+      if (finding.flipsAtPrice) expect(finding.flipsAtPrice.amount).toMatch(/^\d+(\.\d+)?$/);
+    }
+    // Twenty requests a day with no speed SLO: Custom Model Import's billed windows come close to
+    // the Spark, so volume and deadline each flip the answer somewhere. Re-run each flip
+    // through the API, at the flip and on today's side of it.
+    const sparse = { ...labRetrieval, requestsPerDay: 20, minDecodeTokensPerSecond: null };
+    const { body: sparseBody } = await api.run<typeof body.data>(
+      `query($w: WorkloadInput!) { decide(workload: $w) { recommendation { optionId }
+        sensitivity { input flipsAt newRecommendation flipsAtValue holdsAtValue flipsAtPrice { amount } } } }`,
+      { w: sparse },
+      { as: 'VIEWER' },
+    );
+    const findings = (sparseBody.data?.decide.sensitivity ?? []).filter(
+      (finding) => finding.flipsAt !== null && finding.input !== 'PRICE',
+    );
+    expect(findings.map((finding) => finding.input)).toEqual(['VOLUME', 'NEEDED_BY']);
+    const field = { VOLUME: 'requestsPerDay', HORIZON: 'horizonMonths', NEEDED_BY: 'neededByDays' } as const;
+    for (const finding of findings) {
+      const key = field[finding.input as keyof typeof field];
+      const valueAt = (value: number | null) => (key === 'requestsPerDay' ? 20 * (value ?? 0) : value);
+      const flipped = await decide({ ...sparse, [key]: valueAt(finding.flipsAtValue) });
+      expect(`${flipped.recommendation?.pathSlug}/${flipped.recommendation?.variantSlug}`).toBe(
+        finding.newRecommendation,
+      );
+      const held = await decide({ ...sparse, [key]: valueAt(finding.holdsAtValue) });
+      expect(held.recommendation?.pathSlug).toBe('dgx-spark');
+    }
+  });
+
   it('finds the 26B MoE the faster self-host choice on the same box', async () => {
     const moe = await decide({
       ...customWorkload,

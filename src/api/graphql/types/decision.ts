@@ -212,12 +212,32 @@ const WarningRef = builder.objectRef<WarningAnswer>('DecisionWarning').implement
 });
 
 const SensitivityRef = builder.objectRef<SensitivityAnswer>('SensitivityFinding').implement({
+  description:
+    "One input changed on its own and where the recommendation changes. Each flip is verified before it is reported: the decision is re-run at flipsAt (the answer there is newRecommendation) and at holdsAt, the nearest value on today's side (the answer there is still today's).",
   fields: (t) => ({
     input: t.exposeString('input'),
     priceComponentId: t.exposeString('priceComponentId', { nullable: true }),
     description: t.exposeString('description'),
     baseline: t.exposeString('baseline'),
     flipsAt: t.exposeString('flipsAt', { nullable: true }),
+    flipsAtValue: t.float({
+      nullable: true,
+      description: 'The volume factor, SLO (tok/s), months or days where it flips; null for PRICE.',
+      resolve: (item) => item.flipsAtValue ?? null,
+    }),
+    holdsAtValue: t.float({ nullable: true, resolve: (item) => item.holdsAtValue ?? null }),
+    flipsAtPrice: t.field({
+      type: MoneyRef,
+      nullable: true,
+      description: 'PRICE only: the exact price at which the recommendation changes.',
+      resolve: (item) => (item.flipsAtAmount ? usd(item.flipsAtAmount) : null),
+    }),
+    holdsAtPrice: t.field({
+      type: MoneyRef,
+      nullable: true,
+      description: "PRICE only: the nearest price on today's side at which it still stands.",
+      resolve: (item) => (item.holdsAtAmount ? usd(item.holdsAtAmount) : null),
+    }),
     newRecommendation: t.exposeString('newRecommendation', { nullable: true }),
     searched: t.exposeString('searched'),
   }),
