@@ -6,6 +6,7 @@ import { bootstrapDatabase } from '../db/bootstrap';
 import { describeTarget, openDatabase, targetFromConfig } from '../db/connection';
 import { accessCsvRoute } from './http/access-csv';
 import { chartRoute } from './http/charts';
+import { priceHistoryCsvRoute } from './http/price-history-csv';
 import { startApiServer } from './server';
 
 /** `npm start`: one process that migrates, seeds when empty, and serves the API (and GraphiQL). */
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     publicCatalog: !config.isProduction,
     routes: [
       accessCsvRoute(database.prisma, !config.isProduction),
+      priceHistoryCsvRoute(database.prisma, !config.isProduction),
       chartRoute(database.prisma, !config.isProduction),
     ],
     corsOrigins: config.FLOORPLAN_CORS_ORIGINS,

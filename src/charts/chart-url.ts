@@ -1,11 +1,13 @@
 import type { z } from 'zod';
 import { renderCostChart } from './costChart';
 import { renderHistoryChart } from './historyChart';
+import { renderPriceHistoryChart } from './priceHistoryChart';
 import {
   type ChartDataLoaders,
   type ChartRequest,
   costChartQuerySchema,
   historyChartQuerySchema,
+  priceHistoryChartQuerySchema,
 } from './requests';
 import { type ChartImage, chartRenderOptionsSchema, describeIssues } from './schemas';
 
@@ -16,13 +18,14 @@ import { type ChartImage, chartRenderOptionsSchema, describeIssues } from './sch
  *
  * Cost:    workloadId (required), volumeUnit, minVolume, maxVolume, costAxis, width, height
  * History: box, model, profile, metric (required), since, limit, width, height
+ * Price history: component (a price component slug), width, height
  */
 
 export type ParsedChartUrl =
   | { ok: true; request: ChartRequest }
   | { ok: false; status: 400 | 404; message: string };
 
-const CHART_PATH = /^\/charts\/(cost|history)\.(svg|png)$/;
+const CHART_PATH = /^\/charts\/(cost|history|price-history)\.(svg|png)$/;
 
 export function parseChartUrl(pathname: string, searchParams: URLSearchParams): ParsedChartUrl {
   const match = CHART_PATH.exec(pathname);
@@ -30,7 +33,7 @@ export function parseChartUrl(pathname: string, searchParams: URLSearchParams): 
     return {
       ok: false,
       status: 404,
-      message: `no chart at ${pathname}; try /charts/cost.svg, /charts/cost.png, /charts/history.svg or /charts/history.png`,
+      message: `no chart at ${pathname}; try /charts/cost.svg, /charts/history.svg or /charts/price-history.svg (or .png)`,
     };
   }
   const [, chart, format] = match;
@@ -44,6 +47,11 @@ export function parseChartUrl(pathname: string, searchParams: URLSearchParams): 
     const query = costChartQuerySchema.safeParse(queryParams);
     if (!query.success) return badRequest(query.error);
     return { ok: true, request: { chart: 'cost', options: options.data, query: query.data } };
+  }
+  if (chart === 'price-history') {
+    const query = priceHistoryChartQuerySchema.safeParse(queryParams);
+    if (!query.success) return badRequest(query.error);
+    return { ok: true, request: { chart: 'price-history', options: options.data, query: query.data } };
   }
   const query = historyChartQuerySchema.safeParse(queryParams);
   if (!query.success) return badRequest(query.error);
@@ -65,6 +73,8 @@ export async function renderChartRequest(
     const withAxis = request.query.costAxis ? { ...input, costAxis: request.query.costAxis } : input;
     return renderCostChart(withAxis, request.options);
   }
+  if (request.chart === 'price-history')
+    return renderPriceHistoryChart(await loaders.loadPriceHistoryChartInput(request.query), request.options);
   return renderHistoryChart(await loaders.loadHistoryChartInput(request.query), request.options);
 }
 

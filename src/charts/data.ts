@@ -125,6 +125,27 @@ export function createChartLoaders(prisma: PrismaClient): ChartDataLoaders {
       });
       return costChartInputFromDecision(decision, query);
     },
+    loadPriceHistoryChartInput: async (query) => {
+      const component = await prisma.priceComponent.findUnique({
+        where: { slug: query.component },
+        include: { values: { orderBy: [{ effectiveFrom: 'asc' }, { recordedAt: 'asc' }, { id: 'asc' }] } },
+      });
+      if (!component)
+        throw new ChartDataError(
+          `No price component "${query.component}"; list them with { servingPaths { priceComponents { slug } } }.`,
+        );
+      return {
+        component: component.slug,
+        unit: component.unit,
+        until: new Date().toISOString().slice(0, 10),
+        values: component.values.map((value) => ({
+          effectiveFrom: value.effectiveFrom.toISOString().slice(0, 10),
+          amount: value.amount.toFixed(),
+          confidence: value.confidence,
+          source: value.source,
+        })),
+      };
+    },
     loadHistoryChartInput: async (query: HistoryChartQuery): Promise<HistoryChartInput> => {
       const history = await loadBenchmarkHistory(prisma, {
         boxSlug: query.box,

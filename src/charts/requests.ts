@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PriceHistoryChartInput } from './priceHistoryChart';
 import {
   COST_AXIS_SCALES,
   type CostChartInput,
@@ -53,11 +54,20 @@ export const historyChartQuerySchema = z.object({
 });
 export type HistoryChartQuery = z.output<typeof historyChartQuerySchema>;
 
+export const priceHistoryChartQuerySchema = z.object({
+  component: z
+    .string({ error: 'component is required: a price component slug, e.g. "dgx-spark-purchase"' })
+    .min(1, { error: 'component is required: a price component slug, e.g. "dgx-spark-purchase"' }),
+});
+export type PriceHistoryChartQuery = z.output<typeof priceHistoryChartQuerySchema>;
+
 export type ChartRequest =
   | { chart: 'cost'; options: ValidChartRenderOptions; query: CostChartQuery }
-  | { chart: 'history'; options: ValidChartRenderOptions; query: HistoryChartQuery };
+  | { chart: 'history'; options: ValidChartRenderOptions; query: HistoryChartQuery }
+  | { chart: 'price-history'; options: ValidChartRenderOptions; query: PriceHistoryChartQuery };
 
 export interface ChartDataLoaders {
   loadCostChartInput: (query: CostChartQuery) => Promise<CostChartInput>;
   loadHistoryChartInput: (query: HistoryChartQuery) => Promise<HistoryChartInput>;
+  loadPriceHistoryChartInput: (query: PriceHistoryChartQuery) => Promise<PriceHistoryChartInput>;
 }

@@ -210,7 +210,7 @@ export function describeIssues(error: z.ZodError): string {
 export class ChartInputError extends Error {
   override readonly name = 'ChartInputError';
   constructor(
-    readonly chart: 'cost' | 'history',
+    readonly chart: 'cost' | 'history' | 'price-history',
     readonly issues: z.core.$ZodIssue[],
     message: string,
   ) {
@@ -219,7 +219,7 @@ export class ChartInputError extends Error {
 }
 
 export function parseOrThrow<Schema extends z.ZodType>(
-  chart: 'cost' | 'history',
+  chart: 'cost' | 'history' | 'price-history',
   schema: Schema,
   value: unknown,
   what: string,

@@ -11,7 +11,7 @@ import { UsageError } from '../command';
 import { withDatabase } from '../database';
 
 const USAGE = [
-  'Usage: npx floorplan decide --workload seeds/workloads/lab-retrieval.json [--keep fast,available] [--json]',
+  'Usage: npx floorplan decide --workload seeds/workloads/lab-retrieval.json [--keep fast,available] [--as-of 2026-03-31] [--json]',
   '  --keep AXES  the constraints you are willing to keep, that is, accept a shortfall on',
   '               ("--keep fast" = I can live with slower decode than I asked for).',
 ].join('\n');
@@ -91,16 +91,34 @@ export function formatDecision(decision: Decision): string {
   return lines.join('\n');
 }
 
+/** `--as-of 2026-03-31` or a full ISO time: answer with the evidence known then (never the future). */
+function parseAsOf(text: string | undefined): Date {
+  const now = new Date();
+  if (text === undefined) return now;
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
+  // A bare date means the end of that day (UTC), or now when that day is today.
+  const parsed = new Date(dateOnly ? `${text}T23:59:59.999Z` : text);
+  const at =
+    dateOnly && parsed.getTime() > now.getTime() && text === now.toISOString().slice(0, 10) ? now : parsed;
+  if (Number.isNaN(at.getTime()))
+    throw new UsageError(`--as-of: "${text}" is not a date; give e.g. 2026-03-31 or 2026-03-31T12:00:00Z.`);
+  if (at.getTime() > now.getTime())
+    throw new UsageError(`--as-of: ${text} is in the future; give a moment up to now.`);
+  return at;
+}
+
 export async function runDecideCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
       workload: { type: 'string' },
       keep: { type: 'string' },
+      'as-of': { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
   if (!values.workload) throw new UsageError(`--workload is required.\n${USAGE}`);
+  const asOf = parseAsOf(values['as-of']);
   let workload: unknown;
   try {
     workload = JSON.parse(await readFile(values.workload, 'utf8'));
@@ -117,12 +135,12 @@ export async function runDecideCommand(args: string[]): Promise<number> {
           database.prisma,
           LOCAL_CLI_IDENTITY,
           DECIDE_DOCUMENT,
-          { workload: workloadFields, keep },
+          { workload: workloadFields, keep, asOf: asOf.toISOString() },
         );
         console.log(JSON.stringify(data.decide, null, 2));
         return 0;
       }
-      const { decision } = await answerWorkload(database.prisma, workloadFields, keep ? { keep } : {});
+      const { decision } = await answerWorkload(database.prisma, workloadFields, keep ? { keep } : {}, asOf);
       console.log(formatDecision(decision));
       return 0;
     } catch (error) {
@@ -138,8 +156,8 @@ export async function runDecideCommand(args: string[]): Promise<number> {
   });
 }
 
-const DECIDE_DOCUMENT = `query Decide($workload: WorkloadInput!, $keep: [Axis!]) {
-  decide(workload: $workload, keep: $keep)${selectAllOf('Decision')}
+const DECIDE_DOCUMENT = `query Decide($workload: WorkloadInput!, $keep: [Axis!], $asOf: DateTime) {
+  decide(workload: $workload, keep: $keep, asOf: $asOf)${selectAllOf('Decision')}
 }`;
 
 /** Field-named issues, whether the workload failed in the service or in GraphQL's own coercion. */

@@ -1,5 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chartRoute } from '../../../src/api/http/charts';
+import { priceHistoryCsvRoute } from '../../../src/api/http/price-history-csv';
+import { type ApiServer, startApiServer } from '../../../src/api/server';
 import { answerWorkload, toAnswer } from '../../../src/app/decisions/answer';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { createGraphQLCaller, type GraphQLCaller } from '../../support/graphql';
@@ -201,5 +204,64 @@ describe('dated price history', () => {
     });
     const recomputed = await answerWorkload(prisma, row.workload.input, { keep: ['FAST'] }, row.createdAt);
     expect(toAnswer(recomputed.decision)).toEqual(row.answer);
+  });
+});
+
+describe('price history over HTTP', () => {
+  let database: TestDatabase;
+  let server: ApiServer;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    server = await startApiServer({
+      prisma: database.prisma,
+      host: '127.0.0.1',
+      port: 0,
+      isProduction: false,
+      publicCatalog: true,
+      routes: [priceHistoryCsvRoute(database.prisma, true), chartRoute(database.prisma, true)],
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+    await database.drop();
+  });
+
+  it('exports every dated value as CSV, exact amounts, the one in effect marked', async () => {
+    const response = await fetch(
+      `${server.url}/export/price-history.csv?component=dgx-spark-purchase,ec2-p5-on-demand-hour`,
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/text\/csv/);
+    const lines = (await response.text()).trim().split('\r\n');
+    expect(lines[0]).toMatch(/^component,path,kind,unit,region,amount,currency,effective_from,confidence,/);
+    const rows = lines.slice(1).map((line) => line.split(','));
+    expect(rows.map((row) => [row[0], row[5], row[7], row.at(-1)])).toEqual([
+      ['dgx-spark-purchase', '3999', '2025-10-15', 'false'],
+      ['dgx-spark-purchase', '4699', '2026-04-01', 'true'],
+      ['ec2-p5-on-demand-hour', '98.32', '2023-07-26', 'false'],
+      ['ec2-p5-on-demand-hour', '55.04', '2025-06-05', 'false'],
+      ['ec2-p5-on-demand-hour', '55.04', '2026-03-01', 'true'],
+    ]);
+    const unknown = await fetch(`${server.url}/export/price-history.csv?component=no-such-price`);
+    expect(unknown.status).toBe(400);
+    expect(await unknown.text()).toMatch(/Unknown price component "no-such-price"/);
+  });
+
+  it('draws /charts/price-history.svg and .png from the stored values', async () => {
+    const svg = await fetch(`${server.url}/charts/price-history.svg?component=dgx-spark-purchase`);
+    expect(svg.status).toBe(200);
+    const text = await svg.text();
+    expect(text).toContain('$3,999 (C)');
+    expect(text).toContain('$4,699 (S)');
+    const png = await fetch(`${server.url}/charts/price-history.png?component=dgx-spark-purchase`);
+    expect(png.headers.get('content-type')).toBe('image/png');
+    expect(
+      Buffer.from(await png.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
+    const unknown = await fetch(`${server.url}/charts/price-history.svg?component=nope`);
+    expect(unknown.status).toBe(400);
+    expect(await unknown.text()).toMatch(/No price component "nope"/);
   });
 });

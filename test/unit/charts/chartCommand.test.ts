@@ -21,6 +21,9 @@ describe('runChartCommand', () => {
     const deps = {
       loadCostChartInput: vi.fn(async () => sampleCostChartInput),
       loadHistoryChartInput: vi.fn(async () => sampleHistoryChartInput),
+      loadPriceHistoryChartInput: vi.fn(async () => {
+        throw new Error('the chart command does not draw price history');
+      }),
       stdout: (line: string) => out.push(line),
       stderr: (line: string) => err.push(line),
     };

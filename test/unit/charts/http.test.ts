@@ -66,11 +66,43 @@ describe('parseChartUrl', () => {
   });
 });
 
+const samplePriceHistory = {
+  component: 'dgx-spark-purchase',
+  unit: 'USD per box',
+  until: '2026-12-01',
+  values: [
+    { effectiveFrom: '2025-10-15', amount: '3999', confidence: 'C' as const, source: 'NVIDIA blog' },
+    { effectiveFrom: '2026-04-01', amount: '4699', confidence: 'S' as const, source: 'retailer listings' },
+  ],
+};
+
 describe('handleChartRequest', () => {
   const loaders: ChartDataLoaders = {
     loadCostChartInput: vi.fn(async () => sampleCostChartInput),
     loadHistoryChartInput: vi.fn(async () => sampleHistoryChartInput),
+    loadPriceHistoryChartInput: vi.fn(async () => samplePriceHistory),
   };
+
+  it('draws a price history as steps with every dated amount printed exactly', async () => {
+    const response = await handleChartRequest(
+      new Request('http://floorplan.test/charts/price-history.svg?component=dgx-spark-purchase'),
+      loaders,
+    );
+    expect(response.status).toBe(200);
+    const svg = await response.text();
+    expect(svg).toContain('Price history: dgx-spark-purchase');
+    expect(svg).toContain('$3,999 (C)');
+    expect(svg).toContain('$4,699 (S)');
+  });
+
+  it('answers 400 naming the missing component parameter', async () => {
+    const response = await handleChartRequest(
+      new Request('http://floorplan.test/charts/price-history.png'),
+      loaders,
+    );
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(/component is required/);
+  });
 
   it('loads through the supplied loader and answers the image', async () => {
     const response = await handleChartRequest(
