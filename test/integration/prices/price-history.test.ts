@@ -30,12 +30,10 @@ const ANSWER_FIELDS = /* GraphQL */ `
 type Answer = Record<string, unknown>;
 
 async function workloadFile(name: string) {
-  const {
-    name: _title,
-    modelSlug,
-    ...rest
-  } = JSON.parse(await readFile(`seeds/workloads/${name}.json`, 'utf8')) as Record<string, unknown>;
-  return { ...rest, model: modelSlug };
+  const { name: _title, ...fields } = JSON.parse(
+    await readFile(`seeds/workloads/${name}.json`, 'utf8'),
+  ) as Record<string, unknown>;
+  return fields;
 }
 
 describe('dated price history', () => {
