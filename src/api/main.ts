@@ -1,5 +1,6 @@
 import { createBotApp } from '../../bot/app';
 import { hasSlackCredentials, loadBotConfig } from '../../bot/config';
+import { enableEvidenceCache, listenForEvidenceChanges } from '../app/decisions/evidence-cache';
 import { startRunQueue } from '../app/runs/runtime';
 import { ConfigError, loadConfig } from '../config';
 import { bootstrapDatabase } from '../db/bootstrap';
@@ -27,6 +28,11 @@ async function main(): Promise<void> {
     maxAttempts: config.FLOORPLAN_RUN_MAX_ATTEMPTS,
     sweepIntervalMs: config.FLOORPLAN_SWEEP_INTERVAL_SECONDS * 1000,
   });
+  // Answers share one evidence snapshot until evidence changes: mutations drop it in this process;
+  // on Postgres, triggers on the evidence tables tell every process (replicas, the CLI's imports).
+  enableEvidenceCache(database.prisma);
+  const stopEvidenceListener =
+    target.kind === 'postgres' ? await listenForEvidenceChanges(database.prisma, target.url) : async () => {};
   const api = await startApiServer({
     prisma: database.prisma,
     host: config.HOST,
@@ -84,6 +90,7 @@ async function main(): Promise<void> {
         : `Deadline reached after ${drained.durationMs} ms: cut ${drained.cut} unfinished request(s).`,
     );
     await runQueue.stop();
+    await stopEvidenceListener();
     await database.close();
     process.exit(0);
   };

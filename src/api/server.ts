@@ -37,6 +37,7 @@ export interface ApiServerOptions {
   corsOrigins?: readonly string[];
   /** How long a client may take to send a request's headers, and its whole request (body included). */
   timeouts?: { headersMs: number; requestMs: number };
+  overloadLimits?: Parameters<typeof createFloorplanYoga>[0]['overloadLimits'];
 }
 
 export const DEFAULT_DRAIN_DEADLINE_MS = 25_000;
@@ -68,6 +69,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     publicCatalog: options.publicCatalog,
     plugins: options.yogaPlugins ?? [],
     corsOrigins: options.corsOrigins ?? [],
+    ...(options.overloadLimits ? { overloadLimits: options.overloadLimits } : {}),
   });
   const routes = options.routes ?? [];
   const requested = options.timeouts ?? DEFAULT_TIMEOUTS;

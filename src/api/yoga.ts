@@ -7,6 +7,8 @@ import { authenticate } from '../app/auth/tokens';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Context } from './graphql/context';
 import { schema } from './graphql/schema';
+import { useEvidenceInvalidation } from './plugins/evidence-invalidation';
+import { DEFAULT_OVERLOAD_LIMITS, type OverloadLimits, useOverloadProtection } from './plugins/overload';
 
 export interface YogaOptions {
   prisma: PrismaClient;
@@ -16,6 +18,8 @@ export interface YogaOptions {
   plugins?: Plugin[];
   /** Browser origins allowed to call the API cross-origin (FLOORPLAN_CORS_ORIGINS); none when empty. */
   corsOrigins?: readonly string[];
+  /** When answers are refused with 503 OVERLOADED instead of queued (defaults suit 2 cores). */
+  overloadLimits?: OverloadLimits;
 }
 
 export const GRAPHIQL_FIRST_QUERY = `# floorplan: own the box or rent the floor.
@@ -91,6 +95,8 @@ export function createFloorplanYoga(options: YogaOptions): FloorplanYoga {
         requestHeaders: ['x-graphql-client', 'authorization', 'apollo-require-preflight'],
       }),
       ...(options.isProduction ? [useDisableIntrospection()] : []),
+      useOverloadProtection(options.overloadLimits ?? DEFAULT_OVERLOAD_LIMITS),
+      useEvidenceInvalidation(),
       ...(options.plugins ?? []),
     ],
   });

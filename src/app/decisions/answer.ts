@@ -2,8 +2,10 @@ import type Decimal from 'decimal.js';
 import { ValidationError } from '../../api/graphql/errors';
 import { type Decision, decide } from '../../domain/engine/decide';
 import type { DecideOptions } from '../../domain/engine/evaluate';
+import type { EvidenceSnapshot } from '../../domain/engine/evidence';
 import { parseWorkload, type Workload } from '../../domain/engine/workload';
 import type { PrismaClient } from '../../generated/prisma/client';
+import { cachedEvidence } from './evidence-cache';
 import { loadEvidenceSnapshot } from './load-evidence';
 
 /**
@@ -18,17 +20,35 @@ export type Jsonified<T> = T extends Decimal
       ? { [Key in keyof T]: Jsonified<T[Key]> }
       : T;
 
-export type DecisionAnswer = Jsonified<Decision>;
+/** A decision as it is stored (saved decisions, `--json`): every amount its exact string. */
+export type StoredDecision = Jsonified<Decision>;
 
-export function toAnswer(decision: Decision): DecisionAnswer {
-  return JSON.parse(JSON.stringify(decision)) as DecisionAnswer;
+/**
+ * A decision as GraphQL reads it: live from the engine (decimal.js amounts) or stored (strings).
+ * Amounts become strings only where they are shown, so a live answer is never round-tripped.
+ */
+export type Live<T> = T extends Decimal
+  ? Decimal | string
+  : T extends readonly (infer Item)[]
+    ? Live<Item>[]
+    : T extends object
+      ? { [Key in keyof T]: Live<T[Key]> }
+      : T;
+
+export type DecisionAnswer = Live<Decision>;
+
+/** The stored form: only for what is written or printed whole (a saved decision, `--json`). */
+export function toAnswer(decision: Decision): StoredDecision {
+  return JSON.parse(JSON.stringify(decision)) as StoredDecision;
+}
+
+/** An amount as shown: decimal.js's exact JSON form (never exponent notation in money, see money.ts). */
+export function amountText(amount: Decimal | string): string {
+  return typeof amount === 'string' ? amount : amount.toJSON();
 }
 
 /** Validates an untrusted workload against the evidence, with field-named errors. */
-export function workloadOrThrow(
-  input: unknown,
-  evidence: Awaited<ReturnType<typeof loadEvidenceSnapshot>>,
-): Workload {
+export function workloadOrThrow(input: unknown, evidence: EvidenceSnapshot): Workload {
   const parsed = parseWorkload(input, evidence);
   if (!parsed.ok) {
     throw new ValidationError(
@@ -39,14 +59,18 @@ export function workloadOrThrow(
   return parsed.workload;
 }
 
-/** Loads the current evidence and answers: the one path GraphQL, the CLI and saved decisions share. */
+/**
+ * Answers from the evidence and decides: the one path GraphQL, the CLI and saved decisions share.
+ * Without `asOf`, the current evidence (cached between answers where the process enabled it, see
+ * evidence-cache.ts); with it, the evidence known at that moment, read afresh.
+ */
 export async function answerWorkload(
   prisma: PrismaClient,
   workloadInput: unknown,
   options: DecideOptions,
-  now: Date = new Date(),
+  asOf?: Date,
 ): Promise<{ workload: Workload; decision: Decision }> {
-  const evidence = await loadEvidenceSnapshot(prisma, now);
+  const evidence = asOf ? await loadEvidenceSnapshot(prisma, asOf) : await cachedEvidence(prisma);
   const workload = workloadOrThrow(workloadInput, evidence);
   return { workload, decision: decide(workload, evidence, options) };
 }

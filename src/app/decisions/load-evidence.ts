@@ -13,6 +13,73 @@ export const SEEDED_ATTEMPT = 'seed: lab report';
 const exact = (value: { toString(): string }) => new Decimal(value.toString());
 const isoDate = (date: Date) => date.toISOString().slice(0, 10);
 
+/** One stored result per where, variant, configuration and load level: the columns the engine reads. */
+interface OperatingPointRow {
+  id: string;
+  pathSlug: string | null;
+  boxSlug: string | null;
+  variantSlug: string;
+  concurrency: number | null;
+  decodeTokensPerSecond: number;
+  outputTokensPerSecond: number | null;
+  ttftP95Ms: number | null;
+  isEstimate: boolean;
+  note: string | null;
+  sourceTool: string;
+  fingerprint: string;
+}
+
+/**
+ * Of the results known at `now`, the latest for each box or path, variant, configuration
+ * (quantization, context length) and load level (profile key and concurrency). A box that runs
+ * nightly sweeps stores the same levels again and again; the engine sizes at one operating point
+ * per level, so the newest one stands for its level and is the one cited, and the cost of an
+ * answer does not grow with history (which stays queryable: benchmarkResults, history charts,
+ * regression verdicts).
+ */
+function latestOperatingPoints(prisma: PrismaClient, now: Date): Promise<OperatingPointRow[]> {
+  return prisma.$queryRaw<OperatingPointRow[]>`
+    SELECT latest.id, path.slug AS "pathSlug", box.slug AS "boxSlug", variant.slug AS "variantSlug",
+           latest.concurrency, latest."decodeTokensPerSecond", latest."outputTokensPerSecond",
+           latest."ttftP95Ms", latest."isEstimate", latest.note, latest."sourceTool", latest.fingerprint
+    FROM (
+      SELECT DISTINCT ON (r."pathId", r."boxId", r."variantId", r.quantization, r."contextTokens",
+                          r."profileKey", r.concurrency)
+             r.id, r."pathId", r."boxId", r."variantId", r.concurrency, r."decodeTokensPerSecond",
+             r."outputTokensPerSecond", r."ttftP95Ms", r."isEstimate", r.note, r."sourceTool",
+             r.fingerprint, r."measuredAt"
+      FROM "BenchmarkResult" r
+      WHERE r."decodeTokensPerSecond" IS NOT NULL
+        AND (r."createdAt" <= ${now} OR (r.source = 'SEED' AND r."measuredAt" <= ${now}))
+      ORDER BY r."pathId", r."boxId", r."variantId", r.quantization, r."contextTokens", r."profileKey",
+               r.concurrency, r."measuredAt" DESC, r.id DESC
+    ) latest
+    JOIN "ModelVariant" variant ON variant.id = latest."variantId"
+    LEFT JOIN "ServingPath" path ON path.id = latest."pathId"
+    LEFT JOIN "Box" box ON box.id = latest."boxId"
+    ORDER BY latest."measuredAt" ASC, latest.id ASC`;
+}
+
+/**
+ * The first moment after `now` at which the evidence known changes with no write at all: a price
+ * value that takes effect (or counts as recorded) later, or a row dated later than `now` (a seeded
+ * measurement, a clock ahead of this process). A snapshot loaded at `now` holds until then.
+ */
+export async function evidenceChangesAfter(prisma: PrismaClient, now: Date): Promise<Date | null> {
+  const [row] = await prisma.$queryRaw<{ changesAt: Date | null }[]>`
+    SELECT LEAST(
+      (SELECT min(GREATEST(v."effectiveFrom"::timestamp, v."recordedAt")) FROM "PriceValue" v
+        WHERE v."effectiveFrom" > ${now} OR v."recordedAt" > ${now}),
+      (SELECT min(r."createdAt") FROM "BenchmarkResult" r WHERE r."createdAt" > ${now}),
+      (SELECT min(r."measuredAt") FROM "BenchmarkResult" r WHERE r.source = 'SEED' AND r."measuredAt" > ${now}),
+      (SELECT min(q."evaluatedAt") FROM "QualityEvaluation" q WHERE q."evaluatedAt" > ${now}),
+      (SELECT min(a."createdAt") FROM "AccessAttempt" a WHERE a."createdAt" > ${now}),
+      (SELECT min(a."requestedAt") FROM "AccessAttempt" a
+        WHERE a."recordedBy" = ${SEEDED_ATTEMPT} AND a."requestedAt" > ${now})
+    ) AS "changesAt"`;
+  return row?.changesAt ?? null;
+}
+
 /**
  * The evidence known at `now`: each price's value in effect and recorded by then (see
  * domain/prices/history.ts), results stored by then (seeded ones from their measurement date),
@@ -36,17 +103,11 @@ export async function loadEvidenceSnapshot(
     }),
     prisma.box.findMany({ orderBy: { slug: 'asc' } }),
     prisma.modelVariant.findMany({ include: { model: true }, orderBy: { slug: 'asc' } }),
-    prisma.benchmarkResult.findMany({
-      where: {
-        decodeTokensPerSecond: { not: null },
-        OR: [{ createdAt: { lte: now } }, { source: 'SEED', measuredAt: { lte: now } }],
-      },
-      include: { path: true, box: true, variant: true },
-      orderBy: [{ measuredAt: 'asc' }, { id: 'asc' }],
-    }),
+    latestOperatingPoints(prisma, now),
     prisma.qualityEvaluation.findMany({
       where: { evaluatedAt: { lte: now } },
-      include: { variant: true, questionSet: true },
+      // Not the question set's questions: only what the note cites.
+      include: { variant: true, questionSet: { select: { name: true, contentHash: true } } },
       orderBy: { slug: 'asc' },
     }),
     prisma.accessAttempt.findMany({
@@ -143,13 +204,13 @@ export async function loadEvidenceSnapshot(
     })),
     throughput: results.map((result) => ({
       id: result.id,
-      pathSlug: result.path?.slug ?? null,
-      boxSlug: result.path ? null : (result.box?.slug ?? null),
-      variantSlug: result.variant.slug,
+      pathSlug: result.pathSlug,
+      boxSlug: result.pathSlug ? null : result.boxSlug,
+      variantSlug: result.variantSlug,
       concurrency: result.concurrency ?? 1,
-      decodeTokensPerSecondPerStream: result.decodeTokensPerSecond ?? 0,
+      decodeTokensPerSecondPerStream: result.decodeTokensPerSecond,
       aggregateOutputTokensPerSecond:
-        result.outputTokensPerSecond ?? (result.decodeTokensPerSecond ?? 0) * (result.concurrency ?? 1),
+        result.outputTokensPerSecond ?? result.decodeTokensPerSecond * (result.concurrency ?? 1),
       ttftP95Ms: result.ttftP95Ms,
       measured: !result.isEstimate,
       source: result.note ?? `${result.sourceTool} (${result.fingerprint})`,

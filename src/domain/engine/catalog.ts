@@ -39,8 +39,17 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   return groups;
 }
 
+/**
+ * Built once per snapshot object: the API hands the same (cached, dated) snapshot to every answer
+ * of a day, so the lookups are not rebuilt per answer. Neither the snapshot nor the catalog is
+ * ever modified.
+ */
+const catalogs = new WeakMap<EvidenceSnapshot, Catalog>();
+
 export function buildCatalog(evidence: EvidenceSnapshot): Catalog {
-  return {
+  const built = catalogs.get(evidence);
+  if (built) return built;
+  const catalog: Catalog = {
     evidence,
     nowMs: Date.parse(evidence.now),
     modelsBySlug: new Map(evidence.models.map((model) => [model.slug, model])),
@@ -50,6 +59,8 @@ export function buildCatalog(evidence: EvidenceSnapshot): Catalog {
     qualityByVariant: groupBy(evidence.quality, (evaluation) => evaluation.variantSlug),
     accessByPath: groupBy(evidence.access, (record) => record.pathSlug),
   };
+  catalogs.set(evidence, catalog);
+  return catalog;
 }
 
 export function daysBetween(fromIso: string, toMs: number): number {

@@ -1,6 +1,8 @@
+import type Decimal from 'decimal.js';
+import { type GraphQLResolveInfo, Kind, type SelectionNode } from 'graphql';
 import { recordAudit } from '../../../app/audit/record';
 import { actorOf } from '../../../app/auth/identity';
-import { answerWorkload, type DecisionAnswer, toAnswer } from '../../../app/decisions/answer';
+import { amountText, answerWorkload, type DecisionAnswer, toAnswer } from '../../../app/decisions/answer';
 import { AXES, type Axis } from '../../../domain/engine/axes';
 import { CROSSING_KINDS, CROSSING_METHODS } from '../../../domain/engine/break-even';
 import type { DecideOptions } from '../../../domain/engine/evaluate';
@@ -25,7 +27,37 @@ type CurveAnswer = DecisionAnswer['curves'][number];
 type PointAnswer = CurveAnswer['points'][number];
 type ExcludedAnswer = DecisionAnswer['excluded'][number];
 
-const usd = (amount: string) => ({ amount, currency: 'USD' });
+const usd = (amount: Decimal | string) => ({ amount: amountText(amount), currency: 'USD' });
+
+/**
+ * The fields asked for on the Decision, through fragments too (directives are ignored, so a field
+ * under @skip is still computed: more work, never a missing answer).
+ */
+function selectedFieldNames(info: GraphQLResolveInfo): Set<string> {
+  const names = new Set<string>();
+  const visit = (selections: readonly SelectionNode[]) => {
+    for (const selection of selections) {
+      if (selection.kind === Kind.FIELD) names.add(selection.name.value);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet.selections);
+      else {
+        const fragment = info.fragments[selection.name.value];
+        if (fragment) visit(fragment.selectionSet.selections);
+      }
+    }
+  };
+  for (const node of info.fieldNodes) if (node.selectionSet) visit(node.selectionSet.selections);
+  return names;
+}
+
+/**
+ * The analyses worth running for this query: sensitivity re-decides dozens of times and break-evens
+ * search every pair, so each runs only when its field is selected. The Decision type has no curves
+ * (costCurve serves them), so decide never computes them.
+ */
+function analysesFor(info: GraphQLResolveInfo): NonNullable<DecideOptions['analyses']> {
+  const names = selectedFieldNames(info);
+  return { breakEvens: names.has('breakEvens'), sensitivity: names.has('sensitivity'), curves: false };
+}
 
 export const AxisEnum = builder.enumType('Axis', {
   description:
@@ -388,10 +420,13 @@ function toWorkloadInput(input: WorkloadArgument): Record<string, unknown> {
   return { ...defined, ...(monthlyBudget ? { monthlyBudget: monthlyBudget.toString() } : {}) };
 }
 
-/** An "as of" moment: now when absent; never in the future, which no evidence can speak for. */
-function asOfOrThrow(asOf: Date | null | undefined): Date {
+/**
+ * An "as of" moment, never in the future, which no evidence can speak for. Absent: undefined, the
+ * current evidence (which the API keeps cached between answers; a past moment is read afresh).
+ */
+function asOfOrThrow(asOf: Date | null | undefined): Date | undefined {
   const now = new Date();
-  if (!asOf) return now;
+  if (!asOf) return undefined;
   if (asOf.getTime() > now.getTime())
     throw new ValidationError([
       { path: 'asOf', message: `is in the future (${asOf.toISOString()}); give a moment up to now` },
@@ -443,14 +478,14 @@ builder.queryFields((t) => ({
           'Answer with the evidence known at this moment: the price values in effect and recorded by then, the results, evaluations and access attempts stored by then. A saved decision recomputes exactly with asOf = its createdAt.',
       }),
     },
-    resolve: async (_root, args, { prisma }) => {
+    resolve: async (_root, args, { prisma }, info) => {
       const { decision } = await answerWorkload(
         prisma,
         toWorkloadInput(args.workload),
-        keepOption(args.keep),
+        { ...keepOption(args.keep), analyses: analysesFor(info) },
         asOfOrThrow(args.asOf),
       );
-      return { id: null, answer: toAnswer(decision) };
+      return { id: null, answer: decision };
     },
   }),
   breakEven: t.field({
@@ -485,7 +520,7 @@ builder.queryFields((t) => ({
         }
       }
       const wanted = new Set([args.pathA, args.pathB]);
-      return toAnswer(decision).breakEvens.filter(
+      return decision.breakEvens.filter(
         (item) =>
           wanted.has(pathOf.get(item.optionA) ?? '') &&
           wanted.has(pathOf.get(item.optionB) ?? '') &&
@@ -519,9 +554,7 @@ builder.queryFields((t) => ({
       });
       const wanted = args.paths ? new Set(args.paths) : null;
       const pathOf = new Map(decision.options.map((option) => [option.optionId, option.pathSlug]));
-      return toAnswer(decision).curves.filter(
-        (curve) => !wanted || wanted.has(pathOf.get(curve.optionId) ?? ''),
-      );
+      return decision.curves.filter((curve) => !wanted || wanted.has(pathOf.get(curve.optionId) ?? ''));
     },
   }),
   savedDecision: t.prismaField({

@@ -1,0 +1,189 @@
+import pg from 'pg';
+import type { EvidenceSnapshot } from '../../domain/engine/evidence';
+import type { PrismaClient } from '../../generated/prisma/client';
+import { evidenceChangesAfter, loadEvidenceSnapshot } from './load-evidence';
+
+/**
+ * The evidence snapshot, loaded once per change instead of once per answer. Every `decide` reads
+ * the same evidence until something changes it, so the API keeps one snapshot per database and
+ * drops it when evidence changes:
+ * - in this process: `evidenceChanged(prisma)` (the GraphQL layer calls it after every mutation
+ *   that can write evidence, see api/plugins/evidence-invalidation.ts);
+ * - in every process on Postgres: triggers on the evidence tables NOTIFY `floorplan_evidence_changed`
+ *   on commit (migration *_evidence_change_notify), whoever wrote (another replica, the CLI, psql),
+ *   and `listenForEvidenceChanges` drops the snapshot when one arrives. A lost LISTEN connection
+ *   drops it too, since notifications sent meanwhile are lost.
+ * A new table the engine reads needs the same trigger.
+ *
+ * The snapshot is cached without its date: `now` (a day) is stamped on a shallow copy, one per day,
+ * so the answer for a date never depends on when the snapshot was loaded. Evidence that changes
+ * with time alone (a price value effective from a later day) ends the snapshot's life at that
+ * moment. Answers "as of" a past moment do not use the cache (answer.ts reads them afresh).
+ */
+export const EVIDENCE_CHANNEL = 'floorplan_evidence_changed';
+
+type DatedEvidence = Omit<EvidenceSnapshot, 'now'>;
+
+interface CacheEntry {
+  /** Bumped by every invalidation; a load that raced one is used once and not kept. */
+  generation: number;
+  /** `until`: when the evidence known changes by itself (a price taking effect); null = never. */
+  loaded: { generation: number; evidence: DatedEvidence; until: number | null } | null;
+  inFlight: { generation: number; promise: Promise<DatedEvidence> } | null;
+  /** The dated copy last handed out, so repeated answers share one object (and one catalog). */
+  dated: { day: string; generation: number; snapshot: EvidenceSnapshot } | null;
+  loads: number;
+  /** Off until the process wires invalidation (`enableEvidenceCache`): then every call loads. */
+  enabled: boolean;
+}
+
+const caches = new WeakMap<PrismaClient, CacheEntry>();
+
+function entryFor(prisma: PrismaClient): CacheEntry {
+  let entry = caches.get(prisma);
+  if (!entry) {
+    entry = { generation: 0, loaded: null, inFlight: null, dated: null, loads: 0, enabled: false };
+    caches.set(prisma, entry);
+  }
+  return entry;
+}
+
+const isoDay = (date: Date) => date.toISOString().slice(0, 10);
+
+async function undated(prisma: PrismaClient, entry: CacheEntry, now: Date): Promise<DatedEvidence> {
+  if (!entry.enabled) {
+    entry.loads++;
+    const { now: _now, ...evidence } = await loadEvidenceSnapshot(prisma, now);
+    return evidence;
+  }
+  const until = entry.loaded?.until;
+  if (until !== undefined && until !== null && now.getTime() >= until) evidenceChanged(prisma);
+  const generation = entry.generation;
+  if (entry.loaded?.generation === generation) return entry.loaded.evidence;
+  if (entry.inFlight?.generation === generation) return entry.inFlight.promise;
+  entry.loads++;
+  const promise = Promise.all([loadEvidenceSnapshot(prisma, now), evidenceChangesAfter(prisma, now)]).then(
+    ([{ now: _now, ...evidence }, changesAt]) => {
+      // Kept only if nothing changed while it loaded; otherwise the next caller loads again.
+      if (entry.generation === generation)
+        entry.loaded = { generation, evidence, until: changesAt ? changesAt.getTime() : null };
+      return evidence;
+    },
+  );
+  entry.inFlight = { generation, promise };
+  try {
+    return await promise;
+  } finally {
+    if (entry.inFlight?.promise === promise) entry.inFlight = null;
+  }
+}
+
+/** The current evidence, dated `now`: from the cache when nothing changed since it was loaded. */
+export async function cachedEvidence(
+  prisma: PrismaClient,
+  now: Date = new Date(),
+): Promise<EvidenceSnapshot> {
+  const entry = entryFor(prisma);
+  const evidence = await undated(prisma, entry, now);
+  const day = isoDay(now);
+  const dated = entry.dated;
+  if (
+    dated &&
+    dated.day === day &&
+    dated.generation === entry.loaded?.generation &&
+    entry.loaded.evidence === evidence
+  ) {
+    return dated.snapshot;
+  }
+  const snapshot: EvidenceSnapshot = { now: day, ...evidence };
+  if (entry.loaded?.evidence === evidence) {
+    entry.dated = { day, generation: entry.loaded.generation, snapshot };
+  }
+  return snapshot;
+}
+
+/**
+ * Keeps the snapshot between answers for this client. Only for a process that invalidates it on
+ * every evidence write it can see: the API (mutations in process; on Postgres also
+ * `listenForEvidenceChanges`). Elsewhere (the CLI, tests writing rows directly) every answer reads
+ * the database, as it always did.
+ */
+export function enableEvidenceCache(prisma: PrismaClient): void {
+  entryFor(prisma).enabled = true;
+}
+
+/** Drops this process's snapshot of the database behind `prisma`; the next answer reloads it. */
+export function evidenceChanged(prisma: PrismaClient): void {
+  const entry = entryFor(prisma);
+  entry.generation++;
+  entry.loaded = null;
+  entry.dated = null;
+}
+
+/** How many times the snapshot was read from the database (for tests and the benchmark). */
+export function evidenceLoads(prisma: PrismaClient): number {
+  return entryFor(prisma).loads;
+}
+
+const RECONNECT_DELAY_MS = 500;
+
+/**
+ * LISTENs for evidence changes from every process writing to this Postgres database, on a
+ * dedicated connection. Returns the function that stops listening.
+ */
+export async function listenForEvidenceChanges(
+  prisma: PrismaClient,
+  databaseUrl: string,
+  log: (line: string) => void = console.error,
+): Promise<() => Promise<void>> {
+  let client: pg.Client | null = null;
+  let closed = false;
+  let reconnectTimer: NodeJS.Timeout | undefined;
+
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: databaseUrl });
+    next.on('notification', (message) => {
+      if (message.channel === EVIDENCE_CHANNEL) evidenceChanged(prisma);
+    });
+    next.on('error', (error) => {
+      if (closed) return;
+      log(`evidence cache: lost the LISTEN connection (${error.message}); reconnecting`);
+      scheduleReconnect();
+    });
+    next.on('end', () => {
+      if (!closed && client === next) scheduleReconnect();
+    });
+    await next.connect();
+    await next.query(`LISTEN ${EVIDENCE_CHANNEL}`);
+    client = next;
+  };
+
+  const scheduleReconnect = (): void => {
+    if (closed || reconnectTimer) return;
+    // Changes made while nobody listened would be missed: start from the database again.
+    evidenceChanged(prisma);
+    const previous = client;
+    client = null;
+    void previous?.end().catch(() => {});
+    reconnectTimer = setTimeout(async () => {
+      reconnectTimer = undefined;
+      try {
+        await connect();
+        evidenceChanged(prisma);
+      } catch (error) {
+        log(`evidence cache: reconnect failed (${(error as Error).message}); retrying`);
+        scheduleReconnect();
+      }
+    }, RECONNECT_DELAY_MS);
+  };
+
+  await connect();
+  // Anything cached before the LISTEN began may predate a change nobody heard about.
+  evidenceChanged(prisma);
+  return async () => {
+    closed = true;
+    clearTimeout(reconnectTimer);
+    await client?.end().catch(() => {});
+    client = null;
+  };
+}
