@@ -72,8 +72,7 @@ const [saveDecisionDocument = '', recentDecisionsDocument = ''] =
   operationText('Decisions.graphql').split(/\n(?=query RecentDecisions)/);
 
 const labWorkload = JSON.parse(readFileSync(join(root, 'seeds', 'workloads', 'lab-retrieval.json'), 'utf8'));
-const { name: _name, modelSlug, ...workloadRest } = labWorkload as Record<string, unknown>;
-const workloadInput = { ...workloadRest, model: modelSlug };
+const { name: _name, ...workloadInput } = labWorkload as Record<string, unknown>;
 
 interface Operation {
   name: string;

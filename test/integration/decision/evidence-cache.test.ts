@@ -45,12 +45,12 @@ interface DecideData {
 const repository = path.resolve(import.meta.dirname, '..', '..', '..');
 const {
   name: _name,
-  modelSlug,
+
   ...rest
 } = JSON.parse(
   readFileSync(path.join(repository, 'seeds', 'workloads', 'lab-retrieval.json'), 'utf8'),
 ) as Record<string, unknown>;
-const workload = { ...rest, model: modelSlug };
+const workload = rest;
 
 interface Replica {
   database: Database;

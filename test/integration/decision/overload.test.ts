@@ -15,7 +15,7 @@ import { createTestDatabase, type TestDatabase, usingPostgres } from '../../supp
 const repository = path.resolve(import.meta.dirname, '..', '..', '..');
 const {
   name: _name,
-  modelSlug,
+
   ...rest
 } = JSON.parse(
   readFileSync(path.join(repository, 'seeds', 'workloads', 'lab-retrieval.json'), 'utf8'),
@@ -23,7 +23,7 @@ const {
 const DECIDE = JSON.stringify({
   query:
     'query Decide($workload: WorkloadInput!) { decide(workload: $workload) { recommendation { optionId } } }',
-  variables: { workload: { ...rest, model: modelSlug } },
+  variables: { workload: rest },
 });
 
 describe.skipIf(!usingPostgres())('overload', () => {
