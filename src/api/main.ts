@@ -4,7 +4,7 @@ import { enableEvidenceCache, listenForEvidenceChanges } from '../app/decisions/
 import { startRunQueue } from '../app/runs/runtime';
 import { ConfigError, loadConfig } from '../config';
 import { bootstrapDatabase } from '../db/bootstrap';
-import { describeTarget, openDatabase, targetFromConfig } from '../db/connection';
+import { describeTarget, EmbeddedDatabaseBusyError, openDatabase, targetFromConfig } from '../db/connection';
 import { accessCsvRoute } from './http/access-csv';
 import { chartRoute } from './http/charts';
 import { priceHistoryCsvRoute } from './http/price-history-csv';
@@ -15,7 +15,12 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const target = targetFromConfig(config);
   console.log(`floorplan: using ${describeTarget(target)}`);
-  const database = await openDatabase(target);
+  // On the embedded database this process becomes the folder's one owner, or refuses to start.
+  const database = await openDatabase(target, {
+    role: 'server',
+    label: 'the floorplan server (npm start)',
+    onWait: (message) => console.log(message),
+  });
   const report = await bootstrapDatabase(database, { createFirstAdmin: true });
   if (report.appliedMigrations.length)
     console.log(`Applied migrations: ${report.appliedMigrations.join(', ')}`);
@@ -99,7 +104,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof EmbeddedDatabaseBusyError) {
     console.error(error.message);
   } else {
     console.error('floorplan failed to start:', error instanceof Error ? error.message : error);

@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
 import type { RoleName } from '../app/auth/identity';
 import { createApiToken } from '../app/auth/tokens';
-import { describeTarget } from '../db/connection';
+import { describeTarget, openDatabase } from '../db/connection';
 import { applyMigrations, createMigration } from '../db/migrate';
 import { seedDatabase } from '../db/seed/load';
 import { type Command, UsageError } from './command';
 import { lazyCommands } from './commands/registry';
-import { withDatabase } from './database';
+import { setCommandLabel, withDatabase } from './database';
 import { printSchemaFile } from './print-schema';
 
 /**
@@ -59,19 +59,24 @@ const commands: Record<string, Command> = {
       console.log(`Seeded ${rows} rows into ${describeTarget(database.target)} (upserts: safe to repeat).`);
       return 0;
     }, asItIs),
-  'migration:create': (args) =>
-    withDatabase(async (database) => {
-      const name = args[0];
-      if (!name) throw new UsageError('Give the migration a name: npx floorplan migration:create add_runs');
-      // Diffing needs the existing migrations applied to a scratch database first.
-      const directory = await createMigration(database.adapterFactory, name);
+  'migration:create': async (args) => {
+    const name = args[0];
+    if (!name) throw new UsageError('Give the migration a name: npx floorplan migration:create add_runs');
+    // Diffing replays the existing migrations on a scratch database: an in-memory one, never the
+    // configured data.
+    const scratch = await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
+    try {
+      const directory = await createMigration(scratch.adapterFactory, name);
       console.log(
         directory
           ? `Wrote ${directory}/migration.sql`
           : 'The schema matches the migrations: nothing to write.',
       );
       return 0;
-    }, asItIs),
+    } finally {
+      await scratch.close();
+    }
+  },
   token: async (args) => {
     const { positionals, values } = parseArgs({
       args,
@@ -114,6 +119,7 @@ async function run(argv: string[]): Promise<number> {
   }
   const loadCommand = lazyCommands[name];
   const command = commands[name] ?? (loadCommand ? await loadCommand() : undefined);
+  setCommandLabel(`floorplan ${name}`);
   if (!command) {
     console.error(`Unknown command "${name}".\n\n${USAGE}`);
     return 2;

@@ -25,5 +25,7 @@ export async function bootstrapDatabase(
   ) {
     firstAdminToken = (await createApiToken(database.prisma, { name: 'first-admin', role: 'ADMIN' })).token;
   }
+  // An embedded owner lets other floorplan processes in only now, so none sees a half-built database.
+  await database.markReady();
   return { appliedMigrations, seeded, firstAdminToken };
 }

@@ -60,13 +60,13 @@ export async function applyMigrations(
 }
 
 async function applyMigrationsOnce(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
-  const engine = await createSchemaEngine(schemaPath, adapterFactory);
+  const { engine, free } = await createSchemaEngine(schemaPath, adapterFactory);
   try {
     const migrationsList = await loadMigrationList();
     const output = await engine.applyMigrations({ migrationsList, filters: noFilter });
     return output.appliedMigrationNames;
   } finally {
-    engine.free();
+    await free();
   }
 }
 
@@ -78,7 +78,7 @@ export async function createMigration(
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
   name: string,
 ): Promise<string | null> {
-  const engine = await createSchemaEngine(schemaPath, adapterFactory);
+  const { engine, free } = await createSchemaEngine(schemaPath, adapterFactory);
   try {
     const migrationsList = await loadMigrationList();
     const datamodel = await readFile(schemaPath, 'utf8');
@@ -105,6 +105,6 @@ export async function createMigration(
     );
     return directory;
   } finally {
-    engine.free();
+    await free();
   }
 }

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import {
   bindMigrationAwareSqlAdapterFactory,
+  type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
 import * as engineBindings from '@prisma/schema-engine-wasm/schema_engine_bg';
@@ -36,7 +37,11 @@ async function instantiateEngine(): Promise<void> {
   exports.__wbindgen_start();
 }
 
-export type SchemaEngine = engineBindings.SchemaEngine;
+export interface SchemaEngine {
+  engine: engineBindings.SchemaEngine;
+  /** Frees the engine and closes every connection it opened (freeing alone leaves them open). */
+  free(): Promise<void>;
+}
 
 export async function createSchemaEngine(
   schemaPath: string,
@@ -46,9 +51,28 @@ export async function createSchemaEngine(
   await instantiated;
   const datamodel = await readFile(schemaPath, 'utf8');
   const log = (_message: string) => {};
-  return engineBindings.SchemaEngine.new(
+  // A pg pool left open keeps a server connection (and, on the embedded database, its owner) busy.
+  const opened: SqlDriverAdapter[] = [];
+  const tracking: SqlMigrationAwareDriverAdapterFactory = {
+    provider: adapterFactory.provider,
+    adapterName: adapterFactory.adapterName,
+    connect: async () => remember(await adapterFactory.connect()),
+    connectToShadowDb: async () => remember(await adapterFactory.connectToShadowDb()),
+  };
+  function remember(adapter: SqlDriverAdapter): SqlDriverAdapter {
+    opened.push(adapter);
+    return adapter;
+  }
+  const engine = await engineBindings.SchemaEngine.new(
     { datamodels: [[schemaPath, datamodel]] },
     log,
-    bindMigrationAwareSqlAdapterFactory(adapterFactory),
+    bindMigrationAwareSqlAdapterFactory(tracking),
   );
+  return {
+    engine,
+    free: async () => {
+      engine.free();
+      await Promise.all(opened.splice(0).map((adapter) => adapter.dispose()));
+    },
+  };
 }

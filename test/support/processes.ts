@@ -31,7 +31,11 @@ export interface ChildHandle {
 }
 
 /** `undefined` in `env` removes the variable from the child's environment. */
-function spawnChild(command: string, args: string[], env: Record<string, string | undefined>): ChildHandle {
+export function spawnChild(
+  command: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+): ChildHandle {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete childEnv[key];
   const child = spawn(command, args, {
@@ -81,6 +85,11 @@ export interface ApiProcess extends ChildHandle {
   port: number;
 }
 
+/** The environment for a child on the embedded database in `dataDir` (never a server's DATABASE_URL). */
+export function embeddedEnvironment(dataDir: string): Record<string, string | undefined> {
+  return { DATABASE_URL: undefined, FLOORPLAN_DATA_DIR: dataDir };
+}
+
 /** The API on a Postgres database (`databaseUrl`) or on an embedded PGlite folder (`dataDir`). */
 export async function startApiProcess(options: {
   databaseUrl?: string;
@@ -91,25 +100,39 @@ export async function startApiProcess(options: {
   readyTimeoutMs?: number;
 }): Promise<ApiProcess> {
   const port = options.port ?? (await freePort());
+  const database = options.dataDir
+    ? embeddedEnvironment(options.dataDir)
+    : { DATABASE_URL: options.databaseUrl ?? '' };
   const child = spawnChild(process.execPath, ['--import', 'tsx', 'src/api/main.ts'], {
-    DATABASE_URL: options.databaseUrl,
-    ...(options.dataDir ? { FLOORPLAN_DATA_DIR: options.dataDir } : {}),
+    ...database,
     PORT: String(port),
     HOST: '127.0.0.1',
     NODE_ENV: 'test',
     ...options.env,
   });
   const url = `http://127.0.0.1:${port}`;
-  await Promise.race([
-    waitFor('the API to listen', () => child.output().includes('floorplan API ready'), {
-      timeoutMs: options.readyTimeoutMs ?? 30_000,
-      describe: child.output,
-    }),
-    child.exited.then((code) => {
-      throw new Error(`The API exited (${code}) before it was ready:\n${child.output()}`);
-    }),
-  ]);
+  try {
+    await Promise.race([
+      // A fresh embedded folder is created, migrated and seeded first: slow on a busy machine.
+      waitFor('the API to listen', () => child.output().includes('floorplan API ready'), {
+        timeoutMs: options.readyTimeoutMs ?? (options.dataDir ? 120_000 : 30_000),
+        describe: child.output,
+      }),
+      child.exited.then((code) => {
+        throw new Error(`The API exited (${code}) before it was ready:\n${child.output()}`);
+      }),
+    ]);
+  } catch (error) {
+    // Never leave a half-started server behind to hold a port or a data folder.
+    await child.kill('SIGKILL');
+    throw error;
+  }
   return { ...child, url, port };
+}
+
+/** `npx floorplan …` as a child process; resolves when it exits. */
+export function runCli(args: string[], env: Record<string, string | undefined>): ChildHandle {
+  return spawnChild(process.execPath, ['bin/floorplan.js', ...args], env);
 }
 
 export function startRunnerProcess(options: {

@@ -9,8 +9,6 @@ import {
   resolveEvaluationTarget,
   storeQualityEvaluation,
 } from '../../app/evidence/store-quality-evaluation';
-import { loadConfig } from '../../config';
-import { openDatabase, targetFromConfig } from '../../db/connection';
 import { parseQuestionSetJsonl, type QuestionSet, QuestionSetError } from '../../domain/quality/question-set';
 import {
   type QualityEvaluation,
@@ -19,6 +17,7 @@ import {
   runQualityEvaluation,
 } from '../../domain/quality/run-quality-evaluation';
 import type { PrismaClient } from '../../generated/prisma/client';
+import { withDatabase } from '../database';
 
 const USAGE = `usage: floorplan eval --questions FILE.jsonl --candidate MODEL@URL --judge MODEL@URL --judge MODEL@URL
                      [--concurrency N] [--timeout-ms MS] [--json]
@@ -148,12 +147,7 @@ async function withPrisma<Result>(
   work: (prisma: PrismaClient) => Promise<Result>,
 ): Promise<Result> {
   if (dependencies.prisma) return work(dependencies.prisma);
-  const database = await openDatabase(targetFromConfig(loadConfig()));
-  try {
-    return await work(database.prisma);
-  } finally {
-    await database.close();
-  }
+  return withDatabase((database) => work(database.prisma));
 }
 
 function parseEvalArguments(args: string[]) {

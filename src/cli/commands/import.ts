@@ -7,12 +7,11 @@ import {
   UnknownSlugError,
 } from '../../app/evidence/import-results';
 import { FingerprintConflictError } from '../../app/evidence/store-result';
-import { loadConfig } from '../../config';
-import { openDatabase, targetFromConfig } from '../../db/connection';
 import { ImportError } from '../../domain/imports/import-error';
 import type { ImportParseResult } from '../../domain/imports/imported-result';
 import { parseResultFile } from '../../domain/imports/parse-result-file';
 import type { PrismaClient } from '../../generated/prisma/client';
+import { withDatabase } from '../database';
 import type { CommandOutput } from './eval';
 
 const USAGE = `usage: floorplan import FILE... --box SLUG --variant SLUG [--dry-run]
@@ -82,12 +81,7 @@ export async function runImportCommand(
     if (dependencies.prisma) {
       reports = await store(dependencies.prisma);
     } else {
-      const database = await openDatabase(targetFromConfig(loadConfig()));
-      try {
-        reports = await store(database.prisma);
-      } finally {
-        await database.close();
-      }
+      reports = await withDatabase((database) => store(database.prisma));
     }
   } catch (error) {
     if (error instanceof UnknownSlugError || error instanceof FingerprintConflictError) {
