@@ -1,5 +1,4 @@
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { BenchmarkCancelledError, type LevelResult, runBenchmark } from '../../../runner/load';
 import { ProgressBar } from '../../../runner/progress-bar';
 import { PromptDatasetError } from '../../../runner/prompts';
@@ -16,13 +15,14 @@ import {
   sweepLevelOf,
   sweepOutcome,
 } from '../../domain/slo-search';
+import { parseCommandArgs } from '../command';
 
 /**
  * `floorplan bench`: measures an OpenAI-compatible endpoint locally, without the job queue, and
  * prints the canonical summary per load level (or JSON with --json).
  */
 
-const USAGE = `usage: floorplan bench --endpoint URL --model NAME [options]
+export const USAGE = `usage: floorplan bench --endpoint URL --model NAME [options]
 
   --endpoint URL          OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1
   --model NAME            served model name
@@ -212,7 +212,7 @@ export async function runBenchCommand(args: string[]): Promise<number> {
 }
 
 function parseBenchArgs(args: string[]) {
-  return parseArgs({
+  return parseCommandArgs({
     args,
     strict: true,
     allowPositionals: false,

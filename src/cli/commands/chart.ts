@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { parseArgs } from 'node:util';
+
 import { renderChartRequest } from '../../charts/chart-url';
 import {
   type ChartDataLoaders,
@@ -10,6 +10,7 @@ import {
 } from '../../charts/requests';
 import { chartRenderOptionsSchema, describeIssues } from '../../charts/schemas';
 import { HISTORY_METRIC_NAMES } from '../../domain/metrics/history-metrics';
+import { parseCommandArgs } from '../command';
 
 export const CHART_USAGE = `usage:
   floorplan chart cost --workload ID --out FILE.svg|png [--unit tokens|requests]
@@ -77,7 +78,7 @@ export function parseChartArgs(args: string[]): ParsedChartArgs {
   let values: Partial<Record<keyof typeof OPTION_DEFINITIONS, string>>;
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({
+    ({ values, positionals } = parseCommandArgs({
       args,
       options: OPTION_DEFINITIONS,
       allowPositionals: true,

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { ValidationError, type ValidationIssue } from '../../api/graphql/errors';
 import { executeInProcess, InProcessGraphQLError, selectAllOf } from '../../api/graphql/in-process';
 import { LOCAL_CLI_IDENTITY } from '../../app/auth/identity';
@@ -7,10 +6,10 @@ import { answerWorkload } from '../../app/decisions/answer';
 import { AXES, AXIS_WORDS_HINT, type Axis, axisOfWord } from '../../domain/engine/axes';
 import type { Decision } from '../../domain/engine/decide';
 import { formatMoney } from '../../domain/engine/money';
-import { UsageError } from '../command';
+import { parseCommandArgs, UsageError } from '../command';
 import { withDatabase } from '../database';
 
-const USAGE = [
+export const USAGE = [
   'Usage: npx floorplan decide --workload seeds/workloads/lab-retrieval.json [--keep fast,available] [--as-of 2026-03-31] [--json]',
   '  --keep AXES  the constraints you are willing to keep, that is, accept a shortfall on',
   '               ("--keep fast" = I can live with slower decode than I asked for).',
@@ -108,7 +107,7 @@ function parseAsOf(text: string | undefined): Date {
 }
 
 export async function runDecideCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandArgs({
     args,
     options: {
       workload: { type: 'string' },
@@ -117,7 +116,7 @@ export async function runDecideCommand(args: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
     },
   });
-  if (!values.workload) throw new UsageError(`--workload is required.\n${USAGE}`);
+  if (!values.workload) throw new UsageError('--workload is required');
   const asOf = parseAsOf(values['as-of']);
   let workload: unknown;
   try {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { parseArgs } from 'node:util';
+
 import type { ChatEndpoint } from '../../../clients/openai/chat-completions';
 import { UnknownSlugError } from '../../app/evidence/import-results';
 import {
@@ -17,9 +17,10 @@ import {
   runQualityEvaluation,
 } from '../../domain/quality/run-quality-evaluation';
 import type { PrismaClient } from '../../generated/prisma/client';
+import { parseCommandArgs, UsageError } from '../command';
 import { withDatabase } from '../database';
 
-const USAGE = `usage: floorplan eval --questions FILE.jsonl --candidate MODEL@URL --judge MODEL@URL --judge MODEL@URL
+export const USAGE = `usage: floorplan eval --questions FILE.jsonl --candidate MODEL@URL --judge MODEL@URL --judge MODEL@URL
                      [--concurrency N] [--timeout-ms MS] [--json]
                      [--store --variant SLUG [--path SLUG] [--with-retrieval]]
   MODEL@URL    a model behind an OpenAI-compatible API, e.g. llama-lora@http://spark-01:8000/v1
@@ -42,8 +43,6 @@ const processOutput: CommandOutput = {
   stderr: (text) => process.stderr.write(text),
 };
 
-class UsageError extends Error {}
-
 /**
  * Exit codes: 0 done, 1 the evaluation could not run or be stored (bad question set, unknown slug,
  * I/O), 2 bad arguments.
@@ -57,7 +56,7 @@ export async function runEvalCommand(
   try {
     options = parseEvalArguments(args);
   } catch (error) {
-    output.stderr(`${(error as Error).message}\n${USAGE}\n`);
+    output.stderr(`floorplan eval: ${(error as Error).message}\n\n${USAGE}\n`);
     return 2;
   }
   try {
@@ -151,7 +150,7 @@ async function withPrisma<Result>(
 }
 
 function parseEvalArguments(args: string[]) {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args,
     allowPositionals: true,
     strict: true,

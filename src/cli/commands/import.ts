@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
+
 import {
   type ImportedFileReport,
   storeImportedFiles,
@@ -11,10 +11,11 @@ import { ImportError } from '../../domain/imports/import-error';
 import type { ImportParseResult } from '../../domain/imports/imported-result';
 import { parseResultFile } from '../../domain/imports/parse-result-file';
 import type { PrismaClient } from '../../generated/prisma/client';
+import { parseCommandArgs } from '../command';
 import { withDatabase } from '../database';
 import type { CommandOutput } from './eval';
 
-const USAGE = `usage: floorplan import FILE... --box SLUG --variant SLUG [--dry-run]
+export const USAGE = `usage: floorplan import FILE... --box SLUG --variant SLUG [--dry-run]
   FILE       vllm bench serve --save-result JSON, or a GuideLLM report (JSON or YAML)
   --box      the box the results were measured on (e.g. dgx-spark)
   --variant  the model variant that was served (e.g. llama-3.1-8b-lora)
@@ -45,7 +46,7 @@ export async function runImportCommand(
   try {
     options = parseImportArguments(args);
   } catch (error) {
-    output.stderr(`${(error as Error).message}\n${USAGE}\n`);
+    output.stderr(`floorplan import: ${(error as Error).message}\n\n${USAGE}\n`);
     return 2;
   }
 
@@ -102,7 +103,7 @@ interface ImportCommandOptions {
 }
 
 function parseImportArguments(args: string[]): ImportCommandOptions {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args,
     allowPositionals: true,
     strict: true,

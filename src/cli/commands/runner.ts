@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
-import { parseArgs } from 'node:util';
+
 import { ApiRefusal, runRunnerAgent } from '../../../runner/agent';
 import { ProgressBar } from '../../../runner/progress-bar';
 import { parseServerConfiguration, type ServerConfiguration } from '../../../runner/server-configurations';
-import { UsageError } from '../command';
+import { parseCommandArgs, UsageError } from '../command';
 
 /**
  * `floorplan runner`: the agent next to vLLM on a box. It runs until SIGTERM or SIGINT, then stops
@@ -11,7 +11,7 @@ import { UsageError } from '../command';
  * SIGTERM on stop; see deploy/floorplan-runner.service).
  */
 
-const USAGE = `usage: floorplan runner --api URL --box SLUG --endpoint URL [options]
+export const USAGE = `usage: floorplan runner --api URL --box SLUG --endpoint URL [options]
 
   --api URL               floorplan API, e.g. http://10.0.0.5:4000
   --token TOKEN           runner token for this box (or env FLOORPLAN_RUNNER_TOKEN; prefer the env)
@@ -38,7 +38,7 @@ function positiveInteger(value: string | undefined, flag: string, fallback: numb
 }
 
 function httpUrl(value: string | undefined, flag: string, example: string): string {
-  if (!value) throw new UsageError(`${flag} is required, e.g. ${flag} ${example}\n\n${USAGE}`);
+  if (!value) throw new UsageError(`${flag} is required, e.g. ${flag} ${example}`);
   try {
     const url = new URL(value);
     if (url.protocol === 'http:' || url.protocol === 'https:') return value;
@@ -49,7 +49,7 @@ function httpUrl(value: string | undefined, flag: string, example: string): stri
 }
 
 export async function runRunnerCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandArgs({
     args,
     options: {
       api: { type: 'string' },
