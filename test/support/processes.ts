@@ -115,7 +115,7 @@ export async function startApiProcess(options: {
     await Promise.race([
       // A fresh embedded folder is created, migrated and seeded first: slow on a busy machine.
       waitFor('the API to listen', () => child.output().includes('floorplan API ready'), {
-        timeoutMs: options.readyTimeoutMs ?? (options.dataDir ? 120_000 : 30_000),
+        timeoutMs: options.readyTimeoutMs ?? (options.dataDir ? 240_000 : 30_000),
         describe: child.output,
       }),
       child.exited.then((code) => {

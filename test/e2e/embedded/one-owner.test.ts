@@ -60,7 +60,7 @@ function tokenIn(output: string): string {
   return token;
 }
 
-describe('the embedded database has one owner (RELIABILITY 18)', { timeout: 240_000 }, () => {
+describe('the embedded database has one owner (RELIABILITY 18)', { timeout: 480_000 }, () => {
   let dataDir: string;
   const running: ChildHandle[] = [];
 
