@@ -93,7 +93,13 @@ function connectTo(endpoint: Endpoint, max: number) {
     database: 'postgres',
     max,
   });
-  return { adapterFactory, prisma: new PrismaClient({ adapter: adapterFactory }) };
+  // Every connection takes turns on PGlite's one backend, so a transaction may wait behind others
+  // much longer than Prisma's 2 s default before it starts: wait, rather than fail the request.
+  const prisma = new PrismaClient({
+    adapter: adapterFactory,
+    transactionOptions: { maxWait: 30_000, timeout: 30_000 },
+  });
+  return { adapterFactory, prisma };
 }
 
 /** How long a command waits for a starting owner, or a server for a command that owns the folder. */
