@@ -1,10 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type Authorize, HTTPReceiver, type Logger, SocketModeReceiver } from '@slack/bolt';
-import { createGraphqlFloorplanApi } from '../clients/graphql/graphql-client';
-import type { FloorplanApi } from '../clients/graphql/types';
+import { createGraphqlClient } from '../clients/graphql/client';
 import type { BotConfig } from './config';
 import type { BotDependencies } from './dependencies';
+import { createFloorplanApi, type FloorplanApi } from './floorplan-api';
 import * as actionListeners from './listeners/actions/index';
 import * as commandListeners from './listeners/commands/index';
 import * as eventListeners from './listeners/events/index';
@@ -50,7 +50,13 @@ export function createBotApp(config: BotConfig, dependencies: BotAppDependencies
   const logger = dependencies.logger ?? createConsoleLogger();
   const api =
     dependencies.api ??
-    createGraphqlFloorplanApi({ url: config.floorplanApiUrl, token: config.floorplanBotToken });
+    createFloorplanApi(
+      createGraphqlClient({
+        url: config.floorplanApiUrl,
+        token: config.floorplanBotToken,
+        clientName: 'floorplan-slack-bot',
+      }),
+    );
   const tasks = new BackgroundTasks(logger);
   const botDependencies: BotDependencies = {
     api,

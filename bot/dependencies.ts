@@ -1,5 +1,5 @@
 import type { Logger } from '@slack/bolt';
-import type { FloorplanApi } from '../clients/graphql/types';
+import type { FloorplanApi } from './floorplan-api';
 import type { RoleDirectory } from './roles';
 import type { BackgroundTasks } from './runs/background-tasks';
 import type { LiveRunOptions } from './runs/live-run';

@@ -1,7 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import {
+  createGraphqlClient,
+  GraphqlCallError,
+  type GraphqlClient,
+  type TypedDocument,
+} from '../clients/graphql/client';
+import {
+  FailBenchmarkRunDocument,
+  HeartbeatBenchmarkRunDocument,
+  LeaseBenchmarkRunDocument,
+  type LeasedRunFragment,
+  ReleaseBenchmarkRunDocument,
+  ReportBenchmarkResultDocument,
+} from '../clients/graphql/operations.generated';
 import { parseBenchmarkRunSpec } from '../src/domain/run-spec';
 import {
   BenchmarkCancelledError,
@@ -77,96 +89,36 @@ class TransientApiError extends Error {
   override readonly name = 'TransientApiError';
 }
 
-interface LeasedRun {
-  id: string;
-  attempt: number;
-  status: string;
-  endpointKind: string;
-  spec: unknown;
-  cancelRequested: boolean;
-  heartbeatAt: string | null;
-  leaseExpiresAt: string | null;
-}
+type LeasedRun = LeasedRunFragment;
 
-type OperationName =
-  | 'LeaseBenchmarkRun'
-  | 'HeartbeatBenchmarkRun'
-  | 'ReportBenchmarkResult'
-  | 'FailBenchmarkRun'
-  | 'ReleaseBenchmarkRun';
-
-const OPERATIONS_DIRECTORY = path.resolve(import.meta.dirname, '..', 'schema', 'operations', 'runner');
-
-/** The runner's operation documents (schema/operations/runner), each with the fragments it spreads. */
-function loadOperationDocuments(): Map<OperationName, string> {
-  const files = readdirSync(OPERATIONS_DIRECTORY).filter((file) => file.endsWith('.graphql'));
-  const fragments = files
-    .filter((file) => file.startsWith('fragments'))
-    .map((file) => readFileSync(path.join(OPERATIONS_DIRECTORY, file), 'utf8'));
-  const documents = new Map<OperationName, string>();
-  for (const file of files.filter((name) => !name.startsWith('fragments'))) {
-    const operation = readFileSync(path.join(OPERATIONS_DIRECTORY, file), 'utf8');
-    // A document with an unused fragment is invalid GraphQL: add only the fragments it spreads.
-    const used = fragments.filter((fragment) => {
-      const name = /fragment\s+(\w+)/.exec(fragment)?.[1];
-      return name !== undefined && operation.includes(`...${name}`);
-    });
-    documents.set(path.basename(file, '.graphql') as OperationName, [operation, ...used].join('\n'));
-  }
-  return documents;
-}
-
+/**
+ * The runner's calls through the one GraphQL transport, sorted into what a retry can fix
+ * (`TransientApiError`) and what it cannot (`ApiRefusal`).
+ */
 export class RunnerApiClient {
-  private readonly documents = loadOperationDocuments();
-  constructor(
-    private readonly apiUrl: string,
-    private readonly token: string,
-  ) {}
-
-  async call<Data>(operationName: OperationName, variables: Record<string, unknown>): Promise<Data> {
-    const query = this.documents.get(operationName);
-    if (!query)
-      throw new Error(`missing operation document ${operationName}.graphql in ${OPERATIONS_DIRECTORY}`);
-    let response: Response;
-    try {
-      response = await fetch(new URL('/graphql', this.apiUrl), {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/graphql-response+json, application/json',
-          authorization: `Bearer ${this.token}`,
-          'x-graphql-client': 'floorplan-runner',
-        },
-        body: JSON.stringify({ query, variables, operationName }),
-        signal: AbortSignal.timeout(30_000),
-      });
-    } catch (error) {
-      throw new TransientApiError(`API unreachable (${describeFetchError(error)})`);
-    }
-    const text = await response.text().catch(() => '');
-    let body: {
-      data?: Record<string, unknown> | null;
-      errors?: { message: string; extensions?: { code?: string } }[];
-    };
-    try {
-      body = JSON.parse(text) as typeof body;
-    } catch {
-      throw new TransientApiError(`API answered HTTP ${response.status} without JSON: ${text.slice(0, 200)}`);
-    }
-    const error = body.errors?.[0];
-    if (error) {
-      const code = error.extensions?.code ?? 'UNKNOWN';
-      if (REFUSAL_CODES.has(code)) throw new ApiRefusal(code, error.message);
-      throw new TransientApiError(`API error (${code}): ${error.message}`);
-    }
-    if (!response.ok || !body.data) throw new TransientApiError(`API answered HTTP ${response.status}`);
-    return body.data as Data;
+  private readonly client: GraphqlClient;
+  constructor(apiUrl: string, token: string) {
+    this.client = createGraphqlClient({
+      url: new URL('/graphql', apiUrl).toString(),
+      token,
+      clientName: 'floorplan-runner',
+      timeoutMs: 30_000,
+    });
   }
-}
 
-function describeFetchError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message;
+  async call<Result, Variables>(
+    document: TypedDocument<Result, Variables>,
+    variables: Variables,
+  ): Promise<Result> {
+    try {
+      return await this.client.execute(document, variables);
+    } catch (error) {
+      if (!(error instanceof GraphqlCallError)) throw error;
+      if (error.code !== null && REFUSAL_CODES.has(error.code))
+        throw new ApiRefusal(error.code, error.message);
+      throw new TransientApiError(`${error.code === null ? '' : `(${error.code}) `}${error.message}`);
+    }
+  }
 }
 
 async function sleep(milliseconds: number, signal?: AbortSignal): Promise<void> {
@@ -222,7 +174,7 @@ export async function runRunnerAgent(options: RunnerAgentOptions): Promise<void>
   while (!options.stopSignal.aborted) {
     let run: LeasedRun | null;
     try {
-      const data = await api.call<{ leaseBenchmarkRun: LeasedRun | null }>('LeaseBenchmarkRun', {
+      const data = await api.call(LeaseBenchmarkRunDocument, {
         box: options.box,
         runner: options.runnerName,
       });
@@ -272,13 +224,7 @@ export async function runRunnerAgent(options: RunnerAgentOptions): Promise<void>
         if (heartbeatStop.signal.aborted || abortCause === 'lost-lease') return;
         try {
           const progress: BenchmarkProgress | null = latestProgress === sentProgress ? null : latestProgress;
-          const data = await api.call<{ heartbeatBenchmarkRun: { cancelRequested: boolean } }>(
-            'HeartbeatBenchmarkRun',
-            {
-              ...fenced,
-              progress,
-            },
-          );
+          const data = await api.call(HeartbeatBenchmarkRunDocument, { ...fenced, progress });
           sentProgress = progress ?? sentProgress;
           if (data.heartbeatBenchmarkRun.cancelRequested) abort('cancel');
         } catch (error) {
@@ -296,8 +242,12 @@ export async function runRunnerAgent(options: RunnerAgentOptions): Promise<void>
       operation: 'FailBenchmarkRun' | 'ReleaseBenchmarkRun',
       reason: string,
     ): Promise<void> => {
+      const call = (): Promise<unknown> =>
+        operation === 'FailBenchmarkRun'
+          ? api.call(FailBenchmarkRunDocument, { ...fenced, reason })
+          : api.call(ReleaseBenchmarkRunDocument, { ...fenced, reason });
       try {
-        await untilAnswered(operation, () => api.call(operation, { ...fenced, reason }), giveUp);
+        await untilAnswered(operation, call, giveUp);
       } catch (error) {
         // Refused: another attempt owns the run now. Unreachable past the grace: the lease expires.
         log(`${label}: ${operation} not accepted (${(error as Error).message})`);
@@ -440,7 +390,7 @@ export async function runRunnerAgent(options: RunnerAgentOptions): Promise<void>
     try {
       await untilAnswered(
         'report',
-        () => api.call('ReportBenchmarkResult', { ...fenced, reportKey, results }),
+        () => api.call(ReportBenchmarkResultDocument, { ...fenced, reportKey, results }),
         giveUp,
       );
       log(`${label}: reported ${results.length} result(s)`);

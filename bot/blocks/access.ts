@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/web-api';
-import type { AccessPath } from '../../clients/graphql/types';
+import type { AccessPath } from '../floorplan-api';
 import { formatMoney } from '../format/money';
 import { escapeMrkdwn, formatNumber, formatPercent } from '../format/words';
 import { context, fitMessage, header, type SlackMessage, section } from './limits';
@@ -18,17 +18,19 @@ function describeAccessPath(path: AccessPath): string {
   const lead =
     path.typicalLeadTimeDays === null ? 'lead time unknown' : `lead time ~${path.typicalLeadTimeDays} d`;
   const quota = path.quotaNeeded ? ` · quota: ${escapeMrkdwn(path.quotaNeeded)}` : '';
+  const { figures } = path;
   const answers =
-    path.attempts === 0
+    figures.attempts === 0
       ? 'no request on record'
-      : `${path.attempts} requests, median answer ${path.medianHoursToAnswer === null ? 'n/a' : `${formatNumber(path.medianHoursToAnswer)} h`}, success ${formatPercent(path.successRate)}`;
+      : `${figures.attempts} requests, median answer ${figures.medianHoursToAnswer === null ? 'n/a' : `${formatNumber(figures.medianHoursToAnswer)} h`}, success ${formatPercent(figures.successRate)}`;
+  const lastAttempt = [...path.attempts].sort((a, b) => b.requestedAt.localeCompare(a.requestedAt))[0];
   const last =
-    path.lastAttempt === null
+    lastAttempt === undefined
       ? ''
-      : ` · last ${path.lastAttempt.requestedAt.slice(0, 10)}: ${words(path.lastAttempt.outcome)}${
-          path.lastAttempt.answeredAt === null ? ' (no answer yet)' : ''
+      : ` · last ${lastAttempt.requestedAt.slice(0, 10)}: ${words(lastAttempt.outcome)}${
+          lastAttempt.answeredAt === null ? ' (no answer yet)' : ''
         }`;
-  return `*${escapeMrkdwn(path.name)}* · ${escapeMrkdwn(path.vendor)} · ${words(path.channel)}${
+  return `*${escapeMrkdwn(path.name)}* · ${escapeMrkdwn(path.vendor.name)} · ${words(path.channel)}${
     path.region ? ` · ${escapeMrkdwn(path.region)}` : ''
   }\n${commitment} · ${lead}${quota}\n${answers}${last}`;
 }

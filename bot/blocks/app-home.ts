@@ -1,6 +1,6 @@
 import type { HomeView, KnownBlock } from '@slack/web-api';
-import type { BenchmarkRun, SavedDecision } from '../../clients/graphql/types';
 import { ActionId, SLASH_COMMAND } from '../constants';
+import { type BenchmarkRun, type SavedDecisionSummary, savedModelOf } from '../floorplan-api';
 import { formatMonthlyCost } from '../format/money';
 import { escapeMrkdwn, RUN_STATUS_WORDS } from '../format/words';
 import { actions, BlockKitLimits, button, context, divider, fitMessage, header, section } from './limits';
@@ -10,7 +10,7 @@ export interface AppHomeInput {
   queued: readonly BenchmarkRun[];
   running: readonly BenchmarkRun[];
   recent: readonly BenchmarkRun[];
-  decisions: readonly SavedDecision[];
+  decisions: readonly SavedDecisionSummary[];
   /** Set when the API could not be reached: the Home tab says so instead of showing stale data. */
   unavailableReason?: string;
   viewerCanOperate: boolean;
@@ -67,17 +67,18 @@ export function buildAppHomeView(input: AppHomeInput): HomeView {
     if (input.decisions.length === 0)
       blocks.push(context(['No saved decisions yet: use "Save decision" on an answer.']));
     for (const decision of input.decisions.slice(0, ROWS_PER_LIST)) {
+      const { recommendation } = decision.decision;
       const answer =
-        decision.recommendation === null
+        recommendation === null
           ? 'no feasible path'
-          : `${escapeMrkdwn(decision.recommendation.pathSlug)} at ${formatMonthlyCost(decision.recommendation.monthlyCost)}`;
+          : `${escapeMrkdwn(recommendation.pathSlug)} at ${formatMonthlyCost(recommendation.monthlyCost)}`;
       const keeping =
         decision.keep.length > 0
           ? `, keeping ${decision.keep.map((axis) => escapeMrkdwn(axis.toLowerCase())).join(', ')}`
           : '';
       blocks.push(
         section(
-          `*${escapeMrkdwn(decision.model ?? 'workload')}*: ${answer}${keeping}\n\`${escapeMrkdwn(decision.id)}\` · ${decision.createdAt.slice(0, 10)} · ${escapeMrkdwn(decision.createdBy)}`,
+          `*${escapeMrkdwn(savedModelOf(decision) ?? 'workload')}*: ${answer}${keeping}\n\`${escapeMrkdwn(decision.id)}\` · ${decision.createdAt.slice(0, 10)} · ${escapeMrkdwn(decision.createdBy)}`,
         ),
       );
     }

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/web-api';
 import Decimal from 'decimal.js';
-import type { Decision, PathOption } from '../../clients/graphql/types';
+import type { CostDecision } from '../floorplan-api';
 import { formatMoney, formatMonthlyCost } from '../format/money';
 import { escapeMrkdwn, formatNumber } from '../format/words';
 import {
@@ -14,7 +14,7 @@ import {
   truncateLines,
 } from './limits';
 
-function costRange(option: PathOption): string {
+function costRange(option: CostDecision['paths'][number]): string {
   const low = option.costLow;
   const high = option.costHigh;
   if (low === null || high === null || low.amount === high.amount)
@@ -24,7 +24,7 @@ function costRange(option: PathOption): string {
 
 /** Monthly cost of every option for the workload, cheapest first, and where pairs break even. */
 export function buildCostMessage(
-  decision: Decision,
+  decision: CostDecision,
   workloadArguments: string,
   chartFollows: boolean,
 ): SlackMessage {

@@ -1,12 +1,7 @@
 import type { Button, KnownBlock } from '@slack/web-api';
-import {
-  AXES,
-  type Axis,
-  type Decision,
-  type PathOption,
-  type UnlockedPath,
-} from '../../clients/graphql/types';
+import { AXES } from '../../src/domain/engine/axes';
 import { ActionId, DEFAULT_BOX_SLUG } from '../constants';
+import type { Axis, Decision, PathOption, UnlockedPath } from '../floorplan-api';
 import { formatMonthlyCost } from '../format/money';
 import { AXIS_SHORT, AXIS_WORDS, escapeMrkdwn } from '../format/words';
 import {

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/web-api';
-import type { PathKind, ServingPath } from '../../clients/graphql/types';
 import { SLASH_COMMAND } from '../constants';
+import type { PathKind, ServingPath } from '../floorplan-api';
 import { escapeMrkdwn } from '../format/words';
 import { context, fitMessage, header, type SlackMessage, section } from './limits';
 
@@ -18,7 +18,7 @@ const PATH_KIND_WORDS: Record<PathKind, string> = {
 function describePath(path: ServingPath): string {
   const facts = [
     PATH_KIND_WORDS[path.kind],
-    escapeMrkdwn(path.vendor),
+    escapeMrkdwn(path.vendor.name),
     path.customWeightsSupported ? 'custom weights' : 'base models only',
     path.weightsExportable ? 'weights exportable' : 'weights stay with the platform',
     path.scaleToZero ? 'scales to zero' : 'billed while idle',

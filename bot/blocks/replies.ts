@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/web-api';
-import type { FloorplanApiError } from '../../clients/graphql/types';
 import type { CommandError } from '../commands/parse';
+import type { GraphqlCallError } from '../floorplan-api';
 import { escapeMrkdwn } from '../format/words';
 import { context, fitMessage, type SlackMessage, section } from './limits';
 
@@ -18,7 +18,7 @@ export function buildRefusalMessage(whatWasAsked: string, whoCan: string): Slack
   return fitMessage(text, [section(`:lock: ${text}`)]);
 }
 
-export function buildApiErrorMessage(error: FloorplanApiError, example?: string): SlackMessage {
+export function buildApiErrorMessage(error: GraphqlCallError, example?: string): SlackMessage {
   const lead =
     error.kind === 'unavailable'
       ? ':warning: The floorplan API is not answering right now, so I cannot answer from its evidence. Try again in a minute.'

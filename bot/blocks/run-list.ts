@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/web-api';
-import type { BenchmarkRun, RunStatus } from '../../clients/graphql/types';
 import { SLASH_COMMAND } from '../constants';
+import type { BenchmarkRun, RunStatus } from '../floorplan-api';
 import { escapeMrkdwn, RUN_STATUS_WORDS } from '../format/words';
 import { context, fitMessage, header, type SlackMessage, section } from './limits';
 import { describeSpec, progressBar } from './run-progress';

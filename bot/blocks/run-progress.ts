@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/web-api';
-import { type BenchmarkRun, type RunProgress, TERMINAL_RUN_STATUSES } from '../../clients/graphql/types';
 import { ActionId } from '../constants';
+import { type BenchmarkRun, type RunProgress, TERMINAL_RUN_STATUSES } from '../floorplan-api';
 import { escapeMrkdwn, RUN_STATUS_WORDS } from '../format/words';
 import { actions, button, context, fitMessage, type SlackMessage, section } from './limits';
 

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/web-api';
-import type { BenchmarkResultSummary, BenchmarkRun, RegressionVerdict } from '../../clients/graphql/types';
 import { ActionId, SLASH_COMMAND } from '../constants';
+import type { BenchmarkResult, BenchmarkRun, RegressionVerdict } from '../floorplan-api';
 import { escapeMrkdwn, formatNumber, formatPercent, RUN_STATUS_WORDS } from '../format/words';
 import {
   actions,
@@ -34,7 +34,7 @@ export interface RunAgainButtonValue {
   repeatOf: string;
 }
 
-export function resultTableLines(results: readonly BenchmarkResultSummary[]): string[] {
+export function resultTableLines(results: readonly BenchmarkResult[]): string[] {
   const headerLine = ['conc', 'decode tok/s', 'output tok/s', 'TTFT p95 ms', 'roofline', 'efficiency']
     .map((cell) => cell.padStart(12))
     .join(' ');
@@ -44,8 +44,8 @@ export function resultTableLines(results: readonly BenchmarkResultSummary[]): st
       formatNumber(result.decodeTokensPerSecond),
       formatNumber(result.outputTokensPerSecond),
       formatNumber(result.ttftP95Ms, 0),
-      formatNumber(result.rooflineCeilingTokensPerSecond),
-      formatPercent(result.rooflineEfficiency),
+      formatNumber(result.roofline.ceilingTokensPerSecond),
+      formatPercent(result.roofline.efficiency),
     ]
       .map((cell) => cell.padStart(12))
       .join(' '),
@@ -53,7 +53,7 @@ export function resultTableLines(results: readonly BenchmarkResultSummary[]): st
   return [headerLine, ...rows];
 }
 
-function regressionLines(results: readonly BenchmarkResultSummary[]): string[] {
+function regressionLines(results: readonly BenchmarkResult[]): string[] {
   return results.flatMap((result) => {
     if (result.regressionVerdict === null) return [];
     const regression = result.regression;

@@ -1,6 +1,15 @@
 import { z } from 'zod';
-import type { Axis, BenchmarkProfileInput, RunStatus, WorkloadInput } from '../../clients/graphql/types';
 import { AXIS_WORDS_HINT, axisOfWord } from '../../src/domain/engine/axes';
+import type { Axis, RunStatus, WorkloadInput } from '../floorplan-api';
+
+/** The load a `bench` asks for, as the bot expresses it (a concurrency sweep). */
+export interface BenchmarkProfileInput {
+  concurrency: number[];
+  prompts: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
 import { DEFAULT_BOX_SLUG, SLASH_COMMAND } from '../constants';
 
 /**

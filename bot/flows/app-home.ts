@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
-import { FloorplanApiError, TERMINAL_RUN_STATUSES } from '../../clients/graphql/types';
 import { buildAppHomeView } from '../blocks/app-home';
 import type { BotDependencies } from '../dependencies';
+import { GraphqlCallError, TERMINAL_RUN_STATUSES } from '../floorplan-api';
 import { withRateLimitRetry } from '../runs/slack-calls';
 
 /** Reads the queue, running and recent runs and the last decisions, and publishes the Home tab. */
@@ -28,7 +28,7 @@ export async function publishAppHome(
       viewerCanOperate,
     });
   } catch (error) {
-    const reason = error instanceof FloorplanApiError ? error.message : 'unexpected error';
+    const reason = error instanceof GraphqlCallError ? error.message : 'unexpected error';
     dependencies.logger.warn(`App Home shows the API as unavailable: ${reason}`);
     view = buildAppHomeView({
       queued: [],

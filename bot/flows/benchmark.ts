@@ -1,8 +1,9 @@
 import type { WebClient } from '@slack/web-api';
-import type { BenchmarkProfileInput, BenchmarkRun } from '../../clients/graphql/types';
 import { buildNoticeMessage, buildRefusalMessage } from '../blocks/replies';
+import type { BenchmarkProfileInput } from '../commands/parse';
 import { EXAMPLES } from '../commands/parse';
 import type { BotDependencies } from '../dependencies';
+import type { BenchmarkRun } from '../floorplan-api';
 import { escapeMrkdwn, RUN_STATUS_WORDS } from '../format/words';
 import { type ReplyTarget, replyPrivately, replyWithFailure } from '../listeners/replies';
 import { startLiveRun } from '../runs/live-run';
@@ -54,10 +55,16 @@ export async function queueBenchmarkRun(
   try {
     run = await dependencies.api.createBenchmarkRun({
       box: request.box,
-      modelVariant: request.modelVariant,
-      profile: request.profile,
+      variant: request.modelVariant,
+      endpointKind: 'CHAT',
       idempotencyKey: request.idempotencyKey,
       onBehalfOf: `slack:${target.userId}`,
+      spec: {
+        profile: { kind: 'CONCURRENCY', concurrency: request.profile.concurrency },
+        numPrompts: request.profile.prompts,
+        inputTokens: request.profile.inputTokens,
+        outputTokens: request.profile.outputTokens,
+      },
     });
   } catch (error) {
     // Nothing was queued: let the same button or command be tried again.

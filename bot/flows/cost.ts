@@ -1,10 +1,10 @@
 import type { WebClient } from '@slack/web-api';
-import { costChartPath } from '../../clients/graphql/chart-paths';
-import type { WorkloadInput } from '../../clients/graphql/types';
 import { buildCostMessage } from '../blocks/cost';
 import { EXAMPLES, workloadToArguments } from '../commands/parse';
 import type { BotDependencies } from '../dependencies';
+import type { WorkloadInput } from '../floorplan-api';
 import { type ReplyTarget, replyPublicly, replyWithFailure } from '../listeners/replies';
+import { costChartPath } from '../runs/chart-paths';
 import { withRateLimitRetry } from '../runs/slack-calls';
 
 /** The API records the bot's token as the author; the name keeps who asked in Slack (by id). */

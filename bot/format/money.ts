@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import type { Money } from '../../clients/graphql/types';
+import type { Money } from '../floorplan-api';
 
 const CURRENCY_SYMBOLS: Record<string, string> = { USD: '$', EUR: '€', GBP: '£' };
 

@@ -1,4 +1,4 @@
-import type { Axis, RunStatus } from '../../clients/graphql/types';
+import type { Axis, RunStatus } from '../floorplan-api';
 
 /** Axes in the words a team member would use ("keep token latency"), not the enum names. */
 export const AXIS_WORDS: Record<Axis, string> = {

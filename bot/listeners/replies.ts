@@ -1,8 +1,8 @@
 import type { Logger, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { FloorplanApiError } from '../../clients/graphql/types';
 import type { SlackMessage } from '../blocks/limits';
 import { buildApiErrorMessage, buildNoticeMessage } from '../blocks/replies';
+import { GraphqlCallError } from '../floorplan-api';
 
 export interface ReplyTarget {
   respond?: RespondFn | undefined;
@@ -73,7 +73,7 @@ export async function replyPublicly(target: ReplyTarget, message: SlackMessage):
 
 /** The one place a handler's failure becomes words for the user; nothing is swallowed silently. */
 export async function replyWithFailure(target: ReplyTarget, error: unknown, example?: string): Promise<void> {
-  if (error instanceof FloorplanApiError) {
+  if (error instanceof GraphqlCallError) {
     target.logger.warn(`floorplan API ${error.operationName ?? ''} failed (${error.kind}): ${error.message}`);
     await replyPrivately(target, buildApiErrorMessage(error, example));
     return;

@@ -1,10 +1,10 @@
 import type { Logger } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { historyChartPath } from '../../clients/graphql/chart-paths';
-import { type BenchmarkRun, type FloorplanApi, TERMINAL_RUN_STATUSES } from '../../clients/graphql/types';
 import { buildRunProgressMessage } from '../blocks/run-progress';
 import { buildRunResultMessage } from '../blocks/run-result';
+import { type BenchmarkRun, type FloorplanApi, TERMINAL_RUN_STATUSES } from '../floorplan-api';
 import { type BackgroundTasks, sleep } from './background-tasks';
+import { historyChartPath } from './chart-paths';
 import { withRateLimitRetry } from './slack-calls';
 import { ThrottledMessageUpdater } from './throttled-message-updater';
 

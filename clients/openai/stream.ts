@@ -2,8 +2,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import type { StreamChunkRecord } from '../../src/domain/metrics/request-record';
+import { SseParseError, SseParser } from '../sse';
 import { type EndpointKind, interpretChunk, shortJson } from './chunk';
-import { SseParseError, SseParser } from './sse';
 
 /**
  * One streaming completion over raw `node:http(s)`, timed on the monotonic clock at the moment each

@@ -1,5 +1,5 @@
-import { createBotApp } from '../../bot/app';
-import { hasSlackCredentials, loadBotConfig } from '../../bot/config';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { enableEvidenceCache, listenForEvidenceChanges } from '../app/decisions/evidence-cache';
 import { startRunQueue } from '../app/runs/runtime';
 import { ConfigError, loadConfig } from '../config';
@@ -61,12 +61,10 @@ async function main(): Promise<void> {
   console.log(
     'Try:  { servingPaths { slug kind priceComponents { slug price { amount currency } source asOf confidence } } }',
   );
-  // With Slack credentials in the environment the bot runs beside the API, as its GraphQL client.
-  const bot = hasSlackCredentials() ? createBotApp(loadBotConfig()) : null;
-  if (bot) {
-    await bot.start();
-    console.log('Slack bot started (see bot/README.md).');
-  }
+  // With Slack credentials in the environment the bot runs beside the API, as its own process and
+  // one more GraphQL client of it: the API never loads the bot's code.
+  const bot =
+    process.env.SLACK_SIGNING_SECRET && process.env.SLACK_BOT_TOKEN ? startBot(`${api.url}/graphql`) : null;
   if (report.firstAdminToken) {
     console.log(`\nFirst admin token (shown once, store it now):\n  ${report.firstAdminToken}`);
     console.log(
@@ -87,7 +85,11 @@ async function main(): Promise<void> {
       console.error('Shutdown took longer than its deadline; exiting anyway.');
       process.exit(1);
     }, deadlineMs + 5_000).unref();
-    await bot?.stop();
+    if (bot !== null && bot.exitCode === null) {
+      const exited = new Promise((resolve) => bot.once('exit', resolve));
+      bot.kill('SIGTERM');
+      await exited;
+    }
     const drained = await api.close({ deadlineMs, onDrain: () => runQueue.endSubscriptions() });
     console.log(
       drained.cut === 0
@@ -101,6 +103,24 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/**
+ * `npm run bot` as a child of `npm start`, pointed at this API unless FLOORPLAN_API_URL says
+ * otherwise. Its output is passed through; if it stops (a bad Slack token, say), the API goes on.
+ */
+function startBot(apiUrl: string): ChildProcess {
+  const entry = fileURLToPath(new URL('../../bot/main.ts', import.meta.url));
+  // process.execArgv carries tsx's loader, so the child runs TypeScript the way this process does.
+  const child = spawn(process.execPath, [...process.execArgv, entry], {
+    env: { FLOORPLAN_API_URL: apiUrl, ...process.env },
+    stdio: 'inherit',
+  });
+  console.log(`Slack bot started as process ${child.pid} (see bot/README.md).`);
+  child.once('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGTERM') console.error(`Slack bot stopped (exit ${code ?? signal}).`);
+  });
+  return child;
 }
 
 main().catch((error: unknown) => {

@@ -160,10 +160,11 @@ export function register(app: App, dependencies: BotDependencies): void {
         parsed.keep,
         savedDecisionName(body.user.id, parsed.workload.model),
       );
+      const { recommendation } = saved.decision;
       const answer =
-        saved.recommendation === null
+        recommendation === null
           ? 'no feasible path'
-          : `${escapeMrkdwn(saved.recommendation.pathSlug)} at ${formatMonthlyCost(saved.recommendation.monthlyCost)}`;
+          : `${escapeMrkdwn(recommendation.pathSlug)} at ${formatMonthlyCost(recommendation.monthlyCost)}`;
       await replyPrivately(
         target,
         buildNoticeMessage(

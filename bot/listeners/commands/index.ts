@@ -1,6 +1,5 @@
 import type { App, RespondFn, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { TERMINAL_RUN_STATUSES } from '../../../clients/graphql/types';
 import { buildAccessPathsMessage } from '../../blocks/access';
 import { buildDecisionMessage } from '../../blocks/decision';
 import { buildHelpMessage } from '../../blocks/help';
@@ -14,6 +13,7 @@ import { commandIdempotencyKey } from '../../commands/idempotency';
 import { EXAMPLES, type FloorplanCommand, parseCommand, workloadToArguments } from '../../commands/parse';
 import { SLASH_COMMAND } from '../../constants';
 import type { BotDependencies } from '../../dependencies';
+import { TERMINAL_RUN_STATUSES } from '../../floorplan-api';
 import { cancelBenchmarkRun, queueBenchmarkRun } from '../../flows/benchmark';
 import { answerCost } from '../../flows/cost';
 import { escapeMrkdwn } from '../../format/words';
@@ -61,7 +61,7 @@ async function runCommand(
         await answerCost(dependencies, client, target, parsed.workload);
         return;
       case 'paths':
-        await replyPrivately(target, buildPathsMessage(await api.listPaths(), parsed.page));
+        await replyPrivately(target, buildPathsMessage(await api.servingPaths(), parsed.page));
         return;
       case 'bench':
         await queueBenchmarkRun(dependencies, client, target, {

@@ -2,11 +2,14 @@ import type { Logger } from '@slack/bolt';
 import { LogLevel } from '@slack/bolt';
 import { type BotApp, createBotApp, SLACK_EVENTS_PATH } from '../../../bot/app';
 import type { BotConfig } from '../../../bot/config';
+import { createFloorplanApi } from '../../../bot/floorplan-api';
 import type { LiveRunOptions } from '../../../bot/runs/live-run';
 import { computeSlackSignature } from '../../../bot/security/request-signature';
-import { createGraphqlFloorplanApi } from '../../../clients/graphql/graphql-client';
-import { FAKE_API_TOKEN, FakeFloorplanApi } from '../../fakes/floorplan-api';
+import { createGraphqlClient } from '../../../clients/graphql/client';
+import { runRunnerAgent } from '../../../runner/agent';
+import { type FakeOpenAiServer, startFakeOpenAiServer } from '../../fakes/openai-server';
 import { FakeSlackServer } from '../../fakes/slack-server';
+import { startTestApi, type TestApi } from '../../support/api-server';
 
 export const TEST_SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const OPERATOR = 'U0OPERATOR';
@@ -46,39 +49,48 @@ export function createMemoryLogger(): Logger & { lines: string[] } {
 
 /**
  * The bot running for real: its signed HTTP receiver on a free port, its WebClient pointed at a fake
- * Slack, its GraphQL client pointed at a fake floorplan API. Tests speak to it as Slack would.
+ * Slack, its GraphQL client pointed at the real floorplan API (in this process, on a fresh seeded
+ * database, over loopback HTTP). Tests speak to it as Slack would; runs are measured by the real
+ * runner agent against a fake vLLM endpoint.
  */
 export class BotHarness {
   readonly slack = new FakeSlackServer();
-  readonly api = new FakeFloorplanApi();
   readonly logger = createMemoryLogger();
+  api!: TestApi;
   bot!: BotApp;
   botUrl = '';
   private triggerCounter = 0;
+  private runnerStop: AbortController | undefined;
+  private runnerDone: Promise<void> | undefined;
+  private openAi: FakeOpenAiServer | undefined;
+  readonly runnerLog: string[] = [];
 
   async start(
-    options: { liveRunOptions?: Partial<LiveRunOptions>; apiTimeoutMs?: number } = {},
+    options: { liveRunOptions?: Partial<LiveRunOptions>; apiTimeoutMs?: number; leaseSeconds?: number } = {},
   ): Promise<void> {
     await this.slack.start();
-    await this.api.start();
+    this.api = await startTestApi({ leaseSeconds: options.leaseSeconds ?? 5 });
     const config: BotConfig = {
       signingSecret: TEST_SIGNING_SECRET,
       botToken: 'xoxb-test-token',
       appToken: undefined,
       slackApiUrl: this.slack.apiUrl,
-      floorplanApiUrl: this.api.url,
-      floorplanBotToken: FAKE_API_TOKEN,
+      floorplanApiUrl: this.api.graphqlUrl,
+      floorplanBotToken: this.api.tokens.operator,
       operatorUserIds: [OPERATOR],
       adminUserIds: [ADMIN],
       port: 0,
       host: '127.0.0.1',
     };
     this.bot = createBotApp(config, {
-      api: createGraphqlFloorplanApi({
-        url: this.api.url,
-        token: FAKE_API_TOKEN,
-        timeoutMs: options.apiTimeoutMs ?? 10_000,
-      }),
+      api: createFloorplanApi(
+        createGraphqlClient({
+          url: this.api.graphqlUrl,
+          token: this.api.tokens.operator,
+          clientName: 'floorplan-slack-bot',
+          timeoutMs: options.apiTimeoutMs ?? 10_000,
+        }),
+      ),
       logger: this.logger,
       liveRunOptions: {
         minUpdateIntervalMs: 1000,
@@ -92,9 +104,75 @@ export class BotHarness {
   }
 
   async stop(): Promise<void> {
+    await this.stopRunner();
     await this.bot?.stop();
-    await this.api.stop();
+    await this.api?.close();
     await this.slack.stop();
+  }
+
+  /**
+   * The real runner agent for the lab box (dgx-spark), in this process, measuring a fake vLLM that
+   * answers in about `ttftMs + tokens x tokenGapMs`.
+   */
+  async startRunner(options: { ttftMs?: number; tokenGapMs?: number } = {}): Promise<FakeOpenAiServer> {
+    this.openAi = await startFakeOpenAiServer({
+      ttftMs: options.ttftMs ?? 20,
+      tokenGapMs: options.tokenGapMs ?? 2,
+      defaultMaxTokens: 16,
+    });
+    this.runnerStop = new AbortController();
+    this.runnerDone = runRunnerAgent({
+      apiUrl: this.api.url,
+      token: this.api.tokens.runner,
+      box: 'dgx-spark',
+      endpointUrl: this.openAi.url,
+      model: 'fake-model',
+      runnerName: 'bot-test-runner',
+      pollIntervalMs: 100,
+      retry: { initialDelayMs: 100, maxDelayMs: 1000 },
+      stopSignal: this.runnerStop.signal,
+      log: (line) => this.runnerLog.push(line),
+    }).catch((error: unknown) => {
+      this.runnerLog.push(`runner stopped: ${String(error)}`);
+    });
+    return this.openAi;
+  }
+
+  async stopRunner(): Promise<void> {
+    this.runnerStop?.abort();
+    await this.runnerDone;
+    await this.openAi?.close();
+    this.runnerStop = undefined;
+    this.runnerDone = undefined;
+    this.openAi = undefined;
+  }
+
+  /** Runs as the database holds them, newest first. */
+  runs() {
+    return this.api.database.prisma.benchmarkRun.findMany({
+      orderBy: { createdAt: 'desc' },
+      include: { results: true, variant: true },
+    });
+  }
+
+  /** The API as an admin would call it (outside the bot), e.g. to cancel a run between tests. */
+  adminApi() {
+    return createFloorplanApi(
+      createGraphqlClient({
+        url: this.api.graphqlUrl,
+        token: this.api.tokens.admin,
+        clientName: 'test-admin',
+      }),
+    );
+  }
+
+  /** Cancels every unfinished run through the API, so one test's queue does not feed the next. */
+  async cancelOpenRuns(): Promise<void> {
+    const open = await this.api.database.prisma.benchmarkRun.findMany({
+      where: { status: { in: ['QUEUED', 'LEASED'] } },
+    });
+    const admin = this.adminApi();
+    for (const run of open) await admin.cancelBenchmarkRun(run.id).catch(() => undefined);
   }
 
   nextTriggerId(): string {

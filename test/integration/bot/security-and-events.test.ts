@@ -1,6 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ActionId, CallbackId, WorkloadFormField } from '../../../bot/constants';
 import { computeSlackSignature } from '../../../bot/security/request-signature';
+import { createGraphqlClient } from '../../../clients/graphql/client';
+import {
+  HeartbeatBenchmarkRunDocument,
+  LeaseBenchmarkRunDocument,
+} from '../../../clients/graphql/operations.generated';
 import { BotHarness, CHANNEL, messageText, OPERATOR, TEST_SIGNING_SECRET, VIEWER } from './harness';
 
 describe('Slack requests are genuine (RELIABILITY promise 11)', () => {
@@ -82,30 +87,39 @@ describe('App Home and the workload modal', () => {
   const harness = new BotHarness();
   beforeAll(() => harness.start());
   afterAll(() => harness.stop());
-  afterEach(() => {
+  afterEach(async () => {
     harness.slack.reset();
-    harness.api.unavailable = false;
+    harness.api.gate.up();
+    await harness.cancelOpenRuns();
   });
 
   it('shows running and queued runs with cancel buttons for operators, and saved decisions', async () => {
-    harness.api.addRun({
-      id: 'runHOME1',
-      status: 'LEASED',
-      attempt: 1,
-      createdAt: '2026-01-05T10:00:00.000Z',
-      startedAt: '2026-01-05T10:00:05.000Z',
-      finishedAt: null,
-      cancelRequested: false,
-      failureReason: null,
-      requestedBy: 'token:floorplan-bot',
-      box: { slug: 'dgx-spark', name: 'DGX Spark' },
-      modelVariant: { slug: 'llama-3.1-8b-lora', name: 'Llama LoRA' },
+    // A run as the real runner would have it: queued by the bot, leased and half measured.
+    const queued = await harness.adminApi().createBenchmarkRun({
+      box: 'dgx-spark',
+      variant: 'llama-3.1-8b-lora',
+      endpointKind: 'CHAT',
+      idempotencyKey: 'home-test-run',
       spec: {
-        profile: { kind: 'concurrency', levels: [1, 8] },
+        profile: { kind: 'CONCURRENCY', concurrency: [1, 8] },
         numPrompts: 50,
         inputTokens: 512,
         outputTokens: 256,
       },
+    });
+    const runner = createGraphqlClient({
+      url: harness.api.graphqlUrl,
+      token: harness.api.tokens.runner,
+      clientName: 'test-runner',
+    });
+    const { leaseBenchmarkRun } = await runner.execute(LeaseBenchmarkRunDocument, {
+      box: 'dgx-spark',
+      runner: 'home-test',
+    });
+    expect(leaseBenchmarkRun?.id).toBe(queued.id);
+    await runner.execute(HeartbeatBenchmarkRunDocument, {
+      id: queued.id,
+      attempt: leaseBenchmarkRun?.attempt ?? 1,
       progress: {
         levelIndex: 0,
         levelCount: 2,
@@ -115,7 +129,6 @@ describe('App Home and the workload modal', () => {
         total: 50,
         outputTokens: 100,
       },
-      results: [],
     });
     await harness.event({
       type: 'app_home_opened',
@@ -128,13 +141,13 @@ describe('App Home and the workload modal', () => {
     expect(publish.params.user_id).toBe(OPERATOR);
     const text = messageText(publish.params);
     expect(text).toContain('Running (1)');
-    expect(text).toContain('runHOME1');
+    expect(text).toContain(queued.id);
     expect(text).toContain('50%');
     expect(text).toContain(ActionId.cancelRun);
   });
 
   it('publishes an honest "API not answering" Home when the API is down', async () => {
-    harness.api.unavailable = true;
+    harness.api.gate.down();
     await harness.event({
       type: 'app_home_opened',
       user: VIEWER,
@@ -170,7 +183,7 @@ describe('App Home and the workload modal', () => {
     const ack = JSON.parse(delivery.body) as { response_action: string; errors: Record<string, string> };
     expect(ack.response_action).toBe('errors');
     expect(ack.errors[WorkloadFormField.inputTokens]).toContain('is not a number');
-    expect(harness.api.operationsNamed('Decide')).toHaveLength(0);
+    expect(harness.slack.calls.filter((call) => call.method === 'chat.postMessage')).toHaveLength(0);
   });
 
   it('answers a valid modal submission in the channel it was opened from', async () => {
@@ -202,11 +215,7 @@ describe('App Home and the workload modal', () => {
     expect(delivery.status).toBe(200);
     const post = await harness.slack.waitFor(() => harness.slack.callsTo('chat.postMessage')[0]);
     expect(post.params.channel).toBe(CHANNEL);
-    expect(messageText(post.params)).toContain('To serve this you keep one of:');
-    expect(harness.api.operationsNamed('Decide').at(-1)?.variables.workload).toMatchObject({
-      mustOwnWeights: true,
-      meanInputTokens: 900,
-    });
+    expect(messageText(post.params)).toContain('Recommendation');
   });
 
   it('saves a decision from the button and says where to find it', async () => {
@@ -216,8 +225,9 @@ describe('App Home and the workload modal', () => {
       user: VIEWER,
     });
     const answer = await harness.waitForResponse(clicked.responseId);
-    expect(messageText(answer.body)).toContain('Saved as decision `dec');
-    expect(harness.api.operationsNamed('SaveDecision').at(-1)?.variables.keep).toEqual(['FAST']);
+    expect(messageText(answer.body)).toContain('Saved as decision `');
+    const [saved] = await harness.api.database.prisma.decision.findMany({ orderBy: { createdAt: 'desc' } });
+    expect(saved?.keep).toEqual(['FAST']);
   });
 
   it('answers "Compare with cloud" with costs, and a stale button with a working example', async () => {

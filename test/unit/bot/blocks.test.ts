@@ -10,9 +10,9 @@ import { buildPathsMessage } from '../../../bot/blocks/paths';
 import { buildRunListMessage } from '../../../bot/blocks/run-list';
 import { buildRunProgressMessage, progressBar } from '../../../bot/blocks/run-progress';
 import { buildRunResultMessage } from '../../../bot/blocks/run-result';
+import type { AccessPath, BenchmarkRun, Decision, SavedDecisionSummary } from '../../../bot/floorplan-api';
 import { formatMoney } from '../../../bot/format/money';
-import type { AccessPath, BenchmarkRun, Decision, SavedDecision } from '../../../clients/graphql/types';
-import { sampleDecision, samplePaths } from '../../fakes/floorplan-api';
+import { sampleDecision, samplePaths } from '../../fixtures/bot/answers';
 
 /** Every limit Slack enforces on what the builders produce. */
 function expectWithinLimits(
@@ -65,7 +65,7 @@ function hugeDecision(): Decision {
       unlocked: [{ ...unlocked, shortfalls: [{ axis: 'FAST', shortfall: longText(500) }] }],
     })),
     warnings: Array.from({ length: 300 }, (_, index) => ({
-      code: 'STALE',
+      code: 'STALE_PRICE',
       message: longText(200),
       optionId: `o${index}`,
       affectsRecommendation: false,
@@ -156,7 +156,7 @@ describe('Block Kit builders', () => {
           (): AccessPath => ({
             slug: 's',
             name: longText(3000),
-            vendor: 'v',
+            vendor: { name: 'v' },
             acceleratorClass: 'gb300',
             channel: 'RELATIONSHIP',
             region: null,
@@ -166,10 +166,8 @@ describe('Block Kit builders', () => {
             cancellable: false,
             quotaNeeded: longText(2000),
             typicalLeadTimeDays: 14,
-            medianHoursToAnswer: 36,
-            successRate: 0.25,
-            attempts: 4,
-            lastAttempt: { outcome: 'NO_ANSWER', requestedAt: '2026-01-01T00:00:00Z', answeredAt: null },
+            figures: { attempts: 4, medianHoursToAnswer: 36, successRate: 0.25 },
+            attempts: [{ outcome: 'NO_ANSWER', requestedAt: '2026-01-01T00:00:00Z', answeredAt: null }],
           }),
         ),
       ),
@@ -189,8 +187,7 @@ describe('Block Kit builders', () => {
             decodeTokensPerSecond: 20,
             outputTokensPerSecond: 20,
             ttftP95Ms: 100,
-            rooflineCeilingTokensPerSecond: 30,
-            rooflineEfficiency: 0.7,
+            roofline: { ceilingTokensPerSecond: 30, efficiency: 0.7 },
             regressionVerdict: 'REGRESSED',
             regression: { percentChange: -10, zScore: -5, historyUsed: 5, reason: longText(500) },
           })),
@@ -200,13 +197,15 @@ describe('Block Kit builders', () => {
     ];
     for (const message of messages) expectWithinLimits(message.blocks);
 
-    const decisions: SavedDecision[] = Array.from({ length: 200 }, (_, index) => ({
+    const decisions: SavedDecisionSummary[] = Array.from({ length: 200 }, (_, index) => ({
       id: `d${index}`,
       createdAt: '2026-01-01T00:00:00Z',
       createdBy: longText(300),
       keep: ['FAST'],
-      model: longText(3000),
-      recommendation: { pathSlug: 'dgx-spark', monthlyCost: { amount: '1', currency: 'USD' } },
+      workload: { model: longText(3000) },
+      decision: {
+        recommendation: { pathSlug: 'dgx-spark', monthlyCost: { amount: '1', currency: 'USD' } },
+      },
     }));
     const runs = Array.from({ length: 200 }, (_, index) => run({ id: `r${index}` }));
     const home = buildAppHomeView({
@@ -242,8 +241,7 @@ describe('Block Kit builders', () => {
             decodeTokensPerSecond: 18.2,
             outputTokensPerSecond: 18.2,
             ttftP95Ms: 140,
-            rooflineCeilingTokensPerSecond: 26,
-            rooflineEfficiency: 0.7,
+            roofline: { ceilingTokensPerSecond: 26, efficiency: 0.7 },
             regressionVerdict: 'REGRESSED',
             regression: { percentChange: -14.2, zScore: -5.1, historyUsed: 6, reason: null },
           },

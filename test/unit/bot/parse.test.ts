@@ -6,7 +6,7 @@ import {
   parseWorkloadArguments,
   workloadToArguments,
 } from '../../../bot/commands/parse';
-import type { WorkloadInput } from '../../../clients/graphql/types';
+import type { WorkloadInput } from '../../../bot/floorplan-api';
 
 const strip = (example: string) => example.replace(/^\/floorplan\s*/, '');
 

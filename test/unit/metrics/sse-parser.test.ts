@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ServerSentEvent, SseParseError, SseParser } from '../../../clients/openai/sse';
+import { type ServerSentEvent, SseParseError, SseParser } from '../../../clients/sse';
 
 const encoder = new TextEncoder();
 
@@ -77,6 +77,18 @@ describe('SSE parser', () => {
       '{"choices":[{"text":" a"}]}',
       '{"choices":[],"usage":{"completion_tokens":1}}',
       '[DONE]',
+    ]);
+  });
+
+  it('reads GraphQL over SSE: next events, keep-alive comments and the complete event, bare or with data', () => {
+    const stream = encoder.encode(
+      ':\n\nevent: next\ndata: {"data":{"a":1}}\n\nevent: next\r\ndata: line1\r\ndata: line2\r\n\r\nevent: complete\ndata:\n\nevent: complete\n\n',
+    );
+    expect(parseAll([stream])).toEqual([
+      { event: 'next', data: '{"data":{"a":1}}', id: null },
+      { event: 'next', data: 'line1\nline2', id: null },
+      { event: 'complete', data: '', id: null },
+      { event: 'complete', data: '', id: null },
     ]);
   });
 

@@ -386,26 +386,87 @@ export const DecisionRef = builder.objectRef<DecisionView>('Decision').implement
   }),
 });
 
+/**
+ * Defaults of the optional workload fields, stated in the SDL (GraphiQL shows them) and so applied
+ * by GraphQL itself before the engine sees the workload: traffic around the clock every day, a
+ * one-year horizon, Poisson arrivals at a flat rate, the base model is enough.
+ */
+export const WORKLOAD_DEFAULTS = {
+  activeHoursPerDay: 24,
+  activeDaysPerMonth: 30,
+  burstiness: 1,
+  peakToMean: 1,
+  horizonMonths: 12,
+  needsCustomWeights: false,
+  mustOwnWeights: false,
+  region: 'us-east-1',
+} as const;
+
 export const WorkloadInputRef = builder.inputType('WorkloadInput', {
   description: 'The workload to place. Money (monthlyBudget) is a decimal string.',
   fields: (t) => ({
     requestsPerDay: t.float({ required: true, description: 'Requests per active day.' }),
     meanInputTokens: t.float({ required: true }),
     meanOutputTokens: t.float({ required: true }),
-    activeHoursPerDay: t.float({ required: false }),
-    activeDaysPerMonth: t.float({ required: false }),
-    burstiness: t.float({ required: false, description: '1 = Poisson arrivals; above 1 = clustered.' }),
-    peakToMean: t.float({ required: false }),
+    activeHoursPerDay: t.float({
+      required: true,
+      defaultValue: WORKLOAD_DEFAULTS.activeHoursPerDay,
+      description: 'Hours of traffic per active day (default: around the clock).',
+    }),
+    activeDaysPerMonth: t.float({
+      required: true,
+      defaultValue: WORKLOAD_DEFAULTS.activeDaysPerMonth,
+      description: 'Days with traffic per month, at most 30.42 (default: every day).',
+    }),
+    burstiness: t.float({
+      required: true,
+      defaultValue: WORKLOAD_DEFAULTS.burstiness,
+      description: '1 = Poisson arrivals; above 1 = clustered.',
+    }),
+    peakToMean: t.float({
+      required: true,
+      defaultValue: WORKLOAD_DEFAULTS.peakToMean,
+      description: 'Peak arrival rate over the mean within active hours; 1 = flat.',
+    }),
     model: t.string({ required: true, description: 'Model or variant slug, e.g. "llama-3.1-8b-lora".' }),
-    needsCustomWeights: t.boolean({ required: false }),
-    mustOwnWeights: t.boolean({ required: false }),
-    minDecodeTokensPerSecond: t.float({ required: false }),
-    maxTtftMsP95: t.float({ required: false }),
-    minAcceptedRate: t.float({ required: false, description: 'Fraction in [0, 1].' }),
-    neededByDays: t.float({ required: false }),
-    horizonMonths: t.float({ required: false }),
-    monthlyBudget: t.field({ type: 'Decimal', required: false }),
-    region: t.string({ required: false }),
+    needsCustomWeights: t.boolean({
+      required: true,
+      defaultValue: WORKLOAD_DEFAULTS.needsCustomWeights,
+      description: 'The fine-tuned weights must be served (a base-model-only path is not eligible).',
+    }),
+    mustOwnWeights: t.boolean({
+      required: true,
+      defaultValue: WORKLOAD_DEFAULTS.mustOwnWeights,
+      description: 'The weights must stay exportable (CONTROLLED).',
+    }),
+    minDecodeTokensPerSecond: t.float({
+      required: false,
+      description: 'Slowest acceptable decode per stream (FAST); none when omitted.',
+    }),
+    maxTtftMsP95: t.float({
+      required: false,
+      description: 'p95 time-to-first-token limit (FAST); none when omitted.',
+    }),
+    minAcceptedRate: t.float({
+      required: false,
+      description:
+        'Fraction in [0, 1] of answers that must be accepted (HIGH_CONFIDENCE); none when omitted.',
+    }),
+    neededByDays: t.float({
+      required: false,
+      description: 'Days until it must serve (AVAILABLE); none when omitted.',
+    }),
+    horizonMonths: t.float({
+      required: true,
+      defaultValue: WORKLOAD_DEFAULTS.horizonMonths,
+      description: 'Months over which owned hardware is paid off.',
+    }),
+    monthlyBudget: t.field({
+      type: 'Decimal',
+      required: false,
+      description: 'Monthly budget (CHEAP); none when omitted.',
+    }),
+    region: t.string({ required: true, defaultValue: WORKLOAD_DEFAULTS.region }),
   }),
 });
 

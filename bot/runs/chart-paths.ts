@@ -1,4 +1,4 @@
-import type { BenchmarkRun } from './types';
+import type { BenchmarkRun } from '../floorplan-api';
 
 /**
  * Chart URLs on the API host (src/charts/http.ts). The bot fetches the PNG with its token and

@@ -1,11 +1,14 @@
 /**
- * An incremental parser for `text/event-stream` bodies (the WHATWG server-sent events format):
- * bytes in, complete events out, whatever way the bytes were split across socket reads. Lines end in
- * CRLF, LF or a lone CR; `:` lines are comments; several `data:` lines join with "\n"; a blank line
- * dispatches the event.
+ * The one parser for `text/event-stream` bodies (the WHATWG server-sent events format), used by
+ * both clients: the OpenAI-compatible streaming client (benchmarks) and GraphQL over SSE (run
+ * progress subscriptions). Bytes in, complete events out, whatever way the bytes were split across
+ * socket reads. Lines end in CRLF, LF or a lone CR; `:` lines are comments; several `data:` lines
+ * join with "\n"; a blank line dispatches the event.
  *
- * It is stricter than a browser on purpose: a benchmark must not quietly ignore a body that is not
- * an event stream (an HTML error page, a JSON error with status 200), so an unknown field, invalid
+ * It is stricter than a browser on purpose, for both callers: a benchmark must not quietly ignore a
+ * body that is not an event stream, and a subscription that reads garbage ends with the reason (the
+ * bot then reads the run and subscribes again) rather than silently missing updates. So for a body that is
+ * not an event stream (an HTML error page, a JSON error with status 200), an unknown field, invalid
  * UTF-8, an over-long line or a stream that stops mid-event is an `SseParseError` with a readable
  * reason rather than silently dropped data.
  */
@@ -134,7 +137,9 @@ export class SseParser {
   }
 
   private dispatch(events: ServerSentEvent[]): void {
-    if (this.dataLines.length > 0) {
+    // A typed event without data still counts: GraphQL over SSE may end a stream with a bare
+    // `event: complete`.
+    if (this.dataLines.length > 0 || this.eventType !== null) {
       events.push({ event: this.eventType, data: this.dataLines.join('\n'), id: this.eventId });
     }
     this.dataLines = [];

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/**
+ * Readers for the run fields the schema still types as `JSON` (a run's spec and heartbeat
+ * progress, a result's stored regression). They read only what the bot shows and tolerate the
+ * rest: a field the bot cannot read shows as "unknown", it does not fail the message.
+ */
+
+/** What the run was asked to measure, read from its spec. */
+export interface RunSpecSummary {
+  profileKind: string;
+  concurrency: number[];
+  numPrompts: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+}
+
+/** A runner heartbeat's progress. */
+export interface RunProgress {
+  levelIndex: number;
+  levelCount: number;
+  phase: string;
+  completed: number;
+  failed: number;
+  total: number;
+}
+
+/** The decode-rate numbers behind a result's regression verdict. */
+export interface DecodeRegression {
+  percentChange: number | null;
+  zScore: number | null;
+  historyUsed: number | null;
+  reason: string | null;
+}
+
+const specSchema = z.looseObject({
+  profile: z.looseObject({ kind: z.string(), levels: z.array(z.number()).optional() }).optional(),
+  numPrompts: z.number().optional(),
+  inputTokens: z.number().optional(),
+  outputTokens: z.number().optional(),
+});
+
+export function readRunSpec(value: unknown): RunSpecSummary {
+  const parsed = specSchema.safeParse(value);
+  const spec = parsed.success ? parsed.data : {};
+  return {
+    profileKind: spec.profile?.kind ?? 'unknown',
+    concurrency: spec.profile?.kind === 'concurrency' ? (spec.profile.levels ?? []) : [],
+    numPrompts: spec.numPrompts ?? null,
+    inputTokens: spec.inputTokens ?? null,
+    outputTokens: spec.outputTokens ?? null,
+  };
+}
+
+const progressSchema = z.looseObject({
+  levelIndex: z.number(),
+  levelCount: z.number(),
+  phase: z.string(),
+  completed: z.number(),
+  failed: z.number().default(0),
+  total: z.number(),
+});
+
+export function readRunProgress(value: unknown): RunProgress | null {
+  const parsed = progressSchema.safeParse(value);
+  if (!parsed.success) return null;
+  const { levelIndex, levelCount, phase, completed, failed, total } = parsed.data;
+  return { levelIndex, levelCount, phase, completed, failed, total };
+}
+
+const regressionSchema = z.looseObject({
+  metrics: z.looseObject({
+    decodeTokensPerSecond: z
+      .looseObject({
+        percentChange: z.number().nullable().optional(),
+        zScore: z.number().nullable().optional(),
+        historyUsed: z.number().optional(),
+        reason: z.string().optional(),
+      })
+      .nullable()
+      .optional(),
+  }),
+});
+
+export function readDecodeRegression(value: unknown): DecodeRegression | null {
+  const parsed = regressionSchema.safeParse(value);
+  const decode = parsed.success ? parsed.data.metrics.decodeTokensPerSecond : undefined;
+  if (decode === undefined || decode === null) return null;
+  return {
+    percentChange: decode.percentChange ?? null,
+    zScore: decode.zScore ?? null,
+    historyUsed: decode.historyUsed ?? null,
+    reason: decode.reason ?? null,
+  };
+}

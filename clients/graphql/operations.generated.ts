@@ -1,0 +1,1071 @@
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type AccessChannel =
+  | 'ACCOUNT_ESCALATION'
+  | 'PURCHASE'
+  | 'RELATIONSHIP'
+  | 'SELF_SERVE_FORM'
+  | 'SUPPORT_CASE';
+
+export type AccessOutcome =
+  | 'APPROVED'
+  | 'DENIED'
+  | 'ESCALATED'
+  | 'NO_ANSWER'
+  | 'PENDING'
+  | 'SOFT_DENY_WRONG_LANE';
+
+/** The five axes. To keep an axis is to accept a shortfall on it: keeping FAST means living with slower decode than asked, keeping CHEAP paying over budget, keeping HIGH_CONFIDENCE resting on weaker evidence or a lower accepted rate, keeping CONTROLLED leaving weights or runtime with the platform, keeping AVAILABLE waiting longer or hitting a quota or commitment wall. */
+export type Axis =
+  | 'AVAILABLE'
+  | 'CHEAP'
+  | 'CONTROLLED'
+  | 'FAST'
+  | 'HIGH_CONFIDENCE';
+
+export type BenchmarkLevelResultInput = {
+  /** Raw per-request records, when small enough to send. */
+  records?: unknown;
+  /** The canonical summary of one load level. */
+  summary: unknown;
+};
+
+/** What to measure (vLLM bench serve semantics). The runner knows its endpoint URL. */
+export type BenchmarkRunSpecInput = {
+  /** A JSONL prompt file on the runner's machine. */
+  datasetPath?: string | null | undefined;
+  /** A request with no byte for this long fails (default 300). */
+  idleTimeoutS?: number | null | undefined;
+  /** Synthetic prompt length in tokens. */
+  inputTokens: number;
+  /** Served model name; defaults to the variant slug. */
+  model?: string | null | undefined;
+  /** Measured requests per level. */
+  numPrompts: number;
+  /** max_tokens per request (with ignore_eos). */
+  outputTokens: number;
+  profile: LoadProfileInput;
+  requestTimeoutS?: number | null | undefined;
+  seed?: number | null | undefined;
+  /** Named server configurations the box's runner knows (launch commands): each is started, measured and stopped in turn; each result records its configuration. */
+  serverConfigurations?: Array<string> | null | undefined;
+  slos?: ServiceLevelObjectivesInput | null | undefined;
+  /** Unmeasured requests before each level (default 1). */
+  warmupRequests?: number | null | undefined;
+};
+
+export type CreateBenchmarkRunInput = {
+  /** Box slug, e.g. dgx-spark. */
+  box: string;
+  endpointKind: EndpointKind;
+  /** Sending the same key again returns the same run; the same key with different input is refused. */
+  idempotencyKey: string;
+  /** Who asked, when a service token triggers for a person (e.g. "slack:U024BE7LH"); kept in requestedBy and the audit. */
+  onBehalfOf?: string | null | undefined;
+  spec: BenchmarkRunSpecInput;
+  /** Model variant slug. */
+  variant: string;
+};
+
+export type EndpointKind =
+  | 'CHAT'
+  | 'COMPLETIONS';
+
+export type LoadProfileInput = {
+  /** RATE and SWEEP: gamma shape of the gaps (default 1). */
+  burstiness?: number | null | undefined;
+  /** CONCURRENCY: the levels, e.g. [1, 8, 32]. */
+  concurrency?: Array<number> | null | undefined;
+  /** SLO_SEARCH: multiplier between climbing levels (default 2). */
+  growthFactor?: number | null | undefined;
+  /** RATE: send everything at once (rate inf). */
+  infiniteRate?: boolean | null | undefined;
+  /** SWEEP: rates between synchronous and maximum (default 4). */
+  intermediateRates?: number | null | undefined;
+  kind: LoadProfileKind;
+  /** RATE and SWEEP: cap on requests in flight; SLO_SEARCH: highest level tried (default 256). */
+  maxConcurrency?: number | null | undefined;
+  /** SLO_SEARCH: stop bisecting this many streams apart (default 1, the exact answer). */
+  precision?: number | null | undefined;
+  /** RATE: requests per second; leave out with infiniteRate. */
+  requestsPerSecond?: number | null | undefined;
+  /** SLO_SEARCH: the objectives. */
+  slos?: SloTargetsInput | null | undefined;
+  /** SLO_SEARCH: first level (default 1). */
+  startConcurrency?: number | null | undefined;
+  /** SLO_SEARCH: stop a level once it is certain to miss (default true). */
+  stopEarly?: boolean | null | undefined;
+};
+
+export type LoadProfileKind =
+  /** Fixed concurrency; a list of levels gives one result per level. */
+  | 'CONCURRENCY'
+  /** A request rate with gamma-distributed gaps (burstiness 1 = Poisson). */
+  | 'RATE'
+  /** Largest concurrency within the SLOs: climb concurrency geometrically until a level misses, then bisect; goodput per level. */
+  | 'SLO_SEARCH'
+  /** Synchronous, then maximum throughput, then rates in between. */
+  | 'SWEEP';
+
+export type PathKind =
+  | 'CUSTOM_MODEL_IMPORT'
+  | 'NATIVE_FINE_TUNE'
+  | 'ON_DEMAND_TOKENS'
+  | 'OWNED_BOX'
+  | 'PROVISIONED_THROUGHPUT'
+  | 'RENTED_INSTANCE';
+
+/** A result against the history of its box, model variant and load profile: alerts need a change both significant (z-score) and material (percent). */
+export type RegressionVerdict =
+  | 'IMPROVED'
+  | 'NOT_ENOUGH_HISTORY'
+  | 'REGRESSED'
+  | 'UNCHANGED';
+
+export type RunStatus =
+  | 'CANCELLED'
+  | 'FAILED'
+  | 'LEASED'
+  | 'QUEUED'
+  | 'SUCCEEDED';
+
+export type ServiceLevelObjectivesInput = {
+  e2elMs?: number | null | undefined;
+  tpotMs?: number | null | undefined;
+  ttftMs?: number | null | undefined;
+};
+
+/** Latency objectives in ms for SLO_SEARCH; give at least one. */
+export type SloTargetsInput = {
+  e2elP99Ms?: number | null | undefined;
+  itlP99Ms?: number | null | undefined;
+  tpotMeanMs?: number | null | undefined;
+  tpotP99Ms?: number | null | undefined;
+  ttftP95Ms?: number | null | undefined;
+  ttftP99Ms?: number | null | undefined;
+};
+
+export type WarningCode =
+  | 'ASSUMED_PRICE'
+  | 'ASSUMED_THROUGHPUT'
+  | 'BILLING_RULE_RANGE'
+  | 'STALE_PRICE'
+  | 'UNCONFIRMED_PRICE';
+
+/** The workload to place. Money (monthlyBudget) is a decimal string. */
+export type WorkloadInput = {
+  /** Days with traffic per month, at most 30.42 (default: every day). */
+  activeDaysPerMonth?: number;
+  /** Hours of traffic per active day (default: around the clock). */
+  activeHoursPerDay?: number;
+  /** 1 = Poisson arrivals; above 1 = clustered. */
+  burstiness?: number;
+  /** Months over which owned hardware is paid off. */
+  horizonMonths?: number;
+  /** p95 time-to-first-token limit (FAST); none when omitted. */
+  maxTtftMsP95?: number | null | undefined;
+  meanInputTokens: number;
+  meanOutputTokens: number;
+  /** Fraction in [0, 1] of answers that must be accepted (HIGH_CONFIDENCE); none when omitted. */
+  minAcceptedRate?: number | null | undefined;
+  /** Slowest acceptable decode per stream (FAST); none when omitted. */
+  minDecodeTokensPerSecond?: number | null | undefined;
+  /** Model or variant slug, e.g. "llama-3.1-8b-lora". */
+  model: string;
+  /** Monthly budget (CHEAP); none when omitted. */
+  monthlyBudget?: string | null | undefined;
+  /** The weights must stay exportable (CONTROLLED). */
+  mustOwnWeights?: boolean;
+  /** Days until it must serve (AVAILABLE); none when omitted. */
+  neededByDays?: number | null | undefined;
+  /** The fine-tuned weights must be served (a base-model-only path is not eligible). */
+  needsCustomWeights?: boolean;
+  /** Peak arrival rate over the mean within active hours; 1 = flat. */
+  peakToMean?: number;
+  region?: string;
+  /** Requests per active day. */
+  requestsPerDay: number;
+};
+
+export type AccessPathsQueryVariables = Exact<{
+  accelerator?: string | null | undefined;
+  region?: string | null | undefined;
+}>;
+
+
+export type AccessPathsQuery = { accessPaths: Array<{ slug: string, name: string, acceleratorClass: string, channel: AccessChannel, region: string | null, minimumCommitmentHours: number | null, paidUpFront: boolean, cancellable: boolean, quotaNeeded: string | null, typicalLeadTimeDays: number | null, vendor: { name: string }, minimumCommitment: { amount: string, currency: string } | null, figures: { attempts: number, medianHoursToAnswer: number | null, successRate: number | null }, attempts: Array<{ outcome: AccessOutcome, requestedAt: string, answeredAt: string | null }> }> };
+
+export type CreateBenchmarkRunMutationVariables = Exact<{
+  input: CreateBenchmarkRunInput;
+}>;
+
+
+export type CreateBenchmarkRunMutation = { createBenchmarkRun: { id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, regression: unknown, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
+
+export type CancelBenchmarkRunMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type CancelBenchmarkRunMutation = { cancelBenchmarkRun: { id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, regression: unknown, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
+
+export type BenchmarkRunQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type BenchmarkRunQuery = { benchmarkRun: { id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, regression: unknown, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
+
+export type BenchmarkRunsQueryVariables = Exact<{
+  first: number;
+  status?: RunStatus | null | undefined;
+}>;
+
+
+export type BenchmarkRunsQuery = { benchmarkRuns: { edges: Array<{ node: { id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } }> } };
+
+export type BenchmarkRunProgressSubscriptionVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type BenchmarkRunProgressSubscription = { benchmarkRunProgress: { id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, regression: unknown, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
+
+export type DecideQueryVariables = Exact<{
+  workload: WorkloadInput;
+  keep?: Array<Axis> | Axis | null | undefined;
+}>;
+
+
+export type DecideQuery = { decide: { id: string | null, requestsPerMonth: number, paths: Array<{ optionId: string, pathSlug: string, pathName: string, pathKind: PathKind, servedVariant: string, decodeTokensPerSecond: number | null, leadTimeDays: number, failedAxes: Array<Axis>, verdicts: Array<{ axis: Axis, pass: boolean, sentence: string, shortfall: string | null }>, monthlyCost: { amount: string, currency: string }, costLow: { amount: string, currency: string } | null, costHigh: { amount: string, currency: string } | null }>, minimalKeptSets: Array<{ kept: Array<Axis>, unlocked: Array<{ optionId: string, pathSlug: string, variantSlug: string, monthlyCost: { amount: string, currency: string }, shortfalls: Array<{ axis: Axis, shortfall: string }> }> }>, recommendation: { optionId: string, pathSlug: string, variantSlug: string, kept: Array<Axis>, reasons: Array<string>, monthlyCost: { amount: string, currency: string } } | null, warnings: Array<{ code: WarningCode, message: string, optionId: string, affectsRecommendation: boolean }>, breakEvens: Array<{ optionA: string, optionB: string, summary: string, crossings: Array<{ requestsPerMonth: number, cheaperBelow: string }> }> } };
+
+export type SaveDecisionMutationVariables = Exact<{
+  workload: WorkloadInput;
+  keep?: Array<Axis> | Axis | null | undefined;
+  name?: string | null | undefined;
+}>;
+
+
+export type SaveDecisionMutation = { saveDecision: { id: string, createdAt: string, createdBy: string, keep: Array<Axis>, workload: unknown, decision: { id: string | null, requestsPerMonth: number, paths: Array<{ optionId: string, pathSlug: string, pathName: string, pathKind: PathKind, servedVariant: string, decodeTokensPerSecond: number | null, leadTimeDays: number, failedAxes: Array<Axis>, monthlyCost: { amount: string, currency: string }, costLow: { amount: string, currency: string } | null, costHigh: { amount: string, currency: string } | null }>, recommendation: { optionId: string, pathSlug: string, variantSlug: string, kept: Array<Axis>, reasons: Array<string>, monthlyCost: { amount: string, currency: string } } | null, breakEvens: Array<{ optionA: string, optionB: string, summary: string, crossings: Array<{ requestsPerMonth: number, cheaperBelow: string }> }> } } };
+
+export type RecentDecisionsQueryVariables = Exact<{
+  last?: number | null | undefined;
+}>;
+
+
+export type RecentDecisionsQuery = { savedDecisions: Array<{ id: string, createdAt: string, createdBy: string, keep: Array<Axis>, workload: unknown, decision: { recommendation: { pathSlug: string, monthlyCost: { amount: string, currency: string } } | null } }> };
+
+export type ServingPathsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ServingPathsQuery = { servingPaths: Array<{ slug: string, name: string, kind: PathKind, customWeightsSupported: boolean, weightsExportable: boolean, scaleToZero: boolean, leadTimeDays: number | null, quotaWall: string | null, region: string | null, vendor: { name: string } }> };
+
+export type BotMoneyFragment = { amount: string, currency: string };
+
+export type BotRunSummaryFragment = { id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } };
+
+export type BotRunFragment = { id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, regression: unknown, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } };
+
+export type BotPathOptionFragment = { optionId: string, pathSlug: string, pathName: string, pathKind: PathKind, servedVariant: string, decodeTokensPerSecond: number | null, leadTimeDays: number, failedAxes: Array<Axis>, monthlyCost: { amount: string, currency: string }, costLow: { amount: string, currency: string } | null, costHigh: { amount: string, currency: string } | null };
+
+export type BotRecommendationFragment = { optionId: string, pathSlug: string, variantSlug: string, kept: Array<Axis>, reasons: Array<string>, monthlyCost: { amount: string, currency: string } };
+
+export type BotDecisionFragment = { id: string | null, requestsPerMonth: number, paths: Array<{ optionId: string, pathSlug: string, pathName: string, pathKind: PathKind, servedVariant: string, decodeTokensPerSecond: number | null, leadTimeDays: number, failedAxes: Array<Axis>, verdicts: Array<{ axis: Axis, pass: boolean, sentence: string, shortfall: string | null }>, monthlyCost: { amount: string, currency: string }, costLow: { amount: string, currency: string } | null, costHigh: { amount: string, currency: string } | null }>, minimalKeptSets: Array<{ kept: Array<Axis>, unlocked: Array<{ optionId: string, pathSlug: string, variantSlug: string, monthlyCost: { amount: string, currency: string }, shortfalls: Array<{ axis: Axis, shortfall: string }> }> }>, recommendation: { optionId: string, pathSlug: string, variantSlug: string, kept: Array<Axis>, reasons: Array<string>, monthlyCost: { amount: string, currency: string } } | null, warnings: Array<{ code: WarningCode, message: string, optionId: string, affectsRecommendation: boolean }>, breakEvens: Array<{ optionA: string, optionB: string, summary: string, crossings: Array<{ requestsPerMonth: number, cheaperBelow: string }> }> };
+
+export type BotCostDecisionFragment = { id: string | null, requestsPerMonth: number, paths: Array<{ optionId: string, pathSlug: string, pathName: string, pathKind: PathKind, servedVariant: string, decodeTokensPerSecond: number | null, leadTimeDays: number, failedAxes: Array<Axis>, monthlyCost: { amount: string, currency: string }, costLow: { amount: string, currency: string } | null, costHigh: { amount: string, currency: string } | null }>, recommendation: { optionId: string, pathSlug: string, variantSlug: string, kept: Array<Axis>, reasons: Array<string>, monthlyCost: { amount: string, currency: string } } | null, breakEvens: Array<{ optionA: string, optionB: string, summary: string, crossings: Array<{ requestsPerMonth: number, cheaperBelow: string }> }> };
+
+export type FailBenchmarkRunMutationVariables = Exact<{
+  id: string | number;
+  attempt: number;
+  reason: string;
+}>;
+
+
+export type FailBenchmarkRunMutation = { failBenchmarkRun: { id: string, status: RunStatus } };
+
+export type HeartbeatBenchmarkRunMutationVariables = Exact<{
+  id: string | number;
+  attempt: number;
+  progress?: unknown;
+}>;
+
+
+export type HeartbeatBenchmarkRunMutation = { heartbeatBenchmarkRun: { id: string, attempt: number, cancelRequested: boolean } };
+
+export type LeaseBenchmarkRunMutationVariables = Exact<{
+  box: string;
+  runner: string;
+}>;
+
+
+export type LeaseBenchmarkRunMutation = { leaseBenchmarkRun: { id: string, attempt: number, status: RunStatus, endpointKind: EndpointKind, spec: unknown, cancelRequested: boolean, heartbeatAt: string | null, leaseExpiresAt: string | null } | null };
+
+export type ReleaseBenchmarkRunMutationVariables = Exact<{
+  id: string | number;
+  attempt: number;
+  reason: string;
+}>;
+
+
+export type ReleaseBenchmarkRunMutation = { releaseBenchmarkRun: { id: string, status: RunStatus } };
+
+export type ReportBenchmarkResultMutationVariables = Exact<{
+  id: string | number;
+  attempt: number;
+  reportKey: string;
+  results: Array<BenchmarkLevelResultInput> | BenchmarkLevelResultInput;
+}>;
+
+
+export type ReportBenchmarkResultMutation = { reportBenchmarkResult: { id: string, status: RunStatus } };
+
+export type LeasedRunFragment = { id: string, attempt: number, status: RunStatus, endpointKind: EndpointKind, spec: unknown, cancelRequested: boolean, heartbeatAt: string | null, leaseExpiresAt: string | null };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const BotRunSummaryFragmentDoc = new TypedDocumentString(`
+    fragment BotRunSummary on BenchmarkRun {
+  id
+  status
+  attempt
+  createdAt
+  startedAt
+  finishedAt
+  cancelRequested
+  failureReason
+  requestedBy
+  box {
+    slug
+    name
+  }
+  modelVariant: variant {
+    slug
+    name
+  }
+  spec
+  progress
+}
+    `, {"fragmentName":"BotRunSummary"}) as unknown as TypedDocumentString<BotRunSummaryFragment, unknown>;
+export const BotRunFragmentDoc = new TypedDocumentString(`
+    fragment BotRun on BenchmarkRun {
+  ...BotRunSummary
+  results {
+    id
+    concurrency
+    profileKey
+    decodeTokensPerSecond
+    outputTokensPerSecond
+    ttftP95Ms
+    regressionVerdict
+    regression
+    roofline {
+      ceilingTokensPerSecond
+      efficiency
+    }
+  }
+}
+    fragment BotRunSummary on BenchmarkRun {
+  id
+  status
+  attempt
+  createdAt
+  startedAt
+  finishedAt
+  cancelRequested
+  failureReason
+  requestedBy
+  box {
+    slug
+    name
+  }
+  modelVariant: variant {
+    slug
+    name
+  }
+  spec
+  progress
+}`, {"fragmentName":"BotRun"}) as unknown as TypedDocumentString<BotRunFragment, unknown>;
+export const BotMoneyFragmentDoc = new TypedDocumentString(`
+    fragment BotMoney on Money {
+  amount
+  currency
+}
+    `, {"fragmentName":"BotMoney"}) as unknown as TypedDocumentString<BotMoneyFragment, unknown>;
+export const BotPathOptionFragmentDoc = new TypedDocumentString(`
+    fragment BotPathOption on PathAnswer {
+  optionId
+  pathSlug
+  pathName
+  pathKind
+  servedVariant
+  monthlyCost {
+    ...BotMoney
+  }
+  costLow {
+    ...BotMoney
+  }
+  costHigh {
+    ...BotMoney
+  }
+  decodeTokensPerSecond
+  leadTimeDays
+  failedAxes
+}
+    fragment BotMoney on Money {
+  amount
+  currency
+}`, {"fragmentName":"BotPathOption"}) as unknown as TypedDocumentString<BotPathOptionFragment, unknown>;
+export const BotRecommendationFragmentDoc = new TypedDocumentString(`
+    fragment BotRecommendation on Recommendation {
+  optionId
+  pathSlug
+  variantSlug
+  kept
+  monthlyCost {
+    ...BotMoney
+  }
+  reasons
+}
+    fragment BotMoney on Money {
+  amount
+  currency
+}`, {"fragmentName":"BotRecommendation"}) as unknown as TypedDocumentString<BotRecommendationFragment, unknown>;
+export const BotDecisionFragmentDoc = new TypedDocumentString(`
+    fragment BotDecision on Decision {
+  id
+  requestsPerMonth
+  paths {
+    ...BotPathOption
+    verdicts {
+      axis
+      pass
+      sentence
+      shortfall
+    }
+  }
+  minimalKeptSets {
+    kept
+    unlocked {
+      optionId
+      pathSlug
+      variantSlug
+      monthlyCost {
+        ...BotMoney
+      }
+      shortfalls {
+        axis
+        shortfall
+      }
+    }
+  }
+  recommendation {
+    ...BotRecommendation
+  }
+  warnings {
+    code
+    message
+    optionId
+    affectsRecommendation
+  }
+  breakEvens {
+    optionA
+    optionB
+    summary
+    crossings {
+      requestsPerMonth
+      cheaperBelow
+    }
+  }
+}
+    fragment BotMoney on Money {
+  amount
+  currency
+}
+fragment BotPathOption on PathAnswer {
+  optionId
+  pathSlug
+  pathName
+  pathKind
+  servedVariant
+  monthlyCost {
+    ...BotMoney
+  }
+  costLow {
+    ...BotMoney
+  }
+  costHigh {
+    ...BotMoney
+  }
+  decodeTokensPerSecond
+  leadTimeDays
+  failedAxes
+}
+fragment BotRecommendation on Recommendation {
+  optionId
+  pathSlug
+  variantSlug
+  kept
+  monthlyCost {
+    ...BotMoney
+  }
+  reasons
+}`, {"fragmentName":"BotDecision"}) as unknown as TypedDocumentString<BotDecisionFragment, unknown>;
+export const BotCostDecisionFragmentDoc = new TypedDocumentString(`
+    fragment BotCostDecision on Decision {
+  id
+  requestsPerMonth
+  paths {
+    optionId
+    pathSlug
+    pathName
+    pathKind
+    servedVariant
+    monthlyCost {
+      amount
+      currency
+    }
+    costLow {
+      amount
+      currency
+    }
+    costHigh {
+      amount
+      currency
+    }
+    decodeTokensPerSecond
+    leadTimeDays
+    failedAxes
+  }
+  recommendation {
+    optionId
+    pathSlug
+    variantSlug
+    kept
+    monthlyCost {
+      amount
+      currency
+    }
+    reasons
+  }
+  breakEvens {
+    optionA
+    optionB
+    summary
+    crossings {
+      requestsPerMonth
+      cheaperBelow
+    }
+  }
+}
+    `, {"fragmentName":"BotCostDecision"}) as unknown as TypedDocumentString<BotCostDecisionFragment, unknown>;
+export const LeasedRunFragmentDoc = new TypedDocumentString(`
+    fragment LeasedRun on BenchmarkRun {
+  id
+  attempt
+  status
+  endpointKind
+  spec
+  cancelRequested
+  heartbeatAt
+  leaseExpiresAt
+}
+    `, {"fragmentName":"LeasedRun"}) as unknown as TypedDocumentString<LeasedRunFragment, unknown>;
+export const AccessPathsDocument = new TypedDocumentString(`
+    query AccessPaths($accelerator: String, $region: String) {
+  accessPaths(accelerator: $accelerator, region: $region) {
+    slug
+    name
+    vendor {
+      name
+    }
+    acceleratorClass
+    channel
+    region
+    minimumCommitment {
+      ...BotMoney
+    }
+    minimumCommitmentHours
+    paidUpFront
+    cancellable
+    quotaNeeded
+    typicalLeadTimeDays
+    figures {
+      attempts
+      medianHoursToAnswer
+      successRate
+    }
+    attempts {
+      outcome
+      requestedAt
+      answeredAt
+    }
+  }
+}
+    fragment BotMoney on Money {
+  amount
+  currency
+}`) as unknown as TypedDocumentString<AccessPathsQuery, AccessPathsQueryVariables>;
+export const CreateBenchmarkRunDocument = new TypedDocumentString(`
+    mutation CreateBenchmarkRun($input: CreateBenchmarkRunInput!) {
+  createBenchmarkRun(input: $input) {
+    ...BotRun
+  }
+}
+    fragment BotRunSummary on BenchmarkRun {
+  id
+  status
+  attempt
+  createdAt
+  startedAt
+  finishedAt
+  cancelRequested
+  failureReason
+  requestedBy
+  box {
+    slug
+    name
+  }
+  modelVariant: variant {
+    slug
+    name
+  }
+  spec
+  progress
+}
+fragment BotRun on BenchmarkRun {
+  ...BotRunSummary
+  results {
+    id
+    concurrency
+    profileKey
+    decodeTokensPerSecond
+    outputTokensPerSecond
+    ttftP95Ms
+    regressionVerdict
+    regression
+    roofline {
+      ceilingTokensPerSecond
+      efficiency
+    }
+  }
+}`) as unknown as TypedDocumentString<CreateBenchmarkRunMutation, CreateBenchmarkRunMutationVariables>;
+export const CancelBenchmarkRunDocument = new TypedDocumentString(`
+    mutation CancelBenchmarkRun($id: ID!) {
+  cancelBenchmarkRun(id: $id) {
+    ...BotRun
+  }
+}
+    fragment BotRunSummary on BenchmarkRun {
+  id
+  status
+  attempt
+  createdAt
+  startedAt
+  finishedAt
+  cancelRequested
+  failureReason
+  requestedBy
+  box {
+    slug
+    name
+  }
+  modelVariant: variant {
+    slug
+    name
+  }
+  spec
+  progress
+}
+fragment BotRun on BenchmarkRun {
+  ...BotRunSummary
+  results {
+    id
+    concurrency
+    profileKey
+    decodeTokensPerSecond
+    outputTokensPerSecond
+    ttftP95Ms
+    regressionVerdict
+    regression
+    roofline {
+      ceilingTokensPerSecond
+      efficiency
+    }
+  }
+}`) as unknown as TypedDocumentString<CancelBenchmarkRunMutation, CancelBenchmarkRunMutationVariables>;
+export const BenchmarkRunDocument = new TypedDocumentString(`
+    query BenchmarkRun($id: ID!) {
+  benchmarkRun(id: $id) {
+    ...BotRun
+  }
+}
+    fragment BotRunSummary on BenchmarkRun {
+  id
+  status
+  attempt
+  createdAt
+  startedAt
+  finishedAt
+  cancelRequested
+  failureReason
+  requestedBy
+  box {
+    slug
+    name
+  }
+  modelVariant: variant {
+    slug
+    name
+  }
+  spec
+  progress
+}
+fragment BotRun on BenchmarkRun {
+  ...BotRunSummary
+  results {
+    id
+    concurrency
+    profileKey
+    decodeTokensPerSecond
+    outputTokensPerSecond
+    ttftP95Ms
+    regressionVerdict
+    regression
+    roofline {
+      ceilingTokensPerSecond
+      efficiency
+    }
+  }
+}`) as unknown as TypedDocumentString<BenchmarkRunQuery, BenchmarkRunQueryVariables>;
+export const BenchmarkRunsDocument = new TypedDocumentString(`
+    query BenchmarkRuns($first: Int!, $status: RunStatus) {
+  benchmarkRuns(first: $first, status: $status) {
+    edges {
+      node {
+        ...BotRunSummary
+      }
+    }
+  }
+}
+    fragment BotRunSummary on BenchmarkRun {
+  id
+  status
+  attempt
+  createdAt
+  startedAt
+  finishedAt
+  cancelRequested
+  failureReason
+  requestedBy
+  box {
+    slug
+    name
+  }
+  modelVariant: variant {
+    slug
+    name
+  }
+  spec
+  progress
+}`) as unknown as TypedDocumentString<BenchmarkRunsQuery, BenchmarkRunsQueryVariables>;
+export const BenchmarkRunProgressDocument = new TypedDocumentString(`
+    subscription BenchmarkRunProgress($id: ID!) {
+  benchmarkRunProgress(id: $id) {
+    ...BotRun
+  }
+}
+    fragment BotRunSummary on BenchmarkRun {
+  id
+  status
+  attempt
+  createdAt
+  startedAt
+  finishedAt
+  cancelRequested
+  failureReason
+  requestedBy
+  box {
+    slug
+    name
+  }
+  modelVariant: variant {
+    slug
+    name
+  }
+  spec
+  progress
+}
+fragment BotRun on BenchmarkRun {
+  ...BotRunSummary
+  results {
+    id
+    concurrency
+    profileKey
+    decodeTokensPerSecond
+    outputTokensPerSecond
+    ttftP95Ms
+    regressionVerdict
+    regression
+    roofline {
+      ceilingTokensPerSecond
+      efficiency
+    }
+  }
+}`) as unknown as TypedDocumentString<BenchmarkRunProgressSubscription, BenchmarkRunProgressSubscriptionVariables>;
+export const DecideDocument = new TypedDocumentString(`
+    query Decide($workload: WorkloadInput!, $keep: [Axis!]) {
+  decide(workload: $workload, keep: $keep) {
+    ...BotDecision
+  }
+}
+    fragment BotMoney on Money {
+  amount
+  currency
+}
+fragment BotPathOption on PathAnswer {
+  optionId
+  pathSlug
+  pathName
+  pathKind
+  servedVariant
+  monthlyCost {
+    ...BotMoney
+  }
+  costLow {
+    ...BotMoney
+  }
+  costHigh {
+    ...BotMoney
+  }
+  decodeTokensPerSecond
+  leadTimeDays
+  failedAxes
+}
+fragment BotRecommendation on Recommendation {
+  optionId
+  pathSlug
+  variantSlug
+  kept
+  monthlyCost {
+    ...BotMoney
+  }
+  reasons
+}
+fragment BotDecision on Decision {
+  id
+  requestsPerMonth
+  paths {
+    ...BotPathOption
+    verdicts {
+      axis
+      pass
+      sentence
+      shortfall
+    }
+  }
+  minimalKeptSets {
+    kept
+    unlocked {
+      optionId
+      pathSlug
+      variantSlug
+      monthlyCost {
+        ...BotMoney
+      }
+      shortfalls {
+        axis
+        shortfall
+      }
+    }
+  }
+  recommendation {
+    ...BotRecommendation
+  }
+  warnings {
+    code
+    message
+    optionId
+    affectsRecommendation
+  }
+  breakEvens {
+    optionA
+    optionB
+    summary
+    crossings {
+      requestsPerMonth
+      cheaperBelow
+    }
+  }
+}`) as unknown as TypedDocumentString<DecideQuery, DecideQueryVariables>;
+export const SaveDecisionDocument = new TypedDocumentString(`
+    mutation SaveDecision($workload: WorkloadInput!, $keep: [Axis!], $name: String) {
+  saveDecision(workload: $workload, keep: $keep, name: $name) {
+    id
+    createdAt
+    createdBy
+    keep
+    workload
+    decision {
+      ...BotCostDecision
+    }
+  }
+}
+    fragment BotCostDecision on Decision {
+  id
+  requestsPerMonth
+  paths {
+    optionId
+    pathSlug
+    pathName
+    pathKind
+    servedVariant
+    monthlyCost {
+      amount
+      currency
+    }
+    costLow {
+      amount
+      currency
+    }
+    costHigh {
+      amount
+      currency
+    }
+    decodeTokensPerSecond
+    leadTimeDays
+    failedAxes
+  }
+  recommendation {
+    optionId
+    pathSlug
+    variantSlug
+    kept
+    monthlyCost {
+      amount
+      currency
+    }
+    reasons
+  }
+  breakEvens {
+    optionA
+    optionB
+    summary
+    crossings {
+      requestsPerMonth
+      cheaperBelow
+    }
+  }
+}`) as unknown as TypedDocumentString<SaveDecisionMutation, SaveDecisionMutationVariables>;
+export const RecentDecisionsDocument = new TypedDocumentString(`
+    query RecentDecisions($last: Int) {
+  savedDecisions(last: $last) {
+    id
+    createdAt
+    createdBy
+    keep
+    workload
+    decision {
+      recommendation {
+        pathSlug
+        monthlyCost {
+          ...BotMoney
+        }
+      }
+    }
+  }
+}
+    fragment BotMoney on Money {
+  amount
+  currency
+}`) as unknown as TypedDocumentString<RecentDecisionsQuery, RecentDecisionsQueryVariables>;
+export const ServingPathsDocument = new TypedDocumentString(`
+    query ServingPaths {
+  servingPaths {
+    slug
+    name
+    kind
+    vendor {
+      name
+    }
+    customWeightsSupported
+    weightsExportable
+    scaleToZero
+    leadTimeDays
+    quotaWall
+    region
+  }
+}
+    `) as unknown as TypedDocumentString<ServingPathsQuery, ServingPathsQueryVariables>;
+export const FailBenchmarkRunDocument = new TypedDocumentString(`
+    mutation FailBenchmarkRun($id: ID!, $attempt: Int!, $reason: String!) {
+  failBenchmarkRun(id: $id, attempt: $attempt, reason: $reason) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<FailBenchmarkRunMutation, FailBenchmarkRunMutationVariables>;
+export const HeartbeatBenchmarkRunDocument = new TypedDocumentString(`
+    mutation HeartbeatBenchmarkRun($id: ID!, $attempt: Int!, $progress: JSON) {
+  heartbeatBenchmarkRun(id: $id, attempt: $attempt, progress: $progress) {
+    id
+    attempt
+    cancelRequested
+  }
+}
+    `) as unknown as TypedDocumentString<HeartbeatBenchmarkRunMutation, HeartbeatBenchmarkRunMutationVariables>;
+export const LeaseBenchmarkRunDocument = new TypedDocumentString(`
+    mutation LeaseBenchmarkRun($box: String!, $runner: String!) {
+  leaseBenchmarkRun(box: $box, runner: $runner) {
+    ...LeasedRun
+  }
+}
+    fragment LeasedRun on BenchmarkRun {
+  id
+  attempt
+  status
+  endpointKind
+  spec
+  cancelRequested
+  heartbeatAt
+  leaseExpiresAt
+}`) as unknown as TypedDocumentString<LeaseBenchmarkRunMutation, LeaseBenchmarkRunMutationVariables>;
+export const ReleaseBenchmarkRunDocument = new TypedDocumentString(`
+    mutation ReleaseBenchmarkRun($id: ID!, $attempt: Int!, $reason: String!) {
+  releaseBenchmarkRun(id: $id, attempt: $attempt, reason: $reason) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<ReleaseBenchmarkRunMutation, ReleaseBenchmarkRunMutationVariables>;
+export const ReportBenchmarkResultDocument = new TypedDocumentString(`
+    mutation ReportBenchmarkResult($id: ID!, $attempt: Int!, $reportKey: String!, $results: [BenchmarkLevelResultInput!]!) {
+  reportBenchmarkResult(
+    id: $id
+    attempt: $attempt
+    reportKey: $reportKey
+    results: $results
+  ) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<ReportBenchmarkResultMutation, ReportBenchmarkResultMutationVariables>;
