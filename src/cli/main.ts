@@ -30,7 +30,7 @@ Database
   schema:print                    write schema/schema.graphql (sorted SDL)
 
 Answers
-  decide --workload FILE [--keep fast,available] [--json]
+  decide --workload FILE [--keep fast,available] [--as-of DATE] [--json]
                                   e.g. --workload seeds/workloads/lab-retrieval.json
   chart cost --workload ID|EXAMPLE --out FILE.svg|png [--unit tokens]
   chart history --box SLUG --model VARIANT --profile concurrency=1 --metric DECODE_TOKENS_PER_S --out FILE.png
@@ -39,6 +39,8 @@ Evidence
   bench --endpoint URL --model NAME [--concurrency 1,8,32] [--json]
   runner --api URL --token T --box SLUG --endpoint URL
   import FILE... --box SLUG --variant VARIANT [--dry-run]
+  prices import FILE --mapping MAP.yaml [--dry-run] [--json]
+                                  AWS Price List offer JSON, LiteLLM prices JSON or SkyPilot CSV
   eval --questions set.jsonl --candidate MODEL@URL --judge MODEL@URL --judge MODEL@URL
        [--store --variant VARIANT [--path SLUG]] [--json]
 `;

@@ -38,4 +38,8 @@ export const lazyCommands: Record<string, () => Promise<CommandEntry>> = {
     const { runBenchCommand, USAGE } = await import('./bench');
     return { usage: USAGE, run: runBenchCommand };
   },
+  prices: async () => {
+    const { runPricesCommand, USAGE } = await import('./prices');
+    return { usage: USAGE, run: runPricesCommand };
+  },
 };
