@@ -51,6 +51,7 @@ export function startLoadedServer(
     ttftPerStreamMs: model.ttftPerStreamMs,
     tokenGapMs: model.tokenGapMs,
     batchSlowdownPerRequest: model.slowdown,
+    anchorDecodeOnFirstMessage: true,
   });
 }
 

@@ -55,6 +55,12 @@ export interface FakeOpenAiServerOptions {
   batchSlowdownPerRequest?: number;
   /** Each other request in flight when a request arrives adds this much to its TTFT (prefill queueing). */
   ttftPerStreamMs?: number;
+  /**
+   * Time the decode gaps from the first message's actual emission rather than from its scheduled
+   * time, as a real engine does: a first token that went out late (a busy machine) delays the rest
+   * instead of being caught up, so it cannot make TPOT look shorter than the server's step time.
+   */
+  anchorDecodeOnFirstMessage?: boolean;
   models?: string[];
   /** Port to listen on; 0 (the default) lets the OS pick a free one. */
   port?: number;
@@ -115,6 +121,7 @@ export async function startFakeOpenAiServer(
     roleChunk: options.roleChunk ?? true,
     batchSlowdownPerRequest: options.batchSlowdownPerRequest ?? 0,
     ttftPerStreamMs: options.ttftPerStreamMs ?? 0,
+    anchorDecodeOnFirstMessage: options.anchorDecodeOnFirstMessage ?? false,
     models: options.models ?? ['fake-model'],
     behavior: options.behavior ?? (() => ({ kind: 'stream' }) as const),
   };
@@ -345,6 +352,9 @@ export async function startFakeOpenAiServer(
       const nextTokens = messageTokens[messageIndex] ?? 0;
       const slowdown = 1 + settings.batchSlowdownPerRequest * Math.max(0, inFlight - 1);
       const gap = isRoleChunk ? 0 : Math.max(0, settings.tokenGapMs * nextTokens * slowdown + jitter());
+      if (settings.anchorDecodeOnFirstMessage && messageIndex === 1) {
+        scheduledOffset = Math.max(scheduledOffset, performance.now() - log.receivedAt);
+      }
       scheduledOffset += gap;
       scheduleMessage();
     };

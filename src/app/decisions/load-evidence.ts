@@ -2,6 +2,7 @@ import Decimal from 'decimal.js';
 import type { EvidenceSnapshot } from '../../domain/engine/evidence';
 import { valueAt } from '../../domain/prices/history';
 import type { PrismaClient } from '../../generated/prisma/client';
+import { loadSweepEvidence } from './load-sweeps';
 
 /**
  * Reads everything the decision engine may cite from the database into its plain snapshot. Prisma
@@ -130,8 +131,10 @@ export async function loadEvidenceSnapshot(
   const engineModelSlug = (modelSlug: string | undefined) =>
     modelSlug === undefined ? null : (baseVariantOfModel.get(modelSlug) ?? modelSlug);
 
+  const sweeps = await loadSweepEvidence(prisma, now);
   return {
     now: isoDate(now),
+    sweeps,
     paths: paths.map((path) => ({
       id: path.id,
       slug: path.slug,

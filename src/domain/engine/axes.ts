@@ -164,11 +164,14 @@ function fastVerdict(
     ASSUMED: 'assumed, not measured',
     ROOFLINE: 'roofline estimate, not measured',
   }[point.basis];
+  const sweptText = point.sweepId
+    ? `; SLO sweep ${point.sweepId}${point.serverConfiguration ? `, configuration ${point.serverConfiguration}` : ''}`
+    : '';
   return {
     verdict: {
       axis: 'FAST',
       pass: shortfalls.length === 0,
-      sentence: `${option.servedVariant.name} decodes ${fixed(decode)} tok/s per stream at concurrency ${point.concurrency} on ${option.path.name} (${basis})${ttft !== null ? `, TTFT p95 ~${fixed(ttft, 0)} ms${coldNote}` : ''}.`,
+      sentence: `${option.servedVariant.name} decodes ${fixed(decode)} tok/s per stream at concurrency ${point.concurrency} on ${option.path.name} (${basis}${sweptText})${ttft !== null ? `, TTFT p95 ~${fixed(ttft, 0)} ms${coldNote}` : ''}.`,
       shortfall: shortfalls.length > 0 ? shortfalls.join('; ') : null,
       evidenceIds: point.evidenceIds,
     },

@@ -8,6 +8,7 @@ import type {
   PriceComponentKind,
   QualityEvaluation,
   ServingPath,
+  SloSweepEvidence,
   ThroughputResult,
 } from './evidence';
 
@@ -25,6 +26,8 @@ export interface Catalog {
   boxesBySlug: Map<string, Box>;
   pathsBySlug: Map<string, ServingPath>;
   throughputByVariant: Map<string, ThroughputResult[]>;
+  /** The newest sweep per box, variant and server configuration, grouped by variant. */
+  sweepsByVariant: Map<string, SloSweepEvidence[]>;
   qualityByVariant: Map<string, QualityEvaluation[]>;
   accessByPath: Map<string, AccessRecord[]>;
 }
@@ -56,11 +59,23 @@ export function buildCatalog(evidence: EvidenceSnapshot): Catalog {
     boxesBySlug: new Map(evidence.boxes.map((box) => [box.slug, box])),
     pathsBySlug: new Map(evidence.paths.map((path) => [path.slug, path])),
     throughputByVariant: groupBy(evidence.throughput, (result) => result.variantSlug),
+    sweepsByVariant: groupBy(newestSweeps(evidence.sweeps ?? []), (sweep) => sweep.variantSlug),
     qualityByVariant: groupBy(evidence.quality, (evaluation) => evaluation.variantSlug),
     accessByPath: groupBy(evidence.access, (record) => record.pathSlug),
   };
   catalogs.set(evidence, catalog);
   return catalog;
+}
+
+/** A newer sweep of the same box, variant and configuration supersedes the older (the box changed). */
+function newestSweeps(sweeps: readonly SloSweepEvidence[]): SloSweepEvidence[] {
+  const newest = new Map<string, SloSweepEvidence>();
+  for (const sweep of sweeps) {
+    const key = `${sweep.boxSlug}\u0000${sweep.variantSlug}\u0000${sweep.serverConfiguration ?? ''}`;
+    const known = newest.get(key);
+    if (!known || sweep.measuredAt > known.measuredAt) newest.set(key, sweep);
+  }
+  return [...newest.values()];
 }
 
 export function daysBetween(fromIso: string, toMs: number): number {

@@ -140,6 +140,6 @@ export function decide(
       ? costCurves(servingOptions, workload, settings.volumeRange, settings.curvePoints)
       : [],
     sensitivity: settings.analyses.sensitivity ? sensitivityOf(core, catalog, workload, settings) : [],
-    warnings: collectWarnings(catalog, core.evaluated, core.recommendation?.optionId ?? null),
+    warnings: collectWarnings(catalog, core.evaluated, core.recommendation?.optionId ?? null, workload),
   };
 }

@@ -13,6 +13,8 @@ export interface EvidenceSnapshot {
   boxes: Box[];
   models: ModelVariant[];
   throughput: ThroughputResult[];
+  /** SLO sweeps on boxes (optional: snapshots built before sweeps existed have none). */
+  sweeps?: SloSweepEvidence[] | undefined;
   quality: QualityEvaluation[];
   access: AccessRecord[];
 }
@@ -175,6 +177,44 @@ export interface ThroughputResult {
   /** false = roofline or assumed estimate, not a run. */
   measured: boolean;
   source: string;
+}
+
+/** One level of an SLO sweep, as the engine reads it. */
+export interface SweptLevel {
+  /** The level's stored benchmark result. */
+  resultId: string;
+  concurrency: number;
+  meetsSlo: boolean;
+  /** Stopped before all its requests ran: its statistics are partial, so it is not sized on. */
+  stoppedEarly: boolean;
+  failed: number;
+  /** 1000 / mean TPOT. */
+  decodeTokensPerSecondPerStream: number | null;
+  ttftP95Ms: number | null;
+  outputTokensPerSecond: number;
+  /** Output tokens/s of requests meeting every objective of the sweep. */
+  goodputOutputTokensPerSecond: number | null;
+}
+
+/** An SLO sweep on a box for one variant and server configuration (MEASUREMENT.md). */
+export interface SloSweepEvidence {
+  id: string;
+  boxSlug: string;
+  variantSlug: string;
+  serverConfiguration: string | null;
+  /** SloTargets (src/domain/slo-search.ts), ms. */
+  slos: {
+    ttftP95Ms?: number | undefined;
+    ttftP99Ms?: number | undefined;
+    tpotMeanMs?: number | undefined;
+    tpotP99Ms?: number | undefined;
+    itlP99Ms?: number | undefined;
+    e2elP99Ms?: number | undefined;
+  };
+  maxConcurrencyAtSlo: number | null;
+  levels: SweptLevel[];
+  /** ISO date-time. */
+  measuredAt: string;
 }
 
 export interface QualityEvaluation {

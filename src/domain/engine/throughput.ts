@@ -1,5 +1,5 @@
 import { type Catalog, capacityValue } from './catalog';
-import type { Box, ModelVariant, ServingPath } from './evidence';
+import type { Box, ModelVariant, ServingPath, SloSweepEvidence } from './evidence';
 
 /** One operating point of a path serving a variant: per-stream speed and what a unit delivers. */
 export interface OperatingPoint {
@@ -12,6 +12,49 @@ export interface OperatingPoint {
   measured: boolean;
   /** How the point was obtained, for the sentence shown next to the verdict. */
   basis: 'MEASURED' | 'MEASURED_ON_BASE_MODEL' | 'ASSUMED' | 'ROOFLINE';
+  /** The SLO sweep the point is a level of (it is cited first), when it is one. */
+  sweepId?: string | undefined;
+  /** The server configuration the point was measured under, when the runner launched it. */
+  serverConfiguration?: string | null | undefined;
+  /** Output tokens/s per unit of requests meeting every SLO of the sweep (goodput); null when unknown. */
+  goodputOutputTokensPerSecondPerUnit?: number | null | undefined;
+}
+
+/**
+ * The levels of the box's newest SLO sweeps (one per server configuration) for the variant, else for
+ * its base model: full measurements at known concurrency, each citing its sweep and its result.
+ * Levels stopped early (partial statistics) and levels with failed requests are not sized on.
+ */
+export function sweepPoints(catalog: Catalog, path: ServingPath, variant: ModelVariant): OperatingPoint[] {
+  if (path.boxSlug === null) return [];
+  const pointsOf = (slug: string, basis: OperatingPoint['basis']) =>
+    (catalog.sweepsByVariant.get(slug) ?? [])
+      .filter((sweep) => sweep.boxSlug === path.boxSlug)
+      .flatMap((sweep) => levelPoints(sweep, basis));
+  const own = pointsOf(variant.slug, 'MEASURED');
+  if (own.length > 0 || variant.baseModelSlug === variant.slug) return own;
+  return pointsOf(variant.baseModelSlug, 'MEASURED_ON_BASE_MODEL');
+}
+
+function levelPoints(sweep: SloSweepEvidence, basis: OperatingPoint['basis']): OperatingPoint[] {
+  return sweep.levels.flatMap((level) =>
+    level.stoppedEarly || level.failed > 0 || level.decodeTokensPerSecondPerStream === null
+      ? []
+      : [
+          {
+            evidenceIds: [sweep.id, level.resultId],
+            concurrency: level.concurrency,
+            decodeTokensPerSecondPerStream: level.decodeTokensPerSecondPerStream,
+            outputTokensPerSecondPerUnit: level.outputTokensPerSecond,
+            ttftP95Ms: level.ttftP95Ms,
+            measured: true,
+            basis,
+            sweepId: sweep.id,
+            serverConfiguration: sweep.serverConfiguration,
+            goodputOutputTokensPerSecondPerUnit: level.goodputOutputTokensPerSecond,
+          },
+        ],
+  );
 }
 
 /**
@@ -54,6 +97,10 @@ export function operatingPoints(
   variant: ModelVariant,
   box: Box | null,
 ): OperatingPoint[] {
+  // A sweep measured the box at known concurrency against latency objectives: the best evidence of
+  // its capacity there is, and it supersedes single results and estimates.
+  const swept = sweepPoints(catalog, path, variant);
+  if (swept.length > 0) return swept;
   const ranHere = (result: { pathSlug: string | null; boxSlug: string | null }) =>
     result.pathSlug === path.slug || (path.boxSlug !== null && result.boxSlug === path.boxSlug);
   const fromResults = (slug: string, basis: OperatingPoint['basis']) =>

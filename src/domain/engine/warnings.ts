@@ -1,5 +1,7 @@
 import { type Catalog, daysBetween, isStale, STALE_AFTER_DAYS } from './catalog';
 import type { EvaluatedOption } from './kept-sets';
+import { meetsSpeed, sweepPoints } from './throughput';
+import type { Workload } from './workload';
 
 export const WARNING_CODES = [
   'UNCONFIRMED_PRICE',
@@ -7,6 +9,10 @@ export const WARNING_CODES = [
   'ASSUMED_PRICE',
   'ASSUMED_THROUGHPUT',
   'BILLING_RULE_RANGE',
+  /** An owned box sized without an SLO sweep: what to run to measure its capacity at the SLO. */
+  'NO_SLO_SWEEP',
+  /** Every swept level misses the workload's SLO: what to run next. */
+  'STRICTER_THAN_SWEPT',
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 
@@ -27,10 +33,15 @@ export function collectWarnings(
   catalog: Catalog,
   evaluated: readonly EvaluatedOption[],
   recommendedId: string | null,
+  workload?: Workload,
 ): DecisionWarning[] {
   const warnings: DecisionWarning[] = [];
   for (const { option, cost } of evaluated) {
     const affectsRecommendation = option.id === recommendedId;
+    if (workload && option.path.kind === 'OWNED_BOX') {
+      const sweepWarning = sweepAdvice(catalog, option, workload);
+      if (sweepWarning) warnings.push({ ...sweepWarning, optionId: option.id, affectsRecommendation });
+    }
     const usedIds = new Set(
       cost.lines.filter((line) => !line.amount.isZero()).flatMap((line) => line.priceComponentIds),
     );
@@ -80,4 +91,47 @@ export function collectWarnings(
     }
   }
   return warnings;
+}
+
+/** The SLO a workload asks of a box, as `bench --slo` objectives (decode speed as a TPOT mean). */
+export function workloadSloFlags(workload: Workload): string {
+  const flags: string[] = [];
+  if (workload.minDecodeTokensPerSecond !== null)
+    flags.push(`tpot_mean_ms=${Math.floor(10_000 / workload.minDecodeTokensPerSecond) / 10}`);
+  if (workload.maxTtftMsP95 !== null) flags.push(`ttft_p95_ms=${workload.maxTtftMsP95}`);
+  return flags.join(',');
+}
+
+/**
+ * Owned boxes are sized from SLO sweeps when there are any; otherwise say so and what to run. When
+ * every swept level misses the workload's SLO, say whether the box misses it even at one stream
+ * (measured) or what sweep to run below the levels tried.
+ */
+function sweepAdvice(
+  catalog: Catalog,
+  option: EvaluatedOption['option'],
+  workload: Workload,
+): Omit<DecisionWarning, 'optionId' | 'affectsRecommendation'> | null {
+  const box = option.path.boxSlug ?? option.path.slug;
+  const flags = workloadSloFlags(workload);
+  const run = `npx floorplan bench --slo-search --slo ${flags || 'tpot_mean_ms=…'} --model ${option.servedVariant.slug} on ${box} (or an SLO_SEARCH run for its runner)`;
+  const points = sweepPoints(catalog, option.path, option.servedVariant);
+  if (points.length === 0) {
+    return {
+      code: 'NO_SLO_SWEEP',
+      evidenceIds: option.sizing?.evidenceIds ?? [],
+      message: `${option.id} is sized without an SLO sweep of ${box} (from ${option.sizing ? `${option.sizing.measured ? 'single measured results' : 'an estimate'} at concurrency ${option.sizing.concurrency}` : 'no throughput evidence'}); to measure its capacity at this workload's SLO: ${run}.`,
+    };
+  }
+  if (points.some((point) => meetsSpeed(point, workload))) return null;
+  const sweepIds = [...new Set(points.flatMap((point) => (point.sweepId ? [point.sweepId] : [])))];
+  const lowest = Math.min(...points.map((point) => point.concurrency));
+  return {
+    code: 'STRICTER_THAN_SWEPT',
+    evidenceIds: sweepIds,
+    message:
+      lowest <= 1
+        ? `${option.id}: every swept level of ${sweepIds.join(', ')} misses this workload's SLO (${flags}), even one stream: the box cannot meet it as configured (measured). Keep FAST, or sweep another server configuration: ${run}.`
+        : `${option.id}: every swept level of ${sweepIds.join(', ')} misses this workload's SLO (${flags}); the sweeps began at concurrency ${lowest}. Sweep from one stream at this SLO: ${run.replace('--slo-search', '--slo-search --start-concurrency 1')}.`,
+  };
 }

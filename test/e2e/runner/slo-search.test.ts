@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServer, startApiServer } from '../../../src/api/server';
 import { createApiToken } from '../../../src/app/auth/tokens';
@@ -76,7 +77,7 @@ describe('SLO search: GraphQL → runner process → launched server configurati
             profile: { kind: 'SLO_SEARCH', slos: { tpotMeanMs: 17 }, maxConcurrency: 64 },
             numPrompts: 8,
             inputTokens: 16,
-            outputTokens: 24,
+            outputTokens: 32,
             warmupRequests: 1,
             model: 'fake-model',
             serverConfigurations: ['baseline', 'quantized'],
@@ -154,5 +155,53 @@ describe('SLO search: GraphQL → runner process → launched server configurati
     const output = runner.output();
     expect(output).toContain('server configuration baseline: healthy');
     expect(output).toContain('server configuration quantized: stopped');
+
+    // The lab workload's Spark answer now rests on the sweep: sized at the best configuration's
+    // largest level within its SLO (decode ≥ 15 tok/s), citing the sweep, and HIGH_CONFIDENCE passes.
+    const { name: _name, ...lab } = JSON.parse(
+      readFileSync('seeds/workloads/lab-retrieval.json', 'utf8'),
+    ) as Record<string, unknown>;
+    const decided = await graphqlAt<{
+      decide: {
+        paths: {
+          pathSlug: string;
+          verdicts: {
+            axis: string;
+            pass: boolean;
+            sentence: string;
+            shortfall: string | null;
+            evidenceIds: string[];
+          }[];
+        }[];
+        warnings: { code: string; message: string }[];
+      };
+    }>(
+      api.url,
+      operatorToken,
+      `query Decide($workload: WorkloadInput!) { decide(workload: $workload) {
+        paths { pathSlug verdicts { axis pass sentence shortfall evidenceIds } }
+        warnings { code message } } }`,
+      { workload: lab },
+    );
+    expect(JSON.stringify(decided.errors)).toBeUndefined();
+    const spark = decided.data?.decide.paths.find((option) => option.pathSlug === 'dgx-spark');
+    const verdict = (axis: string) => spark?.verdicts.find((entry) => entry.axis === axis);
+    const fast = verdict('FAST');
+    // TPOT 2c ms on the quantized configuration: every level meets 15 tok/s, so the Spark is sized at
+    // the highest one measured in full: at least 8 (a level above the sweep's own limit runs in full
+    // when only its last request proves it over; a level stopped earlier has partial statistics and
+    // is not sized on).
+    expect(fast?.pass).toBe(true);
+    expect(fast?.evidenceIds[0]).toBe(quantized?.id);
+    expect(fast?.sentence).toContain(`SLO sweep ${quantized?.id}, configuration quantized`);
+    const sizedAt = Number(/at concurrency (\d+) on Owned DGX Spark/.exec(fast?.sentence ?? '')?.[1]);
+    expect(sizedAt).toBeGreaterThanOrEqual(8);
+    expect(quantized?.levels.map((level) => level.concurrency)).toContain(sizedAt);
+    expect(verdict('HIGH_CONFIDENCE')?.pass).toBe(true);
+    const sparkWarnings = decided.data?.decide.warnings.filter((warning) =>
+      warning.message.startsWith('dgx-spark/'),
+    );
+    expect(sparkWarnings?.map((warning) => warning.code)).not.toContain('ASSUMED_THROUGHPUT');
+    expect(sparkWarnings?.map((warning) => warning.code)).not.toContain('NO_SLO_SWEEP');
   }, 150_000);
 });
