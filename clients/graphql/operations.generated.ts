@@ -152,7 +152,9 @@ export type WarningCode =
   | 'ASSUMED_PRICE'
   | 'ASSUMED_THROUGHPUT'
   | 'BILLING_RULE_RANGE'
+  | 'NO_SLO_SWEEP'
   | 'STALE_PRICE'
+  | 'STRICTER_THAN_SWEPT'
   | 'UNCONFIRMED_PRICE';
 
 /** The workload to place. Money (monthlyBudget) is a decimal string. */
