@@ -159,36 +159,40 @@ export type WarningCode =
 
 /** The workload to place. Money (monthlyBudget) is a decimal string. */
 export type WorkloadInput = {
-  /** Days with traffic per month, at most 30.42 (default: every day). */
+  /** Days with traffic per month (default: every day). Range: more than 0, at most 30.42; outside it the request fails with BAD_USER_INPUT naming the field and the range. */
   activeDaysPerMonth?: number;
-  /** Hours of traffic per active day (default: around the clock). */
+  /** Hours of traffic per active day (default: around the clock). Range: more than 0, at most 24; outside it the request fails with BAD_USER_INPUT naming the field and the range. */
   activeHoursPerDay?: number;
-  /** 1 = Poisson arrivals; above 1 = clustered. */
+  /** Months over which a bought box's price is spread; the box's own figure when omitted (36 for the Spark), never longer than the horizon. Range: a whole number from 1 to 120; outside it the request fails with BAD_USER_INPUT naming the field and the range. */
+  amortizationMonths?: number | null | undefined;
+  /** 1 = Poisson arrivals; above 1 = clustered. Range: 0.01 to 1,000; outside it the request fails with BAD_USER_INPUT naming the field and the range. */
   burstiness?: number;
-  /** Months over which owned hardware is paid off. */
+  /** Months the workload runs; a box is never charged over more. Range: a whole number from 1 to 120; outside it the request fails with BAD_USER_INPUT naming the field and the range. */
   horizonMonths?: number;
-  /** p95 time-to-first-token limit (FAST); none when omitted. */
+  /** p95 time-to-first-token limit, ms (FAST); none when omitted. Range: more than 0, at most 3,600,000; outside it the request fails with BAD_USER_INPUT naming the field and the range. */
   maxTtftMsP95?: number | null | undefined;
+  /** Mean input tokens per request. Range: 0 to 10,000,000; outside it the request fails with BAD_USER_INPUT naming the field and the range. */
   meanInputTokens: number;
+  /** Mean output tokens per request. Range: more than 0, at most 1,000,000; outside it the request fails with BAD_USER_INPUT naming the field and the range. */
   meanOutputTokens: number;
-  /** Fraction in [0, 1] of answers that must be accepted (HIGH_CONFIDENCE); none when omitted. */
+  /** Fraction of answers that must be accepted (HIGH_CONFIDENCE); none when omitted. Range: 0 to 1; outside it the request fails with BAD_USER_INPUT naming the field and the range. */
   minAcceptedRate?: number | null | undefined;
-  /** Slowest acceptable decode per stream (FAST); none when omitted. */
+  /** Slowest acceptable decode per stream (FAST); none when omitted. Range: more than 0, at most 100,000; outside it the request fails with BAD_USER_INPUT naming the field and the range. */
   minDecodeTokensPerSecond?: number | null | undefined;
   /** Model or variant slug, e.g. "llama-3.1-8b-lora". */
   model: string;
-  /** Monthly budget (CHEAP); none when omitted. */
+  /** Monthly budget (CHEAP), any plain non-negative decimal string; none when omitted. */
   monthlyBudget?: string | null | undefined;
   /** The weights must stay exportable (CONTROLLED). */
   mustOwnWeights?: boolean;
-  /** Days until it must serve (AVAILABLE); none when omitted. */
+  /** Days until it must serve (AVAILABLE); none when omitted. Range: 0 to 3,650; outside it the request fails with BAD_USER_INPUT naming the field and the range. */
   neededByDays?: number | null | undefined;
   /** The fine-tuned weights must be served (a base-model-only path is not eligible). */
   needsCustomWeights?: boolean;
-  /** Peak arrival rate over the mean within active hours; 1 = flat. */
+  /** Peak arrival rate over the mean within active hours; 1 = flat. Range: 1 to 1,000; outside it the request fails with BAD_USER_INPUT naming the field and the range. */
   peakToMean?: number;
   region?: string;
-  /** Requests per active day. */
+  /** Requests per active day. Range: 0 to 1,000,000,000; outside it the request fails with BAD_USER_INPUT naming the field and the range. */
   requestsPerDay: number;
 };
 

@@ -26,8 +26,10 @@ export function parseDecimalString(value: unknown, where = 'Decimal'): Decimal {
 }
 
 builder.scalarType('Decimal', {
-  description: 'An exact decimal, serialized as a string ("23.50"). Inputs accept strings only.',
-  serialize: (value) => value.toString(),
+  description:
+    'An exact decimal, serialized as a plain string ("23.50"), never in exponent notation. Inputs accept strings only: any plain decimal, of any length ("-12.5", "100000000000000000000000000000000000000000").',
+  // Plain notation whatever the value held (a saved answer may carry an older exponent form).
+  serialize: (value) => new Decimal(value.toString()).toFixed(),
   parseValue: (value) => parseDecimalString(value),
   parseLiteral: (node) => {
     if (node.kind !== Kind.STRING) {
@@ -66,7 +68,7 @@ export interface MoneyShape {
 
 export const MoneyRef = builder.objectRef<MoneyShape>('Money').implement({
   description:
-    'An exact amount of money. Amounts are never rounded in computation; round half-even to cents only for display.',
+    'An amount of money. Amounts are exact decimals in computation; a computed amount is returned as a plain decimal string (no exponent) with at most 10 digits after the point, rounded half-even (exact amounts with fewer digits as they are). Round half-even to cents only for display.',
   fields: (t) => ({
     amount: t.field({ type: 'Decimal', resolve: (money) => money.amount }),
     currency: t.exposeString('currency'),

@@ -8,6 +8,35 @@ import Decimal from 'decimal.js';
  */
 export const PRESENTATION_ROUNDING = Decimal.ROUND_HALF_EVEN;
 
+/*
+ * decimal.js, configured once for the whole process: 60 significant digits, so no product of an
+ * input price and an in-range quantity is ever rounded while computing (the default 20 would round
+ * a 41-digit budget's arithmetic), and plain notation at any magnitude, so no money string ever
+ * carries an exponent ("5.566e-10" or "1e+40"). Every module that does money imports this one.
+ */
+Decimal.set({ precision: 60, toExpNeg: -9e15, toExpPos: 9e15 });
+
+/**
+ * Money crossing an API (GraphQL `Money.amount`, the CLI's --json) is a plain decimal string with at
+ * most this many digits after the point, rounded half-even; exact values with fewer digits are shown
+ * as they are ("2093.57", not "2093.5700000000"). Ten places keep a sub-cent per-token price exact.
+ */
+export const MONEY_SCALE = 10;
+
+/** The API form of an amount: plain notation, at most `MONEY_SCALE` decimals, half-even. */
+export function moneyAmount(amount: Decimal | string): string {
+  return new Decimal(amount).toDecimalPlaces(MONEY_SCALE, PRESENTATION_ROUNDING).toFixed();
+}
+
+/**
+ * Quantities that enter money (billed windows, hours, kWh, requests, tokens) are rounded half-even to
+ * this many decimal places first. They are binary doubles, often expectations (billed windows under
+ * a traffic model); a millionth of a window, hour or token is far below what any of them can claim,
+ * and rounding there keeps binary-float noise (26668.000000000004 windows) out of every amount, so
+ * exact prices times exact-enough quantities give exact money.
+ */
+export const QUANTITY_DECIMALS = 6;
+
 /** AWS, and this engine, bill a month as 730 hours (8,760 / 12). */
 export const HOURS_PER_MONTH = 730;
 /** Days in the 730-hour month: 30.4166… */
@@ -32,10 +61,10 @@ export function sumMoney(amounts: readonly Decimal[]): Decimal {
 
 /**
  * Physical quantities (windows, hours, tokens) are plain numbers; they enter money through this
- * conversion. `Decimal` keeps the full double, so nothing is rounded on the way in.
+ * conversion, at `QUANTITY_DECIMALS` places.
  */
 export function quantity(value: number): Decimal {
-  return new Decimal(value);
+  return new Decimal(value).toDecimalPlaces(QUANTITY_DECIMALS, PRESENTATION_ROUNDING);
 }
 
 /** 1234567.891 → "1,234,567.9": fast grouping for sentences (Intl is slow in hot loops). */

@@ -14,6 +14,9 @@ export interface TrafficShape {
   outputTokensPerMonth: number;
   tokensPerMonth: number;
   activeHoursPerMonth: number;
+  /** Requests on each active day, and how many such days a month. */
+  requestsPerActiveDay: number;
+  activeDaysPerMonth: number;
   /** Mean arrivals per second within active time (λ). */
   arrivalRatePerSecond: number;
   /** Gamma shape of inter-arrival gaps: 1 / burstiness (1 = Poisson). */
@@ -35,6 +38,8 @@ export function trafficShapeOf(workload: Workload): TrafficShape {
     outputTokensPerMonth: requestsPerMonth * workload.meanOutputTokens,
     tokensPerMonth: requestsPerMonth * (workload.meanInputTokens + workload.meanOutputTokens),
     activeHoursPerMonth: workload.activeHoursPerDay * workload.activeDaysPerMonth,
+    requestsPerActiveDay: workload.requestsPerDay,
+    activeDaysPerMonth: workload.activeDaysPerMonth,
     arrivalRatePerSecond,
     gapShape: 1 / workload.burstiness,
     segmentSeconds: aroundTheClock ? workload.activeDaysPerMonth * 86_400 : activeSecondsPerDay,

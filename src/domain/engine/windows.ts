@@ -135,7 +135,9 @@ export function estimateBilledWindows(
   shape: TrafficShape,
   reading: BillingReading = STATED_BILLING_READING,
 ): WindowEstimate {
-  if (shape.arrivalRatePerSecond <= 0) {
+  // Fewer than a trillionth of a request per segment is no traffic to bill, and the gamma terms
+  // would divide by a denormal rate (Infinity x 0).
+  if (shape.arrivalRatePerSecond * shape.segmentSeconds < 1e-12) {
     return {
       reading,
       billedWindowsPerMonth: 0,
@@ -150,12 +152,19 @@ export function estimateBilledWindows(
     reading === 'CLOCK_ALIGNED'
       ? clockAlignedWindowsPerSegment(shape)
       : warmPeriodWindowsPerSegment(shape, coldStarts, warmSeconds);
-  const billedWindowsPerMonth = windowsPerSegment * shape.segmentsPerMonth;
+  // The workload puts its requests on every active day: with at least one a day, every day with
+  // traffic bills at least one window, is warm at least one idle tail and (when the copy goes cold
+  // between days) starts cold at least once. The stationary renewal model alone can fall below
+  // that at extreme burstiness, where it leaves most days empty and crowds a few, which the
+  // workload rules out. A floor, not a replacement, so cost stays monotone in volume.
+  const dailyFloor = shape.requestsPerActiveDay >= 1 ? shape.activeDaysPerMonth : 0;
+  const segmentsAreDays = shape.segmentsPerMonth === shape.activeDaysPerMonth;
+  const billedWindowsPerMonth = Math.max(windowsPerSegment * shape.segmentsPerMonth, dailyFloor);
   return {
     reading,
     billedWindowsPerMonth,
     billedCopyHoursPerMonth: (billedWindowsPerMonth * WINDOW_SECONDS) / 3600,
-    warmHoursPerMonth: (warmSeconds * shape.segmentsPerMonth) / 3600,
-    coldStartsPerMonth: coldStarts * shape.segmentsPerMonth,
+    warmHoursPerMonth: Math.max(warmSeconds * shape.segmentsPerMonth, dailyFloor * WINDOW_SECONDS) / 3600,
+    coldStartsPerMonth: Math.max(coldStarts * shape.segmentsPerMonth, segmentsAreDays ? dailyFloor : 0),
   };
 }

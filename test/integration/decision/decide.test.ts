@@ -263,6 +263,52 @@ describe('decide on the seeded evidence', () => {
     }
   });
 
+  it('bounds every numeric input with BAD_USER_INPUT naming the field and the range, and keeps money exact and plain', async () => {
+    const huge = await api.run(
+      DECIDE,
+      { workload: { ...labRetrieval, requestsPerDay: 1e306 } },
+      { as: 'VIEWER' },
+    );
+    expect(huge.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(huge.body.errors?.[0]?.message).toMatch(
+      /workload\.requestsPerDay: requestsPerDay must be 0 to 1,000,000,000 \(got 1e\+306\)/,
+    );
+    const tokens = await api.run(
+      DECIDE,
+      { workload: { ...labRetrieval, meanInputTokens: 1e308 } },
+      { as: 'VIEWER' },
+    );
+    expect(tokens.body.errors?.[0]?.message).toMatch(/meanInputTokens must be 0 to 10,000,000/);
+    // The top of each range answers.
+    const top = await decide({
+      ...labRetrieval,
+      requestsPerDay: 1e9,
+      meanInputTokens: 1e7,
+      burstiness: 1000,
+    });
+    for (const option of top.paths) expect(option.monthlyCost.amount).toMatch(/^\d+(\.\d+)?$/);
+    // A 41-digit budget is a plain decimal like any other.
+    const rich = await decide({ ...labRetrieval, monthlyBudget: `1${'0'.repeat(40)}` });
+    expect(rich.recommendation?.pathSlug).toBe('dgx-spark');
+    expect(
+      rich.paths
+        .find((option) => option.pathSlug === 'dgx-spark')
+        ?.verdicts.find((verdict) => verdict.axis === 'CHEAP')?.pass,
+    ).toBe(true);
+    // Exact prices times exact-enough quantities: no binary-float tails on any amount.
+    const decision = await decide(labRetrieval);
+    for (const option of decision.paths) {
+      expect(option.monthlyCost.amount).toMatch(/^\d+(\.\d{1,10})?$/);
+      expect(option.monthlyCost.amount).not.toMatch(/(9{6}|0{6})\d+$/);
+    }
+    // The horizon may be left out: 36 months.
+    const { horizonMonths: _omitted, ...withoutHorizon } = labRetrieval;
+    const defaulted = await decide(withoutHorizon);
+    expect(pathOf(defaulted, 'dgx-spark').monthlyCost.amount).toBe(
+      pathOf(decision, 'dgx-spark').monthlyCost.amount,
+    );
+  });
+
   it('finds the 26B MoE the faster self-host choice on the same box', async () => {
     const moe = await decide({
       ...customWorkload,

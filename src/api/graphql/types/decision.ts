@@ -2,12 +2,14 @@ import type Decimal from 'decimal.js';
 import { type GraphQLResolveInfo, Kind, type SelectionNode } from 'graphql';
 import { recordAudit } from '../../../app/audit/record';
 import { actorOf } from '../../../app/auth/identity';
-import { amountText, answerWorkload, type DecisionAnswer, toAnswer } from '../../../app/decisions/answer';
+import { answerWorkload, type DecisionAnswer, toAnswer } from '../../../app/decisions/answer';
 import { AXES, type Axis } from '../../../domain/engine/axes';
 import { CROSSING_KINDS, CROSSING_METHODS } from '../../../domain/engine/break-even';
 import type { DecideOptions } from '../../../domain/engine/evaluate';
+import { moneyAmount } from '../../../domain/engine/money';
 import { SERVED_AS } from '../../../domain/engine/serving-options';
 import { WARNING_CODES } from '../../../domain/engine/warnings';
+import { DEFAULT_HORIZON_MONTHS, rangeText, WORKLOAD_RANGES } from '../../../domain/engine/workload';
 import { builder } from '../builder';
 import { NotFoundError, ValidationError } from '../errors';
 import { MoneyRef } from '../scalars';
@@ -27,7 +29,8 @@ type CurveAnswer = DecisionAnswer['curves'][number];
 type PointAnswer = CurveAnswer['points'][number];
 type ExcludedAnswer = DecisionAnswer['excluded'][number];
 
-const usd = (amount: Decimal | string) => ({ amount: amountText(amount), currency: 'USD' });
+/** Money out of an answer: plain notation at the documented scale (`MONEY_SCALE`). */
+const usd = (amount: Decimal | string) => ({ amount: moneyAmount(amount), currency: 'USD' });
 
 /**
  * The fields asked for on the Decision, through fragments too (directives are ignored, so a field
@@ -389,44 +392,61 @@ export const DecisionRef = builder.objectRef<DecisionView>('Decision').implement
 /**
  * Defaults of the optional workload fields, stated in the SDL (GraphiQL shows them) and so applied
  * by GraphQL itself before the engine sees the workload: traffic around the clock every day, a
- * one-year horizon, Poisson arrivals at a flat rate, the base model is enough.
+ * 36-month horizon (the engine's own default, a box's usual amortization), Poisson arrivals at a
+ * flat rate, the base model is enough.
  */
 export const WORKLOAD_DEFAULTS = {
   activeHoursPerDay: 24,
   activeDaysPerMonth: 30,
   burstiness: 1,
   peakToMean: 1,
-  horizonMonths: 12,
+  horizonMonths: DEFAULT_HORIZON_MONTHS,
   needsCustomWeights: false,
   mustOwnWeights: false,
   region: 'us-east-1',
 } as const;
 
+/** A field's description with its accepted range, from the one table the validation uses. */
+const ranged = (field: keyof typeof WORKLOAD_RANGES, text: string) =>
+  `${text} Range: ${rangeText(WORKLOAD_RANGES[field])}; outside it the request fails with BAD_USER_INPUT naming the field and the range.`;
+
 export const WorkloadInputRef = builder.inputType('WorkloadInput', {
   description: 'The workload to place. Money (monthlyBudget) is a decimal string.',
   fields: (t) => ({
-    requestsPerDay: t.float({ required: true, description: 'Requests per active day.' }),
-    meanInputTokens: t.float({ required: true }),
-    meanOutputTokens: t.float({ required: true }),
+    requestsPerDay: t.float({
+      required: true,
+      description: ranged('requestsPerDay', 'Requests per active day.'),
+    }),
+    meanInputTokens: t.float({
+      required: true,
+      description: ranged('meanInputTokens', 'Mean input tokens per request.'),
+    }),
+    meanOutputTokens: t.float({
+      required: true,
+      description: ranged('meanOutputTokens', 'Mean output tokens per request.'),
+    }),
     activeHoursPerDay: t.float({
       required: true,
       defaultValue: WORKLOAD_DEFAULTS.activeHoursPerDay,
-      description: 'Hours of traffic per active day (default: around the clock).',
+      description: ranged(
+        'activeHoursPerDay',
+        'Hours of traffic per active day (default: around the clock).',
+      ),
     }),
     activeDaysPerMonth: t.float({
       required: true,
       defaultValue: WORKLOAD_DEFAULTS.activeDaysPerMonth,
-      description: 'Days with traffic per month, at most 30.42 (default: every day).',
+      description: ranged('activeDaysPerMonth', 'Days with traffic per month (default: every day).'),
     }),
     burstiness: t.float({
       required: true,
       defaultValue: WORKLOAD_DEFAULTS.burstiness,
-      description: '1 = Poisson arrivals; above 1 = clustered.',
+      description: ranged('burstiness', '1 = Poisson arrivals; above 1 = clustered.'),
     }),
     peakToMean: t.float({
       required: true,
       defaultValue: WORKLOAD_DEFAULTS.peakToMean,
-      description: 'Peak arrival rate over the mean within active hours; 1 = flat.',
+      description: ranged('peakToMean', 'Peak arrival rate over the mean within active hours; 1 = flat.'),
     }),
     model: t.string({ required: true, description: 'Model or variant slug, e.g. "llama-3.1-8b-lora".' }),
     needsCustomWeights: t.boolean({
@@ -441,30 +461,42 @@ export const WorkloadInputRef = builder.inputType('WorkloadInput', {
     }),
     minDecodeTokensPerSecond: t.float({
       required: false,
-      description: 'Slowest acceptable decode per stream (FAST); none when omitted.',
+      description: ranged(
+        'minDecodeTokensPerSecond',
+        'Slowest acceptable decode per stream (FAST); none when omitted.',
+      ),
     }),
     maxTtftMsP95: t.float({
       required: false,
-      description: 'p95 time-to-first-token limit (FAST); none when omitted.',
+      description: ranged('maxTtftMsP95', 'p95 time-to-first-token limit, ms (FAST); none when omitted.'),
     }),
     minAcceptedRate: t.float({
       required: false,
-      description:
-        'Fraction in [0, 1] of answers that must be accepted (HIGH_CONFIDENCE); none when omitted.',
+      description: ranged(
+        'minAcceptedRate',
+        'Fraction of answers that must be accepted (HIGH_CONFIDENCE); none when omitted.',
+      ),
     }),
     neededByDays: t.float({
       required: false,
-      description: 'Days until it must serve (AVAILABLE); none when omitted.',
+      description: ranged('neededByDays', 'Days until it must serve (AVAILABLE); none when omitted.'),
     }),
     horizonMonths: t.float({
       required: true,
       defaultValue: WORKLOAD_DEFAULTS.horizonMonths,
-      description: 'Months over which owned hardware is paid off.',
+      description: ranged('horizonMonths', 'Months the workload runs; a box is never charged over more.'),
+    }),
+    amortizationMonths: t.float({
+      required: false,
+      description: ranged(
+        'amortizationMonths',
+        "Months over which a bought box's price is spread; the box's own figure when omitted (36 for the Spark), never longer than the horizon.",
+      ),
     }),
     monthlyBudget: t.field({
       type: 'Decimal',
       required: false,
-      description: 'Monthly budget (CHEAP); none when omitted.',
+      description: 'Monthly budget (CHEAP), any plain non-negative decimal string; none when omitted.',
     }),
     region: t.string({ required: true, defaultValue: WORKLOAD_DEFAULTS.region }),
   }),
@@ -478,7 +510,7 @@ function toWorkloadInput(input: WorkloadArgument): Record<string, unknown> {
   const defined = Object.fromEntries(
     Object.entries(rest).filter(([, value]) => value !== null && value !== undefined),
   );
-  return { ...defined, ...(monthlyBudget ? { monthlyBudget: monthlyBudget.toString() } : {}) };
+  return { ...defined, ...(monthlyBudget ? { monthlyBudget: monthlyBudget.toFixed() } : {}) };
 }
 
 /**

@@ -27,7 +27,10 @@ export function ownedBoxCostModel(context: CostModelContext): CostModelResult {
   if (!electricity) return { ok: false, reason: `${path.name} has no electricity price in the evidence` };
 
   const purchase = purchaseComponent ? purchaseComponent.amount : box.purchasePrice;
-  const amortizationMonths = Math.min(box.amortizationMonths, workload.horizonMonths);
+  const amortizationMonths = Math.min(
+    workload.amortizationMonths ?? box.amortizationMonths,
+    workload.horizonMonths,
+  );
   const purchasePerBox = purchase.dividedBy(amortizationMonths);
   const activeHours = Math.min(HOURS_PER_MONTH, workload.activeHoursPerDay * workload.activeDaysPerMonth);
   const idleHours = HOURS_PER_MONTH - activeHours;
