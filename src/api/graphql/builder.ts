@@ -11,6 +11,15 @@ import { ForbiddenError } from './errors';
 
 export const MAX_PAGE_SIZE = 100;
 
+/** The error for a caller a rule refuses: the same words wherever the refusal happens. */
+export function refusalFor(context: Pick<Context, 'identity'>): ForbiddenError {
+  return new ForbiddenError(
+    context.identity
+      ? `Your token (role ${context.identity.role}) is not allowed to do this.`
+      : 'This needs an API token: send "Authorization: Bearer <token>" (create one with `npx floorplan token create`).',
+  );
+}
+
 export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
@@ -21,6 +30,8 @@ export const builder = new SchemaBuilder<{
     JSON: { Input: unknown; Output: unknown };
   };
   AuthScopes: {
+    /** Anyone, tokens or not: said explicitly, so the schema lint can tell "public" from "forgotten". */
+    public: boolean;
     catalogReader: boolean;
     viewer: boolean;
     operator: boolean;
@@ -36,6 +47,7 @@ export const builder = new SchemaBuilder<{
       const role = context.identity?.role;
       const isViewer = role === 'VIEWER' || role === 'OPERATOR' || role === 'ADMIN';
       return {
+        public: true,
         catalogReader: isViewer || context.publicCatalog,
         viewer: isViewer,
         operator: role === 'OPERATOR' || role === 'ADMIN',
@@ -43,12 +55,7 @@ export const builder = new SchemaBuilder<{
         runner: role === 'RUNNER',
       };
     },
-    unauthorizedError: (_parent, context) =>
-      new ForbiddenError(
-        context.identity
-          ? `Your token (role ${context.identity.role}) is not allowed to do this.`
-          : 'This needs an API token: send "Authorization: Bearer <token>" (create one with `npx floorplan token create`).',
-      ),
+    unauthorizedError: (_parent, context) => refusalFor(context),
   },
   errors: { defaultTypes: [] },
   prisma: {

@@ -67,6 +67,7 @@ export interface MoneyShape {
 }
 
 export const MoneyRef = builder.objectRef<MoneyShape>('Money').implement({
+  authScopes: { public: true },
   description:
     'An amount of money. Amounts are exact decimals in computation; a computed amount is returned as a plain decimal string (no exponent) with at most 10 digits after the point, rounded half-even (exact amounts with fewer digits as they are). Round half-even to cents only for display.',
   fields: (t) => ({

@@ -10,6 +10,7 @@ import { AccessChannelEnum, AccessOutcomeEnum } from './enums';
 const AccessFiguresRef = builder
   .objectRef<ReturnType<typeof accessPathFigures>>('AccessPathFigures')
   .implement({
+    authScopes: { catalogReader: true },
     description: 'Derived from the attempt log: how long answers took and how often they gave capacity.',
     fields: (t) => ({
       attempts: t.exposeInt('attempts'),
@@ -27,6 +28,7 @@ const AccessFiguresRef = builder
   });
 
 builder.prismaObject('AccessPath', {
+  authScopes: { catalogReader: true },
   description: 'A way to get accelerator capacity: its channel, commitment, lead time and quota needs.',
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -64,6 +66,7 @@ builder.prismaObject('AccessPath', {
 });
 
 builder.prismaObject('AccessAttempt', {
+  authScopes: { catalogReader: true },
   fields: (t) => ({
     id: t.exposeID('id'),
     accessPath: t.relation('accessPath'),
@@ -71,7 +74,8 @@ builder.prismaObject('AccessAttempt', {
     answeredAt: t.expose('answeredAt', { type: 'DateTime', nullable: true }),
     outcome: t.expose('outcome', { type: AccessOutcomeEnum }),
     notes: t.exposeString('notes', { nullable: true }),
-    recordedBy: t.exposeString('recordedBy'),
+    // Names a person or token: not part of the public catalog.
+    recordedBy: t.exposeString('recordedBy', { authScopes: { viewer: true } }),
   }),
 });
 

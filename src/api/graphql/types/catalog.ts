@@ -4,6 +4,7 @@ import { MoneyRef } from '../scalars';
 import { ConfidenceEnum, FeasibilityStatusEnum, FineTuneMethodEnum } from './enums';
 
 builder.prismaObject('Vendor', {
+  authScopes: { catalogReader: true },
   fields: (t) => ({
     id: t.exposeID('id'),
     slug: t.exposeString('slug'),
@@ -13,6 +14,7 @@ builder.prismaObject('Vendor', {
 });
 
 builder.prismaObject('Box', {
+  authScopes: { catalogReader: true },
   description: 'A machine you can own: its memory, bandwidth, power draw and price.',
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -37,6 +39,7 @@ builder.prismaObject('Box', {
 });
 
 builder.prismaObject('Model', {
+  authScopes: { catalogReader: true },
   fields: (t) => ({
     id: t.exposeID('id'),
     slug: t.exposeString('slug'),
@@ -57,6 +60,7 @@ builder.prismaObject('Model', {
 });
 
 builder.prismaObject('ModelVariant', {
+  authScopes: { catalogReader: true },
   description: 'A servable form of a model: the base weights or a fine-tune, with where its weights live.',
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -76,6 +80,7 @@ builder.prismaObject('ModelVariant', {
 });
 
 builder.prismaObject('FineTuneFeasibility', {
+  authScopes: { catalogReader: true },
   description: 'Whether a model can be served and trained on a given software stack, and what blocked it.',
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -91,6 +96,7 @@ builder.prismaObject('FineTuneFeasibility', {
 });
 
 builder.prismaObject('VendorAssessment', {
+  authScopes: { catalogReader: true },
   fields: (t) => ({
     id: t.exposeID('id'),
     vendor: t.relation('vendor'),
@@ -102,6 +108,7 @@ builder.prismaObject('VendorAssessment', {
 });
 
 builder.prismaObject('LabFinding', {
+  authScopes: { catalogReader: true },
   description:
     'A finding of the lab report in words, with the slugs or fingerprints of the rows it rests on.',
   fields: (t) => ({

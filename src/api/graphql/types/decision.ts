@@ -84,6 +84,7 @@ const CrossingKindEnum = builder.enumType('CrossingKind', {
 const CrossingMethodEnum = builder.enumType('CrossingMethod', { values: CROSSING_METHODS });
 
 const CostLineRef = builder.objectRef<LineAnswer>('CostLine').implement({
+  authScopes: { catalogReader: true },
   fields: (t) => ({
     label: t.exposeString('label'),
     amount: t.field({ type: MoneyRef, resolve: (line) => usd(line.amount) }),
@@ -95,6 +96,7 @@ const CostLineRef = builder.objectRef<LineAnswer>('CostLine').implement({
 });
 
 const VerdictRef = builder.objectRef<VerdictAnswer>('AxisVerdict').implement({
+  authScopes: { catalogReader: true },
   fields: (t) => ({
     axis: t.field({ type: AxisEnum, resolve: (verdict) => verdict.axis }),
     pass: t.exposeBoolean('pass'),
@@ -108,6 +110,7 @@ const VerdictRef = builder.objectRef<VerdictAnswer>('AxisVerdict').implement({
 });
 
 const PathAnswerRef = builder.objectRef<OptionAnswer>('PathAnswer').implement({
+  authScopes: { catalogReader: true },
   description: 'One serving option (a path serving a model variant) for the workload.',
   fields: (t) => ({
     optionId: t.exposeString('optionId'),
@@ -163,6 +166,7 @@ const PathAnswerRef = builder.objectRef<OptionAnswer>('PathAnswer').implement({
 });
 
 const ShortfallRef = builder.objectRef<UnlockedAnswer['shortfalls'][number]>('KeptShortfall').implement({
+  authScopes: { catalogReader: true },
   fields: (t) => ({
     axis: t.field({ type: AxisEnum, resolve: (item) => item.axis }),
     shortfall: t.exposeString('shortfall'),
@@ -170,6 +174,7 @@ const ShortfallRef = builder.objectRef<UnlockedAnswer['shortfalls'][number]>('Ke
 });
 
 const UnlockedRef = builder.objectRef<UnlockedAnswer>('UnlockedPath').implement({
+  authScopes: { catalogReader: true },
   fields: (t) => ({
     optionId: t.exposeString('optionId'),
     pathSlug: t.exposeString('pathSlug'),
@@ -180,6 +185,7 @@ const UnlockedRef = builder.objectRef<UnlockedAnswer>('UnlockedPath').implement(
 });
 
 const KeptSetRef = builder.objectRef<KeptSetAnswer>('KeptSet').implement({
+  authScopes: { catalogReader: true },
   description:
     'A minimal set of constraints to keep — axes on which you accept a shortfall — (no proper subset works), and the eligible paths it unlocks.',
   fields: (t) => ({
@@ -189,6 +195,7 @@ const KeptSetRef = builder.objectRef<KeptSetAnswer>('KeptSet').implement({
 });
 
 const RecommendationRef = builder.objectRef<RecommendationAnswer>('Recommendation').implement({
+  authScopes: { catalogReader: true },
   description:
     'The cheapest eligible path among those that keep the fewest constraints (or, with `keep`, the cheapest meeting every constraint not kept).',
   fields: (t) => ({
@@ -211,6 +218,7 @@ const RecommendationRef = builder.objectRef<RecommendationAnswer>('Recommendatio
 });
 
 const CrossingRef = builder.objectRef<CrossingAnswer>('BreakEvenCrossing').implement({
+  authScopes: { catalogReader: true },
   fields: (t) => ({
     requestsPerMonth: t.exposeFloat('requestsPerMonth'),
     tokensPerMonth: t.exposeFloat('tokensPerMonth'),
@@ -223,6 +231,7 @@ const CrossingRef = builder.objectRef<CrossingAnswer>('BreakEvenCrossing').imple
 });
 
 const BreakEvenRef = builder.objectRef<BreakEvenAnswer>('BreakEven').implement({
+  authScopes: { catalogReader: true },
   fields: (t) => ({
     optionA: t.exposeString('optionA'),
     optionB: t.exposeString('optionB'),
@@ -237,6 +246,7 @@ const BreakEvenRef = builder.objectRef<BreakEvenAnswer>('BreakEven').implement({
 });
 
 const WarningRef = builder.objectRef<WarningAnswer>('DecisionWarning').implement({
+  authScopes: { catalogReader: true },
   fields: (t) => ({
     code: t.field({ type: WarningCodeEnum, resolve: (warning) => warning.code }),
     optionId: t.exposeString('optionId'),
@@ -247,6 +257,7 @@ const WarningRef = builder.objectRef<WarningAnswer>('DecisionWarning').implement
 });
 
 const SensitivityRef = builder.objectRef<SensitivityAnswer>('SensitivityFinding').implement({
+  authScopes: { catalogReader: true },
   description:
     "One input changed on its own and where the recommendation changes. Each flip is verified before it is reported: the decision is re-run at flipsAt (the answer there is newRecommendation) and at holdsAt, the nearest value on today's side (the answer there is still today's).",
   fields: (t) => ({
@@ -279,6 +290,7 @@ const SensitivityRef = builder.objectRef<SensitivityAnswer>('SensitivityFinding'
 });
 
 const CurvePointRef = builder.objectRef<PointAnswer>('CostCurvePoint').implement({
+  authScopes: { catalogReader: true },
   fields: (t) => ({
     requestsPerMonth: t.exposeFloat('requestsPerMonth'),
     tokensPerMonth: t.exposeFloat('tokensPerMonth'),
@@ -288,6 +300,7 @@ const CurvePointRef = builder.objectRef<PointAnswer>('CostCurvePoint').implement
 });
 
 const CurveRef = builder.objectRef<CurveAnswer>('CostCurve').implement({
+  authScopes: { catalogReader: true },
   fields: (t) => ({
     optionId: t.exposeString('optionId'),
     points: t.field({ type: [CurvePointRef], resolve: (curve) => curve.points }),
@@ -303,6 +316,7 @@ type NotEligibleAnswer = DecisionAnswer['notEligible'][number];
 type NoRecommendationAnswer = NonNullable<DecisionAnswer['noRecommendation']>;
 
 const NotEligibleRef = builder.objectRef<NotEligibleAnswer>('NotEligiblePath').implement({
+  authScopes: { catalogReader: true },
   description: 'A path that can be costed but may not be recommended for this workload, with why.',
   fields: (t) => ({
     optionId: t.exposeString('optionId'),
@@ -319,6 +333,7 @@ const NoRecommendationCodeEnum = builder.enumType('NoRecommendationCode', {
 });
 
 const NoRecommendationRef = builder.objectRef<NoRecommendationAnswer>('NoRecommendation').implement({
+  authScopes: { catalogReader: true },
   fields: (t) => ({
     code: t.field({ type: NoRecommendationCodeEnum, resolve: (item) => item.code }),
     message: t.exposeString('message'),
@@ -326,6 +341,7 @@ const NoRecommendationRef = builder.objectRef<NoRecommendationAnswer>('NoRecomme
 });
 
 const ExcludedRef = builder.objectRef<ExcludedAnswer>('ExcludedPath').implement({
+  authScopes: { catalogReader: true },
   fields: (t) => ({
     pathSlug: t.exposeString('pathSlug'),
     variantSlug: t.exposeString('variantSlug'),
@@ -339,6 +355,7 @@ interface DecisionView {
 }
 
 export const DecisionRef = builder.objectRef<DecisionView>('Decision').implement({
+  authScopes: { catalogReader: true },
   description: 'Which paths can serve the workload, what each costs, and which constraint you keep on each.',
   fields: (t) => ({
     id: t.id({ nullable: true, description: 'Set when the decision was saved.', resolve: (view) => view.id }),
@@ -532,6 +549,7 @@ function keepOption(keep: readonly Axis[] | null | undefined): DecideOptions {
 }
 
 const SavedDecisionRef = builder.prismaObject('Decision', {
+  authScopes: { viewer: true },
   name: 'SavedDecision',
   fields: (t) => ({
     id: t.exposeID('id'),

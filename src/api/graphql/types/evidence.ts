@@ -35,6 +35,7 @@ export const RegressionVerdictEnum = builder.enumType('RegressionVerdict', {
 });
 
 builder.prismaObject('BenchmarkResult', {
+  authScopes: { catalogReader: true },
   description: 'One measured (or published) result for a box or path, model variant and load profile.',
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -84,6 +85,7 @@ builder.prismaObject('BenchmarkResult', {
 });
 
 builder.prismaObject('QuestionSet', {
+  authScopes: { catalogReader: true },
   description: 'A frozen question set, identified by content hash: evaluations compare only on the same set.',
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -95,6 +97,7 @@ builder.prismaObject('QuestionSet', {
 });
 
 builder.prismaObject('QualityEvaluation', {
+  authScopes: { catalogReader: true },
   description: 'Accepted output on a frozen set: accepted only where both judges accept.',
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -179,6 +182,7 @@ const MAX_HISTORY_POINTS = 1000;
 const DEFAULT_HISTORY_POINTS = 200;
 
 const HistoryPointRef = builder.objectRef<BenchmarkHistoryPoint>('BenchmarkHistoryPoint').implement({
+  authScopes: { catalogReader: true },
   fields: (t) => ({
     resultId: t.exposeID('resultId'),
     measuredAt: t.expose('measuredAt', { type: 'DateTime' }),
@@ -194,6 +198,7 @@ const HistoryPointRef = builder.objectRef<BenchmarkHistoryPoint>('BenchmarkHisto
 });
 
 const BenchmarkHistoryRef = builder.objectRef<BenchmarkHistory>('BenchmarkHistory').implement({
+  authScopes: { catalogReader: true },
   fields: (t) => ({
     box: t.exposeString('box'),
     variant: t.exposeString('variant'),
@@ -264,6 +269,7 @@ builder.queryFields((t) => ({
 export const IMPORT_LIMITS = { maxFiles: 10, maxFileBytes: 5 * 1024 * 1024 } as const;
 
 const ImportedResultRef = builder.objectRef<ImportedResultReport>('ImportedResultReport').implement({
+  authScopes: { operator: true },
   fields: (t) => ({
     index: t.exposeInt('index', { description: 'Position of the result in its file.' }),
     fingerprint: t.exposeString('fingerprint'),
@@ -280,6 +286,7 @@ const ImportedResultRef = builder.objectRef<ImportedResultReport>('ImportedResul
 });
 
 const ImportedFileRef = builder.objectRef<ImportedFileReport>('ImportedFileReport').implement({
+  authScopes: { operator: true },
   fields: (t) => ({
     fileName: t.exposeString('fileName'),
     format: t.exposeString('format', { description: 'vllm-bench-serve or guidellm' }),

@@ -16,6 +16,7 @@ import {
 } from './enums';
 
 builder.prismaObject('ServingPath', {
+  authScopes: { catalogReader: true },
   description: 'A way to serve a model: an owned box, a cloud floor, per-token prices, rented GPUs.',
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -50,6 +51,7 @@ builder.prismaObject('ServingPath', {
 });
 
 builder.prismaObject('PriceComponent', {
+  authScopes: { catalogReader: true },
   description: 'One priced line of a path, with its source, as-of date and confidence.',
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -82,6 +84,7 @@ builder.prismaObject('PriceComponent', {
 });
 
 builder.prismaObject('PriceValue', {
+  authScopes: { catalogReader: true },
   description:
     'One dated value of a price: what it was, from when, on whose word, recorded by whom and when.',
   fields: (t) => ({
@@ -99,7 +102,8 @@ builder.prismaObject('PriceValue', {
     sourceUrl: t.exposeString('sourceUrl', { nullable: true }),
     confidence: t.expose('confidence', { type: ConfidenceEnum }),
     note: t.exposeString('note', { nullable: true }),
-    recordedBy: t.exposeString('recordedBy'),
+    // Names a person or token: not part of the public catalog.
+    recordedBy: t.exposeString('recordedBy', { authScopes: { viewer: true } }),
     recordedAt: t.expose('recordedAt', {
       type: 'DateTime',
       description: 'When floorplan learned it; decide(asOf) uses only values recorded by then.',
@@ -108,6 +112,7 @@ builder.prismaObject('PriceValue', {
 });
 
 builder.prismaObject('CapacityFact', {
+  authScopes: { catalogReader: true },
   fields: (t) => ({
     slug: t.exposeString('slug'),
     kind: t.expose('kind', { type: CapacityKindEnum }),
@@ -121,6 +126,7 @@ builder.prismaObject('CapacityFact', {
 });
 
 builder.prismaObject('LayerPlacement', {
+  authScopes: { catalogReader: true },
   description: 'Where a DAPM layer sits on a path: layer0 compute, layer2b runtime, layer2c reasoning.',
   fields: (t) => ({
     layer: t.expose('layer', { type: DapmLayerEnum }),

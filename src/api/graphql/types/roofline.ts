@@ -10,6 +10,7 @@ const DEFAULT_CONTEXT_TOKENS = 4096;
 const DEFAULT_CONCURRENCY = 1;
 
 const MemoryFitRef = builder.objectRef<MemoryFit>('MemoryFit').implement({
+  authScopes: { catalogReader: true },
   description:
     'Whether weights plus KV cache for the context and concurrency fit in the box memory, after headroom. Bytes.',
   fields: (t) => ({
@@ -37,6 +38,7 @@ interface RooflineEstimate extends RooflineResult {
 }
 
 const RooflineRef = builder.objectRef<RooflineEstimate>('Roofline').implement({
+  authScopes: { catalogReader: true },
   description:
     'Bandwidth ceiling for single-stream decode (bandwidth / bytes read per token) and the memory-fit check from the same bytes.',
   fields: (t) => ({
@@ -63,6 +65,7 @@ const RooflineRef = builder.objectRef<RooflineEstimate>('Roofline').implement({
 });
 
 const ResultRooflineRef = builder.objectRef<ResultRoofline>('ResultRoofline').implement({
+  authScopes: { catalogReader: true },
   description:
     "A result's roofline: the ceiling for its box, model and bytes per parameter, and measured decode / ceiling (MBU).",
   fields: (t) => ({

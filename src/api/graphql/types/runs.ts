@@ -19,12 +19,13 @@ import {
   benchmarkRunSpecSchema,
 } from '../../../domain/run-spec';
 import type { EndpointKind, PrismaClient } from '../../../generated/prisma/client';
-import { builder } from '../builder';
+import { builder, refusalFor } from '../builder';
 import { ForbiddenError, NotFoundError, parseInput, ValidationError } from '../errors';
 import { cappedPageSize } from '../page-size';
 import { EndpointKindEnum, RunStatusEnum } from './enums';
 
 export const BenchmarkRunRef = builder.prismaObject('BenchmarkRun', {
+  authScopes: { viewer: true, runner: true },
   description:
     'A benchmark job on a box: queued, leased by the box runner, then finished, failed or cancelled.',
   fields: (t) => ({
@@ -509,7 +510,9 @@ builder.subscriptionFields((t) => ({
       'The run now, then again on every heartbeat and state change until it finishes (SSE). When the API process shuts down, the stream ends after one last event with the run as it is: subscribe again.',
     authScopes: { viewer: true, runner: true },
     args: { id: t.arg.id({ required: true }) },
-    subscribe: async (_root, { id }, { prisma }) => {
+    subscribe: async (_root, { id }, { prisma, identity }) => {
+      // scope-auth checks `resolve`, not `subscribe`: without this, anyone could probe run ids.
+      if (!identity) throw refusalFor({ identity });
       const exists = await prisma.benchmarkRun.findUnique({
         where: { id: String(id) },
         select: { id: true },

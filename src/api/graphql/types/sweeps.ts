@@ -24,6 +24,7 @@ export const SloSearchPhaseEnum = builder.enumType('SloSearchPhase', {
 });
 
 export const SloTargetsRef = builder.objectRef<SloTargets>('SloTargets').implement({
+  authScopes: { catalogReader: true },
   description: 'Latency objectives on a level’s statistics, in milliseconds; null = not checked.',
   fields: (t) => ({
     ttftP95Ms: t.float({ nullable: true, resolve: (slos) => slos.ttftP95Ms ?? null }),
@@ -38,6 +39,7 @@ export const SloTargetsRef = builder.objectRef<SloTargets>('SloTargets').impleme
 type TargetCheckShape = SweepLevel['checks'][number];
 
 const SloCheckRef = builder.objectRef<TargetCheckShape>('SloCheck').implement({
+  authScopes: { catalogReader: true },
   description: 'One objective at one level: the statistic measured against its limit.',
   fields: (t) => ({
     target: t.exposeString('key', { description: 'e.g. ttftP95Ms' }),
@@ -49,6 +51,7 @@ const SloCheckRef = builder.objectRef<TargetCheckShape>('SloCheck').implement({
 });
 
 const SloSweepLevelRef = builder.objectRef<SweepLevel>('SloSweepLevel').implement({
+  authScopes: { catalogReader: true },
   description: 'One measured level of a sweep (its full metrics are on the result).',
   fields: (t) => ({
     concurrency: t.exposeInt('concurrency'),
@@ -77,6 +80,7 @@ const SloSweepLevelRef = builder.objectRef<SweepLevel>('SloSweepLevel').implemen
 });
 
 builder.prismaObject('SloSweep', {
+  authScopes: { catalogReader: true },
   description:
     'An SLO search on a box for one server configuration: levels climbed geometrically, then bisected, and the largest concurrency at which every objective held, with the goodput there (vLLM’s definition).',
   fields: (t) => ({

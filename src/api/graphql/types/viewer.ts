@@ -3,6 +3,7 @@ import { builder } from '../builder';
 import { RoleEnum } from './enums';
 
 const ViewerRef = builder.objectRef<Identity>('Viewer').implement({
+  authScopes: { public: true },
   description: 'Who the API thinks you are.',
   fields: (t) => ({
     name: t.exposeString('name'),
@@ -14,6 +15,7 @@ builder.queryFields((t) => ({
   viewer: t.field({
     type: ViewerRef,
     nullable: true,
+    authScopes: { public: true },
     description: 'The caller, or null when no token was sent.',
     resolve: (_root, _args, { identity }) => identity,
   }),
