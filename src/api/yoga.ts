@@ -2,8 +2,9 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { GraphQLError } from 'graphql';
-import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { authenticate } from '../app/auth/tokens';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db/unavailable';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Context } from './graphql/context';
 import { schema } from './graphql/schema';
@@ -48,6 +49,29 @@ export const QUERY_LIMITS = {
   maxRequestBodyBytes: 100_000,
 } as const;
 
+/**
+ * An outage is not the client's fault and not a bug: it is answered as 503 with a code and a
+ * Retry-After, so clients retry instead of reporting "Unexpected error.". Everything else is masked
+ * as before (no stack, no SQL in production).
+ */
+function maskDatabaseOutage(error: unknown, message: string, isDev?: boolean): Error {
+  if (isDatabaseUnavailable(error)) {
+    const base = error instanceof GraphQLError ? error : null;
+    return new GraphQLError(
+      `The database is unavailable right now. Retry in ${DATABASE_RETRY_AFTER_SECONDS} s; a mutation is applied whole or not at all, and retrying one with the same idempotency key is safe.`,
+      {
+        ...(base?.nodes ? { nodes: base.nodes } : {}),
+        ...(base?.path ? { path: base.path } : {}),
+        extensions: {
+          code: 'DATABASE_UNAVAILABLE',
+          http: { status: 503, headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) } },
+        },
+      },
+    );
+  }
+  return maskError(error, message, isDev);
+}
+
 export type FloorplanYoga = YogaServerInstance<Record<string, never>, Context>;
 
 export function createFloorplanYoga(options: YogaOptions): FloorplanYoga {
@@ -63,7 +87,7 @@ export function createFloorplanYoga(options: YogaOptions): FloorplanYoga {
         ? { origin: [origin], credentials: true, methods: ['GET', 'POST', 'OPTIONS'] }
         : false;
     },
-    maskedErrors: true,
+    maskedErrors: { maskError: maskDatabaseOutage },
     maxRequestBodySize: QUERY_LIMITS.maxRequestBodyBytes,
     batching: false,
     graphiql: options.isProduction ? false : { title: 'floorplan', defaultQuery: GRAPHIQL_FIRST_QUERY },
