@@ -35,7 +35,8 @@ export const RegressionVerdictEnum = builder.enumType('RegressionVerdict', {
 });
 
 builder.prismaObject('BenchmarkResult', {
-  authScopes: { catalogReader: true },
+  // A runner reads back the results it just reported.
+  authScopes: { catalogReader: true, runner: true },
   description: 'One measured (or published) result for a box or path, model variant and load profile.',
   fields: (t) => ({
     id: t.exposeID('id'),
