@@ -10,6 +10,8 @@ import { builder } from '../builder';
 import { ValidationError } from '../errors';
 
 const PriceChangeRef = builder.objectRef<PriceChange>('PriceFileChange').implement({
+  // Only the admin's price import returns these.
+  authScopes: { admin: true },
   description: 'One mapped figure of a price file against the value in effect now.',
   fields: (t) => ({
     component: t.exposeString('component'),
@@ -34,6 +36,7 @@ const PriceChangeRef = builder.objectRef<PriceChange>('PriceFileChange').impleme
 });
 
 const PriceImportRef = builder.objectRef<PriceImportReport>('PriceImport').implement({
+  authScopes: { admin: true },
   fields: (t) => ({
     format: t.exposeString('format'),
     fileLabel: t.exposeString('fileLabel'),
