@@ -1,5 +1,6 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
@@ -91,6 +92,8 @@ export function createFloorplanYoga(options: YogaOptions): FloorplanYoga {
     maxRequestBodySize: QUERY_LIMITS.maxRequestBodyBytes,
     batching: false,
     graphiql: options.isProduction ? false : { title: 'floorplan', defaultQuery: GRAPHIQL_FIRST_QUERY },
+    // GraphiQL's scripts and styles are served inline from the package, not a CDN: it works offline.
+    renderGraphiQL,
     logging: options.isProduction ? 'info' : 'warn',
     context: async ({ request }): Promise<Context> => {
       const check = await authenticate(options.prisma, request.headers.get('authorization'));
