@@ -46,10 +46,22 @@ export function probabilityOfNoArrival(shape: TrafficShape, lengthSeconds: numbe
   const rate = shape.arrivalRatePerSecond;
   if (rate <= 0 || lengthSeconds <= 0) return 1;
   const k = shape.gapShape;
-  if (k === 1) return Math.exp(-rate * lengthSeconds);
+  if (k === 1) return atStatedPrecision(Math.exp(-rate * lengthSeconds));
   const x = k * rate * lengthSeconds;
   const value = regularizedUpperGamma(k + 1, x) - rate * lengthSeconds * regularizedUpperGamma(k, x);
-  return Math.min(1, Math.max(0, value));
+  return atStatedPrecision(Math.min(1, Math.max(0, value)));
+}
+
+/**
+ * Window probabilities are stated to 1e-9 (a billing error below a millionth of a dollar a month).
+ * The gamma form subtracts two nearly equal terms, so the raw double wobbles by ~1e-16 as the rate
+ * rises: a cost could fall by picodollars at a volume step. Rounding to a grid far coarser than
+ * that wobble keeps the probability, and so the cost, monotone in volume (a property test checks).
+ */
+export const WINDOW_PROBABILITY_PRECISION = 1e-9;
+
+function atStatedPrecision(probability: number): number {
+  return Math.round(probability / WINDOW_PROBABILITY_PRECISION) * WINDOW_PROBABILITY_PRECISION;
 }
 
 /** P(a gap between consecutive requests is longer than L). */

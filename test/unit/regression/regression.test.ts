@@ -38,7 +38,7 @@ describe('2% jitter against a 15% drop (seeded synthetic histories)', () => {
         });
         return assessment.verdict === 'UNCHANGED';
       }),
-      { numRuns: 2000, seed: 1 },
+      { numRuns: 2000 },
     );
   });
 
@@ -58,7 +58,7 @@ describe('2% jitter against a 15% drop (seeded synthetic histories)', () => {
           (assessment.zScore as number) <= -4
         );
       }),
-      { numRuns: 2000, seed: 2 },
+      { numRuns: 2000 },
     );
   });
 
