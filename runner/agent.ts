@@ -14,6 +14,7 @@ import {
   ReleaseBenchmarkRunDocument,
   ReportBenchmarkResultDocument,
 } from '../clients/graphql/operations.generated';
+import { REFUSAL_CODES } from '../src/domain/errors';
 import { parseBenchmarkRunSpec } from '../src/domain/run-spec';
 import {
   BenchmarkCancelledError,
@@ -64,16 +65,6 @@ export interface RunnerAgentOptions {
 const REPORT_RECORDS_BUDGET_BYTES = 80_000;
 /** After SIGTERM, how long hand-back and final calls keep retrying before the lease expiry takes over. */
 const SHUTDOWN_GRACE_MS = 10_000;
-
-/** Codes the API answers that no retry can change. Anything else (masked errors, 5xx) is transient. */
-const REFUSAL_CODES = new Set([
-  'STALE_ATTEMPT',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'BAD_USER_INPUT',
-  'CONFLICT',
-  'UNAUTHENTICATED',
-]);
 
 export class ApiRefusal extends Error {
   override readonly name = 'ApiRefusal';

@@ -8,6 +8,7 @@ import { authenticate } from '../app/auth/tokens';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db/unavailable';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Context } from './graphql/context';
+import { useFloorplanErrors } from './graphql/errors';
 import { schema } from './graphql/schema';
 import { useEvidenceInvalidation } from './plugins/evidence-invalidation';
 import { DEFAULT_OVERLOAD_LIMITS, type OverloadLimits, useOverloadProtection } from './plugins/overload';
@@ -109,6 +110,7 @@ export function createFloorplanYoga(options: YogaOptions): FloorplanYoga {
       };
     },
     plugins: [
+      useFloorplanErrors(),
       EnvelopArmorPlugin({
         maxDepth: { n: QUERY_LIMITS.maxDepth },
         maxAliases: { n: QUERY_LIMITS.maxAliases },

@@ -4,6 +4,7 @@ import { createApiToken } from '../app/auth/tokens';
 import { describeTarget, openDatabase } from '../db/connection';
 import { applyMigrations, createMigration } from '../db/migrate';
 import { seedDatabase } from '../db/seed/load';
+import { FloorplanError } from '../domain/errors';
 import { type CommandEntry, parseCommandArgs, UsageError, wantsHelp } from './command';
 import { lazyCommands } from './commands/registry';
 import { setCommandLabel, withDatabase } from './database';
@@ -290,8 +291,10 @@ const exitAfterFlush = (code: number) => process.stdout.write('', () => process.
 run(process.argv.slice(2)).then(
   (code) => exitAfterFlush(code),
   (error: unknown) => {
+    // floorplan's own errors say what was wrong and how to fix it: shown as they are.
     const message = error instanceof Error ? error.message : String(error);
-    console.error(`floorplan: ${message}`);
-    process.exit(1);
+    const plain = error instanceof FloorplanError;
+    console.error(plain ? message : `floorplan: ${message}`);
+    process.exit(error instanceof FloorplanError && error.code === 'BAD_USER_INPUT' ? 2 : 1);
   },
 );

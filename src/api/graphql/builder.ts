@@ -1,13 +1,12 @@
 import SchemaBuilder from '@pothos/core';
-import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import type Decimal from 'decimal.js';
+import { ForbiddenError } from '../../domain/errors';
 import type PrismaTypes from '../../generated/pothos-types';
 import { getDatamodel } from '../../generated/pothos-types';
 import type { Context } from './context';
-import { ForbiddenError } from './errors';
 
 export const MAX_PAGE_SIZE = 100;
 
@@ -40,7 +39,7 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   // scope-auth first, so no other plugin's wrapper runs before the check.
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: (context) => {
@@ -57,7 +56,6 @@ export const builder = new SchemaBuilder<{
     },
     unauthorizedError: (_parent, context) => refusalFor(context),
   },
-  errors: { defaultTypes: [] },
   prisma: {
     client: (context) => context.prisma,
     dmmf: getDatamodel(),

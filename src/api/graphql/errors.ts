@@ -1,47 +1,60 @@
-import { GraphQLError } from 'graphql';
+import { type ExecutionResult, GraphQLError } from 'graphql';
+import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
 import type { z } from 'zod';
+import { type ErrorCode, FloorplanError, NotFoundError, ValidationError } from '../../domain/errors';
+
+/** HTTP status a GraphQL answer carries for a code, where it is not the GraphQL default of 200. */
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401 };
 
 /**
- * Expected errors are GraphQLErrors with a code, so Yoga's masking lets their message through;
- * anything else is masked to "Unexpected error." in production, with no stack and no SQL.
+ * The one map from floorplan's plain errors to GraphQL errors: the message goes through with the
+ * code in `extensions.code` (and the issues, or the kind and key, a client can act on). Anything
+ * else stays as it is, and Yoga masks it to "Unexpected error." in production, with no stack and
+ * no SQL.
  */
-export class ForbiddenError extends GraphQLError {
-  constructor(message: string) {
-    super(message, { extensions: { code: 'FORBIDDEN' } });
-  }
+export function toGraphQLError(error: GraphQLError): GraphQLError {
+  const original = error.originalError;
+  if (!(original instanceof FloorplanError)) return error;
+  return new GraphQLError(original.message, {
+    ...(error.nodes ? { nodes: error.nodes } : {}),
+    ...(error.source ? { source: error.source } : {}),
+    ...(error.positions ? { positions: error.positions } : {}),
+    ...(error.path ? { path: error.path } : {}),
+    extensions: extensionsOf(original),
+  });
 }
 
-export class UnauthenticatedError extends GraphQLError {
-  constructor(message: string) {
-    super(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-  }
+/** Applies `toGraphQLError` to every answer, queries, mutations and each subscription event alike. */
+export function useFloorplanErrors(): Plugin {
+  const mapErrors = ({
+    result,
+    setResult,
+  }: {
+    result: ExecutionResult;
+    setResult(next: ExecutionResult): void;
+  }) => {
+    if (result.errors?.some((error) => error.originalError instanceof FloorplanError)) {
+      setResult({ ...result, errors: result.errors.map(toGraphQLError) });
+    }
+  };
+  return {
+    onExecute: () => ({
+      onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, mapErrors),
+    }),
+    onSubscribe: () => ({
+      onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, mapErrors),
+    }),
+  };
 }
 
-export class NotFoundError extends GraphQLError {
-  constructor(kind: string, key: string, hint?: string) {
-    super(`No ${kind} "${key}".${hint ? ` ${hint}` : ''}`, { extensions: { code: 'NOT_FOUND', kind, key } });
-  }
-}
-
-export interface ValidationIssue {
-  path: string;
-  message: string;
-}
-
-export class ValidationError extends GraphQLError {
-  readonly issues: ValidationIssue[];
-  constructor(issues: ValidationIssue[], prefix = 'Invalid input') {
-    super(`${prefix}: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, {
-      extensions: { code: 'BAD_USER_INPUT', issues },
-    });
-    this.issues = issues;
-  }
-}
-
-export class ConflictError extends GraphQLError {
-  constructor(message: string) {
-    super(message, { extensions: { code: 'CONFLICT' } });
-  }
+function extensionsOf(error: FloorplanError): Record<string, unknown> {
+  const status = HTTP_STATUS[error.code];
+  return {
+    code: error.code,
+    ...(error instanceof ValidationError ? { issues: error.issues } : {}),
+    ...(error instanceof NotFoundError ? { kind: error.kind, key: error.key } : {}),
+    ...(status ? { http: { status } } : {}),
+  };
 }
 
 /** Parses a GraphQL input with zod, turning issues into a field-named ValidationError. */

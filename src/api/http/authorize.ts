@@ -25,7 +25,3 @@ export async function authorizeCatalogRead(
     .end('This needs a viewer, operator or admin token: send "Authorization: Bearer <token>".\n');
   return null;
 }
-
-export function sendBadRequest(response: ServerResponse, message: string): void {
-  response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end(`${message}\n`);
-}

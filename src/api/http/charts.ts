@@ -1,11 +1,11 @@
-import { UnknownSlugError } from '../../app/evidence/import-results';
 import { handleChartRequest } from '../../charts/chart-url';
 import { ChartDataError, createChartLoaders } from '../../charts/data';
 import { ChartInputError } from '../../charts/schemas';
+import { FloorplanError } from '../../domain/errors';
 import type { PrismaClient } from '../../generated/prisma/client';
-import { ValidationError } from '../graphql/errors';
 import type { Route } from '../server';
-import { authorizeCatalogRead, sendBadRequest } from './authorize';
+import { authorizeCatalogRead } from './authorize';
+import { sendBadRequest, sendError } from './errors';
 
 /** `GET /charts/cost.svg|png?workloadId=…` and `/charts/history.svg|png?box=…&model=…&profile=…&metric=…`. */
 export function chartRoute(prisma: PrismaClient, publicCatalog: boolean): Route {
@@ -25,12 +25,11 @@ export function chartRoute(prisma: PrismaClient, publicCatalog: boolean): Route 
       response.writeHead(answer.status, Object.fromEntries(answer.headers.entries()));
       response.end(Buffer.from(await answer.arrayBuffer()));
     } catch (error) {
-      if (
-        error instanceof ChartDataError ||
-        error instanceof ChartInputError ||
-        error instanceof UnknownSlugError ||
-        error instanceof ValidationError
-      ) {
+      if (error instanceof FloorplanError) {
+        sendError(response, error);
+        return true;
+      }
+      if (error instanceof ChartDataError || error instanceof ChartInputError) {
         sendBadRequest(response, error.message);
         return true;
       }

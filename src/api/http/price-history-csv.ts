@@ -2,7 +2,8 @@ import { toCsv } from '../../domain/csv';
 import { valueAt } from '../../domain/prices/history';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Route } from '../server';
-import { authorizeCatalogRead, sendBadRequest } from './authorize';
+import { authorizeCatalogRead } from './authorize';
+import { sendBadRequest } from './errors';
 
 const HEADER = [
   'component',

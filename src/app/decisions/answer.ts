@@ -1,9 +1,9 @@
 import type Decimal from 'decimal.js';
-import { ValidationError } from '../../api/graphql/errors';
 import { type Decision, decide } from '../../domain/engine/decide';
 import type { DecideOptions } from '../../domain/engine/evaluate';
 import type { EvidenceSnapshot } from '../../domain/engine/evidence';
 import { parseWorkload, type Workload } from '../../domain/engine/workload';
+import { ValidationError } from '../../domain/errors';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { cachedEvidence } from './evidence-cache';
 import { loadEvidenceSnapshot } from './load-evidence';

@@ -1,3 +1,4 @@
+import { NotFoundError } from '../../domain/errors';
 import type { ImportedBenchmarkResult, ImportParseResult } from '../../domain/imports/imported-result';
 import type { RegressionVerdict } from '../../domain/regression';
 import type { Box, ModelVariant, Prisma } from '../../generated/prisma/client';
@@ -5,14 +6,14 @@ import { recordAudit } from '../audit/record';
 import { storeBenchmarkResult } from './store-result';
 
 /** A slug that names nothing, with the ones that exist, so the caller can correct it. */
-export class UnknownSlugError extends Error {
+export class UnknownSlugError extends NotFoundError {
   override readonly name = 'UnknownSlugError';
   constructor(
-    readonly kind: 'box' | 'model variant' | 'serving path',
+    kind: 'box' | 'model variant' | 'serving path',
     readonly slug: string,
     readonly knownSlugs: string[],
   ) {
-    super(`No ${kind} "${slug}". Known ${kind} slugs: ${knownSlugs.join(', ') || '(none: run the seed)'}.`);
+    super(kind, slug, `Known ${kind} slugs: ${knownSlugs.join(', ') || '(none: run the seed)'}.`);
   }
 }
 

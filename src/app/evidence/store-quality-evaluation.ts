@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type Decimal from 'decimal.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors';
 import type { EvaluationQuestion } from '../../domain/quality/question-set';
 import type { QualityEvaluation as EvaluationRun } from '../../domain/quality/run-quality-evaluation';
 import type {
@@ -10,6 +11,7 @@ import type {
   ServingPath,
 } from '../../generated/prisma/client';
 import { recordAudit } from '../audit/record';
+import { isUniqueViolation } from '../unique-violation';
 import { UnknownSlugError } from './import-results';
 
 /** How the evaluation names its question set: an existing one, or a new one described in full. */
@@ -41,18 +43,26 @@ export interface QualityEvaluationRecord {
   slug?: string | null;
 }
 
-export class QuestionSetNotFoundError extends Error {
+export class QuestionSetNotFoundError extends NotFoundError {
   override readonly name = 'QuestionSetNotFoundError';
   constructor(readonly reference: string) {
     super(
+      'question set',
+      reference,
+      undefined,
       `No question set ${reference}. Evaluations compare only on the same frozen set: record it first ` +
         '(`floorplan eval --store` with its JSONL creates it), or give its contentHash, name and questionCount.',
     );
   }
 }
 
-export class EvaluationMismatchError extends Error {
+/** An evaluation that contradicts itself or its question set; the message says which field. */
+export class EvaluationMismatchError extends ValidationError {
   override readonly name = 'EvaluationMismatchError';
+  constructor(message: string) {
+    super([{ path: 'input', message }]);
+    this.message = message;
+  }
 }
 
 export interface EvaluationTarget {
@@ -109,22 +119,28 @@ export async function storeQualityEvaluation(
       `total (${record.total}) is more than the ${questionSet.questionCount} questions of set "${questionSet.slug}"`,
     );
   }
-  const created = await tx.qualityEvaluation.create({
-    data: {
-      slug: record.slug ?? evaluationSlugOf(variant.slug, questionSet.contentHash, record.evaluatedAt),
-      variantId: variant.id,
-      questionSetId: questionSet.id,
-      pathId: path?.id ?? null,
-      withRetrieval: record.withRetrieval,
-      judges: record.judges,
-      accepted: record.accepted,
-      total: record.total,
-      judgeAgreement: record.judgeAgreement === null ? null : roundedAgreement(record.judgeAgreement),
-      disagreements: JSON.parse(JSON.stringify(record.disagreements)) as Prisma.InputJsonArray,
-      source: record.source,
-      evaluatedAt: record.evaluatedAt,
-    },
-  });
+  const created = await tx.qualityEvaluation
+    .create({
+      data: {
+        slug: record.slug ?? evaluationSlugOf(variant.slug, questionSet.contentHash, record.evaluatedAt),
+        variantId: variant.id,
+        questionSetId: questionSet.id,
+        pathId: path?.id ?? null,
+        withRetrieval: record.withRetrieval,
+        judges: record.judges,
+        accepted: record.accepted,
+        total: record.total,
+        judgeAgreement: record.judgeAgreement === null ? null : roundedAgreement(record.judgeAgreement),
+        disagreements: JSON.parse(JSON.stringify(record.disagreements)) as Prisma.InputJsonArray,
+        source: record.source,
+        evaluatedAt: record.evaluatedAt,
+      },
+    })
+    .catch((error: unknown) => {
+      if (isUniqueViolation(error))
+        throw new ConflictError('A quality evaluation with this slug already exists.');
+      throw error;
+    });
   await recordAudit(tx, {
     actor,
     action: 'quality-evaluation.record',

@@ -1,4 +1,5 @@
 import type Decimal from 'decimal.js';
+import { ConflictError } from '../../domain/errors';
 import type { LoadProfile } from '../../domain/metrics/summary';
 import type { RegressionPolicy } from '../../domain/regression';
 import type { BenchmarkResult, Prisma, ResultSource } from '../../generated/prisma/client';
@@ -50,7 +51,7 @@ export interface StoreBenchmarkResultOutcome {
 }
 
 /** The same fingerprint arriving for another box or variant: one of the two is labelled wrongly. */
-export class FingerprintConflictError extends Error {
+export class FingerprintConflictError extends ConflictError {
   override readonly name = 'FingerprintConflictError';
   constructor(
     readonly fingerprint: string,

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../api/graphql/errors';
+import { ConflictError, ForbiddenError, NotFoundError, StaleAttemptError } from '../../domain/errors';
 import type { BenchmarkRunSpec } from '../../domain/run-spec';
 import type { SweepLevelSummary } from '../../domain/slo-search';
 import { type BenchmarkRun, type EndpointKind, Prisma, type RunStatus } from '../../generated/prisma/client';
 import { recordAudit } from '../audit/record';
 import { storeBenchmarkResult } from '../evidence/store-result';
 import { storeSloSweep } from '../evidence/store-sweep';
-import { StaleAttemptError } from './errors';
+import { isUniqueViolation } from '../unique-violation';
 import { type ReportedLevel, type RunProgress, reportedSummarySchema } from './report';
 import type { RunQueue } from './runtime';
 
@@ -66,10 +66,6 @@ export function runSpecHash(
     spec: input.spec,
   };
   return createHash('sha256').update(canonicalJson(identity)).digest('hex');
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }
 
 /**

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { ValidationError, type ValidationIssue } from '../../api/graphql/errors';
 import { executeInProcess, InProcessGraphQLError, selectAllOf } from '../../api/graphql/in-process';
 import { LOCAL_CLI_IDENTITY } from '../../app/auth/identity';
 import { answerWorkload } from '../../app/decisions/answer';
 import { AXES, AXIS_WORDS_HINT, type Axis, axisOfWord } from '../../domain/engine/axes';
 import type { Decision } from '../../domain/engine/decide';
 import { formatMoney } from '../../domain/engine/money';
+import { ValidationError, type ValidationIssue } from '../../domain/errors';
 import { parseCommandArgs, UsageError } from '../command';
 import { withDatabase } from '../database';
 

@@ -2,13 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 
 import type { ChatEndpoint } from '../../../clients/openai/chat-completions';
-import { UnknownSlugError } from '../../app/evidence/import-results';
 import {
   disagreementsOf,
-  EvaluationMismatchError,
   resolveEvaluationTarget,
   storeQualityEvaluation,
 } from '../../app/evidence/store-quality-evaluation';
+import { FloorplanError } from '../../domain/errors';
 import { parseQuestionSetJsonl, type QuestionSet, QuestionSetError } from '../../domain/quality/question-set';
 import {
   type QualityEvaluation,
@@ -98,9 +97,7 @@ export async function runEvalCommand(
     return 0;
   } catch (error) {
     const message =
-      error instanceof QuestionSetError ||
-      error instanceof UnknownSlugError ||
-      error instanceof EvaluationMismatchError
+      error instanceof QuestionSetError || error instanceof FloorplanError
         ? error.message
         : `evaluation failed: ${(error as Error).message}`;
     output.stderr(`${message}\n`);

@@ -1,12 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 
-import {
-  type ImportedFileReport,
-  storeImportedFiles,
-  UnknownSlugError,
-} from '../../app/evidence/import-results';
-import { FingerprintConflictError } from '../../app/evidence/store-result';
+import { type ImportedFileReport, storeImportedFiles } from '../../app/evidence/import-results';
+import { FloorplanError } from '../../domain/errors';
 import { ImportError } from '../../domain/imports/import-error';
 import type { ImportParseResult } from '../../domain/imports/imported-result';
 import { parseResultFile } from '../../domain/imports/parse-result-file';
@@ -85,7 +81,7 @@ export async function runImportCommand(
       reports = await withDatabase((database) => store(database.prisma));
     }
   } catch (error) {
-    if (error instanceof UnknownSlugError || error instanceof FingerprintConflictError) {
+    if (error instanceof FloorplanError) {
       output.stderr(`Nothing was imported: ${error.message}\n`);
       return 1;
     }

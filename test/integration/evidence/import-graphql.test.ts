@@ -126,7 +126,9 @@ describe('importBenchmarkResults', () => {
       { as: 'OPERATOR' },
     );
     expect(body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    expect(body.errors?.[0]?.message).toMatch(/No model variant "nope"\. Known: .*llama-3\.1-8b-lora/);
+    expect(body.errors?.[0]?.message).toMatch(
+      /No model variant "nope"\. Known model variant slugs: .*llama-3\.1-8b-lora/,
+    );
   });
 
   it('refuses viewers and anonymous callers', async () => {

@@ -1,5 +1,5 @@
+import { NotFoundError } from '../../../domain/errors';
 import { builder } from '../builder';
-import { NotFoundError } from '../errors';
 import { MoneyRef } from '../scalars';
 import { ConfidenceEnum, FeasibilityStatusEnum, FineTuneMethodEnum } from './enums';
 

@@ -10,8 +10,8 @@ import { moneyAmount } from '../../../domain/engine/money';
 import { SERVED_AS } from '../../../domain/engine/serving-options';
 import { WARNING_CODES } from '../../../domain/engine/warnings';
 import { DEFAULT_HORIZON_MONTHS, rangeText, WORKLOAD_RANGES } from '../../../domain/engine/workload';
+import { NotFoundError, ValidationError } from '../../../domain/errors';
 import { builder } from '../builder';
-import { NotFoundError, ValidationError } from '../errors';
 import { MoneyRef } from '../scalars';
 import { PathKindEnum } from './enums';
 

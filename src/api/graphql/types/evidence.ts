@@ -9,22 +9,19 @@ import {
   type ImportedFileReport,
   type ImportedResultReport,
   storeImportedFiles,
-  UnknownSlugError,
   verdictOf,
 } from '../../../app/evidence/import-results';
 import {
-  EvaluationMismatchError,
-  QuestionSetNotFoundError,
   type QuestionSetReference,
   storeQualityEvaluation,
 } from '../../../app/evidence/store-quality-evaluation';
-import { FingerprintConflictError } from '../../../app/evidence/store-result';
+import { NotFoundError, ValidationError } from '../../../domain/errors';
 import { ImportError } from '../../../domain/imports/import-error';
 import type { ImportParseResult } from '../../../domain/imports/imported-result';
 import { parseResultFile } from '../../../domain/imports/parse-result-file';
 import { HISTORY_METRIC_NAMES } from '../../../domain/metrics/history-metrics';
 import { builder } from '../builder';
-import { ConflictError, NotFoundError, parseInput, ValidationError } from '../errors';
+import { parseInput } from '../errors';
 import { cappedPageSize } from '../page-size';
 import { ResultSourceEnum } from './enums';
 
@@ -248,18 +245,14 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, args, { prisma }) => {
       const input = parseInput(historyArgsSchema, args, 'args');
-      try {
-        return await loadBenchmarkHistory(prisma, {
-          boxSlug: input.box,
-          variantSlug: input.variant,
-          profileKey: input.profileKey,
-          metric: input.metric,
-          since: input.since ?? null,
-          limit: input.limit ?? DEFAULT_HISTORY_POINTS,
-        });
-      } catch (error) {
-        throw asGraphQLError(error);
-      }
+      return await loadBenchmarkHistory(prisma, {
+        boxSlug: input.box,
+        variantSlug: input.variant,
+        profileKey: input.profileKey,
+        metric: input.metric,
+        since: input.since ?? null,
+        limit: input.limit ?? DEFAULT_HISTORY_POINTS,
+      });
     },
   }),
 }));
@@ -415,25 +408,6 @@ function questionSetReferenceOf(input: z.output<typeof recordEvaluationSchema>):
   };
 }
 
-/** Errors of the evidence layer, as the GraphQL errors a client can act on. */
-function asGraphQLError(error: unknown): unknown {
-  if (error instanceof UnknownSlugError) {
-    return new NotFoundError(error.kind, error.slug, `Known: ${error.knownSlugs.join(', ') || '(none)'}.`);
-  }
-  if (error instanceof QuestionSetNotFoundError)
-    return new NotFoundError('question set', error.reference, error.message);
-  if (error instanceof EvaluationMismatchError)
-    return new ValidationError([{ path: 'input', message: error.message }]);
-  if (error instanceof FingerprintConflictError) return new ConflictError(error.message);
-  if (isUniqueViolation(error))
-    return new ConflictError('A quality evaluation with this slug already exists.');
-  return error;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'P2002';
-}
-
 builder.mutationFields((t) => ({
   importBenchmarkResults: t.field({
     type: [ImportedFileRef],
@@ -456,19 +430,15 @@ builder.mutationFields((t) => ({
         }
       }
       if (problems.length > 0) throw new ValidationError(problems, 'Nothing was imported');
-      try {
-        return await prisma.$transaction(
-          (tx) =>
-            storeImportedFiles(tx, {
-              target: { boxSlug: request.box, variantSlug: request.variant },
-              files: parsed,
-              actor: actorOf(identity),
-            }),
-          { timeout: 60_000 },
-        );
-      } catch (error) {
-        throw asGraphQLError(error);
-      }
+      return await prisma.$transaction(
+        (tx) =>
+          storeImportedFiles(tx, {
+            target: { boxSlug: request.box, variantSlug: request.variant },
+            files: parsed,
+            actor: actorOf(identity),
+          }),
+        { timeout: 60_000 },
+      );
     },
   }),
   recordQualityEvaluation: t.prismaField({
@@ -479,31 +449,27 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: RecordQualityEvaluationInput, required: true }) },
     resolve: async (query, _root, { input }, { prisma, identity }) => {
       const record = parseInput(recordEvaluationSchema, input);
-      try {
-        const stored = await prisma.$transaction((tx) =>
-          storeQualityEvaluation(
-            tx,
-            {
-              variantSlug: record.variant,
-              pathSlug: record.path ?? null,
-              questionSet: questionSetReferenceOf(record),
-              withRetrieval: record.withRetrieval,
-              judges: record.judges,
-              accepted: record.accepted,
-              total: record.total,
-              judgeAgreement: record.judgeAgreement == null ? null : Number(record.judgeAgreement.toString()),
-              disagreements: record.disagreements ?? [],
-              source: record.source,
-              evaluatedAt: record.evaluatedAt,
-              slug: record.slug ?? null,
-            },
-            actorOf(identity),
-          ),
-        );
-        return prisma.qualityEvaluation.findUniqueOrThrow({ ...query, where: { id: stored.id } });
-      } catch (error) {
-        throw asGraphQLError(error);
-      }
+      const stored = await prisma.$transaction((tx) =>
+        storeQualityEvaluation(
+          tx,
+          {
+            variantSlug: record.variant,
+            pathSlug: record.path ?? null,
+            questionSet: questionSetReferenceOf(record),
+            withRetrieval: record.withRetrieval,
+            judges: record.judges,
+            accepted: record.accepted,
+            total: record.total,
+            judgeAgreement: record.judgeAgreement == null ? null : Number(record.judgeAgreement.toString()),
+            disagreements: record.disagreements ?? [],
+            source: record.source,
+            evaluatedAt: record.evaluatedAt,
+            slug: record.slug ?? null,
+          },
+          actorOf(identity),
+        ),
+      );
+      return prisma.qualityEvaluation.findUniqueOrThrow({ ...query, where: { id: stored.id } });
     },
   }),
 }));

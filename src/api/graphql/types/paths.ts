@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { recordAudit } from '../../../app/audit/record';
 import { actorOf } from '../../../app/auth/identity';
 import { recordPriceValue } from '../../../app/prices/record-value';
+import { NotFoundError } from '../../../domain/errors';
 import { builder } from '../builder';
-import { NotFoundError, parseInput } from '../errors';
+import { parseInput } from '../errors';
 import { MoneyRef } from '../scalars';
 import {
   AccessChannelEnum,

@@ -6,8 +6,8 @@ import {
   type PriceImportReport,
   PriceMappingError,
 } from '../../../app/prices/import-prices';
+import { ValidationError } from '../../../domain/errors';
 import { builder } from '../builder';
-import { ValidationError } from '../errors';
 
 const PriceChangeRef = builder.objectRef<PriceChange>('PriceFileChange').implement({
   // Only the admin's price import returns these.

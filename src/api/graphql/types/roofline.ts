@@ -1,9 +1,10 @@
 import Decimal from 'decimal.js';
 import { z } from 'zod';
 import { modelShapeOf, type ResultRoofline, rooflineOfResult } from '../../../app/evidence/roofline-inputs';
+import { NotFoundError, ValidationError } from '../../../domain/errors';
 import { computeRoofline, type MemoryFit, type RooflineResult } from '../../../domain/roofline';
 import { builder } from '../builder';
-import { NotFoundError, parseInput, ValidationError } from '../errors';
+import { parseInput } from '../errors';
 
 /** Defaults for the `roofline` query, stated in its assumptions when used. */
 const DEFAULT_CONTEXT_TOKENS = 4096;

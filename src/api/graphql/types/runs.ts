@@ -13,6 +13,7 @@ import {
 } from '../../../app/runs/queue';
 import { reportedLevelsSchema, runProgressSchema } from '../../../app/runs/report';
 import { runQueueFor } from '../../../app/runs/runtime';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../../domain/errors';
 import {
   type BenchmarkRunSpec,
   type BenchmarkRunSpecInput,
@@ -20,7 +21,7 @@ import {
 } from '../../../domain/run-spec';
 import type { EndpointKind, PrismaClient } from '../../../generated/prisma/client';
 import { builder, refusalFor } from '../builder';
-import { ForbiddenError, NotFoundError, parseInput, ValidationError } from '../errors';
+import { parseInput } from '../errors';
 import { cappedPageSize } from '../page-size';
 import { EndpointKindEnum, RunStatusEnum } from './enums';
 

@@ -1,6 +1,6 @@
+import { NotFoundError } from '../../../domain/errors';
 import type { SloTargets, SweepLevel } from '../../../domain/slo-search';
 import { builder } from '../builder';
-import { NotFoundError } from '../errors';
 
 /** SLO sweeps: the largest concurrency a box serves within latency objectives, and the goodput there. */
 
