@@ -70,7 +70,8 @@ export interface OptionMetrics {
   /** TTFT p95 including cold starts when they reach the tail. */
   effectiveTtftP95Ms: number | null;
   acceptedRate: number | null;
-  leadTimeDays: number;
+  /** Null when no lead time is on record (unknown, not zero). */
+  leadTimeDays: number | null;
   /** 0–2: we hold the weights; the runtime (layer2b) is retained. */
   controlScore: number;
 }
@@ -98,19 +99,24 @@ function percent(rate: number): string {
   return `${Math.round(rate * 100)}%`;
 }
 
+/**
+ * The lead time on record: the path's own figure, raised by every access request answered (or still
+ * waiting) since. Null when nothing is on record: unknown, which is not zero days — it fails
+ * AVAILABLE whenever a needed-by date is set.
+ */
 export function effectiveLeadTime(
   catalog: Catalog,
   option: ServingOption,
-): { days: number; evidenceIds: string[]; pending: boolean } {
-  let days = option.path.leadTimeDays ?? 0;
+): { days: number | null; evidenceIds: string[]; pending: boolean } {
+  let days: number | null = option.path.leadTimeDays;
   const evidenceIds: string[] = [];
   let pending = false;
   for (const record of catalog.accessByPath.get(option.path.slug) ?? []) {
     if (record.outcome === 'APPROVED' && record.answeredAt) {
-      days = Math.max(days, daysBetween(record.requestedAt, Date.parse(record.answeredAt)));
+      days = Math.max(days ?? 0, daysBetween(record.requestedAt, Date.parse(record.answeredAt)));
       evidenceIds.push(record.id);
     } else if (isAwaitingAnswer(record.outcome) && !record.answeredAt) {
-      days = Math.max(days, daysBetween(record.requestedAt, catalog.nowMs));
+      days = Math.max(days ?? 0, daysBetween(record.requestedAt, catalog.nowMs));
       evidenceIds.push(record.id);
       pending = true;
     }
@@ -347,11 +353,13 @@ function availableVerdict(
   cost: MonthlyCost,
   workload: Workload,
   policy: AxisPolicy,
-): { verdict: AxisVerdict; leadTimeDays: number } {
+): { verdict: AxisVerdict; leadTimeDays: number | null } {
   const lead = effectiveLeadTime(catalog, option);
   const shortfalls: string[] = [];
   const evidenceIds = [option.path.id, ...lead.evidenceIds];
-  if (workload.neededByDays !== null && lead.days > workload.neededByDays) {
+  if (workload.neededByDays !== null && lead.days === null) {
+    shortfalls.push(`lead time unknown (none on record) vs ${fixed(workload.neededByDays, 0)} days needed`);
+  } else if (workload.neededByDays !== null && lead.days !== null && lead.days > workload.neededByDays) {
     shortfalls.push(
       `lead time ~${fixed(lead.days, 0)} days${lead.pending ? ' and still unanswered' : ''} vs ${fixed(workload.neededByDays, 0)} needed`,
     );
@@ -361,7 +369,9 @@ function availableVerdict(
   const unitCap = capacityValue(option.path, 'MAX_UNITS_WITHOUT_QUOTA_CASE', slugs);
   if (unitCap && cost.units > unitCap.value) {
     shortfalls.push(
-      `needs ${cost.units} ${option.costModel.unitLabel}s; ${unitCap.value} without a quota case`,
+      option.path.kind === 'OWNED_BOX'
+        ? `needs ${formatNumber(cost.units, 0)} boxes; the recorded supply and lead time cover ${unitCap.value} (more is a procurement of unknown lead time)`
+        : `needs ${formatNumber(cost.units, 0)} ${option.costModel.unitLabel}s; ${unitCap.value} without a quota case`,
     );
     evidenceIds.push(unitCap.id);
   }
@@ -386,7 +396,7 @@ function availableVerdict(
     verdict: {
       axis: 'AVAILABLE',
       pass: shortfalls.length === 0,
-      sentence: `${option.path.name}: lead time ~${fixed(lead.days, 0)} days${option.path.quotaRequired ? ', quota required' : ''}${option.path.quotaWall.blocked ? ' and blocked' : ''}.`,
+      sentence: `${option.path.name}: ${lead.days === null ? 'lead time unknown' : `lead time ~${fixed(lead.days, 0)} days`}${option.path.quotaRequired ? ', quota required' : ''}${option.path.quotaWall.blocked ? ' and blocked' : ''}.`,
       shortfall: shortfalls.length > 0 ? shortfalls.join('; ') : null,
       evidenceIds: [...new Set(evidenceIds)],
     },

@@ -7,7 +7,8 @@ function objectives(metrics: OptionMetrics): number[] {
     -metrics.monthlyCost.toNumber(),
     metrics.decodeTokensPerSecond ?? Number.NEGATIVE_INFINITY,
     metrics.acceptedRate ?? -1,
-    -metrics.leadTimeDays,
+    // An unknown lead time is the worst: nothing on record vouches for it.
+    metrics.leadTimeDays === null ? Number.NEGATIVE_INFINITY : -metrics.leadTimeDays,
     metrics.controlScore,
   ];
 }

@@ -426,7 +426,11 @@ function neededByFinding(
 ): SensitivityFinding {
   const current = workload.neededByDays;
   const leads = [
-    ...new Set(core.eligible.map((entry) => effectiveLeadTime(catalog, entry.option).days)),
+    ...new Set(
+      core.eligible
+        .map((entry) => effectiveLeadTime(catalog, entry.option).days)
+        .filter((days): days is number => days !== null),
+    ),
   ].sort((a, b) => a - b);
   // AVAILABLE changes only where needed-by crosses a lead time: at the lead time it passes, just
   // under it fails.

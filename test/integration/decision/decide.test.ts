@@ -309,6 +309,55 @@ describe('decide on the seeded evidence', () => {
     );
   });
 
+  it('treats owned boxes as purchases: the upfront spend is the commitment, and supply is judged on the count', async () => {
+    const query = `query($w: WorkloadInput!) { decide(workload: $w) {
+      paths { pathSlug unitsNeeded leadTimeDays failedAxes commitment { amount }
+        verdicts { axis pass shortfall sentence } } } }`;
+    type Paths = {
+      decide: {
+        paths: {
+          pathSlug: string;
+          unitsNeeded: number;
+          leadTimeDays: number | null;
+          failedAxes: string[];
+          commitment: { amount: string } | null;
+          verdicts: { axis: string; pass: boolean; shortfall: string | null; sentence: string }[];
+        }[];
+      };
+    };
+    const sparkOf = async (workload: Record<string, unknown>) => {
+      const { body } = await api.run<Paths>(query, { w: workload }, { as: 'VIEWER' });
+      expect(body.errors).toBeUndefined();
+      return body.data?.decide.paths ?? [];
+    };
+    // Two Sparks at $4,699: $9,398 up front.
+    const lab = await sparkOf(labRetrieval);
+    const spark = lab.find((option) => option.pathSlug === 'dgx-spark');
+    expect(spark?.unitsNeeded).toBe(2);
+    expect(spark?.commitment?.amount).toBe('9398');
+    expect(spark?.failedAxes).not.toContain('AVAILABLE');
+    // 2e7 requests a day needs thousands of boxes: far past the 8 the recorded lead time covers.
+    const big = (await sparkOf({ ...labRetrieval, requestsPerDay: 2e7 })).find(
+      (option) => option.pathSlug === 'dgx-spark',
+    );
+    expect(big?.unitsNeeded).toBeGreaterThan(1000);
+    expect(big?.failedAxes).toContain('AVAILABLE');
+    expect(big?.verdicts.find((verdict) => verdict.axis === 'AVAILABLE')?.shortfall).toMatch(
+      /needs [\d,]+ boxes; the recorded supply and lead time cover 8/,
+    );
+    expect(Number(big?.commitment?.amount)).toBe((big?.unitsNeeded ?? 0) * 4699);
+    const huge = (await sparkOf({ ...labRetrieval, requestsPerDay: 1e9 })).find(
+      (option) => option.pathSlug === 'dgx-spark',
+    );
+    expect(huge?.failedAxes).toContain('AVAILABLE');
+    // The native fine-tune has no lead time on record: unknown, not 0, and it fails a deadline.
+    const fineTune = lab.find((option) => option.pathSlug === 'bedrock-fine-tune');
+    expect(fineTune?.leadTimeDays).toBeNull();
+    const available = fineTune?.verdicts.find((verdict) => verdict.axis === 'AVAILABLE');
+    expect(available?.sentence).toMatch(/lead time unknown/);
+    expect(available?.shortfall).toMatch(/lead time unknown \(none on record\) vs 14 days needed/);
+  });
+
   it('finds the 26B MoE the faster self-host choice on the same box', async () => {
     const moe = await decide({
       ...customWorkload,

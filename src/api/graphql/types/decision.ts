@@ -141,7 +141,8 @@ const PathAnswerRef = builder.objectRef<OptionAnswer>('PathAnswer').implement({
     commitment: t.field({
       type: MoneyRef,
       nullable: true,
-      description: 'Upfront or locked spend the path demands, if any.',
+      description:
+        'Upfront or locked spend the path demands: the purchase of every box bought (boxes x price), a commitment term, a capacity block paid up front; null when none.',
       resolve: (option) => (option.cost.commitment ? usd(option.cost.commitment) : null),
     }),
     unitsNeeded: t.float({ resolve: (option) => option.cost.units }),
@@ -154,7 +155,12 @@ const PathAnswerRef = builder.objectRef<OptionAnswer>('PathAnswer').implement({
     }),
     effectiveTtftP95Ms: t.float({ nullable: true, resolve: (option) => option.metrics.effectiveTtftP95Ms }),
     acceptedRate: t.float({ nullable: true, resolve: (option) => option.metrics.acceptedRate }),
-    leadTimeDays: t.float({ resolve: (option) => option.metrics.leadTimeDays }),
+    leadTimeDays: t.float({
+      nullable: true,
+      description:
+        'Null when no lead time is on record: unknown, which fails AVAILABLE when neededByDays is set.',
+      resolve: (option) => option.metrics.leadTimeDays ?? null,
+    }),
     windows: t.field({
       type: 'JSON',
       nullable: true,

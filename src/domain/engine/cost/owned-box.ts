@@ -88,7 +88,8 @@ export function ownedBoxCostModel(context: CostModelContext): CostModelResult {
           units,
           windows: null,
           range: null,
-          commitment: null,
+          // Buying boxes is spending up front: the whole purchase is the commitment.
+          commitment: purchase.times(units),
         };
       },
     },
