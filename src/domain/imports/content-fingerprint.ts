@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 
 /**
  * Serialises a parsed document with object keys sorted, so that the same content gives the same
@@ -18,6 +18,53 @@ export function canonicalJson(value: unknown): string {
     return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
   }
   return JSON.stringify(String(value));
+}
+
+/**
+ * The same text as `canonicalJson`, fed to a hash piece by piece instead of built whole: a
+ * `--save-detailed` file of tens of megabytes would otherwise be held again as one string (and
+ * its pieces) just to be hashed.
+ */
+export function hashCanonicalJson(value: unknown, hash: Hash = createHash('sha256')): Hash {
+  let buffered = '';
+  const write = (text: string) => {
+    buffered += text;
+    if (buffered.length >= 65_536) {
+      hash.update(buffered);
+      buffered = '';
+    }
+  };
+  const visit = (item: unknown): void => {
+    if (Array.isArray(item)) {
+      write('[');
+      item.forEach((entry, index) => {
+        if (index > 0) write(',');
+        visit(entry);
+      });
+      write(']');
+    } else if (item !== null && typeof item === 'object') {
+      const entries = Object.entries(item as Record<string, unknown>)
+        .filter(([, entry]) => entry !== undefined)
+        .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
+      write('{');
+      entries.forEach(([key, entry], index) => {
+        write(`${index > 0 ? ',' : ''}${JSON.stringify(key)}:`);
+        visit(entry);
+      });
+      write('}');
+    } else {
+      write(canonicalJson(item));
+    }
+  };
+  visit(value);
+  hash.update(buffered);
+  return hash;
+}
+
+/** `resultFingerprint` of every result of one document, hashing the document once. */
+export function resultFingerprinter(document: unknown): (resultIndex: number) => string {
+  const hashed = hashCanonicalJson(document);
+  return (resultIndex) => hashed.copy().update(`\n#result:${resultIndex}`).digest('hex');
 }
 
 export function sha256Hex(text: string): string {

@@ -47,38 +47,43 @@ function decodeYaml(fileName: string, content: string): unknown {
  * become `null`, which the schemas treat as "not reported".
  */
 export function replacePythonNonFiniteLiterals(text: string): string {
-  let output = '';
+  // Most files have none: skip the scan (and any copy) of a file of tens of megabytes.
+  if (!/NaN|Infinity/.test(text)) return text;
+  // Untouched stretches are kept as slices and joined once: appending character by character
+  // builds a rope of one node per character, gigabytes for a large --save-detailed file.
+  const parts: string[] = [];
+  let copiedUpTo = 0;
   let index = 0;
   let inString = false;
   while (index < text.length) {
-    const character = text[index] as string;
+    const character = text.charCodeAt(index);
     if (inString) {
-      output += character;
-      if (character === '\\') {
-        output += text[index + 1] ?? '';
-        index += 2;
-        continue;
+      if (character === 92 /* \\ */) index += 2;
+      else {
+        if (character === 34 /* " */) inString = false;
+        index += 1;
       }
-      if (character === '"') inString = false;
-      index += 1;
       continue;
     }
-    if (character === '"') {
+    if (character === 34) {
       inString = true;
-      output += character;
       index += 1;
       continue;
     }
-    const literal = ['-Infinity', 'Infinity', 'NaN'].find((candidate) => text.startsWith(candidate, index));
+    const literal =
+      character === 78 /* N */ || character === 73 /* I */ || character === 45 /* - */
+        ? ['-Infinity', 'Infinity', 'NaN'].find((candidate) => text.startsWith(candidate, index))
+        : undefined;
     if (literal !== undefined) {
-      output += 'null';
+      parts.push(text.slice(copiedUpTo, index), 'null');
       index += literal.length;
+      copiedUpTo = index;
       continue;
     }
-    output += character;
     index += 1;
   }
-  return output;
+  parts.push(text.slice(copiedUpTo));
+  return parts.join('');
 }
 
 /** JSON.parse reports a character offset; people look for lines. */

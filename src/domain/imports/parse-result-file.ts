@@ -1,4 +1,4 @@
-import { canonicalJson, resultFingerprint } from './content-fingerprint';
+import { resultFingerprinter } from './content-fingerprint';
 import { decodeDocument } from './decode-document';
 import { looksLikeGuideLlmReport, parseGuideLlmReport } from './guidellm-report';
 import { ImportError } from './import-error';
@@ -20,8 +20,7 @@ export function parseResultFile(fileName: string, content: string): ImportParseR
     );
   }
   const record = document as Record<string, unknown>;
-  const canonicalDocument = canonicalJson(record);
-  const fingerprintOf = (index: number) => resultFingerprint(canonicalDocument, index);
+  const fingerprintOf = resultFingerprinter(record);
 
   if (looksLikeGuideLlmReport(record)) {
     return { fileName, format: 'guidellm', results: parseGuideLlmReport(fileName, record, fingerprintOf) };
