@@ -282,6 +282,21 @@ async function closedLoop(operation: Operation, url: string, token: string | nul
   };
 }
 
+/**
+ * Waits until the API has worked through any backlog of aborted requests (it still executes them):
+ * no SQL statement for a second, twice in a row. Measurements "alone" start only then.
+ */
+async function quiet(api: Server): Promise<void> {
+  let calm = 0;
+  let previous = (await api.stats()).sqlStatements;
+  for (let attempt = 0; attempt < 120 && calm < 2; attempt++) {
+    await sleep(1000);
+    const now = (await api.stats()).sqlStatements;
+    calm = now === previous ? calm + 1 : 0;
+    previous = now;
+  }
+}
+
 /** Waits until the server has worked through any backlog: a probe answers only after it. */
 async function drained(operation: Operation, url: string, token: string | null): Promise<void> {
   for (let attempt = 0; attempt < 600; attempt++) {
@@ -566,12 +581,14 @@ async function main(): Promise<void> {
       ratioToBare: item.requestsPerSecond / bareRate,
     }));
 
+    await quiet(api);
     const growth: Report['growth'] = [];
     let firstAnswer: string | null = null;
     for (const count of RESULT_COUNTS) {
       await growResults(database.prisma, count);
       const stored = await database.prisma.benchmarkResult.count();
       // The first decide after the write (a cache, if any, reloads here) is not a sample.
+      await quiet(api);
       const first = await post(api.url, decideOperation.body, token).promise;
       if (!first.ok) throw new Error(`decide at ${stored} results: ${first.error}`);
       const samples: number[] = [];
