@@ -567,6 +567,8 @@ async function main(): Promise<void> {
           `  open loop ${operation.name} @ ${rate}/s: p50 ${level.p50Ms.toFixed(1)} p99 ${level.p99Ms.toFixed(1)} ms, ${level.errors} errors, ${level.overloaded} overloaded, ${level.unfinished} unfinished`,
         );
         await drained(operation, target(operation), tokenFor(operation));
+        // Aborted requests are still executed by the API: the next level starts on an idle server.
+        await quiet(api);
       }
     }
 
