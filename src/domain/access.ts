@@ -1,4 +1,5 @@
 import Decimal from 'decimal.js';
+import { median } from './metrics/statistics';
 
 /** What an access attempt's outcome means for getting capacity. */
 export type AccessOutcomeName =
@@ -39,14 +40,6 @@ export interface AccessPathFigures {
 
 const HOUR_MS = 3_600_000;
 
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  const upper = sorted[middle] as number;
-  return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] as number) + upper) / 2;
-}
-
 export function accessPathFigures(attempts: AttemptRecord[], now: Date): AccessPathFigures {
   const answeredWaits = attempts
     .filter((attempt) => attempt.answeredAt !== null)
@@ -69,7 +62,7 @@ export function accessPathFigures(attempts: AttemptRecord[], now: Date): AccessP
   return {
     attempts: attempts.length,
     answered: answeredWaits.length,
-    medianHoursToAnswer: median(answeredWaits),
+    medianHoursToAnswer: answeredWaits.length ? median(answeredWaits) : null,
     worstHoursToAnswer: worstIsStillOpen ? worstOpen : worstAnswered,
     worstIsStillOpen,
     successRate: decided.length ? approvals.length / decided.length : null,

@@ -1,3 +1,4 @@
+import { median } from './metrics/statistics';
 /**
  * Regression detection for one metric of one box / model variant / load profile, conbench-style:
  * the new value against a lookback window of earlier results, with outliers dropped from the window.
@@ -144,14 +145,14 @@ export function dropOutliers(
 ): { kept: number[]; dropped: number[] } {
   if (madThreshold === null || values.length < MIN_POINTS_FOR_OUTLIER_RULE)
     return { kept: [...values], dropped: [] };
-  const median = medianOf(values);
-  const mad = medianOf(values.map((value) => Math.abs(value - median)));
+  const center = median(values);
+  const mad = median(values.map((value) => Math.abs(value - center)));
   if (mad === 0) return { kept: [...values], dropped: [] };
   const robustSigma = 1.4826 * mad;
   const kept: number[] = [];
   const dropped: number[] = [];
   for (const value of values) {
-    if (Math.abs(value - median) / robustSigma > madThreshold) dropped.push(value);
+    if (Math.abs(value - center) / robustSigma > madThreshold) dropped.push(value);
     else kept.push(value);
   }
   return { kept, dropped };
@@ -171,14 +172,6 @@ function meanOf(values: readonly number[]): number {
 function sampleStdOf(values: readonly number[], mean: number): number {
   if (values.length < 2) return 0;
   return Math.sqrt(values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (values.length - 1));
-}
-
-function medianOf(values: readonly number[]): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 function formatSigned(value: number | null): string {

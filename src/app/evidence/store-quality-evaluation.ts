@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type Decimal from 'decimal.js';
+import type { QualityEvaluation as EvaluationRun } from '../../app/evidence/run-quality-evaluation';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors';
 import type { EvaluationQuestion } from '../../domain/quality/question-set';
-import type { QualityEvaluation as EvaluationRun } from '../../domain/quality/run-quality-evaluation';
 import type {
   ModelVariant,
   Prisma,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConflictError, ForbiddenError, NotFoundError, StaleAttemptError } from '../../domain/errors';
+import { canonicalJson } from '../../domain/imports/content-fingerprint';
 import type { BenchmarkRunSpec } from '../../domain/run-spec';
 import type { SweepLevelSummary } from '../../domain/slo-search';
 import { type BenchmarkRun, type EndpointKind, Prisma, type RunStatus } from '../../generated/prisma/client';
@@ -42,18 +43,6 @@ export interface CreateRunInput {
   spec: BenchmarkRunSpec;
   idempotencyKey: string;
   requestedBy: string;
-}
-
-/** JSON with object keys sorted, so equal specs hash equally whatever order their keys came in. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, entry]) => entry !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 export function runSpecHash(

@@ -3,18 +3,18 @@ import { basename, extname } from 'node:path';
 
 import type { ChatEndpoint } from '../../../clients/openai/chat-completions';
 import {
+  type QualityEvaluation,
+  type QualityEvaluationInput,
+  runAndStoreQualityEvaluation,
+  runQualityEvaluation,
+} from '../../app/evidence/run-quality-evaluation';
+import {
   disagreementsOf,
   resolveEvaluationTarget,
   storeQualityEvaluation,
 } from '../../app/evidence/store-quality-evaluation';
 import { FloorplanError } from '../../domain/errors';
 import { parseQuestionSetJsonl, type QuestionSet, QuestionSetError } from '../../domain/quality/question-set';
-import {
-  type QualityEvaluation,
-  type QualityEvaluationInput,
-  runAndStoreQualityEvaluation,
-  runQualityEvaluation,
-} from '../../domain/quality/run-quality-evaluation';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { parseCommandArgs, UsageError } from '../command';
 import { withDatabase } from '../database';
@@ -64,6 +64,7 @@ export async function runEvalCommand(
       options.questionsPath,
     );
     const input: QualityEvaluationInput = {
+      now: () => new Date(),
       questions: questionSet.questions,
       candidate: options.candidate,
       judges: options.judges,

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseJudgeVerdict } from '../../../src/domain/quality/judge-verdict';
-import { parseQuestionSetJsonl, QuestionSetError } from '../../../src/domain/quality/question-set';
 import {
   runAndStoreQualityEvaluation,
   runQualityEvaluation,
-} from '../../../src/domain/quality/run-quality-evaluation';
+} from '../../../src/app/evidence/run-quality-evaluation';
+import { parseJudgeVerdict } from '../../../src/domain/quality/judge-verdict';
+import { parseQuestionSetJsonl, QuestionSetError } from '../../../src/domain/quality/question-set';
 import { startFakeCandidateServer } from '../../fakes/fake-candidate-server';
 import { ACCEPT_JSON, REJECT_JSON, startFakeJudgeServer } from '../../fakes/fake-judge-server';
 import type { ScriptedChatServer } from '../../fakes/scripted-chat-server';
@@ -58,6 +58,7 @@ describe('runQualityEvaluation over real HTTP', () => {
     );
 
     const evaluation = await runQualityEvaluation({
+      now: () => new Date(),
       questions,
       candidate: { url: candidate.url, model: 'llama-lora' },
       judges: [
@@ -103,6 +104,7 @@ describe('runQualityEvaluation over real HTTP', () => {
     const candidate = await started(startFakeCandidateServer({}, { delayMs: 60 }));
     const judge = await started(startFakeJudgeServer({}));
     await runQualityEvaluation({
+      now: () => new Date(),
       questions,
       candidate: { url: candidate.url, model: 'slow' },
       judges: [
@@ -143,6 +145,7 @@ describe('runQualityEvaluation over real HTTP', () => {
       }),
     );
     const evaluation = await runQualityEvaluation({
+      now: () => new Date(),
       questions,
       candidate: { url: candidate.url, model: 'c' },
       judges: [
@@ -180,6 +183,7 @@ describe('runQualityEvaluation over real HTTP', () => {
     const storedHashes: string[] = [];
     const { evaluation, stored } = await runAndStoreQualityEvaluation(
       {
+        now: () => new Date(),
         questions,
         candidate: { url: candidate.url, model: 'c' },
         judges: [

@@ -1,6 +1,6 @@
 import { type ChatEndpoint, requestChatCompletionWithRetry } from '../../../clients/openai/chat-completions';
-import { buildJudgeMessages, type JudgeVerdict, parseJudgeVerdict } from './judge-verdict';
-import { type EvaluationQuestion, questionSetContentHash } from './question-set';
+import { buildJudgeMessages, type JudgeVerdict, parseJudgeVerdict } from '../../domain/quality/judge-verdict';
+import { type EvaluationQuestion, questionSetContentHash } from '../../domain/quality/question-set';
 
 /**
  * Quality gate as the lab ran it: every question of a frozen set goes to the candidate model, each
@@ -21,6 +21,8 @@ export interface QualityEvaluationInput {
   candidateTemperature?: number;
   candidateMaxTokens?: number;
   systemPrompt?: string;
+  /** The clock, injected: the domain reads no clock of its own (tests pass a fixed one). */
+  now: () => Date;
 }
 
 export interface QuestionOutcome {
@@ -61,7 +63,7 @@ export async function runQualityEvaluation(input: QualityEvaluationInput): Promi
     throw new RangeError(`concurrency must be a positive integer, got ${input.concurrency}`);
   }
   if (input.questions.length === 0) throw new RangeError('no questions to evaluate');
-  const startedAt = new Date();
+  const startedAt = input.now();
   const outcomes = await mapWithConcurrency(input.questions, input.concurrency, (question) =>
     evaluateQuestion(question, input),
   );
@@ -81,7 +83,7 @@ export async function runQualityEvaluation(input: QualityEvaluationInput): Promi
     candidateFailures: outcomes.filter((outcome) => outcome.candidateError !== null).length,
     outcomes,
     startedAt,
-    finishedAt: new Date(),
+    finishedAt: input.now(),
   };
 }
 
