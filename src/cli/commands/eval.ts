@@ -21,10 +21,12 @@ import { withDatabase } from '../database';
 
 export const USAGE = `usage: floorplan eval --questions FILE.jsonl --candidate MODEL@URL --judge MODEL@URL --judge MODEL@URL
                      [--concurrency N] [--timeout-ms MS] [--json]
-                     [--store --variant SLUG [--path SLUG] [--with-retrieval]]
+                     [--store --variant SLUG [--path SLUG] [--with-retrieval]] [--allow-partial]
   MODEL@URL    a model behind an OpenAI-compatible API, e.g. llama-lora@http://spark-01:8000/v1
   --store      keep the evaluation in the database against --variant (and --path, where it was served);
                the question set is stored by content hash, so only evaluations on the same set compare
+  --allow-partial  keep going when the candidate or a judge did not answer every question (the run is
+               flagged PARTIAL); without it such a run exits 1 and stores nothing
   API keys are read from FLOORPLAN_CANDIDATE_API_KEY, FLOORPLAN_JUDGE_1_API_KEY, FLOORPLAN_JUDGE_2_API_KEY when set.`;
 
 export interface EvalCommandDependencies {
@@ -73,22 +75,26 @@ export async function runEvalCommand(
     };
     if (options.store === null) {
       const evaluation = await runQualityEvaluation(input);
+      const problems = incompleteness(evaluation);
+      if (problems.length > 0 && !options.allowPartial) return refuseIncomplete(output, problems, false);
       output.stdout(options.json ? `${JSON.stringify(evaluation, null, 2)}\n` : formatEvaluation(evaluation));
+      if (problems.length > 0) output.stderr(`PARTIAL (--allow-partial):\n  ${problems.join('\n  ')}\n`);
       return 0;
     }
     const target = options.store;
     const { evaluation, stored } = await withPrisma(dependencies, async (prisma) => {
       // Slugs are checked before the run, so a typo costs no candidate or judge calls.
       await resolveEvaluationTarget(prisma, target);
-      return runAndStoreQualityEvaluation(input, (finished) =>
-        prisma.$transaction((tx) =>
-          storeQualityEvaluation(
-            tx,
-            storedRecordOf(finished, questionSet, options.questionsPath, target),
-            `cli:${process.env.USER ?? 'unknown'}`,
-          ),
-        ),
-      );
+      return runAndStoreQualityEvaluation(input, (finished) => {
+        // An unreachable or garbled candidate or judge would be stored as a low score: refuse.
+        const problems = incompleteness(finished);
+        if (problems.length > 0 && !options.allowPartial) throw new IncompleteEvaluationError(problems);
+        const record = storedRecordOf(finished, questionSet, options.questionsPath, target);
+        if (problems.length > 0) record.source = `PARTIAL (${problems.join('; ')}): ${record.source}`;
+        return prisma.$transaction((tx) =>
+          storeQualityEvaluation(tx, record, `cli:${process.env.USER ?? 'unknown'}`),
+        );
+      });
     });
     output.stdout(
       options.json
@@ -97,6 +103,7 @@ export async function runEvalCommand(
     );
     return 0;
   } catch (error) {
+    if (error instanceof IncompleteEvaluationError) return refuseIncomplete(output, error.problems, true);
     const message =
       error instanceof QuestionSetError || error instanceof FloorplanError
         ? error.message
@@ -104,6 +111,46 @@ export async function runEvalCommand(
     output.stderr(`${message}\n`);
     return 1;
   }
+}
+
+class IncompleteEvaluationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('; '));
+  }
+}
+
+function refuseIncomplete(output: CommandOutput, problems: string[], storing: boolean): number {
+  output.stderr(
+    `floorplan eval: the evaluation is incomplete${storing ? ', so nothing was stored' : ''}:\n  ${problems.join('\n  ')}\n` +
+      'Fix the endpoint (is it up? the model name right? an API key needed?) and run again, or pass --allow-partial to keep a run flagged PARTIAL.\n',
+  );
+  return 1;
+}
+
+/**
+ * What makes a run not a measurement of quality: questions the candidate never answered, and
+ * verdicts a judge never gave (request failed, or an answer that is not a verdict). Each names the
+ * endpoint, how many of the questions it failed, and the first reason.
+ */
+export function incompleteness(evaluation: QualityEvaluation): string[] {
+  const problems: string[] = [];
+  const failed = evaluation.outcomes.filter((outcome) => outcome.candidateError !== null);
+  if (failed.length > 0) {
+    problems.push(
+      `candidate ${evaluation.candidate.model} at ${evaluation.candidate.url}: no answer to ${failed.length} of ${evaluation.total} questions (${failed[0]?.candidateError})`,
+    );
+  }
+  evaluation.judges.forEach((judge, index) => {
+    const missing = evaluation.outcomes
+      .map((outcome) => outcome.verdicts[index])
+      .filter((verdict) => verdict !== undefined && verdict.note !== null);
+    if (missing.length > 0) {
+      problems.push(
+        `judge ${index + 1} ${judge.model} at ${judge.url}: no usable verdict on ${missing.length} of ${evaluation.total - failed.length} answers (${missing[0]?.note})`,
+      );
+    }
+  });
+  return problems;
 }
 
 interface StoreTarget {
@@ -163,6 +210,7 @@ function parseEvalArguments(args: string[]) {
       variant: { type: 'string' },
       path: { type: 'string' },
       'with-retrieval': { type: 'boolean', default: false },
+      'allow-partial': { type: 'boolean', default: false },
     },
   });
   if (values.store && values.variant === undefined)
@@ -190,6 +238,7 @@ function parseEvalArguments(args: string[]) {
     concurrency,
     timeoutMs,
     json: values.json,
+    allowPartial: values['allow-partial'],
     store:
       values.store && values.variant !== undefined
         ? {

@@ -6,6 +6,7 @@ import { runEvalCommand } from '../../../src/cli/commands/eval';
 import { startFakeCandidateServer } from '../../fakes/fake-candidate-server';
 import { ACCEPT_JSON, REJECT_JSON, startFakeJudgeServer } from '../../fakes/fake-judge-server';
 import type { ScriptedChatServer } from '../../fakes/scripted-chat-server';
+import { createTestDatabase } from '../../support/database';
 
 let directory: string;
 let questionsPath: string;
@@ -145,5 +146,63 @@ describe('floorplan eval', () => {
       ),
     ).toBe(1);
     expect(badSet.output.stderr).toContain(`${badSetPath}:1: needs a reference answer or a rubric`);
+  });
+
+  it('fails loudly, storing nothing, when the candidate cannot be reached or a judge answers garbage', async () => {
+    const database = await createTestDatabase();
+    const garbageJudge = await startFakeJudgeServer({ '273 GB/s': 'I think so?', Yes: 'hmm' });
+    try {
+      const evaluations = () => database.prisma.qualityEvaluation.count();
+      const before = await evaluations();
+      const storeArgs = ['--store', '--variant', 'llama-3.1-8b-lora'];
+
+      const unreachable = capture();
+      const code = await runEvalCommand(
+        [
+          '--questions',
+          questionsPath,
+          '--candidate',
+          'lora@http://127.0.0.1:1/v1',
+          '--judge',
+          `cheap@${judgeA.url}`,
+          '--judge',
+          `frontier@${judgeB.url}`,
+          '--timeout-ms',
+          '2000',
+          ...storeArgs,
+        ],
+        unreachable.io,
+        { prisma: database.prisma },
+      );
+      expect(code).toBe(1);
+      expect(unreachable.output.stderr).toContain('incomplete, so nothing was stored');
+      expect(unreachable.output.stderr).toMatch(
+        /candidate lora at http:\/\/127\.0\.0\.1:1\/v1: no answer to 2 of 2 questions/,
+      );
+      expect(unreachable.output.stdout).toBe('');
+
+      const garbage = capture();
+      const judgeArgs = ['--judge', `cheap@${judgeA.url}`, '--judge', `frontier@${garbageJudge.url}`];
+      const base = ['--questions', questionsPath, '--candidate', `lora@${candidate.url}`, ...judgeArgs];
+      expect(await runEvalCommand([...base, ...storeArgs], garbage.io, { prisma: database.prisma })).toBe(1);
+      expect(garbage.output.stderr).toMatch(/judge 2 frontier at .*: no usable verdict on 2 of 2 answers/);
+      expect(await evaluations()).toBe(before);
+
+      // Asked for, a partial run is kept, and says so.
+      const partial = capture();
+      expect(
+        await runEvalCommand([...base, ...storeArgs, '--allow-partial'], partial.io, {
+          prisma: database.prisma,
+        }),
+      ).toBe(0);
+      expect(await evaluations()).toBe(before + 1);
+      const stored = await database.prisma.qualityEvaluation.findFirstOrThrow({
+        orderBy: { evaluatedAt: 'desc' },
+      });
+      expect(stored.source).toMatch(/^PARTIAL \(judge 2 frontier/);
+    } finally {
+      await garbageJudge.close();
+      await database.drop();
+    }
   });
 });
