@@ -204,5 +204,5 @@ describe('floorplan eval', () => {
       await garbageJudge.close();
       await database.drop();
     }
-  });
+  }, 180_000);
 });

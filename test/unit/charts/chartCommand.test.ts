@@ -83,7 +83,7 @@ describe('runChartCommand', () => {
       ['history', '--box', 'b', '--model', 'm', '--profile', 'p', '--metric', 'joules', '--out', 'h.svg'],
       'unknown metric "joules"',
     ],
-    [['cost', '--workload', 'w1', '--out', 'c.png', '--colour', 'red'], "Unknown option '--colour'"],
+    [['cost', '--workload', 'w1', '--out', 'c.png', '--colour', 'red'], 'unknown option --colour'],
   ])('exits 2 with usage for %j', async (args, message) => {
     const { deps, err } = harness();
     expect(await runChartCommand(args, deps)).toBe(2);
