@@ -1,12 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { enableEvidenceCache, listenForEvidenceChanges } from '../app/decisions/evidence-cache';
+import { slackWatchNotifier } from '../app/decisions/slack-notifier';
+import { startDecisionWatcher } from '../app/decisions/watch';
 import { startRunQueue } from '../app/runs/runtime';
 import { ConfigError, loadConfig } from '../config';
 import { bootstrapDatabase } from '../db/bootstrap';
 import { describeTarget, EmbeddedDatabaseBusyError, openDatabase, targetFromConfig } from '../db/connection';
 import { accessCsvRoute } from './http/access-csv';
 import { chartRoute } from './http/charts';
+import { decisionVersionRoute } from './http/decision-versions';
 import { priceHistoryCsvRoute } from './http/price-history-csv';
 import { startApiServer } from './server';
 
@@ -47,6 +50,7 @@ async function main(): Promise<void> {
     routes: [
       accessCsvRoute(database.prisma, !config.isProduction),
       priceHistoryCsvRoute(database.prisma, !config.isProduction),
+      decisionVersionRoute(database.prisma, !config.isProduction),
       chartRoute(database.prisma, !config.isProduction),
     ],
     corsOrigins: config.FLOORPLAN_CORS_ORIGINS,
@@ -54,6 +58,17 @@ async function main(): Promise<void> {
       headersMs: config.FLOORPLAN_HEADERS_TIMEOUT_SECONDS * 1000,
       requestMs: config.FLOORPLAN_REQUEST_TIMEOUT_SECONDS * 1000,
     },
+  });
+  // Watched decisions re-check themselves after every evidence change; every replica polls, each
+  // change is claimed once. With the bot's token, changes are posted to the watching channel.
+  const stopWatcher = startDecisionWatcher(database.prisma, {
+    replica: `${process.pid}@${api.url}`,
+    notifier: process.env.SLACK_BOT_TOKEN
+      ? slackWatchNotifier(process.env.SLACK_BOT_TOKEN, process.env.SLACK_API_URL)
+      : null,
+    publicUrl: process.env.FLOORPLAN_PUBLIC_URL ?? api.url,
+    intervalMs: 2000,
+    onError: (error) => console.error(`floorplan: watched decisions: ${(error as Error).message}`),
   });
   console.log(
     `\nfloorplan API ready: ${api.url}/graphql${config.isProduction ? '' : '  (GraphiQL: open it in a browser)'}`,
@@ -96,6 +111,7 @@ async function main(): Promise<void> {
         ? `Drained in ${drained.durationMs} ms: every request answered.`
         : `Deadline reached after ${drained.durationMs} ms: cut ${drained.cut} unfinished request(s).`,
     );
+    await stopWatcher();
     await runQueue.stop();
     await stopEvidenceListener();
     await database.close();

@@ -12,6 +12,7 @@ import './types/sweeps';
 import './types/viewer';
 import './types/decision';
 import './types/prices';
+import './types/watch';
 
 builder.queryType({});
 builder.mutationType({});

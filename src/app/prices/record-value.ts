@@ -1,7 +1,8 @@
-import type Decimal from 'decimal.js';
+import Decimal from 'decimal.js';
 import { valueAt } from '../../domain/prices/history';
 import type { Prisma } from '../../generated/prisma/client';
 import type { Confidence } from '../../generated/prisma/enums';
+import { recordEvidenceChange } from '../decisions/watch';
 
 export interface NewPriceValue {
   componentId: string;
@@ -27,6 +28,8 @@ export async function recordPriceValue(tx: Prisma.TransactionClient, value: NewP
     const existing = await tx.priceValue.findUnique({ where: { fingerprint: value.fingerprint } });
     if (existing) return null;
   }
+  const priorValues = await tx.priceValue.findMany({ where: { componentId: value.componentId } });
+  const prior = valueAt(priorValues, new Date());
   const created = await tx.priceValue.create({
     data: {
       componentId: value.componentId,
@@ -37,11 +40,27 @@ export async function recordPriceValue(tx: Prisma.TransactionClient, value: NewP
       confidence: value.confidence,
       note: value.note ?? null,
       recordedBy: value.recordedBy,
-      ...(value.recordedAt ? { recordedAt: value.recordedAt } : {}),
+      // Set here rather than by the column default: a server whose session time zone is not UTC
+      // would store its local time in the zone-less column and put the value in the future.
+      recordedAt: value.recordedAt ?? new Date(),
       fingerprint: value.fingerprint ?? null,
     },
   });
   await refreshCurrentValue(tx, value.componentId);
+  const current = valueAt([...priorValues, created], new Date());
+  // Watched decisions re-check themselves when a price in effect changes (app/decisions/watch.ts).
+  if (
+    current?.id === created.id &&
+    !(prior && new Decimal(prior.amount.toString()).equals(created.amount.toString()))
+  ) {
+    const component = await tx.priceComponent.findUniqueOrThrow({ where: { id: value.componentId } });
+    const money = (amount: { toString(): string }) => `$${new Decimal(amount.toString()).toFixed()}`;
+    await recordEvidenceChange(tx, {
+      kind: 'PRICE_VALUE',
+      subjectId: created.id,
+      summary: `${component.slug}: ${prior ? money(prior.amount) : '(none)'} → ${money(created.amount)} from ${created.effectiveFrom.toISOString().slice(0, 10)}`,
+    });
+  }
   return created;
 }
 

@@ -1,0 +1,111 @@
+import { recordAudit } from '../../../app/audit/record';
+import { actorOf } from '../../../app/auth/identity';
+import type { DecisionAnswer } from '../../../app/decisions/answer';
+import { builder } from '../builder';
+import { NotFoundError } from '../errors';
+import { DecisionRef } from './decision';
+
+builder.prismaObject('DecisionWatch', {
+  description: 'Someone watching a saved decision; with a channel, changes are posted to Slack there.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    channel: t.exposeString('channel', { nullable: true }),
+    createdBy: t.exposeString('createdBy'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.prismaObject('DecisionVersion', {
+  description:
+    'A watched decision answered again after an evidence change moved it: what moved, and the inputs that explain it, each checked by answering again with only that input changed.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    changeId: t.exposeString('changeId'),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'The moment of the evidence change.' }),
+    summary: t.exposeString('summary', {
+      description:
+        'e.g. "recommendation flipped from dgx-spark to bedrock-cmi because dgx-spark-purchase rose from $3,999 to $4,699 on 2026-04-02".',
+    }),
+    explanation: t.field({ type: 'JSON', resolve: (version) => version.explanation }),
+    decision: t.field({
+      type: DecisionRef,
+      resolve: (version) => ({ id: version.decisionId, answer: version.answer as unknown as DecisionAnswer }),
+    }),
+  }),
+});
+
+builder.prismaObjectFields('Decision', (t) => ({
+  watches: t.relation('watches'),
+  versions: t.relation('versions', {
+    description:
+      'Newer answers recorded while watched, oldest first; the saved answer is the first "before".',
+    query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  watchDecision: t.prismaField({
+    type: 'DecisionWatch',
+    authScopes: { viewer: true },
+    description:
+      'Watch a saved decision: when a price, result, evaluation or access attempt it could rest on changes, it is answered again and a new version recorded when it moved. With a Slack channel id, each new version is posted there.',
+    args: { id: t.arg.id({ required: true }), channel: t.arg.string({ required: false }) },
+    resolve: async (query, _root, { id, channel }, { prisma, identity }) => {
+      const decision = await prisma.decision.findUnique({ where: { id: String(id) } });
+      if (!decision)
+        throw new NotFoundError('saved decision', String(id), 'Save one with saveDecision first.');
+      const actor = actorOf(identity);
+      const existing = await prisma.decisionWatch.findFirst({
+        where: { decisionId: decision.id, channel: channel ?? null },
+      });
+      if (existing) return prisma.decisionWatch.findUniqueOrThrow({ ...query, where: { id: existing.id } });
+      return prisma.$transaction(async (tx) => {
+        const watch = await tx.decisionWatch.create({
+          ...query,
+          data: { decisionId: decision.id, channel: channel ?? null, createdBy: actor },
+        });
+        await recordAudit(tx, {
+          actor,
+          action: 'decision.watch',
+          entityType: 'Decision',
+          entityId: decision.id,
+          after: { channel },
+        });
+        return watch;
+      });
+    },
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  decisionChanged: t.prismaField({
+    type: 'DecisionVersion',
+    authScopes: { viewer: true },
+    description: 'Each new version of a watched decision as it is recorded (by any API replica).',
+    args: { id: t.arg.id({ required: true }) },
+    subscribe: async function* (_root, { id }, { prisma }) {
+      const decisionId = String(id);
+      if (!(await prisma.decision.findUnique({ where: { id: decisionId }, select: { id: true } })))
+        throw new NotFoundError('saved decision', decisionId);
+      const seen = new Set(
+        (await prisma.decisionVersion.findMany({ where: { decisionId }, select: { id: true } })).map(
+          (row) => row.id,
+        ),
+      );
+      // Versions are written by whichever replica claimed the change; reading the table finds them all.
+      for (;;) {
+        const fresh = await prisma.decisionVersion.findMany({
+          where: { decisionId, id: { notIn: [...seen] } },
+          orderBy: { createdAt: 'asc' },
+        });
+        for (const version of fresh) {
+          seen.add(version.id);
+          yield version.id;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    },
+    resolve: (query, versionId: string, _args, { prisma }) =>
+      prisma.decisionVersion.findUniqueOrThrow({ ...query, where: { id: versionId } }),
+  }),
+}));
