@@ -2,7 +2,7 @@ import { recordAudit } from '../../../app/audit/record';
 import { actorOf } from '../../../app/auth/identity';
 import type { DecisionAnswer } from '../../../app/decisions/answer';
 import { builder } from '../builder';
-import { NotFoundError } from '../errors';
+import { NotFoundError } from '../../../domain/errors';
 import { DecisionRef } from './decision';
 
 builder.prismaObject('DecisionWatch', {
