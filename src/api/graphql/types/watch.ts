@@ -1,8 +1,8 @@
 import { recordAudit } from '../../../app/audit/record';
 import { actorOf } from '../../../app/auth/identity';
 import type { DecisionAnswer } from '../../../app/decisions/answer';
-import { builder } from '../builder';
 import { NotFoundError } from '../../../domain/errors';
+import { builder } from '../builder';
 import { DecisionRef } from './decision';
 
 builder.prismaObject('DecisionWatch', {
