@@ -2,10 +2,12 @@ import { recordAudit } from '../../../app/audit/record';
 import { actorOf } from '../../../app/auth/identity';
 import type { DecisionAnswer } from '../../../app/decisions/answer';
 import { NotFoundError } from '../../../domain/errors';
-import { builder } from '../builder';
+import type { PrismaClient } from '../../../generated/prisma/client';
+import { builder, refusalFor } from '../builder';
 import { DecisionRef } from './decision';
 
 builder.prismaObject('DecisionWatch', {
+  authScopes: { viewer: true },
   description: 'Someone watching a saved decision; with a channel, changes are posted to Slack there.',
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -16,6 +18,7 @@ builder.prismaObject('DecisionWatch', {
 });
 
 builder.prismaObject('DecisionVersion', {
+  authScopes: { viewer: true },
   description:
     'A watched decision answered again after an evidence change moved it: what moved, and the inputs that explain it, each checked by answering again with only that input changed.',
   fields: (t) => ({
@@ -83,29 +86,35 @@ builder.subscriptionFields((t) => ({
     authScopes: { viewer: true },
     description: 'Each new version of a watched decision as it is recorded (by any API replica).',
     args: { id: t.arg.id({ required: true }) },
-    subscribe: async function* (_root, { id }, { prisma }) {
-      const decisionId = String(id);
-      if (!(await prisma.decision.findUnique({ where: { id: decisionId }, select: { id: true } })))
-        throw new NotFoundError('saved decision', decisionId);
-      const seen = new Set(
-        (await prisma.decisionVersion.findMany({ where: { decisionId }, select: { id: true } })).map(
-          (row) => row.id,
-        ),
-      );
-      // Versions are written by whichever replica claimed the change; reading the table finds them all.
-      for (;;) {
-        const fresh = await prisma.decisionVersion.findMany({
-          where: { decisionId, id: { notIn: [...seen] } },
-          orderBy: { createdAt: 'asc' },
-        });
-        for (const version of fresh) {
-          seen.add(version.id);
-          yield version.id;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
+    subscribe: (_root, { id }, { prisma, identity }) => {
+      // scope-auth checks `resolve`, not `subscribe`: refuse here, before any event, as
+      // benchmarkRunProgress does.
+      if (!identity || identity.role === 'RUNNER') throw refusalFor({ identity });
+      return decisionVersions(prisma, String(id));
     },
     resolve: (query, versionId: string, _args, { prisma }) =>
       prisma.decisionVersion.findUniqueOrThrow({ ...query, where: { id: versionId } }),
   }),
 }));
+
+async function* decisionVersions(prisma: PrismaClient, decisionId: string) {
+  if (!(await prisma.decision.findUnique({ where: { id: decisionId }, select: { id: true } })))
+    throw new NotFoundError('saved decision', decisionId);
+  const seen = new Set(
+    (await prisma.decisionVersion.findMany({ where: { decisionId }, select: { id: true } })).map(
+      (row) => row.id,
+    ),
+  );
+  // Versions are written by whichever replica claimed the change; reading the table finds them all.
+  for (;;) {
+    const fresh = await prisma.decisionVersion.findMany({
+      where: { decisionId, id: { notIn: [...seen] } },
+      orderBy: { createdAt: 'asc' },
+    });
+    for (const version of fresh) {
+      seen.add(version.id);
+      yield version.id;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
