@@ -185,9 +185,13 @@ describe.skipIf(!usingPostgres())(
       const port = api.port;
       await api.kill('SIGKILL');
       // The runner finishes measuring and retries its report against a dead port until the API is back.
-      await waitFor('the runner to retry its report', () => /report: The floorplan API at \S+ is not reachable/.test(runner.output()), {
-        describe: runner.output,
-      });
+      await waitFor(
+        'the runner to retry its report',
+        () => /report: The floorplan API at \S+ is not reachable/.test(runner.output()),
+        {
+          describe: runner.output,
+        },
+      );
       api = await startApiProcess({
         databaseUrl: database.url as string,
         port,
