@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { listenWithReconnect } from '../../db/listen';
 import type { EvidenceSnapshot } from '../../domain/engine/evidence';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { evidenceChangesAfter, loadEvidenceSnapshot } from './load-evidence';
@@ -125,8 +125,6 @@ export function evidenceLoads(prisma: PrismaClient): number {
   return entryFor(prisma).loads;
 }
 
-const RECONNECT_DELAY_MS = 500;
-
 /**
  * LISTENs for evidence changes from every process writing to this Postgres database, on a
  * dedicated connection. Returns the function that stops listening.
@@ -136,54 +134,15 @@ export async function listenForEvidenceChanges(
   databaseUrl: string,
   log: (line: string) => void = console.error,
 ): Promise<() => Promise<void>> {
-  let client: pg.Client | null = null;
-  let closed = false;
-  let reconnectTimer: NodeJS.Timeout | undefined;
-
-  const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString: databaseUrl });
-    next.on('notification', (message) => {
-      if (message.channel === EVIDENCE_CHANNEL) evidenceChanged(prisma);
-    });
-    next.on('error', (error) => {
-      if (closed) return;
-      log(`evidence cache: lost the LISTEN connection (${error.message}); reconnecting`);
-      scheduleReconnect();
-    });
-    next.on('end', () => {
-      if (!closed && client === next) scheduleReconnect();
-    });
-    await next.connect();
-    await next.query(`LISTEN ${EVIDENCE_CHANNEL}`);
-    client = next;
-  };
-
-  const scheduleReconnect = (): void => {
-    if (closed || reconnectTimer) return;
-    // Changes made while nobody listened would be missed: start from the database again.
-    evidenceChanged(prisma);
-    const previous = client;
-    client = null;
-    void previous?.end().catch(() => {});
-    reconnectTimer = setTimeout(async () => {
-      reconnectTimer = undefined;
-      try {
-        await connect();
-        evidenceChanged(prisma);
-      } catch (error) {
-        log(`evidence cache: reconnect failed (${(error as Error).message}); retrying`);
-        scheduleReconnect();
-      }
-    }, RECONNECT_DELAY_MS);
-  };
-
-  await connect();
+  const listener = await listenWithReconnect({
+    databaseUrl,
+    channel: EVIDENCE_CHANNEL,
+    label: 'evidence cache',
+    onNotification: () => evidenceChanged(prisma),
+    onMissedNotifications: () => evidenceChanged(prisma),
+    log,
+  });
   // Anything cached before the LISTEN began may predate a change nobody heard about.
   evidenceChanged(prisma);
-  return async () => {
-    closed = true;
-    clearTimeout(reconnectTimer);
-    await client?.end().catch(() => {});
-    client = null;
-  };
+  return () => listener.close();
 }

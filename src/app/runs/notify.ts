@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import pg from 'pg';
+import { listenWithReconnect } from '../../db/listen';
 
 /**
  * Fan-out of "run X changed" across API processes. A subscriber on process B must see progress
@@ -52,77 +52,32 @@ export function createInProcessRunEvents(): RunEvents {
   };
 }
 
-const RECONNECT_DELAY_MS = 500;
-
 /**
- * LISTENs on a dedicated connection (a pooled one could be handed to a query mid-notification).
- * When the connection drops (database restart, pg_terminate_backend) it reconnects, and tells every
- * local subscriber to re-read, since notifications sent meanwhile are lost.
+ * On Postgres: every change is a NOTIFY, every process LISTENs. After a lost connection every local
+ * subscriber is told to re-read, since notifications sent meanwhile are lost.
  */
 export async function listenForRunEvents(
   databaseUrl: string,
   log: (line: string) => void = console.error,
 ): Promise<RunEvents> {
   const subscribers = new LocalSubscribers();
-  let client: pg.Client | null = null;
-  let closed = false;
-  let reconnectTimer: NodeJS.Timeout | undefined;
-
-  const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString: databaseUrl });
-    next.on('notification', (message) => {
-      if (message.channel === RUN_EVENTS_CHANNEL && message.payload) subscribers.emit(message.payload);
-    });
-    next.on('error', (error) => {
-      if (closed) return;
-      log(`run events: lost the LISTEN connection (${error.message}); reconnecting`);
-      scheduleReconnect();
-    });
-    next.on('end', () => {
-      if (!closed && client === next) scheduleReconnect();
-    });
-    await next.connect();
-    await next.query(`LISTEN ${RUN_EVENTS_CHANNEL}`);
-    client = next;
-  };
-
-  const scheduleReconnect = (): void => {
-    if (closed || reconnectTimer) return;
-    const previous = client;
-    client = null;
-    void previous?.end().catch(() => {});
-    reconnectTimer = setTimeout(async () => {
-      reconnectTimer = undefined;
-      try {
-        await connect();
-        subscribers.emitToEveryone();
-      } catch (error) {
-        log(`run events: reconnect failed (${(error as Error).message}); retrying`);
-        scheduleReconnect();
-      }
-    }, RECONNECT_DELAY_MS);
-  };
-
-  await connect();
+  const listener = await listenWithReconnect({
+    databaseUrl,
+    channel: RUN_EVENTS_CHANNEL,
+    label: 'run events',
+    onNotification: (payload) => {
+      if (payload) subscribers.emit(payload);
+    },
+    onMissedNotifications: () => subscribers.emitToEveryone(),
+    log,
+  });
   return {
     publish: async (runId) => {
-      try {
-        if (client) {
-          await client.query('SELECT pg_notify($1, $2)', [RUN_EVENTS_CHANNEL, runId]);
-          return;
-        }
-      } catch {
-        // The change is committed already; a lost notification only delays subscribers until the
-        // reconnect tells them to re-read.
-      }
-      subscribers.emit(runId);
+      // The change is committed already; a lost notification only delays subscribers until the
+      // reconnect tells them to re-read, so deliver locally at least.
+      if (!(await listener.notify(runId))) subscribers.emit(runId);
     },
-    subscribe: (runId, listener) => subscribers.subscribe(runId, listener),
-    close: async () => {
-      closed = true;
-      clearTimeout(reconnectTimer);
-      await client?.end().catch(() => {});
-      client = null;
-    },
+    subscribe: (runId, onChange) => subscribers.subscribe(runId, onChange),
+    close: () => listener.close(),
   };
 }
