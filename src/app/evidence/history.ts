@@ -3,7 +3,7 @@ import type { RegressionVerdict } from '../../domain/regression';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import { UnknownSlugError, verdictOf } from './import-results';
 import type { RegressionMetricName } from './regression-history';
-import { rooflineOfResult } from './roofline-inputs';
+import { RESULT_ROOFLINE_SELECT, rooflineOfResult } from './roofline-inputs';
 
 interface MetricSource {
   /** A result column when the metric has one (indexed, and filled for every writer). */
@@ -63,21 +63,6 @@ export interface BenchmarkHistoryQuery {
   limit: number;
 }
 
-const ROOFLINE_SELECT = {
-  bytesPerParam: true,
-  contextTokens: true,
-  concurrency: true,
-  box: { select: { memoryGiB: true, memoryBandwidthGBs: true } },
-  variant: {
-    select: {
-      bytesPerParam: true,
-      model: {
-        select: { totalParamsB: true, activeParamsB: true, layers: true, kvHeads: true, headDim: true },
-      },
-    },
-  },
-} as const satisfies Prisma.BenchmarkResultSelect;
-
 export async function loadBenchmarkHistory(
   prisma: PrismaClient,
   query: BenchmarkHistoryQuery,
@@ -116,13 +101,12 @@ export async function loadBenchmarkHistory(
     select: {
       id: true,
       measuredAt: true,
-      decodeTokensPerSecond: true,
       outputTokensPerSecond: true,
       ttftP95Ms: true,
       ttftP99Ms: true,
       regression: true,
       ...(source.summaryPath ? { summary: true } : {}),
-      ...ROOFLINE_SELECT,
+      ...RESULT_ROOFLINE_SELECT,
     },
   });
   const oldestFirst = rows.reverse();

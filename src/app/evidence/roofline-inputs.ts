@@ -1,5 +1,6 @@
 import type Decimal from 'decimal.js';
 import { computeRoofline, type ModelShape, type RooflineResult } from '../../domain/roofline';
+import type { Prisma } from '../../generated/prisma/client';
 
 type DecimalLike = Decimal | { toString(): string };
 
@@ -28,6 +29,23 @@ export function modelShapeOf(model: RooflineModelRow): ModelShape {
   }
   return shape;
 }
+
+/** The columns of a stored result its roofline reads (with `decodeTokensPerSecond`), in one select. */
+export const RESULT_ROOFLINE_SELECT = {
+  decodeTokensPerSecond: true,
+  bytesPerParam: true,
+  contextTokens: true,
+  concurrency: true,
+  box: { select: { memoryGiB: true, memoryBandwidthGBs: true } },
+  variant: {
+    select: {
+      bytesPerParam: true,
+      model: {
+        select: { totalParamsB: true, activeParamsB: true, layers: true, kvHeads: true, headDim: true },
+      },
+    },
+  },
+} as const satisfies Prisma.BenchmarkResultSelect;
 
 export interface ResultRooflineRow {
   decodeTokensPerSecond: number | null;

@@ -1,6 +1,11 @@
 import Decimal from 'decimal.js';
 import { z } from 'zod';
-import { modelShapeOf, type ResultRoofline, rooflineOfResult } from '../../../app/evidence/roofline-inputs';
+import {
+  modelShapeOf,
+  RESULT_ROOFLINE_SELECT,
+  type ResultRoofline,
+  rooflineOfResult,
+} from '../../../app/evidence/roofline-inputs';
 import { NotFoundError, ValidationError } from '../../../domain/errors';
 import { computeRoofline, type MemoryFit, type RooflineResult } from '../../../domain/roofline';
 import { builder } from '../builder';
@@ -89,27 +94,7 @@ builder.prismaObjectField('BenchmarkResult', 'roofline', (t) =>
   t.field({
     type: ResultRooflineRef,
     // One query with the result, however many results are listed.
-    select: {
-      decodeTokensPerSecond: true,
-      bytesPerParam: true,
-      contextTokens: true,
-      concurrency: true,
-      box: { select: { memoryGiB: true, memoryBandwidthGBs: true } },
-      variant: {
-        select: {
-          bytesPerParam: true,
-          model: {
-            select: {
-              totalParamsB: true,
-              activeParamsB: true,
-              layers: true,
-              kvHeads: true,
-              headDim: true,
-            },
-          },
-        },
-      },
-    },
+    select: RESULT_ROOFLINE_SELECT,
     resolve: (result) => rooflineOfResult(result),
   }),
 );
