@@ -152,35 +152,10 @@ export async function runBenchCommand(args: string[]): Promise<number> {
     const search = sloSearchOf(parsed.spec, result.levels);
     if (search !== null) {
       if (values.json) {
-        const {
-          slos,
-          endReason,
-          maxConcurrencyAtSlo,
-          firstMissConcurrency,
-          goodputRequestsPerSecond,
-          goodputOutputTokensPerSecond,
-          levels,
-          summary,
-        } = search;
-        process.stdout.write(
-          `${JSON.stringify(
-            {
-              spec: parsed.spec,
-              endpointUrl,
-              slos,
-              endReason,
-              maxConcurrencyAtSlo,
-              firstMissConcurrency,
-              goodputRequestsPerSecond,
-              goodputOutputTokensPerSecond,
-              summary,
-              levels,
-              summaries,
-            },
-            null,
-            2,
-          )}\n`,
-        );
+        // The sweep's own fields (SweepOutcome, the names the API's SloSweep uses), then the
+        // per-level summaries.
+        const output = { spec: parsed.spec, endpointUrl, ...search, summaries };
+        process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
       } else {
         process.stdout.write(`${formatSweepTable(search)}\n\n${formatSummaryTable(summaries)}\n`);
       }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PATH_KINDS } from '../../domain/engine/evidence';
 
 /**
  * The shape of the seed data files in `seeds/`. Decimals are strings in the files (YAML numbers
@@ -88,14 +89,7 @@ export const pathsFileSchema = z.object({
       slug,
       name: z.string(),
       description: z.string(),
-      kind: z.enum([
-        'OWNED_BOX',
-        'PROVISIONED_THROUGHPUT',
-        'CUSTOM_MODEL_IMPORT',
-        'NATIVE_FINE_TUNE',
-        'ON_DEMAND_TOKENS',
-        'RENTED_INSTANCE',
-      ]),
+      kind: z.enum(PATH_KINDS),
       vendor: slug,
       box: slug.optional(),
       acceleratorClass: z.string().optional(),

@@ -1,5 +1,6 @@
 import type Decimal from 'decimal.js';
 import type { AccessOutcomeName } from '../access';
+import type { SloTargets } from '../slo-search';
 
 /**
  * The evidence snapshot: everything the decision engine may use, as plain data. A DB loader fills
@@ -202,15 +203,7 @@ export interface SloSweepEvidence {
   boxSlug: string;
   variantSlug: string;
   serverConfiguration: string | null;
-  /** SloTargets (src/domain/slo-search.ts), ms. */
-  slos: {
-    ttftP95Ms?: number | undefined;
-    ttftP99Ms?: number | undefined;
-    tpotMeanMs?: number | undefined;
-    tpotP99Ms?: number | undefined;
-    itlP99Ms?: number | undefined;
-    e2elP99Ms?: number | undefined;
-  };
+  slos: SloTargets;
   maxConcurrencyAtSlo: number | null;
   levels: SweptLevel[];
   /** ISO date-time. */
