@@ -10,11 +10,13 @@ import {
   type BotMoneyFragment,
   type BotRunFragment,
   type BotRunSummaryFragment,
+  BoxesDocument,
   CancelBenchmarkRunDocument,
   CreateBenchmarkRunDocument,
   type CreateBenchmarkRunInput,
   DecideDocument,
   type DecideQuery,
+  ModelVariantsDocument,
   RecentDecisionsDocument,
   type RecentDecisionsQuery,
   type RunStatus,
@@ -79,6 +81,12 @@ function toRun(run: BotRunSummaryFragment | BotRunFragment): BenchmarkRun {
   };
 }
 
+/** `<@U…>` for a requester the bot saved for (`slack:U…`), else the API's name for who asked. */
+export function requesterMention(requestedBy: string): string {
+  const match = /^slack:(U[A-Z0-9]+)$/.exec(requestedBy);
+  return match ? `<@${match[1]}>` : requestedBy;
+}
+
 /** The workload's model slug as saved (the workload is stored as the GraphQL input). */
 export function savedModelOf(saved: { workload: unknown }): string | null {
   const model =
@@ -97,8 +105,15 @@ export interface RunProgressHandlers {
 
 export function createFloorplanApi(client: GraphqlClient) {
   return {
+    /**
+     * No axes kept means "tell me what to keep" (the minimal kept sets and a recommendation), so
+     * `keep` is sent only when the user named some: an empty list would ask for a path that meets
+     * every constraint.
+     */
     decide: async (workload: WorkloadInput, keep: readonly Axis[]): Promise<Decision> =>
-      (await client.execute(DecideDocument, { workload, keep: [...keep] })).decide,
+      (await client.execute(DecideDocument, { workload, keep: keep.length > 0 ? [...keep] : null })).decide,
+    modelVariants: async () => (await client.execute(ModelVariantsDocument, {})).modelVariants,
+    boxes: async () => (await client.execute(BoxesDocument, {})).boxes,
     servingPaths: async (): Promise<ServingPath[]> =>
       (await client.execute(ServingPathsDocument, {})).servingPaths,
     createBenchmarkRun: async (input: CreateBenchmarkRunInput): Promise<BenchmarkRun> =>
@@ -132,13 +147,23 @@ export function createFloorplanApi(client: GraphqlClient) {
       ),
     accessPaths: async (accelerator: string, region?: string): Promise<AccessPath[]> =>
       (await client.execute(AccessPathsDocument, { accelerator, region: region ?? null })).accessPaths,
-    /** Answers and stores the decision; `name` records who asked in Slack and for which model. */
+    /**
+     * Answers and stores the decision. `onBehalfOf` (`slack:U…`) is the Slack user who asked, kept
+     * as its requestedBy; `name` says for which model.
+     */
     saveDecision: async (
       workload: WorkloadInput,
       keep: readonly Axis[],
-      name: string,
+      who: { name: string; onBehalfOf: string },
     ): Promise<SavedDecision> =>
-      (await client.execute(SaveDecisionDocument, { workload, keep: [...keep], name })).saveDecision,
+      (
+        await client.execute(SaveDecisionDocument, {
+          workload,
+          keep: keep.length > 0 ? [...keep] : null,
+          name: who.name,
+          onBehalfOf: who.onBehalfOf,
+        })
+      ).saveDecision,
     recentDecisions: async (last: number): Promise<SavedDecisionSummary[]> =>
       (await client.execute(RecentDecisionsDocument, { last })).savedDecisions,
     /** A chart PNG from a path on the API host (`/charts/...`), checked to be a PNG. */

@@ -1,6 +1,11 @@
 import type { HomeView, KnownBlock } from '@slack/web-api';
 import { ActionId, SLASH_COMMAND } from '../constants';
-import { type BenchmarkRun, type SavedDecisionSummary, savedModelOf } from '../floorplan-api';
+import {
+  type BenchmarkRun,
+  requesterMention,
+  type SavedDecisionSummary,
+  savedModelOf,
+} from '../floorplan-api';
 import { formatMonthlyCost } from '../format/money';
 import { escapeMrkdwn, RUN_STATUS_WORDS } from '../format/words';
 import { actions, BlockKitLimits, button, context, divider, fitMessage, header, section } from './limits';
@@ -78,7 +83,7 @@ export function buildAppHomeView(input: AppHomeInput): HomeView {
           : '';
       blocks.push(
         section(
-          `*${escapeMrkdwn(savedModelOf(decision) ?? 'workload')}*: ${answer}${keeping}\n\`${escapeMrkdwn(decision.id)}\` · ${decision.createdAt.slice(0, 10)} · ${escapeMrkdwn(decision.createdBy)}`,
+          `*${escapeMrkdwn(savedModelOf(decision) ?? 'workload')}*: ${answer}${keeping}\n\`${escapeMrkdwn(decision.id)}\` · ${decision.createdAt.slice(0, 10)} · asked by ${requesterMention(escapeMrkdwn(decision.requestedBy))}`,
         ),
       );
     }

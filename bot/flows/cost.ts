@@ -7,9 +7,9 @@ import { type ReplyTarget, replyPublicly, replyWithFailure } from '../listeners/
 import { costChartPath } from '../runs/chart-paths';
 import { withRateLimitRetry } from '../runs/slack-calls';
 
-/** The API records the bot's token as the author; the name keeps who asked in Slack (by id). */
-export function savedDecisionName(slackUserId: string, model: string): string {
-  return `${model} (Slack, <@${slackUserId}>)`;
+/** The API records the bot's token as the author, the Slack user as requestedBy, the model as the name. */
+export function savedDecisionRequester(slackUserId: string, model: string) {
+  return { name: `${model} (asked in Slack)`, onBehalfOf: `slack:${slackUserId}` };
 }
 
 /**
@@ -27,7 +27,7 @@ export async function answerCost(
     saved = await dependencies.api.saveDecision(
       workload,
       [],
-      savedDecisionName(target.userId, workload.model),
+      savedDecisionRequester(target.userId, workload.model),
     );
   } catch (error) {
     await replyWithFailure(target, error, EXAMPLES.cost);

@@ -110,6 +110,11 @@ export type LoadProfileKind =
   /** Synchronous, then maximum throughput, then rates in between. */
   | 'SWEEP';
 
+/** NO_ELIGIBLE_PATH: nothing on offer can serve the workload (only base-model stand-ins, or nothing). NO_PATH_MEETS_CONSTRAINTS: eligible paths exist, but none meets every constraint you did not keep. */
+export type NoRecommendationCode =
+  | 'NO_ELIGIBLE_PATH'
+  | 'NO_PATH_MEETS_CONSTRAINTS';
+
 export type PathKind =
   | 'CUSTOM_MODEL_IMPORT'
   | 'NATIVE_FINE_TUNE'
@@ -240,29 +245,40 @@ export type BenchmarkRunProgressSubscriptionVariables = Exact<{
 
 export type BenchmarkRunProgressSubscription = { benchmarkRunProgress: { id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, regression: unknown, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
 
+export type ModelVariantsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ModelVariantsQuery = { modelVariants: Array<{ slug: string, name: string, isFineTuned: boolean, weightsExportable: boolean, model: { slug: string, name: string } }> };
+
+export type BoxesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BoxesQuery = { boxes: Array<{ slug: string, name: string, acceleratorClass: string, memoryGiB: string, purchasePrice: { amount: string, currency: string } }> };
+
 export type DecideQueryVariables = Exact<{
   workload: WorkloadInput;
   keep?: Array<Axis> | Axis | null | undefined;
 }>;
 
 
-export type DecideQuery = { decide: { id: string | null, requestsPerMonth: number, paths: Array<{ optionId: string, pathSlug: string, pathName: string, pathKind: PathKind, servedVariant: string, decodeTokensPerSecond: number | null, leadTimeDays: number | null, failedAxes: Array<Axis>, verdicts: Array<{ axis: Axis, pass: boolean, sentence: string, shortfall: string | null }>, monthlyCost: { amount: string, currency: string }, costLow: { amount: string, currency: string } | null, costHigh: { amount: string, currency: string } | null }>, minimalKeptSets: Array<{ kept: Array<Axis>, unlocked: Array<{ optionId: string, pathSlug: string, variantSlug: string, monthlyCost: { amount: string, currency: string }, shortfalls: Array<{ axis: Axis, shortfall: string }> }> }>, recommendation: { optionId: string, pathSlug: string, variantSlug: string, kept: Array<Axis>, reasons: Array<string>, monthlyCost: { amount: string, currency: string } } | null, warnings: Array<{ code: WarningCode, message: string, optionId: string, affectsRecommendation: boolean }>, breakEvens: Array<{ optionA: string, optionB: string, summary: string, crossings: Array<{ requestsPerMonth: number, cheaperBelow: string }> }> } };
+export type DecideQuery = { decide: { id: string | null, requestsPerMonth: number, tokensPerMonth: number, noRecommendation: { code: NoRecommendationCode, message: string } | null, notEligible: Array<{ optionId: string, pathSlug: string, reason: string }>, paths: Array<{ optionId: string, pathSlug: string, pathName: string, pathKind: PathKind, servedVariant: string, decodeTokensPerSecond: number | null, leadTimeDays: number | null, failedAxes: Array<Axis>, eligible: boolean, verdicts: Array<{ axis: Axis, pass: boolean, sentence: string, shortfall: string | null }>, monthlyCost: { amount: string, currency: string }, costLow: { amount: string, currency: string } | null, costHigh: { amount: string, currency: string } | null }>, minimalKeptSets: Array<{ kept: Array<Axis>, unlocked: Array<{ optionId: string, pathSlug: string, variantSlug: string, monthlyCost: { amount: string, currency: string }, shortfalls: Array<{ axis: Axis, shortfall: string }> }> }>, recommendation: { optionId: string, pathSlug: string, variantSlug: string, kept: Array<Axis>, reasons: Array<string>, monthlyCost: { amount: string, currency: string }, shortfalls: Array<{ axis: Axis, shortfall: string }> } | null, warnings: Array<{ code: WarningCode, message: string, optionId: string, affectsRecommendation: boolean }>, breakEvens: Array<{ optionA: string, optionB: string, summary: string, crossings: Array<{ requestsPerMonth: number, cheaperBelow: string }> }> } };
 
 export type SaveDecisionMutationVariables = Exact<{
   workload: WorkloadInput;
   keep?: Array<Axis> | Axis | null | undefined;
   name?: string | null | undefined;
+  onBehalfOf?: string | null | undefined;
 }>;
 
 
-export type SaveDecisionMutation = { saveDecision: { id: string, createdAt: string, createdBy: string, keep: Array<Axis>, workload: unknown, decision: { id: string | null, requestsPerMonth: number, paths: Array<{ optionId: string, pathSlug: string, pathName: string, pathKind: PathKind, servedVariant: string, decodeTokensPerSecond: number | null, leadTimeDays: number | null, failedAxes: Array<Axis>, monthlyCost: { amount: string, currency: string }, costLow: { amount: string, currency: string } | null, costHigh: { amount: string, currency: string } | null }>, recommendation: { optionId: string, pathSlug: string, variantSlug: string, kept: Array<Axis>, reasons: Array<string>, monthlyCost: { amount: string, currency: string } } | null, breakEvens: Array<{ optionA: string, optionB: string, summary: string, crossings: Array<{ requestsPerMonth: number, cheaperBelow: string }> }> } } };
+export type SaveDecisionMutation = { saveDecision: { id: string, name: string, createdAt: string, createdBy: string, requestedBy: string, keep: Array<Axis>, workload: unknown, decision: { id: string | null, requestsPerMonth: number, paths: Array<{ optionId: string, pathSlug: string, pathName: string, pathKind: PathKind, servedVariant: string, decodeTokensPerSecond: number | null, leadTimeDays: number | null, failedAxes: Array<Axis>, monthlyCost: { amount: string, currency: string }, costLow: { amount: string, currency: string } | null, costHigh: { amount: string, currency: string } | null }>, recommendation: { optionId: string, pathSlug: string, variantSlug: string, kept: Array<Axis>, reasons: Array<string>, monthlyCost: { amount: string, currency: string } } | null, breakEvens: Array<{ optionA: string, optionB: string, summary: string, crossings: Array<{ requestsPerMonth: number, cheaperBelow: string }> }> } } };
 
 export type RecentDecisionsQueryVariables = Exact<{
   last?: number | null | undefined;
 }>;
 
 
-export type RecentDecisionsQuery = { savedDecisions: Array<{ id: string, createdAt: string, createdBy: string, keep: Array<Axis>, workload: unknown, decision: { recommendation: { pathSlug: string, monthlyCost: { amount: string, currency: string } } | null } }> };
+export type RecentDecisionsQuery = { savedDecisions: Array<{ id: string, name: string, createdAt: string, createdBy: string, requestedBy: string, keep: Array<Axis>, workload: unknown, decision: { recommendation: { pathSlug: string, monthlyCost: { amount: string, currency: string } } | null } }> };
 
 export type ServingPathsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -275,11 +291,11 @@ export type BotRunSummaryFragment = { id: string, status: RunStatus, attempt: nu
 
 export type BotRunFragment = { id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, regression: unknown, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } };
 
-export type BotPathOptionFragment = { optionId: string, pathSlug: string, pathName: string, pathKind: PathKind, servedVariant: string, decodeTokensPerSecond: number | null, leadTimeDays: number | null, failedAxes: Array<Axis>, monthlyCost: { amount: string, currency: string }, costLow: { amount: string, currency: string } | null, costHigh: { amount: string, currency: string } | null };
+export type BotPathOptionFragment = { optionId: string, pathSlug: string, pathName: string, pathKind: PathKind, servedVariant: string, decodeTokensPerSecond: number | null, leadTimeDays: number | null, failedAxes: Array<Axis>, eligible: boolean, monthlyCost: { amount: string, currency: string }, costLow: { amount: string, currency: string } | null, costHigh: { amount: string, currency: string } | null };
 
-export type BotRecommendationFragment = { optionId: string, pathSlug: string, variantSlug: string, kept: Array<Axis>, reasons: Array<string>, monthlyCost: { amount: string, currency: string } };
+export type BotRecommendationFragment = { optionId: string, pathSlug: string, variantSlug: string, kept: Array<Axis>, reasons: Array<string>, monthlyCost: { amount: string, currency: string }, shortfalls: Array<{ axis: Axis, shortfall: string }> };
 
-export type BotDecisionFragment = { id: string | null, requestsPerMonth: number, paths: Array<{ optionId: string, pathSlug: string, pathName: string, pathKind: PathKind, servedVariant: string, decodeTokensPerSecond: number | null, leadTimeDays: number | null, failedAxes: Array<Axis>, verdicts: Array<{ axis: Axis, pass: boolean, sentence: string, shortfall: string | null }>, monthlyCost: { amount: string, currency: string }, costLow: { amount: string, currency: string } | null, costHigh: { amount: string, currency: string } | null }>, minimalKeptSets: Array<{ kept: Array<Axis>, unlocked: Array<{ optionId: string, pathSlug: string, variantSlug: string, monthlyCost: { amount: string, currency: string }, shortfalls: Array<{ axis: Axis, shortfall: string }> }> }>, recommendation: { optionId: string, pathSlug: string, variantSlug: string, kept: Array<Axis>, reasons: Array<string>, monthlyCost: { amount: string, currency: string } } | null, warnings: Array<{ code: WarningCode, message: string, optionId: string, affectsRecommendation: boolean }>, breakEvens: Array<{ optionA: string, optionB: string, summary: string, crossings: Array<{ requestsPerMonth: number, cheaperBelow: string }> }> };
+export type BotDecisionFragment = { id: string | null, requestsPerMonth: number, tokensPerMonth: number, noRecommendation: { code: NoRecommendationCode, message: string } | null, notEligible: Array<{ optionId: string, pathSlug: string, reason: string }>, paths: Array<{ optionId: string, pathSlug: string, pathName: string, pathKind: PathKind, servedVariant: string, decodeTokensPerSecond: number | null, leadTimeDays: number | null, failedAxes: Array<Axis>, eligible: boolean, verdicts: Array<{ axis: Axis, pass: boolean, sentence: string, shortfall: string | null }>, monthlyCost: { amount: string, currency: string }, costLow: { amount: string, currency: string } | null, costHigh: { amount: string, currency: string } | null }>, minimalKeptSets: Array<{ kept: Array<Axis>, unlocked: Array<{ optionId: string, pathSlug: string, variantSlug: string, monthlyCost: { amount: string, currency: string }, shortfalls: Array<{ axis: Axis, shortfall: string }> }> }>, recommendation: { optionId: string, pathSlug: string, variantSlug: string, kept: Array<Axis>, reasons: Array<string>, monthlyCost: { amount: string, currency: string }, shortfalls: Array<{ axis: Axis, shortfall: string }> } | null, warnings: Array<{ code: WarningCode, message: string, optionId: string, affectsRecommendation: boolean }>, breakEvens: Array<{ optionA: string, optionB: string, summary: string, crossings: Array<{ requestsPerMonth: number, cheaperBelow: string }> }> };
 
 export type BotCostDecisionFragment = { id: string | null, requestsPerMonth: number, paths: Array<{ optionId: string, pathSlug: string, pathName: string, pathKind: PathKind, servedVariant: string, decodeTokensPerSecond: number | null, leadTimeDays: number | null, failedAxes: Array<Axis>, monthlyCost: { amount: string, currency: string }, costLow: { amount: string, currency: string } | null, costHigh: { amount: string, currency: string } | null }>, recommendation: { optionId: string, pathSlug: string, variantSlug: string, kept: Array<Axis>, reasons: Array<string>, monthlyCost: { amount: string, currency: string } } | null, breakEvens: Array<{ optionA: string, optionB: string, summary: string, crossings: Array<{ requestsPerMonth: number, cheaperBelow: string }> }> };
 
@@ -435,6 +451,7 @@ export const BotPathOptionFragmentDoc = new TypedDocumentString(`
   decodeTokensPerSecond
   leadTimeDays
   failedAxes
+  eligible
 }
     fragment BotMoney on Money {
   amount
@@ -450,6 +467,10 @@ export const BotRecommendationFragmentDoc = new TypedDocumentString(`
     ...BotMoney
   }
   reasons
+  shortfalls {
+    axis
+    shortfall
+  }
 }
     fragment BotMoney on Money {
   amount
@@ -459,6 +480,16 @@ export const BotDecisionFragmentDoc = new TypedDocumentString(`
     fragment BotDecision on Decision {
   id
   requestsPerMonth
+  tokensPerMonth
+  noRecommendation {
+    code
+    message
+  }
+  notEligible {
+    optionId
+    pathSlug
+    reason
+  }
   paths {
     ...BotPathOption
     verdicts {
@@ -524,6 +555,7 @@ fragment BotPathOption on PathAnswer {
   decodeTokensPerSecond
   leadTimeDays
   failedAxes
+  eligible
 }
 fragment BotRecommendation on Recommendation {
   optionId
@@ -534,6 +566,10 @@ fragment BotRecommendation on Recommendation {
     ...BotMoney
   }
   reasons
+  shortfalls {
+    axis
+    shortfall
+  }
 }`, {"fragmentName":"BotDecision"}) as unknown as TypedDocumentString<BotDecisionFragment, unknown>;
 export const BotCostDecisionFragmentDoc = new TypedDocumentString(`
     fragment BotCostDecision on Decision {
@@ -837,6 +873,34 @@ fragment BotRun on BenchmarkRun {
     }
   }
 }`) as unknown as TypedDocumentString<BenchmarkRunProgressSubscription, BenchmarkRunProgressSubscriptionVariables>;
+export const ModelVariantsDocument = new TypedDocumentString(`
+    query ModelVariants {
+  modelVariants {
+    slug
+    name
+    isFineTuned
+    weightsExportable
+    model {
+      slug
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ModelVariantsQuery, ModelVariantsQueryVariables>;
+export const BoxesDocument = new TypedDocumentString(`
+    query Boxes {
+  boxes {
+    slug
+    name
+    acceleratorClass
+    memoryGiB
+    purchasePrice {
+      amount
+      currency
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<BoxesQuery, BoxesQueryVariables>;
 export const DecideDocument = new TypedDocumentString(`
     query Decide($workload: WorkloadInput!, $keep: [Axis!]) {
   decide(workload: $workload, keep: $keep) {
@@ -865,6 +929,7 @@ fragment BotPathOption on PathAnswer {
   decodeTokensPerSecond
   leadTimeDays
   failedAxes
+  eligible
 }
 fragment BotRecommendation on Recommendation {
   optionId
@@ -875,10 +940,24 @@ fragment BotRecommendation on Recommendation {
     ...BotMoney
   }
   reasons
+  shortfalls {
+    axis
+    shortfall
+  }
 }
 fragment BotDecision on Decision {
   id
   requestsPerMonth
+  tokensPerMonth
+  noRecommendation {
+    code
+    message
+  }
+  notEligible {
+    optionId
+    pathSlug
+    reason
+  }
   paths {
     ...BotPathOption
     verdicts {
@@ -923,11 +1002,18 @@ fragment BotDecision on Decision {
   }
 }`) as unknown as TypedDocumentString<DecideQuery, DecideQueryVariables>;
 export const SaveDecisionDocument = new TypedDocumentString(`
-    mutation SaveDecision($workload: WorkloadInput!, $keep: [Axis!], $name: String) {
-  saveDecision(workload: $workload, keep: $keep, name: $name) {
+    mutation SaveDecision($workload: WorkloadInput!, $keep: [Axis!], $name: String, $onBehalfOf: String) {
+  saveDecision(
+    workload: $workload
+    keep: $keep
+    name: $name
+    onBehalfOf: $onBehalfOf
+  ) {
     id
+    name
     createdAt
     createdBy
+    requestedBy
     keep
     workload
     decision {
@@ -985,8 +1071,10 @@ export const RecentDecisionsDocument = new TypedDocumentString(`
     query RecentDecisions($last: Int) {
   savedDecisions(last: $last) {
     id
+    name
     createdAt
     createdBy
+    requestedBy
     keep
     workload
     decision {

@@ -7,7 +7,7 @@ import { ActionId } from '../../constants';
 import type { BotDependencies } from '../../dependencies';
 import { publishAppHome } from '../../flows/app-home';
 import { cancelBenchmarkRun, queueBenchmarkRun } from '../../flows/benchmark';
-import { answerCost, savedDecisionName } from '../../flows/cost';
+import { answerCost, savedDecisionRequester } from '../../flows/cost';
 import { formatMonthlyCost } from '../../format/money';
 import { escapeMrkdwn } from '../../format/words';
 import { type ReplyTarget, replyPrivately, replyWithFailure } from '../replies';
@@ -158,7 +158,7 @@ export function register(app: App, dependencies: BotDependencies): void {
       const saved = await dependencies.api.saveDecision(
         parsed.workload,
         parsed.keep,
-        savedDecisionName(body.user.id, parsed.workload.model),
+        savedDecisionRequester(body.user.id, parsed.workload.model),
       );
       const { recommendation } = saved.decision;
       const answer =

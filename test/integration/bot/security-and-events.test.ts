@@ -226,8 +226,25 @@ describe('App Home and the workload modal', () => {
     });
     const answer = await harness.waitForResponse(clicked.responseId);
     expect(messageText(answer.body)).toContain('Saved as decision `');
-    const [saved] = await harness.api.database.prisma.decision.findMany({ orderBy: { createdAt: 'desc' } });
+    const [saved] = await harness.api.database.prisma.decision.findMany({
+      orderBy: { createdAt: 'desc' },
+      include: { workload: true },
+    });
     expect(saved?.keep).toEqual(['FAST']);
+    expect(saved?.requestedBy).toBe(`slack:${VIEWER}`);
+    expect(saved?.workload.name).toBe('llama-3.1-8b-lora (asked in Slack)');
+    // App Home names the model and who asked, by Slack mention.
+    await harness.event({
+      type: 'app_home_opened',
+      user: VIEWER,
+      channel: 'D0HOME',
+      tab: 'home',
+      event_ts: '1.9',
+    });
+    const publish = await harness.slack.waitFor(() => harness.slack.callsTo('views.publish')[0]);
+    const home = messageText(publish.params);
+    expect(home).toContain(`*llama-3.1-8b-lora*`);
+    expect(home).toContain(`asked by <@${VIEWER}>`);
   });
 
   it('answers "Compare with cloud" with costs, and a stale button with a working example', async () => {

@@ -200,7 +200,9 @@ describe('Block Kit builders', () => {
     const decisions: SavedDecisionSummary[] = Array.from({ length: 200 }, (_, index) => ({
       id: `d${index}`,
       createdAt: '2026-01-01T00:00:00Z',
+      name: longText(300),
       createdBy: longText(300),
+      requestedBy: `slack:${longText(300)}`,
       keep: ['FAST'],
       workload: { model: longText(3000) },
       decision: {

@@ -560,6 +560,17 @@ const SavedDecisionRef = builder.prismaObject('Decision', {
   fields: (t) => ({
     id: t.exposeID('id'),
     createdBy: t.exposeString('createdBy'),
+    requestedBy: t.string({
+      description:
+        'Who asked: the person a service token saved it for (saveDecision onBehalfOf, e.g. "slack:U024BE7LH"), else createdBy.',
+      select: { requestedBy: true, createdBy: true },
+      resolve: (row) => row.requestedBy ?? row.createdBy,
+    }),
+    name: t.string({
+      description: 'The name given when saving (saveDecision name), else "<model> workload".',
+      select: { workload: { select: { name: true } } },
+      resolve: (row) => row.workload.name,
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     keep: t.field({
       type: [AxisEnum],
@@ -704,8 +715,18 @@ builder.mutationFields((t) => ({
       workload: t.arg({ type: WorkloadInputRef, required: true }),
       keep: t.arg({ type: [AxisEnum], required: false }),
       name: t.arg.string({ required: false }),
+      onBehalfOf: t.arg.string({
+        required: false,
+        description:
+          'Who asked, when a service token saves for a person (e.g. "slack:U024BE7LH"); kept in requestedBy. At most 120 characters.',
+      }),
     },
     resolve: async (query, _root, args, { prisma, identity }) => {
+      const onBehalfOf = args.onBehalfOf?.trim() || null;
+      if (onBehalfOf !== null && onBehalfOf.length > 120)
+        throw new ValidationError([
+          { path: 'onBehalfOf', message: `must be at most 120 characters (got ${onBehalfOf.length})` },
+        ]);
       const workloadInput = toWorkloadInput(args.workload);
       // The decision's createdAt is the moment its evidence was read, so decide(asOf: createdAt)
       // sees exactly the same evidence later.
@@ -727,6 +748,7 @@ builder.mutationFields((t) => ({
             keep: args.keep ? [...new Set(args.keep)] : [],
             answer: toAnswer(decision) as unknown as object,
             createdBy: actor,
+            requestedBy: onBehalfOf,
             createdAt: now,
           },
         });
