@@ -5,6 +5,14 @@ import type { DecideOptions } from '../../domain/engine/evaluate';
 import type { EvidenceSnapshot } from '../../domain/engine/evidence';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import { type DecisionAnswer, toAnswer, workloadOrThrow } from './answer';
+import {
+  type AnsweredOption,
+  type ChangeScope,
+  type EvidenceKind,
+  inputChanges,
+  scopeTouches,
+  usd,
+} from './evidence-diff';
 import { loadEvidenceSnapshot } from './load-evidence';
 
 /**
@@ -18,11 +26,12 @@ import { loadEvidenceSnapshot } from './load-evidence';
  */
 
 export interface RecordedChange {
-  kind: 'PRICE_VALUE' | 'BENCHMARK_RESULT' | 'QUALITY_EVALUATION' | 'ACCESS_ATTEMPT';
+  kind: EvidenceKind;
   subjectId: string;
   summary: string;
 }
 
+/** Called inside the transaction that writes the evidence, so the change exists exactly when it does. */
 export async function recordEvidenceChange(
   tx: Prisma.TransactionClient,
   change: RecordedChange,
@@ -33,26 +42,26 @@ export async function recordEvidenceChange(
 export interface Move {
   what: 'RECOMMENDATION' | 'VERDICT' | 'KEPT_SETS' | 'COST';
   text: string;
+  /** The option a verdict or cost move is about. */
+  optionId?: string;
 }
 
 export interface Cause {
+  kind: EvidenceKind;
   input: string;
   text: string;
-  /** True when answering from the earlier evidence with only this input changed reproduces the move. */
+  /**
+   * True when answering from the earlier evidence with only this input changed (or, when no single
+   * input does, with only the inputs marked `together`) reproduces the move.
+   */
   verified: boolean;
+  together?: boolean;
 }
 
 export interface Explanation {
   moves: Move[];
   causes: Cause[];
 }
-
-const usd = (amount: Decimal | string) => {
-  const value = new Decimal(amount.toString());
-  const [whole = '0', fraction = ''] = value.toFixed().split('.');
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `$${grouped}${fraction ? `.${fraction.length < 2 ? fraction.padEnd(2, '0') : fraction}` : ''}`;
-};
 
 const recommended = (answer: DecisionAnswer) => answer.recommendation?.optionId ?? null;
 const pathOf = (optionId: string | null) =>
@@ -75,6 +84,7 @@ export function movesBetween(before: DecisionAnswer, after: DecisionAnswer, thre
       if (was && was.pass !== verdict.pass)
         moves.push({
           what: 'VERDICT',
+          optionId: option.optionId,
           text: `${option.optionId} now ${verdict.pass ? 'passes' : 'fails'} ${verdict.axis}`,
         });
     }
@@ -83,6 +93,7 @@ export function movesBetween(before: DecisionAnswer, after: DecisionAnswer, thre
     if (!from.isZero() && to.minus(from).abs().div(from).greaterThan(threshold))
       moves.push({
         what: 'COST',
+        optionId: option.optionId,
         text: `${option.optionId} costs ${usd(to.toDecimalPlaces(2))}/month (was ${usd(from.toDecimalPlaces(2))})`,
       });
   }
@@ -98,10 +109,32 @@ export function movesBetween(before: DecisionAnswer, after: DecisionAnswer, thre
   return moves;
 }
 
+/** True when `trial` moved from `before` the way `headline` says (a cost in the same direction). */
+function reproduces(
+  headline: Move,
+  before: DecisionAnswer,
+  after: DecisionAnswer,
+  trial: DecisionAnswer,
+  threshold: Decimal,
+): boolean {
+  if (headline.what === 'RECOMMENDATION') return recommended(trial) === recommended(after);
+  const trialMoves = movesBetween(before, trial, threshold);
+  if (headline.what !== 'COST') return trialMoves.some((move) => move.text === headline.text);
+  const costOf = (answer: DecisionAnswer) =>
+    answer.options.find((option) => option.optionId === headline.optionId)?.cost.total;
+  const [was, now, tried] = [costOf(before), costOf(after), costOf(trial)];
+  if (was === undefined || now === undefined || tried === undefined) return false;
+  const direction = (to: Decimal.Value) => new Decimal(to).comparedTo(new Decimal(was));
+  return (
+    trialMoves.some((move) => move.what === 'COST' && move.optionId === headline.optionId) &&
+    direction(tried) === direction(now)
+  );
+}
+
 /**
- * The price inputs that differ between two snapshots, each tried alone on the earlier evidence: a
- * price is named as a cause when that single change reproduces the new recommendation (or, when the
- * recommendation held, moves the recommended cost the same way).
+ * The inputs that differ between the two snapshots, each tried alone on the earlier evidence: an
+ * input is named as a cause when that single change reproduces the headline move. When none does
+ * alone, all of them together are tried (and named together when that reproduces it).
  */
 function explain(
   workloadInput: unknown,
@@ -110,42 +143,112 @@ function explain(
   after: EvidenceSnapshot,
   beforeAnswer: DecisionAnswer,
   afterAnswer: DecisionAnswer,
+  headline: Move,
+  threshold: Decimal,
 ): Cause[] {
-  const afterPrices = new Map(
-    after.paths.flatMap((path) => path.priceComponents.map((price) => [price.id, price])),
-  );
-  const causes: Cause[] = [];
-  for (const path of before.paths) {
-    for (const price of path.priceComponents) {
-      const now = afterPrices.get(price.id);
-      if (!now || now.amount.equals(price.amount)) continue;
-      const trial: EvidenceSnapshot = {
-        ...before,
-        paths: before.paths.map((item) =>
-          item.slug !== path.slug
-            ? item
-            : {
-                ...item,
-                priceComponents: item.priceComponents.map((component) =>
-                  component.id === price.id ? now : component,
-                ),
-              },
-        ),
-      };
-      const alone = toAnswer(decide(workloadOrThrow(workloadInput, trial), trial, options));
-      const verified =
-        recommended(beforeAnswer) !== recommended(afterAnswer)
-          ? recommended(alone) === recommended(afterAnswer)
-          : recommended(alone) !== null &&
-            alone.recommendation?.monthlyCost !== beforeAnswer.recommendation?.monthlyCost;
-      causes.push({
-        input: price.id,
-        verified,
-        text: `${price.id} ${now.amount.greaterThan(price.amount) ? 'rose' : 'fell'} from ${usd(price.amount)} to ${usd(now.amount)} on ${now.asOf}`,
-      });
+  const answerFrom = (snapshot: EvidenceSnapshot) =>
+    toAnswer(decide(workloadOrThrow(workloadInput, snapshot), snapshot, options));
+  const changes = inputChanges(before, after);
+  const causes: Cause[] = changes.map((change) => {
+    let verified = false;
+    try {
+      const alone = answerFrom(change.applyTo(before));
+      verified = reproduces(headline, beforeAnswer, afterAnswer, alone, threshold);
+    } catch {
+      verified = false;
+    }
+    return { kind: change.kind, input: change.input, text: change.text, verified };
+  });
+  if (changes.length > 1 && !causes.some((cause) => cause.verified)) {
+    try {
+      const all = answerFrom(changes.reduce((snapshot, change) => change.applyTo(snapshot), before));
+      if (reproduces(headline, beforeAnswer, afterAnswer, all, threshold))
+        for (const cause of causes) Object.assign(cause, { verified: true, together: true });
+    } catch {
+      // The inputs together do not make an answerable snapshot: leave them unverified.
     }
   }
   return causes.sort((a, b) => Number(b.verified) - Number(a.verified));
+}
+
+/** The paths, boxes and variants a change is about, read from the row it records. */
+async function scopeOf(
+  prisma: PrismaClient,
+  change: { kind: string; subjectId: string },
+): Promise<ChangeScope> {
+  const none: ChangeScope = { pathSlugs: [], boxSlugs: [], variantSlugs: [] };
+  const slugs = (...items: ({ slug: string } | null | undefined)[]) =>
+    items.flatMap((item) => (item ? [item.slug] : []));
+  switch (change.kind) {
+    case 'PRICE_VALUE': {
+      const value = await prisma.priceValue.findUnique({
+        where: { id: change.subjectId },
+        select: { component: { select: { path: { select: { slug: true } } } } },
+      });
+      return value ? { ...none, pathSlugs: slugs(value.component.path) } : none;
+    }
+    case 'BENCHMARK_RESULT': {
+      const result = await prisma.benchmarkResult.findUnique({
+        where: { id: change.subjectId },
+        select: {
+          path: { select: { slug: true } },
+          box: { select: { slug: true } },
+          variant: { select: { slug: true } },
+        },
+      });
+      return result
+        ? { pathSlugs: slugs(result.path), boxSlugs: slugs(result.box), variantSlugs: slugs(result.variant) }
+        : none;
+    }
+    case 'SLO_SWEEP': {
+      const sweep = await prisma.sloSweep.findUnique({
+        where: { id: change.subjectId },
+        select: { box: { select: { slug: true } }, variant: { select: { slug: true } } },
+      });
+      return sweep ? { ...none, boxSlugs: slugs(sweep.box), variantSlugs: slugs(sweep.variant) } : none;
+    }
+    case 'QUALITY_EVALUATION': {
+      // The engine reads quality per variant, whatever path it was measured on.
+      const evaluation = await prisma.qualityEvaluation.findUnique({
+        where: { id: change.subjectId },
+        select: { variant: { select: { slug: true } } },
+      });
+      return evaluation ? { ...none, variantSlugs: slugs(evaluation.variant) } : none;
+    }
+    case 'ACCESS_ATTEMPT': {
+      const attempt = await prisma.accessAttempt.findUnique({
+        where: { id: change.subjectId },
+        select: { accessPath: { select: { servingPath: { select: { slug: true } } } } },
+      });
+      if (!attempt) return none;
+      const servingPath = attempt.accessPath.servingPath;
+      return servingPath ? { ...none, pathSlugs: [servingPath.slug] } : { ...none, touchesNothing: true };
+    }
+    default:
+      return none;
+  }
+}
+
+/** Every option an answer weighed, with the variants it served, asked for, and their base models. */
+function answeredOptions(answer: DecisionAnswer, evidence: EvidenceSnapshot): AnsweredOption[] {
+  const baseOf = new Map(evidence.models.map((model) => [model.slug, model.baseModelSlug]));
+  const withBases = (...slugs: string[]) => [
+    ...new Set(slugs.flatMap((slug) => [slug, baseOf.get(slug) ?? slug])),
+  ];
+  return [
+    ...answer.options.map((option) => ({
+      pathSlug: option.pathSlug,
+      variantSlugs: withBases(option.servedVariantSlug, option.requestedVariantSlug),
+    })),
+    ...answer.notEligible.map((option) => ({
+      pathSlug: option.pathSlug,
+      variantSlugs: withBases(option.variantSlug),
+    })),
+    ...answer.excluded.map((option) => ({
+      pathSlug: option.pathSlug,
+      variantSlugs: withBases(option.variantSlug),
+    })),
+  ];
 }
 
 export interface VersionRecorded {
@@ -165,12 +268,12 @@ export async function reevaluateNextChange(
   prisma: PrismaClient,
   replica: string,
   threshold: Decimal = new Decimal('0.05'),
-): Promise<{ changeId: string; versions: VersionRecorded[] } | null> {
+): Promise<{ changeId: string; reevaluated: string[]; versions: VersionRecorded[] } | null> {
   const stale = new Date(Date.now() - CLAIM_TIMEOUT_MS);
   // One change at a time across replicas, oldest first, so each re-evaluation starts from the
   // version the previous change left: a change is claimed only while no other claim is in flight,
   // and a replica that waited on the row lock finds it claimed and takes nothing this round.
-  const claimed = await prisma.$queryRaw<{ id: string; createdAt: Date }[]>`
+  const claimed = await prisma.$queryRaw<{ id: string; createdAt: Date; kind: string; subjectId: string }[]>`
     UPDATE "EvidenceChange" SET "processedBy" = ${replica}, "claimedAt" = ${new Date()}
     WHERE "id" = (
       SELECT "id" FROM "EvidenceChange"
@@ -182,7 +285,7 @@ export async function reevaluateNextChange(
       ORDER BY "createdAt", "id" LIMIT 1
       FOR UPDATE
     )
-    RETURNING "id", "createdAt"`;
+    RETURNING "id", "createdAt", "kind", "subjectId"`;
   const change = claimed[0];
   if (!change) return null;
   const watched = await prisma.decision.findMany({
@@ -195,12 +298,19 @@ export async function reevaluateNextChange(
     orderBy: { createdAt: 'asc' },
   });
   const versions: VersionRecorded[] = [];
+  const reevaluated: string[] = [];
   const after = await loadEvidenceSnapshot(prisma, change.createdAt);
+  const scope = await scopeOf(prisma, change);
+  const boxOfPath = new Map(after.paths.map((path) => [path.slug, path.boxSlug]));
   for (const decision of watched) {
     const latest = decision.versions[0];
     const since = latest?.createdAt ?? decision.createdAt;
     if (since.getTime() >= change.createdAt.getTime()) continue;
     const beforeAnswer = (latest?.answer ?? decision.answer) as unknown as DecisionAnswer;
+    // Only the decisions whose evidence the change is about: a path (or its box) and a variant
+    // they weighed.
+    if (!scopeTouches(scope, answeredOptions(beforeAnswer, after), boxOfPath)) continue;
+    reevaluated.push(decision.id);
     const options: DecideOptions = decision.keep.length ? { keep: decision.keep as Axis[] } : {};
     let afterDecision: Decision;
     try {
@@ -212,12 +322,21 @@ export async function reevaluateNextChange(
     const moves = movesBetween(beforeAnswer, afterAnswer, threshold);
     if (moves.length === 0) continue;
     const before = await loadEvidenceSnapshot(prisma, since);
-    const causes = explain(decision.workload.input, options, before, after, beforeAnswer, afterAnswer);
+    const [headline = { what: 'RECOMMENDATION', text: 'the answer changed' }] = moves;
+    const causes = explain(
+      decision.workload.input,
+      options,
+      before,
+      after,
+      beforeAnswer,
+      afterAnswer,
+      headline,
+      threshold,
+    );
     const verified = causes.filter((cause) => cause.verified);
-    const headline = moves[0]?.text ?? 'the answer changed';
     const summary = verified.length
-      ? `${headline} because ${verified.map((cause) => cause.text).join(' and ')}`
-      : `${headline}; no single price change explains it alone (results, evaluations or access changed too)`;
+      ? `${headline.text} because ${verified.map((cause) => cause.text).join(' and ')}`
+      : `${headline.text}; no change of price, result, evaluation or access attempt reproduces it on the earlier evidence (the answer's date moved from ${before.now} to ${after.now})`;
     const explanation: Explanation = { moves, causes };
     const version = await prisma.decisionVersion.upsert({
       where: { decisionId_changeId: { decisionId: decision.id, changeId: change.id } },
@@ -239,7 +358,7 @@ export async function reevaluateNextChange(
     });
   }
   await prisma.evidenceChange.update({ where: { id: change.id }, data: { processedAt: new Date() } });
-  return { changeId: change.id, versions };
+  return { changeId: change.id, reevaluated, versions };
 }
 
 export interface WatchNotifier {

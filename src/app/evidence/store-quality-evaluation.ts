@@ -11,6 +11,7 @@ import type {
   ServingPath,
 } from '../../generated/prisma/client';
 import { recordAudit } from '../audit/record';
+import { recordEvidenceChange } from '../decisions/watch';
 import { isUniqueViolation } from '../unique-violation';
 import { UnknownSlugError } from './import-results';
 
@@ -155,6 +156,11 @@ export async function storeQualityEvaluation(
       accepted: created.accepted,
       total: created.total,
     },
+  });
+  await recordEvidenceChange(tx, {
+    kind: 'QUALITY_EVALUATION',
+    subjectId: created.id,
+    summary: `quality evaluation ${created.slug}: ${created.accepted} of ${created.total} accepted (${variant.slug})`,
   });
   return created;
 }

@@ -3,6 +3,7 @@ import { ConflictError } from '../../domain/errors';
 import type { LoadProfile } from '../../domain/metrics/summary';
 import type { RegressionPolicy } from '../../domain/regression';
 import type { BenchmarkResult, Prisma, ResultSource } from '../../generated/prisma/client';
+import { recordEvidenceChange } from '../decisions/watch';
 import { concurrencyOf, profileKeyOf } from './profile-key';
 import { assessAgainstHistory, type StoredRegression } from './regression-history';
 
@@ -140,6 +141,12 @@ export async function storeBenchmarkResult(
       data: { resultId: created.id, records: toJsonValue([...input.rawRecords]) as Prisma.InputJsonArray },
     });
   }
+  // Watched decisions re-check themselves when a new measurement arrives (app/decisions/watch.ts).
+  await recordEvidenceChange(tx, {
+    kind: 'BENCHMARK_RESULT',
+    subjectId: created.id,
+    summary: `benchmark result ${created.id} (${profileKey}${created.decodeTokensPerSecond === null ? '' : `, ${created.decodeTokensPerSecond} tok/s decode`})`,
+  });
   return { result: created, alreadyStored: false };
 }
 

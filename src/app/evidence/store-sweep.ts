@@ -8,6 +8,7 @@ import {
   sweepOutcome,
 } from '../../domain/slo-search';
 import type { Prisma, SloSweep } from '../../generated/prisma/client';
+import { recordEvidenceChange } from '../decisions/watch';
 
 export interface StoreSweepInput {
   runId: string;
@@ -57,6 +58,11 @@ export async function storeSloSweep(tx: Prisma.TransactionClient, input: StoreSw
   await tx.benchmarkResult.updateMany({
     where: { id: { in: input.levels.map((level) => level.resultId) } },
     data: { sloSweepId: sweep.id },
+  });
+  await recordEvidenceChange(tx, {
+    kind: 'SLO_SWEEP',
+    subjectId: sweep.id,
+    summary: `SLO sweep ${sweep.id}: ${outcome.summary}`,
   });
   return sweep;
 }

@@ -4,7 +4,12 @@ import { decisionVersionRoute } from '../../../src/api/http/decision-versions';
 import { type ApiServer, startApiServer } from '../../../src/api/server';
 import { createApiToken } from '../../../src/app/auth/tokens';
 import { slackWatchNotifier } from '../../../src/app/decisions/slack-notifier';
-import { runWatchRound, startDecisionWatcher } from '../../../src/app/decisions/watch';
+import {
+  type Explanation,
+  reevaluateNextChange,
+  runWatchRound,
+  startDecisionWatcher,
+} from '../../../src/app/decisions/watch';
 import { type Database, openDatabase } from '../../../src/db/connection';
 import { FakeSlackServer } from '../../fakes/slack-server';
 import { createTestDatabase, type TestDatabase, usingPostgres } from '../../support/database';
@@ -98,7 +103,7 @@ describe('watched decisions', () => {
       /^recommendation flipped from bedrock-on-demand to dgx-spark because bedrock-on-demand-8b-output rose from \$0\.22 to \$1,000 on \d{4}-\d{2}-\d{2}/,
     );
     expect(version?.explanation.causes.filter((cause) => cause.verified)).toEqual([
-      { input: 'bedrock-on-demand-8b-output', verified: true, text: expect.any(String) },
+      { kind: 'PRICE_VALUE', input: 'bedrock-on-demand-8b-output', verified: true, text: expect.any(String) },
     ]);
 
     const posts = slack.calls.filter((call) => call.method === 'chat.postMessage');
@@ -113,6 +118,112 @@ describe('watched decisions', () => {
     };
     expect(beforeAfter.before.answer.recommendation.optionId).toMatch(/^bedrock-on-demand\//);
     expect(beforeAfter.after.answer.recommendation.optionId).toMatch(/^dgx-spark\//);
+  });
+});
+
+describe('watched decisions re-check on results, evaluations and access attempts', () => {
+  let database: TestDatabase;
+  let api: GraphQLCaller;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    api = await createGraphQLCaller(database.prisma);
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  const saveAndWatch = async (workload: Record<string, unknown>) => {
+    const saved = await api.run<{ saveDecision: { id: string } }>(
+      'mutation($w: WorkloadInput!) { saveDecision(workload: $w) { id } }',
+      { w: workload },
+      { as: 'VIEWER' },
+    );
+    expect(saved.body.errors).toBeUndefined();
+    const id = saved.body.data?.saveDecision.id ?? '';
+    const watched = await api.run(`mutation { watchDecision(id: "${id}") { id } }`, {}, { as: 'VIEWER' });
+    expect(watched.body.errors).toBeUndefined();
+    return id;
+  };
+
+  it('a new benchmark result re-evaluates the watched decisions it touches, once, and the version names it', async () => {
+    const commodity = await saveAndWatch(await labWorkload());
+    const imported = await api.run<{ importBenchmarkResults: { results: { resultId: string }[] }[] }>(
+      `mutation($input: ImportBenchmarkResultsInput!) { importBenchmarkResults(input: $input) { results { resultId } } }`,
+      {
+        input: {
+          box: 'dgx-spark',
+          variant: 'llama-3.1-8b-instruct-base',
+          files: [
+            { name: 'vllm-new.json', content: await readFile('test/fixtures/imports/vllm-new.json', 'utf8') },
+          ],
+        },
+      },
+      { as: 'OPERATOR' },
+    );
+    expect(imported.body.errors).toBeUndefined();
+    const resultId = imported.body.data?.importBenchmarkResults[0]?.results[0]?.resultId ?? '';
+    const change = await database.prisma.evidenceChange.findFirstOrThrow({ where: { subjectId: resultId } });
+    expect(change.kind).toBe('BENCHMARK_RESULT');
+    const handled = await reevaluateNextChange(database.prisma, 'replica-a');
+    expect(handled?.changeId).toBe(change.id);
+    expect(handled?.reevaluated).toEqual([commodity]);
+    const [version, ...others] = await database.prisma.decisionVersion.findMany({
+      where: { decisionId: commodity },
+    });
+    expect(others).toEqual([]);
+    expect(version?.changeId).toBe(change.id);
+    expect(version?.summary).toMatch(
+      /^dgx-spark\/llama-3\.1-8b-instruct-base costs \$[\d,.]+\/month \(was \$[\d,.]+\) because a new benchmark result on dgx-spark measured llama-3\.1-8b-instruct-base at 20\.4 tok\/s decode per stream at concurrency 4/,
+    );
+    const explanation = version?.explanation as unknown as Explanation;
+    expect(explanation.causes).toEqual([
+      { kind: 'BENCHMARK_RESULT', input: resultId, verified: true, text: expect.any(String) },
+    ]);
+    // Handled once: nothing is left to claim, and a second replica's round records nothing more.
+    expect(await reevaluateNextChange(database.prisma, 'replica-b')).toBeNull();
+    expect(await database.prisma.decisionVersion.count({ where: { decisionId: commodity } })).toBe(1);
+  });
+
+  it('a quality evaluation of the fine-tune re-evaluates the decision that serves it, not the base-model one', async () => {
+    const commodity = await saveAndWatch(await labWorkload());
+    const { name: _title, ...latency } = JSON.parse(
+      await readFile('seeds/workloads/latency-slo-30.json', 'utf8'),
+    ) as Record<string, unknown>;
+    // Asks for 95% accepted, more than the 70% the seeded evaluation of the LoRA shows.
+    const custom = await saveAndWatch({ ...latency, minAcceptedRate: 0.95 });
+    const recorded = await api.run<{ recordQualityEvaluation: { slug: string } }>(
+      `mutation($input: RecordQualityEvaluationInput!) { recordQualityEvaluation(input: $input) { slug } }`,
+      {
+        input: {
+          variant: 'llama-3.1-8b-lora',
+          questionSetSlug: 'lab-frozen-30',
+          withRetrieval: true,
+          judges: ['strict', 'frontier'],
+          accepted: 29,
+          total: 30,
+          source: 'test: a better adapter',
+          evaluatedAt: new Date().toISOString(),
+        },
+      },
+      { as: 'OPERATOR' },
+    );
+    expect(recorded.body.errors).toBeUndefined();
+    const slug = recorded.body.data?.recordQualityEvaluation.slug ?? '';
+    const handled = await reevaluateNextChange(database.prisma, 'replica-a');
+    expect(handled?.reevaluated).toContain(custom);
+    expect(handled?.reevaluated).not.toContain(commodity);
+    const versions = await database.prisma.decisionVersion.findMany({ where: { decisionId: custom } });
+    expect(versions).toHaveLength(1);
+    const explanation = versions[0]?.explanation as unknown as Explanation;
+    expect(explanation.causes.filter((cause) => cause.verified)).toEqual([
+      {
+        kind: 'QUALITY_EVALUATION',
+        input: slug,
+        verified: true,
+        text: expect.stringContaining('accepted 29 of 30'),
+      },
+    ]);
+    expect(versions[0]?.summary).toContain(`because quality evaluation ${slug} accepted 29 of 30`);
   });
 });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { recordAudit } from '../../../app/audit/record';
 import { actorOf } from '../../../app/auth/identity';
+import { recordEvidenceChange } from '../../../app/decisions/watch';
 import { accessPathFigures } from '../../../domain/access';
 import { NotFoundError } from '../../../domain/errors';
 import { builder } from '../builder';
@@ -163,6 +164,11 @@ builder.mutationFields((t) => ({
           entityType: 'AccessAttempt',
           entityId: created.id,
           after: attempt,
+        });
+        await recordEvidenceChange(tx, {
+          kind: 'ACCESS_ATTEMPT',
+          subjectId: created.id,
+          summary: `access attempt on ${path.slug}: ${attempt.outcome}`,
         });
         return created;
       });
