@@ -11,6 +11,7 @@ import './types/runs';
 import './types/sweeps';
 import './types/viewer';
 import './types/decision';
+import './types/frontier';
 import './types/prices';
 import './types/watch';
 

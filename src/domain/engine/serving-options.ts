@@ -72,6 +72,15 @@ function fitsOnBox(box: Box, variant: ModelVariant): boolean {
   return variant.totalParamsB * 1.2 <= box.memoryGiB * 1.073741824;
 }
 
+/** Peak output tokens/s per monthly request, so peak(volume) = volume x this (shape held). */
+export function peakOutputTokensPerSecondPerMonthlyRequest(workload: Workload): number {
+  const shape = trafficShapeOf(workload);
+  return shape.requestsPerMonth > 0
+    ? shape.peakOutputTokensPerSecond / shape.requestsPerMonth
+    : (workload.meanOutputTokens * workload.peakToMean) /
+        (workload.activeHoursPerDay * 3600 * workload.activeDaysPerMonth);
+}
+
 export function buildServingOptions(
   catalog: Catalog,
   workload: Workload,
@@ -80,12 +89,7 @@ export function buildServingOptions(
   const options: ServingOption[] = [];
   const excluded: ExcludedOption[] = [];
   const seen = new Set<string>();
-  const shape = trafficShapeOf(workload);
-  const peakPerMonthlyRequest =
-    shape.requestsPerMonth > 0
-      ? shape.peakOutputTokensPerSecond / shape.requestsPerMonth
-      : (workload.meanOutputTokens * workload.peakToMean) /
-        (workload.activeHoursPerDay * 3600 * workload.activeDaysPerMonth);
+  const peakPerMonthlyRequest = peakOutputTokensPerSecondPerMonthlyRequest(workload);
   for (const path of catalog.evidence.paths) {
     const box = path.boxSlug ? (catalog.boxesBySlug.get(path.boxSlug) ?? null) : null;
     for (const slug of candidateModelSlugs) {

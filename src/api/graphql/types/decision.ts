@@ -68,7 +68,7 @@ export const AxisEnum = builder.enumType('Axis', {
   values: AXES,
 });
 
-const ServedAsEnum = builder.enumType('ServedAs', {
+export const ServedAsEnum = builder.enumType('ServedAs', {
   description:
     'CUSTOM (your weights), PLATFORM_TRAINED (trained by the platform), BASE_ONLY (only the base model is servable where custom weights were asked for), BASE (the base model was asked for).',
   values: SERVED_AS,
@@ -528,7 +528,7 @@ export const WorkloadInputRef = builder.inputType('WorkloadInput', {
 type WorkloadArgument = typeof WorkloadInputRef.$inferInput;
 
 /** The engine reads the GraphQL input's names; drop unset fields so the engine's defaults apply. */
-function toWorkloadInput(input: WorkloadArgument): Record<string, unknown> {
+export function toWorkloadInput(input: WorkloadArgument): Record<string, unknown> {
   const { monthlyBudget, ...rest } = input;
   const defined = Object.fromEntries(
     Object.entries(rest).filter(([, value]) => value !== null && value !== undefined),
@@ -540,7 +540,7 @@ function toWorkloadInput(input: WorkloadArgument): Record<string, unknown> {
  * An "as of" moment, never in the future, which no evidence can speak for. Absent: undefined, the
  * current evidence (which the API keeps cached between answers; a past moment is read afresh).
  */
-function asOfOrThrow(asOf: Date | null | undefined): Date | undefined {
+export function asOfOrThrow(asOf: Date | null | undefined): Date | undefined {
   const now = new Date();
   if (!asOf) return undefined;
   if (asOf.getTime() > now.getTime())
