@@ -38,6 +38,12 @@ export function useFloorplanErrors(): Plugin {
     }
   };
   return {
+    // Last, over every answer (parse and validation errors too): a long value is never echoed whole.
+    onResultProcess: ({ result, setResult }) => {
+      if (Array.isArray(result) || Symbol.asyncIterator in result || !result.errors) return;
+      if (!result.errors.some((error) => error.message.length > MAX_ECHO)) return;
+      setResult({ ...result, errors: result.errors.map(abbreviated) });
+    },
     onExecute: () => ({
       onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, mapErrors),
     }),
@@ -45,6 +51,45 @@ export function useFloorplanErrors(): Plugin {
       onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, mapErrors),
     }),
   };
+}
+
+/** Beyond this many characters a value quoted in an error message is abbreviated. */
+const MAX_ECHO = 200;
+/** A message longer than this (many issues) is cut. */
+const MAX_MESSAGE = 8_000;
+
+/** Abbreviates every long quoted value in an error message (graphql-js quotes the whole input). */
+export function abbreviateMessage(message: string): string {
+  // One pass, no regular expression: a 90 kB value must not cost quadratic backtracking.
+  let quoted = '';
+  let from = 0;
+  while (from < message.length) {
+    const open = message.indexOf('"', from);
+    if (open < 0) break;
+    let close = open + 1;
+    while (close < message.length && message[close] !== '"') close += message[close] === '\\' ? 2 : 1;
+    const value = message.slice(open + 1, close);
+    quoted += message.slice(from, open);
+    quoted +=
+      value.length > MAX_ECHO
+        ? `"${value.slice(0, 40)}…" (${value.length.toLocaleString('en-US')} characters)`
+        : message.slice(open, close + 1);
+    from = close + 1;
+  }
+  quoted += message.slice(from);
+  return quoted.length > MAX_MESSAGE ? `${quoted.slice(0, MAX_MESSAGE)}… (cut)` : quoted;
+}
+
+function abbreviated(error: GraphQLError): GraphQLError {
+  if (!(error instanceof GraphQLError) || error.message.length <= MAX_ECHO) return error;
+  return new GraphQLError(abbreviateMessage(error.message), {
+    ...(error.nodes ? { nodes: error.nodes } : {}),
+    ...(error.source ? { source: error.source } : {}),
+    ...(error.positions ? { positions: error.positions } : {}),
+    ...(error.path ? { path: error.path } : {}),
+    ...(error.originalError ? { originalError: error.originalError } : {}),
+    extensions: error.extensions,
+  });
 }
 
 function extensionsOf(error: FloorplanError): Record<string, unknown> {

@@ -42,7 +42,7 @@ builder.scalarType('Decimal', {
 });
 
 builder.scalarType('DateTime', {
-  description: 'An ISO-8601 timestamp in UTC.',
+  description: 'An ISO-8601 timestamp in UTC, in the years 1 to 9999 (what PostgreSQL stores).',
   serialize: (value) => value.toISOString(),
   parseValue: (value) => {
     const date = typeof value === 'string' ? new Date(value) : new Date(Number.NaN);

@@ -1,5 +1,6 @@
 import { lexicographicSortSchema } from 'graphql';
 import { builder } from './builder';
+import { guardInputs } from './input-guard';
 import './scalars';
 import './types/enums';
 import './types/catalog';
@@ -19,4 +20,4 @@ builder.queryType({});
 builder.mutationType({});
 builder.subscriptionType({});
 
-export const schema = lexicographicSortSchema(builder.toSchema());
+export const schema = guardInputs(lexicographicSortSchema(builder.toSchema()));

@@ -172,6 +172,10 @@ const updatePriceSchema = z
       .refine((amount) => !amount.isNegative(), 'a price cannot be negative')
       // The column holds 8 decimal places; refusing more keeps storage exact instead of rounding quietly.
       .refine((amount) => amount.decimalPlaces() <= 8, 'at most 8 decimal places (e.g. "0.00000785")')
+      .refine(
+        (amount) => amount.abs().lt('1e12'),
+        'at most 12 digits before the point (below 1,000,000,000,000)',
+      )
       .optional()
       .nullable(),
     source: z.string().trim().min(3, 'give a source someone can check').optional().nullable(),
