@@ -29,6 +29,8 @@ Database
   token list [--json]             every token: name, role, box, created, last used, revoked
   token revoke --name N           revoke a token by name (or --id ID)
   schema:print                    write schema/schema.graphql (sorted SDL)
+  catalog add|edit FILE.yaml      add or change model variants, boxes, serving paths, price
+                                  components, capacity facts (seeds/ shape; audited)
 
 Answers
   decide --workload FILE [--keep fast,available] [--as-of DATE] [--json]

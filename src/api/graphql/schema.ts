@@ -4,6 +4,7 @@ import { guardInputs } from './input-guard';
 import './scalars';
 import './types/enums';
 import './types/catalog';
+import './types/catalog-changes';
 import './types/paths';
 import './types/evidence';
 import './types/roofline';

@@ -38,6 +38,10 @@ export const lazyCommands: Record<string, () => Promise<CommandEntry>> = {
     const { runBenchCommand, USAGE } = await import('./bench');
     return { usage: USAGE, run: runBenchCommand };
   },
+  catalog: async () => {
+    const { runCatalogCommand, USAGE } = await import('./catalog');
+    return { usage: USAGE, run: runCatalogCommand };
+  },
   prices: async () => {
     const { runPricesCommand, USAGE } = await import('./prices');
     return { usage: USAGE, run: runPricesCommand };

@@ -6,34 +6,51 @@ import { PATH_KINDS } from '../../domain/engine/evidence';
  * would pass through a float), validated here so a typo stops the load with the file, the path and
  * what was expected, before anything is written.
  */
-const decimalString = z
+export const decimalString = z
   .string({ message: 'expected a decimal written as a quoted string, e.g. "23.50"' })
   .regex(/^-?\d+(\.\d+)?$/, 'expected a decimal such as "3999" or "0.0785"');
-const slug = z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'expected a lowercase slug such as "dgx-spark"');
-const isoDate = z.union([z.date(), z.string().date()]).transform((value) => new Date(value));
+export const slug = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.-]*$/, 'expected a lowercase slug such as "dgx-spark"');
+export const isoDate = z.union([z.date(), z.string().date()]).transform((value) => new Date(value));
 const isoDateTime = z.union([z.date(), z.string().datetime()]).transform((value) => new Date(value));
-const confidence = z.enum(['C', 'S', 'U']);
-const source = z.string().min(3, 'every fact needs a source');
+export const confidence = z.enum(['C', 'S', 'U']);
+export const source = z.string().min(3, 'every fact needs a source');
+
+export const boxSeedSchema = z.object({
+  slug,
+  name: z.string(),
+  vendor: slug,
+  acceleratorClass: z.string(),
+  memoryGiB: decimalString,
+  memoryBandwidthGBs: decimalString,
+  powerActiveW: decimalString,
+  powerIdleW: decimalString,
+  purchasePrice: decimalString,
+  amortizationMonths: z.number().int().positive(),
+  source,
+  asOf: isoDate,
+  confidence,
+});
+
+export const variantSeedSchema = z.object({
+  slug,
+  name: z.string(),
+  model: slug,
+  isFineTuned: z.boolean(),
+  method: z.enum(['NONE', 'LORA', 'QLORA', 'FULL', 'MANAGED']),
+  trainingMinutes: z.number().int().positive().optional(),
+  trainedWhere: z.string().optional(),
+  weightsLocation: z.string(),
+  weightsExportable: z.boolean(),
+  quantization: z.string().optional(),
+  bytesPerParam: decimalString.optional(),
+  notes: z.string().optional(),
+});
 
 export const catalogFileSchema = z.object({
   vendors: z.array(z.object({ slug, name: z.string() })),
-  boxes: z.array(
-    z.object({
-      slug,
-      name: z.string(),
-      vendor: slug,
-      acceleratorClass: z.string(),
-      memoryGiB: decimalString,
-      memoryBandwidthGBs: decimalString,
-      powerActiveW: decimalString,
-      powerIdleW: decimalString,
-      purchasePrice: decimalString,
-      amortizationMonths: z.number().int().positive(),
-      source,
-      asOf: isoDate,
-      confidence,
-    }),
-  ),
+  boxes: z.array(boxSeedSchema),
   models: z.array(
     z.object({
       slug,
@@ -49,22 +66,7 @@ export const catalogFileSchema = z.object({
       headDim: z.number().int().positive().optional(),
     }),
   ),
-  variants: z.array(
-    z.object({
-      slug,
-      name: z.string(),
-      model: slug,
-      isFineTuned: z.boolean(),
-      method: z.enum(['NONE', 'LORA', 'QLORA', 'FULL', 'MANAGED']),
-      trainingMinutes: z.number().int().positive().optional(),
-      trainedWhere: z.string().optional(),
-      weightsLocation: z.string(),
-      weightsExportable: z.boolean(),
-      quantization: z.string().optional(),
-      bytesPerParam: decimalString.optional(),
-      notes: z.string().optional(),
-    }),
-  ),
+  variants: z.array(variantSeedSchema),
   fineTuneFeasibility: z.array(
     z.object({
       slug,
@@ -79,100 +81,104 @@ export const catalogFileSchema = z.object({
   ),
 });
 
-const layer = z.enum(['LAYER0', 'LAYER2B', 'LAYER2C']);
-const placement = z.enum(['RETAINED', 'DELEGATED', 'IMPLICIT']);
-const channel = z.enum(['SELF_SERVE_FORM', 'SUPPORT_CASE', 'ACCOUNT_ESCALATION', 'RELATIONSHIP', 'PURCHASE']);
+export const layer = z.enum(['LAYER0', 'LAYER2B', 'LAYER2C']);
+export const placement = z.enum(['RETAINED', 'DELEGATED', 'IMPLICIT']);
+export const channel = z.enum([
+  'SELF_SERVE_FORM',
+  'SUPPORT_CASE',
+  'ACCOUNT_ESCALATION',
+  'RELATIONSHIP',
+  'PURCHASE',
+]);
+
+export const priceSeedSchema = z.object({
+  slug,
+  kind: z.enum([
+    'PURCHASE',
+    'ELECTRICITY_PER_KWH',
+    'OPS_PER_MONTH',
+    'MODEL_UNIT_HOUR',
+    'CMU_MINUTE',
+    'CMU_STORAGE_MONTH',
+    'TRAINING_PER_1K_TOKENS',
+    'MODEL_STORAGE_MONTH',
+    'INPUT_PER_1M_TOKENS',
+    'OUTPUT_PER_1M_TOKENS',
+    'INSTANCE_HOUR',
+  ]),
+  amount: decimalString,
+  currency: z.string().length(3).default('USD'),
+  unit: z.string(),
+  billingWindowMinutes: z.number().int().positive().optional(),
+  commitmentMonths: z.number().int().nonnegative().optional(),
+  minimumDurationHours: z.number().int().positive().optional(),
+  model: slug.optional(),
+  region: z.string().optional(),
+  source,
+  sourceUrl: z.string().url().optional(),
+  asOf: isoDate,
+  confidence,
+  isAssumption: z.boolean().default(false),
+  note: z.string().optional(),
+  /** Later (or earlier) figures for the same price, each with its own date and source. */
+  history: z
+    .array(
+      z.object({
+        amount: decimalString,
+        asOf: isoDate,
+        source,
+        sourceUrl: z.string().url().optional(),
+        confidence,
+        note: z.string().optional(),
+      }),
+    )
+    .default([]),
+});
+
+export const capacitySeedSchema = z.object({
+  slug,
+  kind: z.enum([
+    'CMUS_PER_COPY',
+    'OUTPUT_TOKENS_PER_MINUTE_PER_UNIT',
+    'DECODE_TOKENS_PER_SECOND_PER_STREAM',
+    'TTFT_P95_MS',
+    'MAX_UNITS_WITHOUT_QUOTA_CASE',
+  ]),
+  model: slug.optional(),
+  value: decimalString,
+  source,
+  asOf: isoDate,
+  confidence,
+  isAssumption: z.boolean(),
+});
+
+export const pathSeedSchema = z.object({
+  slug,
+  name: z.string(),
+  description: z.string(),
+  kind: z.enum(PATH_KINDS),
+  vendor: slug,
+  box: slug.optional(),
+  acceleratorClass: z.string().optional(),
+  customWeightsSupported: z.boolean(),
+  weightsExportable: z.boolean(),
+  bringYourOwnWeights: z.boolean(),
+  scaleToZero: z.boolean(),
+  coldStartSeconds: z.number().int().nonnegative().optional(),
+  quotaRequired: z.boolean(),
+  quotaWall: z.string().optional(),
+  procurementChannel: channel,
+  leadTimeDays: z.number().int().nonnegative().optional(),
+  region: z.string().optional(),
+  placements: z
+    .array(z.object({ layer, placement, rationale: z.string() }))
+    .length(3, 'give all three layers'),
+  prices: z.array(priceSeedSchema),
+  capacity: z.array(capacitySeedSchema).default([]),
+});
 
 export const pathsFileSchema = z.object({
-  paths: z.array(
-    z.object({
-      slug,
-      name: z.string(),
-      description: z.string(),
-      kind: z.enum(PATH_KINDS),
-      vendor: slug,
-      box: slug.optional(),
-      acceleratorClass: z.string().optional(),
-      customWeightsSupported: z.boolean(),
-      weightsExportable: z.boolean(),
-      bringYourOwnWeights: z.boolean(),
-      scaleToZero: z.boolean(),
-      coldStartSeconds: z.number().int().nonnegative().optional(),
-      quotaRequired: z.boolean(),
-      quotaWall: z.string().optional(),
-      procurementChannel: channel,
-      leadTimeDays: z.number().int().nonnegative().optional(),
-      region: z.string().optional(),
-      placements: z
-        .array(z.object({ layer, placement, rationale: z.string() }))
-        .length(3, 'give all three layers'),
-      prices: z.array(
-        z.object({
-          slug,
-          kind: z.enum([
-            'PURCHASE',
-            'ELECTRICITY_PER_KWH',
-            'OPS_PER_MONTH',
-            'MODEL_UNIT_HOUR',
-            'CMU_MINUTE',
-            'CMU_STORAGE_MONTH',
-            'TRAINING_PER_1K_TOKENS',
-            'MODEL_STORAGE_MONTH',
-            'INPUT_PER_1M_TOKENS',
-            'OUTPUT_PER_1M_TOKENS',
-            'INSTANCE_HOUR',
-          ]),
-          amount: decimalString,
-          currency: z.string().length(3).default('USD'),
-          unit: z.string(),
-          billingWindowMinutes: z.number().int().positive().optional(),
-          commitmentMonths: z.number().int().nonnegative().optional(),
-          minimumDurationHours: z.number().int().positive().optional(),
-          model: slug.optional(),
-          region: z.string().optional(),
-          source,
-          sourceUrl: z.string().url().optional(),
-          asOf: isoDate,
-          confidence,
-          isAssumption: z.boolean().default(false),
-          note: z.string().optional(),
-          /** Later (or earlier) figures for the same price, each with its own date and source. */
-          history: z
-            .array(
-              z.object({
-                amount: decimalString,
-                asOf: isoDate,
-                source,
-                sourceUrl: z.string().url().optional(),
-                confidence,
-                note: z.string().optional(),
-              }),
-            )
-            .default([]),
-        }),
-      ),
-      capacity: z
-        .array(
-          z.object({
-            slug,
-            kind: z.enum([
-              'CMUS_PER_COPY',
-              'OUTPUT_TOKENS_PER_MINUTE_PER_UNIT',
-              'DECODE_TOKENS_PER_SECOND_PER_STREAM',
-              'TTFT_P95_MS',
-              'MAX_UNITS_WITHOUT_QUOTA_CASE',
-            ]),
-            model: slug.optional(),
-            value: decimalString,
-            source,
-            asOf: isoDate,
-            confidence,
-            isAssumption: z.boolean(),
-          }),
-        )
-        .default([]),
-    }),
-  ),
+  paths: z.array(pathSeedSchema),
 });
 
 export const evidenceFileSchema = z.object({
