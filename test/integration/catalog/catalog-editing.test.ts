@@ -72,6 +72,11 @@ const rentedBox = {
   ],
 };
 
+function issuesOf(error: { extensions?: Record<string, unknown> } | undefined): string[] {
+  const issues = (error?.extensions?.issues ?? []) as { path: string; message: string }[];
+  return issues.map((issue) => `${issue.path}: ${issue.message}`);
+}
+
 describe('catalog editing over GraphQL (addToCatalog, editCatalog)', () => {
   let database: TestDatabase;
   let api: GraphQLCaller;
@@ -160,9 +165,7 @@ describe('catalog editing over GraphQL (addToCatalog, editCatalog)', () => {
     });
     const error = body.errors?.[0];
     expect(error?.extensions?.code).toBe('BAD_USER_INPUT');
-    const issues = (error?.extensions?.issues as { path: string; message: string }[]).map(
-      (issue) => `${issue.path}: ${issue.message}`,
-    );
+    const issues = issuesOf(error);
     expect(issues).toEqual([
       expect.stringMatching(/^input\.variants\[1\]\.weightsLocation: required/),
       expect.stringMatching(/^input\.priceComponents\[0\]\.amount: at most 8 decimal places/),
@@ -175,11 +178,7 @@ describe('catalog editing over GraphQL (addToCatalog, editCatalog)', () => {
       },
     });
     expect(second.body.errors?.[0]?.message).toMatch(/^Catalog change refused, nothing was written: /);
-    expect(
-      (second.body.errors?.[0]?.extensions?.issues as { path: string; message: string }[]).map(
-        (issue) => `${issue.path}: ${issue.message}`,
-      ),
-    ).toEqual([
+    expect(issuesOf(second.body.errors?.[0])).toEqual([
       expect.stringMatching(
         /^input\.variants\[0\]\.slug: a model variant "my-lora" already exists: change it with catalog edit/,
       ),
