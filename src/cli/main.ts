@@ -35,6 +35,10 @@ Database
 Answers
   decide --workload FILE [--keep fast,available] [--as-of DATE] [--json]
                                   e.g. --workload seeds/workloads/lab-retrieval.json
+  decisions watch ID [--channel C] [--json]
+                                  re-check a saved decision when its evidence changes (Slack channel id)
+  decisions unwatch ID [--channel C] [--json]
+  decisions history ID [--json]   the saved answer and every version since, with the verified causes
   chart cost --workload ID|EXAMPLE --out FILE.svg|png [--unit tokens]
   chart history --box SLUG --model VARIANT --profile concurrency=1 --metric DECODE_TOKENS_PER_S --out FILE.png
 

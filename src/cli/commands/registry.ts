@@ -42,6 +42,10 @@ export const lazyCommands: Record<string, () => Promise<CommandEntry>> = {
     const { runCatalogCommand, USAGE } = await import('./catalog');
     return { usage: USAGE, run: runCatalogCommand };
   },
+  decisions: async () => {
+    const { runDecisionsCommand, USAGE } = await import('./decisions');
+    return { usage: USAGE, run: runDecisionsCommand };
+  },
   prices: async () => {
     const { runPricesCommand, USAGE } = await import('./prices');
     return { usage: USAGE, run: runPricesCommand };

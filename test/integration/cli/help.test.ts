@@ -23,6 +23,7 @@ const COMMANDS: ReadonlyArray<readonly [string[], RegExp]> = [
   [['token', 'list'], /floorplan token list/],
   [['token', 'revoke'], /floorplan token revoke --name NAME/],
   [['decide'], /floorplan decide --workload/],
+  [['decisions'], /floorplan decisions watch ID \[--channel C\]/],
   [['chart'], /floorplan chart cost --workload/],
   [['chart', 'cost'], /floorplan chart cost --workload/],
   [['chart', 'history'], /floorplan chart history --box/],

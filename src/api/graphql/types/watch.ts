@@ -1,6 +1,8 @@
 import { recordAudit } from '../../../app/audit/record';
 import { actorOf } from '../../../app/auth/identity';
 import type { DecisionAnswer } from '../../../app/decisions/answer';
+import type { EvidenceKind } from '../../../app/decisions/evidence-diff';
+import type { Cause, Explanation, Move } from '../../../app/decisions/watch';
 import { NotFoundError } from '../../../domain/errors';
 import type { PrismaClient } from '../../../generated/prisma/client';
 import { builder, refusalFor } from '../builder';
@@ -17,6 +19,49 @@ builder.prismaObject('DecisionWatch', {
   }),
 });
 
+export const EvidenceKindEnum = builder.enumType('EvidenceKind', {
+  description: 'A kind of evidence whose change re-checks watched decisions.',
+  values: [
+    'PRICE_VALUE',
+    'BENCHMARK_RESULT',
+    'SLO_SWEEP',
+    'QUALITY_EVALUATION',
+    'ACCESS_ATTEMPT',
+  ] as const satisfies readonly EvidenceKind[],
+});
+
+const DecisionMoveKindEnum = builder.enumType('DecisionMoveKind', {
+  values: ['RECOMMENDATION', 'VERDICT', 'KEPT_SETS', 'COST'] as const satisfies readonly Move['what'][],
+});
+
+const DecisionMoveRef = builder.objectRef<Move>('DecisionMove').implement({
+  authScopes: { viewer: true },
+  description: 'What moved between two answers of a watched decision.',
+  fields: (t) => ({
+    what: t.field({ type: DecisionMoveKindEnum, resolve: (move) => move.what }),
+    text: t.exposeString('text'),
+    optionId: t.string({ nullable: true, resolve: (move) => move.optionId ?? null }),
+  }),
+});
+
+const DecisionChangeCauseRef = builder.objectRef<Cause>('DecisionChangeCause').implement({
+  authScopes: { viewer: true },
+  description:
+    'An input that changed between two answers, and whether answering from the earlier evidence with only it changed (or, when `together`, with only the inputs so marked) reproduces the move.',
+  fields: (t) => ({
+    kind: t.field({ type: EvidenceKindEnum, resolve: (cause) => cause.kind ?? 'PRICE_VALUE' }),
+    input: t.exposeString('input', {
+      description: 'The evidence id: a price component slug, a benchmark result id, an evaluation slug, …',
+    }),
+    text: t.exposeString('text'),
+    verified: t.exposeBoolean('verified'),
+    together: t.boolean({ resolve: (cause) => cause.together ?? false }),
+  }),
+});
+
+const explanationOf = (version: { explanation: unknown }) =>
+  (version.explanation ?? { moves: [], causes: [] }) as Explanation;
+
 builder.prismaObject('DecisionVersion', {
   authScopes: { viewer: true },
   description:
@@ -29,7 +74,17 @@ builder.prismaObject('DecisionVersion', {
       description:
         'e.g. "recommendation flipped from dgx-spark to bedrock-cmi because dgx-spark-purchase rose from $3,999 to $4,699 on 2026-04-02".',
     }),
-    explanation: t.field({ type: 'JSON', resolve: (version) => version.explanation }),
+    explanation: t.field({
+      type: 'JSON',
+      deprecationReason: 'Use moves and causes.',
+      resolve: (version) => version.explanation,
+    }),
+    moves: t.field({ type: [DecisionMoveRef], resolve: (version) => explanationOf(version).moves }),
+    causes: t.field({
+      type: [DecisionChangeCauseRef],
+      description: 'Verified causes first.',
+      resolve: (version) => explanationOf(version).causes,
+    }),
     decision: t.field({
       type: DecisionRef,
       resolve: (version) => ({ id: version.decisionId, answer: version.answer as unknown as DecisionAnswer }),
@@ -76,6 +131,40 @@ builder.mutationFields((t) => ({
         });
         return watch;
       });
+    },
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  unwatchDecision: t.prismaField({
+    type: 'Decision',
+    authScopes: { viewer: true },
+    description:
+      "Stop watching a saved decision: with a channel, only that channel's watch ends; without, every watch of it. Versions already recorded stay. Audited.",
+    args: { id: t.arg.id({ required: true }), channel: t.arg.string({ required: false }) },
+    resolve: async (query, _root, { id, channel }, { prisma, identity }) => {
+      const decision = await prisma.decision.findUnique({ where: { id: String(id) } });
+      if (!decision)
+        throw new NotFoundError('saved decision', String(id), 'List them with { savedDecisions { id } }.');
+      const where = { decisionId: decision.id, ...(channel ? { channel } : {}) };
+      if (channel && !(await prisma.decisionWatch.findFirst({ where })))
+        throw new NotFoundError(
+          'watch of this decision in channel',
+          channel,
+          'See { savedDecision(id) { watches { channel } } }.',
+        );
+      await prisma.$transaction(async (tx) => {
+        const removed = await tx.decisionWatch.deleteMany({ where });
+        if (removed.count > 0)
+          await recordAudit(tx, {
+            actor: actorOf(identity),
+            action: 'decision.unwatch',
+            entityType: 'Decision',
+            entityId: decision.id,
+            after: { channel: channel ?? null, removed: removed.count },
+          });
+      });
+      return prisma.decision.findUniqueOrThrow({ ...query, where: { id: decision.id } });
     },
   }),
 }));
