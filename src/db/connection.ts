@@ -1,6 +1,9 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type {
+  SqlDriverAdapterFactory,
+  SqlMigrationAwareDriverAdapterFactory,
+} from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client';
 import {
@@ -52,6 +55,19 @@ export interface OpenOptions {
   label?: string;
   /** Told once when this process has to wait for another one. */
   onWait?: (message: string) => void;
+  /** Told every SQL statement Prisma sends (tests snapshot them to catch N+1 queries in review). */
+  onQuery?: (sql: string) => void;
+}
+
+function prismaClient(
+  adapter: SqlDriverAdapterFactory,
+  onQuery: ((sql: string) => void) | undefined,
+  options: { transactionOptions?: { maxWait: number; timeout: number } } = {},
+): PrismaClient {
+  if (!onQuery) return new PrismaClient({ ...options, adapter });
+  const client = new PrismaClient({ ...options, adapter, log: [{ emit: 'event', level: 'query' }] });
+  client.$on('query', (event) => onQuery(event.query));
+  return client as unknown as PrismaClient;
 }
 
 const nothingToDo = async () => {};
@@ -59,14 +75,14 @@ const nothingToDo = async () => {};
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
   if (target.kind === 'postgres') {
     const adapterFactory = new PrismaPg({ connectionString: target.url, max: 10 });
-    const prisma = new PrismaClient({ adapter: adapterFactory });
+    const prisma = prismaClient(adapterFactory, options.onQuery);
     return { target, prisma, adapterFactory, markReady: nothingToDo, close: () => prisma.$disconnect() };
   }
   if (target.dataDir === 'memory://') {
     // Nothing else can reach an in-memory database: one in-process instance serves Prisma and migrations.
     const pglite = await PGlite.create(target.dataDir);
     const adapterFactory = new PrismaPGlite(pglite);
-    const prisma = new PrismaClient({ adapter: adapterFactory });
+    const prisma = prismaClient(adapterFactory, options.onQuery);
     return {
       target,
       prisma,
@@ -82,10 +98,11 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     role: options.role ?? 'command',
     label: options.label ?? 'a floorplan command',
     onWait: options.onWait ?? (() => {}),
+    onQuery: options.onQuery,
   });
 }
 
-function connectTo(endpoint: Endpoint, max: number) {
+function connectTo(endpoint: Endpoint, max: number, onQuery: ((sql: string) => void) | undefined) {
   const adapterFactory = new PrismaPg({
     host: endpoint.host,
     port: endpoint.port,
@@ -95,8 +112,7 @@ function connectTo(endpoint: Endpoint, max: number) {
   });
   // Every connection takes turns on PGlite's one backend, so a transaction may wait behind others
   // much longer than Prisma's 2 s default before it starts: wait, rather than fail the request.
-  const prisma = new PrismaClient({
-    adapter: adapterFactory,
+  const prisma = prismaClient(adapterFactory, onQuery, {
     transactionOptions: { maxWait: 30_000, timeout: 30_000 },
   });
   return { adapterFactory, prisma };
@@ -108,7 +124,12 @@ const POLL_MS = 150;
 
 async function openEmbeddedFolder(
   target: { kind: 'pglite'; dataDir: string },
-  who: { role: OwnerRole; label: string; onWait: (message: string) => void },
+  who: {
+    role: OwnerRole;
+    label: string;
+    onWait: (message: string) => void;
+    onQuery: ((sql: string) => void) | undefined;
+  },
 ): Promise<Database> {
   const { dataDir } = target;
   const deadline = Date.now() + WAIT_LIMIT_MS;
@@ -124,7 +145,7 @@ async function openEmbeddedFolder(
   for (;;) {
     const ownership = await tryTakeOwnership(dataDir, who);
     if (ownership) {
-      const { adapterFactory, prisma } = connectTo(ownership.endpoint, 10);
+      const { adapterFactory, prisma } = connectTo(ownership.endpoint, 10, who.onQuery);
       return {
         target,
         prisma,
@@ -185,7 +206,7 @@ async function openEmbeddedFolder(
       );
       continue;
     }
-    const { adapterFactory, prisma } = connectTo(owner.endpoint, 4);
+    const { adapterFactory, prisma } = connectTo(owner.endpoint, 4, who.onQuery);
     return {
       target,
       prisma,

@@ -53,7 +53,7 @@ export async function createPostgresTestDatabase(): Promise<{ url: string; drop:
 }
 
 export async function createTestDatabase(
-  options: { migrate?: boolean; seed?: boolean } = {},
+  options: { migrate?: boolean; seed?: boolean; onQuery?: (sql: string) => void } = {},
 ): Promise<TestDatabase> {
   const migrate = options.migrate ?? true;
   const seed = options.seed ?? migrate;
@@ -68,7 +68,7 @@ export async function createTestDatabase(
   } else {
     target = { kind: 'pglite', dataDir: 'memory://' };
   }
-  const database = await openDatabase(target);
+  const database = await openDatabase(target, options.onQuery ? { onQuery: options.onQuery } : {});
   if (migrate) await applyMigrations(database.adapterFactory);
   if (seed) await seedDatabase(database.prisma);
   return {
