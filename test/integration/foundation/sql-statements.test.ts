@@ -10,7 +10,8 @@ import { SqlRecorder } from '../../support/sql-statements';
  * The SQL each important operation sends, snapshotted statement by statement
  * (__snapshots__/sql-statements.test.ts.snap). A change that adds a query per row (N+1), reads a
  * new column or drops an index-friendly filter shows up as a diff of the snapshot in review. After
- * an intended change, update it with `npx vitest run -u test/integration/foundation/sql-statements.test.ts`
+ * an intended change, update it with
+ * `npx vitest run test/integration/foundation/sql-statements.test.ts --update`
  * and read the diff.
  */
 
