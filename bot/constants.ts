@@ -5,6 +5,7 @@ export const ActionId = {
   runBenchmark: 'floorplan.run_benchmark',
   compareWithCloud: 'floorplan.compare_with_cloud',
   saveDecision: 'floorplan.save_decision',
+  decisionDetails: 'floorplan.decision_details',
   cancelRun: 'floorplan.cancel_run',
   runAgain: 'floorplan.run_again',
   refreshHome: 'floorplan.refresh_home',
@@ -22,10 +23,14 @@ export const WorkloadFormField = {
   inputTokens: 'input_tokens',
   outputTokens: 'output_tokens',
   activeHours: 'active_hours',
+  activeDays: 'active_days',
+  horizonMonths: 'horizon_months',
   minDecodeTokensPerSecond: 'min_tps',
   maxTtftMs: 'max_ttft_ms',
   budget: 'budget',
   neededByDays: 'needed_by_days',
+  minAcceptedRate: 'min_accepted_rate',
+  region: 'region',
   requirements: 'requirements',
 } as const;
 export type WorkloadFormField = (typeof WorkloadFormField)[keyof typeof WorkloadFormField];

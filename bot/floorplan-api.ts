@@ -11,12 +11,14 @@ import {
   type BotRunFragment,
   type BotRunSummaryFragment,
   BoxesDocument,
+  type BoxesQuery,
   CancelBenchmarkRunDocument,
   CreateBenchmarkRunDocument,
   type CreateBenchmarkRunInput,
   DecideDocument,
   type DecideQuery,
   ModelVariantsDocument,
+  type ModelVariantsQuery,
   RecentDecisionsDocument,
   type RecentDecisionsQuery,
   type RunStatus,
@@ -60,6 +62,8 @@ export type ServingPath = ServingPathsQuery['servingPaths'][number];
 export type AccessPath = AccessPathsQuery['accessPaths'][number];
 export type SavedDecisionSummary = RecentDecisionsQuery['savedDecisions'][number];
 export type SavedDecision = SaveDecisionMutation['saveDecision'];
+export type ModelVariantEntry = ModelVariantsQuery['modelVariants'][number];
+export type BoxEntry = BoxesQuery['boxes'][number];
 type ResultFragment = BotRunFragment['results'][number];
 export type BenchmarkResult = Omit<ResultFragment, 'regression'> & { regression: DecodeRegression | null };
 /** A run with its JSON fields read; lists carry no results (depth and cost), a single run does. */
@@ -112,8 +116,9 @@ export function createFloorplanApi(client: GraphqlClient) {
      */
     decide: async (workload: WorkloadInput, keep: readonly Axis[]): Promise<Decision> =>
       (await client.execute(DecideDocument, { workload, keep: keep.length > 0 ? [...keep] : null })).decide,
-    modelVariants: async () => (await client.execute(ModelVariantsDocument, {})).modelVariants,
-    boxes: async () => (await client.execute(BoxesDocument, {})).boxes,
+    modelVariants: async (): Promise<ModelVariantEntry[]> =>
+      (await client.execute(ModelVariantsDocument, {})).modelVariants,
+    boxes: async (): Promise<BoxEntry[]> => (await client.execute(BoxesDocument, {})).boxes,
     servingPaths: async (): Promise<ServingPath[]> =>
       (await client.execute(ServingPathsDocument, {})).servingPaths,
     createBenchmarkRun: async (input: CreateBenchmarkRunInput): Promise<BenchmarkRun> =>

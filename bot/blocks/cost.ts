@@ -1,8 +1,8 @@
 import type { KnownBlock } from '@slack/web-api';
 import Decimal from 'decimal.js';
 import type { CostDecision } from '../floorplan-api';
-import { formatMoney, formatMonthlyCost } from '../format/money';
-import { escapeMrkdwn, formatNumber } from '../format/words';
+import { formatMonthlyRange } from '../format/money';
+import { escapeMrkdwn, formatRequestsPerMonth } from '../format/words';
 import {
   BlockKitLimits,
   codeSections,
@@ -15,11 +15,8 @@ import {
 } from './limits';
 
 function costRange(option: CostDecision['paths'][number]): string {
-  const low = option.costLow;
-  const high = option.costHigh;
-  if (low === null || high === null || low.amount === high.amount)
-    return formatMonthlyCost(option.monthlyCost);
-  return `${formatMonthlyCost(option.monthlyCost)} (${formatMoney(low)}–${formatMoney(high)} by billing reading)`;
+  const cost = formatMonthlyRange(option.monthlyCost, option.costLow, option.costHigh);
+  return option.eligible ? cost : `${cost}  not eligible (serves ${option.servedVariant})`;
 }
 
 /** Monthly cost of every option for the workload, cheapest first, and where pairs break even. */
@@ -27,15 +24,20 @@ export function buildCostMessage(
   decision: CostDecision,
   workloadArguments: string,
   chartFollows: boolean,
+  savedId?: string,
 ): SlackMessage {
   const blocks: KnownBlock[] = [header('Monthly cost by serving path')];
   blocks.push(
     context([
-      `Workload: \`${escapeMrkdwn(workloadArguments)}\` · ${formatNumber(decision.requestsPerMonth, 0)} requests/month`,
+      `Workload: \`${escapeMrkdwn(workloadArguments)}\` · ${formatRequestsPerMonth(decision.requestsPerMonth)}${
+        savedId === undefined ? '' : ` · saved as decision \`${escapeMrkdwn(savedId)}\` to draw the chart`
+      }`,
     ]),
   );
-  const byCost = [...decision.paths].sort((a, b) =>
-    new Decimal(a.monthlyCost.amount).comparedTo(b.monthlyCost.amount),
+  const byCost = [...decision.paths].sort(
+    (a, b) =>
+      Number(b.eligible) - Number(a.eligible) ||
+      new Decimal(a.monthlyCost.amount).comparedTo(b.monthlyCost.amount),
   );
   const lines = byCost.map((option) => `${option.pathSlug.padEnd(28).slice(0, 28)} ${costRange(option)}`);
   if (lines.length > 0) blocks.push(...codeSections(lines));

@@ -1,9 +1,16 @@
 import type { Button, KnownBlock } from '@slack/web-api';
+import Decimal from 'decimal.js';
 import { AXES } from '../../src/domain/engine/axes';
 import { ActionId, DEFAULT_BOX_SLUG } from '../constants';
-import type { Axis, Decision, PathOption, UnlockedPath } from '../floorplan-api';
-import { formatMonthlyCost } from '../format/money';
-import { AXIS_SHORT, AXIS_WORDS, escapeMrkdwn } from '../format/words';
+import type { Axis, Decision, PathOption, UnlockedPath, WorkloadInput } from '../floorplan-api';
+import { formatMonthlyRange } from '../format/money';
+import {
+  escapeMrkdwn,
+  formatNumber,
+  formatRequestsPerMonth,
+  formatTokensPerMonth,
+  plural,
+} from '../format/words';
 import {
   actions,
   BlockKitLimits,
@@ -23,6 +30,8 @@ export interface DecisionMessageInput {
   workloadArguments: string;
   /** The model the workload names: what "Run a benchmark" measures. */
   modelVariant: string;
+  /** The workload as asked, for the one-line summary under the header. */
+  workload?: WorkloadInput;
   /** Optional link to the full decision in the API (GraphiQL or a saved decision). */
   fullDecisionLink?: string;
 }
@@ -32,119 +41,223 @@ export interface RunBenchmarkButtonValue {
   box: string;
 }
 
-function axesInWords(axes: readonly Axis[]): string {
-  const words = axes.map((axis) => AXIS_WORDS[axis]);
-  if (words.length <= 1) return words[0] ?? 'nothing';
-  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+/** Column headings of the paths x axes table, in the order of AXES (GraphQL names, shortened). */
+const AXIS_COLUMN: Record<Axis, string> = {
+  FAST: 'FAST',
+  CHEAP: 'CHEAP',
+  HIGH_CONFIDENCE: 'CONF',
+  CONTROLLED: 'CTRL',
+  AVAILABLE: 'AVAIL',
+};
+
+/**
+ * A shortfall as a person says it: the API's "decode 20.5 tok/s vs 30 required" becomes
+ * "decode 20.5 tok/s where 30 was asked".
+ */
+export function plainShortfall(shortfall: string): string {
+  return shortfall
+    .replace(/ vs (.+?) required\b/, ' where $1 was asked')
+    .replace(/ vs (\S+) budget\b/, ' where the budget is $1');
 }
 
-/** "token latency on dgx-spark ($122.40/mo, 21 vs 30 tok/s)": one kept set and a path it unlocks. */
-export function describeKeptSet(kept: readonly Axis[], unlocked: UnlockedPath): string {
-  const gaps = unlocked.shortfalls
-    .map((shortfall) => escapeMrkdwn(shortfall.shortfall))
-    .filter((text) => text.length > 0);
-  const detail = [formatMonthlyCost(unlocked.monthlyCost), ...gaps].join(', ');
-  if (kept.length === 0)
-    return `nothing: ${escapeMrkdwn(unlocked.pathSlug)} meets every constraint (${detail})`;
-  return `${axesInWords(kept)} on ${escapeMrkdwn(unlocked.pathSlug)} (${detail})`;
+function axesList(axes: readonly Axis[]): string {
+  if (axes.length <= 1) return axes[0] ?? 'nothing';
+  return `${axes.slice(0, -1).join(', ')} and ${axes[axes.length - 1]}`;
 }
 
-function verdictMark(option: PathOption, axis: Axis, weak: boolean): string {
-  const verdict = option.verdicts.find((candidate) => candidate.axis === axis);
-  if (verdict === undefined) return '?';
-  const mark = verdict.pass ? 'ok' : 'NO';
-  return weak ? `${mark}~` : mark;
+function costOf(option: PathOption | undefined, fallback: UnlockedPath['monthlyCost']): string {
+  return option === undefined
+    ? formatMonthlyRange(fallback)
+    : formatMonthlyRange(option.monthlyCost, option.costLow, option.costHigh);
 }
 
-/** A monospace table: one line per option, cost and a mark per axis. `~` flags weak evidence. */
-export function decisionTableLines(
-  options: readonly PathOption[],
-  weakOptionIds: ReadonlySet<string> = new Set(),
+/** "keeps FAST: decode 20.5 tok/s where 30 was asked", one per kept axis. */
+function keptLines(
+  kept: readonly Axis[],
+  shortfalls: readonly { axis: Axis; shortfall: string }[],
 ): string[] {
-  const label = (option: PathOption) => option.pathSlug;
-  const pathWidth = Math.min(28, Math.max(4, ...options.map((option) => label(option).length)));
-  const costWidth = 16;
-  const headerLine = [
-    'path'.padEnd(pathWidth),
-    'monthly'.padStart(costWidth),
-    ...AXES.map((axis) => AXIS_SHORT[axis].padStart(6)),
-  ].join(' ');
-  const rows = options.map((option) => {
-    const name =
-      label(option).length > pathWidth ? `${label(option).slice(0, pathWidth - 1)}…` : label(option);
-    const cost = formatMonthlyCost(option.monthlyCost).replace('/mo', '');
-    const weak = weakOptionIds.has(option.optionId);
-    return [
-      name.padEnd(pathWidth),
-      cost.padStart(costWidth),
-      ...AXES.map((axis) => verdictMark(option, axis, weak).padStart(6)),
-    ].join(' ');
+  return kept.map((axis) => {
+    const gap = shortfalls.find((shortfall) => shortfall.axis === axis)?.shortfall;
+    return `keeps ${axis}${gap ? `: ${escapeMrkdwn(plainShortfall(gap))}` : ''}`;
   });
-  return [headerLine, ...rows];
+}
+
+/** One kept set and a path it unlocks, for the "other choices" list. */
+export function describeKeptSet(
+  kept: readonly Axis[],
+  unlocked: UnlockedPath,
+  option: PathOption | undefined,
+): string {
+  const cost = costOf(option, unlocked.monthlyCost);
+  if (kept.length === 0) return `\`${escapeMrkdwn(unlocked.pathSlug)}\` ${cost}: meets every constraint`;
+  return `\`${escapeMrkdwn(unlocked.pathSlug)}\` ${cost}: ${keptLines(kept, unlocked.shortfalls).join('; ')}`;
+}
+
+/** The workload in one line: volume, tokens, hours, horizon and what it requires. */
+function workloadSummary(decision: Decision, workload: WorkloadInput | undefined): string {
+  const parts = [
+    formatRequestsPerMonth(decision.requestsPerMonth),
+    formatTokensPerMonth(decision.tokensPerMonth),
+  ];
+  if (workload !== undefined) {
+    if (workload.activeHoursPerDay != null) parts.push(`${formatNumber(workload.activeHoursPerDay)} h/day`);
+    if (workload.activeDaysPerMonth != null)
+      parts.push(`${formatNumber(workload.activeDaysPerMonth)} days/mo`);
+    if (workload.horizonMonths != null) parts.push(`${workload.horizonMonths}-month horizon`);
+    if (workload.needsCustomWeights) parts.push('custom weights');
+    if (workload.mustOwnWeights) parts.push('weights stay ours');
+  }
+  return parts.join(' · ');
+}
+
+function costColumn(option: PathOption): string {
+  return formatMonthlyRange(option.monthlyCost, option.costLow, option.costHigh).replace('/mo', '');
+}
+
+/**
+ * The paths x axes table, eligible paths cheapest first (the recommendation marked `>`), each FAIL
+ * with its shortfall on the line below; paths that may not serve this workload come last, labelled
+ * "not eligible" with why, so a base-model stand-in never reads as the cheapest answer.
+ */
+export function decisionTableLines(decision: Decision): string[] {
+  const notEligibleReason = new Map(decision.notEligible.map((entry) => [entry.optionId, entry.reason]));
+  const isEligible = (option: PathOption) => option.eligible && !notEligibleReason.has(option.optionId);
+  const byCost = (a: PathOption, b: PathOption) =>
+    new Decimal(a.monthlyCost.amount).comparedTo(b.monthlyCost.amount);
+  const eligible = decision.paths.filter(isEligible).sort(byCost);
+  const others = decision.paths.filter((option) => !isEligible(option)).sort(byCost);
+  const recommended = decision.recommendation?.optionId;
+  const pathWidth = Math.min(22, Math.max(4, ...decision.paths.map((option) => option.pathSlug.length)));
+  const costWidth = Math.max(6, ...decision.paths.map((option) => costColumn(option).length));
+  const name = (option: PathOption) =>
+    option.pathSlug.length > pathWidth ? `${option.pathSlug.slice(0, pathWidth - 1)}…` : option.pathSlug;
+  const lines = [
+    [
+      '  ',
+      'path'.padEnd(pathWidth),
+      '$/mo'.padStart(costWidth),
+      ...AXES.map((axis) => AXIS_COLUMN[axis].padEnd(5)),
+    ].join(' '),
+  ];
+  for (const option of eligible) {
+    const marks = AXES.map((axis) => {
+      const verdict = option.verdicts.find((candidate) => candidate.axis === axis);
+      return (verdict === undefined ? '?' : verdict.pass ? 'ok' : 'FAIL').padEnd(5);
+    });
+    lines.push(
+      [
+        option.optionId === recommended ? '> ' : '  ',
+        name(option).padEnd(pathWidth),
+        costColumn(option).padStart(costWidth),
+        ...marks,
+      ]
+        .join(' ')
+        .trimEnd(),
+    );
+    for (const verdict of option.verdicts) {
+      if (verdict.pass) continue;
+      const gap = verdict.shortfall ? plainShortfall(verdict.shortfall) : 'fails';
+      lines.push(`     FAIL ${verdict.axis}: ${gap}`);
+    }
+  }
+  for (const option of others) {
+    const why =
+      notEligibleReason.get(option.optionId) ?? `serves ${option.servedVariant}, not the model asked`;
+    lines.push(
+      `  ${name(option).padEnd(pathWidth)} ${costColumn(option).padStart(costWidth)} not eligible`,
+      `     ${why}`,
+    );
+  }
+  return lines;
+}
+
+/** The warnings on the first screen: those that bear on the recommendation. */
+export function recommendationWarnings(decision: Decision): Decision['warnings'] {
+  return decision.warnings.filter((warning) => warning.affectsRecommendation);
 }
 
 export function buildDecisionMessage(input: DecisionMessageInput): SlackMessage {
   const { decision } = input;
-  const blocks: KnownBlock[] = [header('Where to serve it, and which constraint you keep')];
+  const blocks: KnownBlock[] = [
+    header(`Where to serve ${input.modelVariant}, and what you keep`),
+    context([escapeMrkdwn(workloadSummary(decision, input.workload))]),
+  ];
   const optionsById = new Map(decision.paths.map((option) => [option.optionId, option]));
 
   const recommendation = decision.recommendation;
   if (recommendation === null) {
-    blocks.push(section('*No path is feasible* even after relaxing constraints: see the shortfalls below.'));
+    const why = decision.noRecommendation?.message ?? 'No eligible path meets the constraints.';
+    blocks.push(section(`*No recommendation.* ${escapeMrkdwn(why)}`));
   } else {
-    const name = optionsById.get(recommendation.optionId)?.pathName ?? recommendation.pathSlug;
-    const keeping = recommendation.kept.length > 0 ? `, keeping ${axesInWords(recommendation.kept)}` : '';
-    const reasons = recommendation.reasons.map((reason) => `• ${escapeMrkdwn(reason)}`).join('\n');
+    const option = optionsById.get(recommendation.optionId);
+    const name = option?.pathName ?? recommendation.pathSlug;
+    const cost = costOf(option, recommendation.monthlyCost);
+    const kept =
+      recommendation.kept.length === 0
+        ? 'It meets every constraint you gave: nothing to keep.'
+        : keptLines(recommendation.kept, recommendation.shortfalls)
+            .map((line) => `• ${line}`)
+            .join('\n');
     blocks.push(
       section(
         truncateLines(
-          `*Recommendation:* serve \`${escapeMrkdwn(recommendation.variantSlug)}\` on *${escapeMrkdwn(name)}* (\`${escapeMrkdwn(
-            recommendation.pathSlug,
-          )}\`) for ${formatMonthlyCost(recommendation.monthlyCost)}${keeping}.${reasons ? `\n${reasons}` : ''}`,
+          `*Serve it on ${escapeMrkdwn(name)}* (\`${escapeMrkdwn(recommendation.pathSlug)}\`, ${escapeMrkdwn(
+            recommendation.variantSlug,
+          )}): *${cost}*\n${kept}`,
           BlockKitLimits.sectionText,
-          '… more reasons with the save button',
+          '… the rest with Details',
         ),
       ),
     );
+    if (recommendation.kept.length > 0)
+      blocks.push(context(['To keep a constraint is to accept a shortfall on it.']));
   }
 
-  const keptLines = decision.minimalKeptSets.flatMap((keptSet) =>
-    keptSet.unlocked.map((unlocked) => `• ${describeKeptSet(keptSet.kept, unlocked)}`),
+  const alternatives = decision.minimalKeptSets.flatMap((keptSet) =>
+    keptSet.unlocked
+      .filter((unlocked) => unlocked.optionId !== recommendation?.optionId)
+      .map((unlocked) => describeKeptSet(keptSet.kept, unlocked, optionsById.get(unlocked.optionId))),
   );
-  if (keptLines.length > 0) {
-    const more = `… see the full answer${input.fullDecisionLink ? `: ${input.fullDecisionLink}` : ' with the save button'}`;
+  if (alternatives.length > 0) {
+    const shown = alternatives.slice(0, 4).map((line) => `• ${line}`);
+    if (alternatives.length > shown.length)
+      shown.push(`… ${alternatives.length - shown.length} more with Details`);
     blocks.push(
       section(
         truncateLines(
-          `*To serve this you keep one of:*\n${keptLines.join('\n')}`,
+          `*Other choices* (each keeps other constraints):\n${shown.join('\n')}`,
           BlockKitLimits.sectionText,
-          more,
+          '… more with Details',
         ),
       ),
     );
   }
 
-  const weakOptionIds = new Set(decision.warnings.map((warning) => warning.optionId));
   if (decision.paths.length > 0) {
-    blocks.push(...codeSections(decisionTableLines(decision.paths, weakOptionIds)));
+    blocks.push(...codeSections(decisionTableLines(decision)));
     blocks.push(
       context([
-        '`ok` passes, `NO` fails, `~` rests on weak evidence (an estimate, an assumption, stale or unconfirmed data).',
+        '`>` recommended · CONF = HIGH_CONFIDENCE, CTRL = CONTROLLED, AVAIL = AVAILABLE · ranges are the two readings of a billing rule',
       ]),
     );
   }
 
-  if (decision.warnings.length > 0) {
-    const lines = decision.warnings.map(
-      (warning) =>
-        `${warning.affectsRecommendation ? ':warning: *affects the recommendation*: ' : ':warning: '}${escapeMrkdwn(warning.message)}`,
-    );
+  const bearing = recommendationWarnings(decision);
+  const elsewhere = decision.warnings.length - bearing.length;
+  if (bearing.length > 0) {
+    const lines = bearing.map((warning) => `:warning: ${escapeMrkdwn(warning.message)}`);
     blocks.push(
       section(
-        truncateLines(lines.join('\n'), BlockKitLimits.sectionText, '… more warnings in the saved decision'),
+        truncateLines(
+          `*What the recommendation leans on:*\n${lines.join('\n')}`,
+          BlockKitLimits.sectionText,
+          '… more with Details',
+        ),
       ),
     );
   }
+  if (elsewhere > 0)
+    blocks.push(context([`${plural(elsewhere, 'more warning')} about other paths: Details lists them.`]));
 
   const buttons: Button[] = [];
   const value: RunBenchmarkButtonValue = { modelVariant: input.modelVariant, box: DEFAULT_BOX_SLUG };
@@ -152,15 +265,19 @@ export function buildDecisionMessage(input: DecisionMessageInput): SlackMessage 
   if (input.workloadArguments.length <= BlockKitLimits.buttonValue) {
     buttons.push(button('Compare with cloud', ActionId.compareWithCloud, input.workloadArguments));
     buttons.push(button('Save decision', ActionId.saveDecision, input.workloadArguments));
+    buttons.push(button('Details', ActionId.decisionDetails, input.workloadArguments));
   }
   const tail: KnownBlock[] = [actions(buttons, 'decision_actions')];
 
   const fallback =
     recommendation === null
-      ? 'No serving path is feasible for this workload.'
-      : `Recommendation: ${recommendation.pathSlug} at ${formatMonthlyCost(recommendation.monthlyCost)}`;
+      ? `No recommendation for ${input.modelVariant}.`
+      : `Serve ${input.modelVariant} on ${recommendation.pathSlug}: ${costOf(
+          optionsById.get(recommendation.optionId),
+          recommendation.monthlyCost,
+        )}${recommendation.kept.length > 0 ? `, keeps ${axesList(recommendation.kept)}` : ''}`;
   return fitMessage(fallback, [...blocks, ...tail], {
     keepLast: tail.length,
-    overflowPointer: input.fullDecisionLink ?? 'save the decision to see all of it',
+    overflowPointer: input.fullDecisionLink ?? 'Details has the rest',
   });
 }

@@ -1,11 +1,13 @@
 import type { KnownBlock } from '@slack/web-api';
-import { EXAMPLES } from '../commands/parse';
+import { EXAMPLES, WORKLOAD_ARGUMENTS_HINT, WORKLOAD_DEFAULTS } from '../commands/parse';
 import { context, fitMessage, header, type SlackMessage, section } from './limits';
 
 const DESCRIPTIONS: Record<keyof typeof EXAMPLES, string> = {
   keep: 'Which path fits this workload, and which constraint you keep on each. With no arguments, opens a form.',
   cost: 'Monthly cost of every path across volumes, break-even points and a chart.',
   paths: 'The serving paths in the catalog.',
+  models: 'The model variants you can ask about (`model=` in keep and cost, the model in bench).',
+  boxes: 'The boxes in the catalog (what `bench … box=` measures on).',
   bench: 'Queue a live benchmark on the box (operators only). Progress updates in place.',
   runs: 'Recent benchmark runs; filter by queued, running, finished, failed or cancelled.',
   run: 'One run: progress, results, regression verdict.',
@@ -22,7 +24,7 @@ export function buildHelpMessage(whoCanOperate: string): SlackMessage {
   }
   blocks.push(
     context([
-      'Workload arguments: `requests=40000/day` `in=900` `out=250` `hours=10` `custom` `own-weights` `tps>=30` `ttft<=800` `budget=500` `needed-by=7` `keeping=fast,cheap`.',
+      `Workload arguments: ${WORKLOAD_ARGUMENTS_HINT}. Numbers take \`2,000\`, \`2k\`, \`1.5m\`. Left out: ${WORKLOAD_DEFAULTS.activeHoursPerDay} hours a day, ${WORKLOAD_DEFAULTS.activeDaysPerMonth} days a month, a ${WORKLOAD_DEFAULTS.horizonMonths}-month horizon, region ${WORKLOAD_DEFAULTS.region}, no SLO, no budget.`,
       whoCanOperate,
     ]),
   );

@@ -1,4 +1,5 @@
 import type { InputBlock, ModalView } from '@slack/web-api';
+import { WORKLOAD_DEFAULTS } from '../commands/parse';
 import { CallbackId, WorkloadFormField } from '../constants';
 
 /** What the modal remembers between opening and submission (where to answer). */
@@ -13,6 +14,7 @@ function textInput(
   placeholder: string,
   optional: boolean,
   hint?: string,
+  initialValue?: string,
 ): InputBlock {
   const block: InputBlock = {
     type: 'input',
@@ -24,6 +26,7 @@ function textInput(
       action_id: field,
       placeholder: { type: 'plain_text', text: placeholder },
       max_length: 100,
+      ...(initialValue === undefined ? {} : { initial_value: initialValue }),
     },
   };
   if (hint !== undefined) block.hint = { type: 'plain_text', text: hint };
@@ -39,21 +42,83 @@ export function buildWorkloadModal(metadata: WorkloadFormMetadata): ModalView {
     submit: { type: 'plain_text', text: 'Decide' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
-      textInput(WorkloadFormField.model, 'Model variant', 'llama-3.1-8b-lora', true),
+      textInput(
+        WorkloadFormField.model,
+        'Model variant',
+        'llama-3.1-8b-lora',
+        false,
+        'Try /floorplan models for the list.',
+      ),
       textInput(
         WorkloadFormField.requests,
         'Requests',
-        '40000/day',
+        '2000/day',
         false,
-        'A number per day, or per month with /month.',
+        'Per day or per month: 2000/day, 2k/day, 60k/month.',
       ),
       textInput(WorkloadFormField.inputTokens, 'Mean input tokens per request', '900', false),
       textInput(WorkloadFormField.outputTokens, 'Mean output tokens per request', '250', false),
-      textInput(WorkloadFormField.activeHours, 'Active hours per day', '10', true),
-      textInput(WorkloadFormField.minDecodeTokensPerSecond, 'Minimum decode tokens/s per stream', '30', true),
-      textInput(WorkloadFormField.maxTtftMs, 'Maximum time to first token, p95 (ms)', '800', true),
-      textInput(WorkloadFormField.budget, 'Monthly budget (USD)', '500', true),
-      textInput(WorkloadFormField.neededByDays, 'Needed within (days)', '7', true),
+      textInput(
+        WorkloadFormField.activeHours,
+        'Active hours per day',
+        String(WORKLOAD_DEFAULTS.activeHoursPerDay),
+        true,
+        `Default ${WORKLOAD_DEFAULTS.activeHoursPerDay} (around the clock).`,
+        String(WORKLOAD_DEFAULTS.activeHoursPerDay),
+      ),
+      textInput(
+        WorkloadFormField.activeDays,
+        'Active days per month',
+        String(WORKLOAD_DEFAULTS.activeDaysPerMonth),
+        true,
+        `Default ${WORKLOAD_DEFAULTS.activeDaysPerMonth} (every day); 22 for weekdays.`,
+        String(WORKLOAD_DEFAULTS.activeDaysPerMonth),
+      ),
+      textInput(
+        WorkloadFormField.horizonMonths,
+        'Horizon (months the workload runs)',
+        String(WORKLOAD_DEFAULTS.horizonMonths),
+        true,
+        `Default ${WORKLOAD_DEFAULTS.horizonMonths}; a bought box is never charged over more.`,
+        String(WORKLOAD_DEFAULTS.horizonMonths),
+      ),
+      textInput(
+        WorkloadFormField.minDecodeTokensPerSecond,
+        'Minimum decode tokens/s per stream',
+        '30',
+        true,
+        'FAST. Empty: no speed requirement.',
+      ),
+      textInput(
+        WorkloadFormField.maxTtftMs,
+        'Maximum time to first token, p95 (ms)',
+        '800',
+        true,
+        'FAST. Empty: no limit.',
+      ),
+      textInput(WorkloadFormField.budget, 'Monthly budget (USD)', '500', true, 'CHEAP. Empty: no budget.'),
+      textInput(
+        WorkloadFormField.neededByDays,
+        'Needed within (days)',
+        '7',
+        true,
+        'AVAILABLE. Empty: no date.',
+      ),
+      textInput(
+        WorkloadFormField.minAcceptedRate,
+        'Minimum accepted answers',
+        '80%',
+        true,
+        'HIGH_CONFIDENCE, as a percent or a fraction. Empty: none.',
+      ),
+      textInput(
+        WorkloadFormField.region,
+        'Region',
+        WORKLOAD_DEFAULTS.region,
+        true,
+        `Default ${WORKLOAD_DEFAULTS.region}.`,
+        WORKLOAD_DEFAULTS.region,
+      ),
       {
         type: 'input',
         block_id: WorkloadFormField.requirements,
@@ -79,10 +144,14 @@ export const FORM_FIELD_ARGUMENT: Record<Exclude<WorkloadFormField, 'requirement
   [WorkloadFormField.inputTokens]: 'in=',
   [WorkloadFormField.outputTokens]: 'out=',
   [WorkloadFormField.activeHours]: 'hours=',
+  [WorkloadFormField.activeDays]: 'days=',
+  [WorkloadFormField.horizonMonths]: 'months=',
   [WorkloadFormField.minDecodeTokensPerSecond]: 'tps>=',
   [WorkloadFormField.maxTtftMs]: 'ttft<=',
   [WorkloadFormField.budget]: 'budget=',
   [WorkloadFormField.neededByDays]: 'needed-by=',
+  [WorkloadFormField.minAcceptedRate]: 'accepted>=',
+  [WorkloadFormField.region]: 'region=',
 };
 
 /** Which form field an argument name from the parser belongs to, to place an error beside it. */
@@ -92,6 +161,11 @@ export const ARGUMENT_FORM_FIELD: Record<string, WorkloadFormField> = {
   in: WorkloadFormField.inputTokens,
   out: WorkloadFormField.outputTokens,
   hours: WorkloadFormField.activeHours,
+  days: WorkloadFormField.activeDays,
+  months: WorkloadFormField.horizonMonths,
+  accepted: WorkloadFormField.minAcceptedRate,
+  quality: WorkloadFormField.minAcceptedRate,
+  region: WorkloadFormField.region,
   tps: WorkloadFormField.minDecodeTokensPerSecond,
   ttft: WorkloadFormField.maxTtftMs,
   budget: WorkloadFormField.budget,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AXIS_WORDS_HINT, axisOfWord } from '../../src/domain/engine/axes';
+import { DEFAULT_HORIZON_MONTHS, WORKLOAD_RANGES } from '../../src/domain/engine/workload';
 import type { Axis, RunStatus, WorkloadInput } from '../floorplan-api';
 
 /** The load a `bench` asks for, as the bot expresses it (a concurrency sweep). */
@@ -18,10 +19,12 @@ import { DEFAULT_BOX_SLUG, SLASH_COMMAND } from '../constants';
  */
 
 export const EXAMPLES = {
-  keep: `${SLASH_COMMAND} keep model=llama-3.1-8b-lora requests=40000/day in=900 out=250 hours=10 custom own-weights tps>=30 ttft<=800 budget=500 needed-by=7`,
-  cost: `${SLASH_COMMAND} cost model=llama-3.1-8b-lora requests=40000/day in=900 out=250 hours=10`,
+  keep: `${SLASH_COMMAND} keep model=llama-3.1-8b-lora requests=2000/day in=900 out=250 hours=10 custom own-weights`,
+  cost: `${SLASH_COMMAND} cost model=llama-3.1-8b-lora requests=2000/day in=900 out=250 hours=10`,
   bench: `${SLASH_COMMAND} bench llama-3.1-8b-lora concurrency=1,8,32 prompts=200 in=512 out=256`,
   paths: `${SLASH_COMMAND} paths --page 2`,
+  models: `${SLASH_COMMAND} models`,
+  boxes: `${SLASH_COMMAND} boxes`,
   runs: `${SLASH_COMMAND} runs running`,
   run: `${SLASH_COMMAND} run clx0run123`,
   cancel: `${SLASH_COMMAND} cancel clx0run123`,
@@ -37,6 +40,8 @@ export type FloorplanCommand =
   | { kind: 'keep'; workload: WorkloadInput; keep: Axis[] }
   | { kind: 'cost'; workload: WorkloadInput }
   | { kind: 'paths'; page: number }
+  | { kind: 'models' }
+  | { kind: 'boxes' }
   | { kind: 'bench'; modelVariant: string; box: string; profile: BenchmarkProfileInput }
   | { kind: 'runs'; status: RunStatus | undefined; limit: number }
   | { kind: 'run'; runId: string }
@@ -54,9 +59,26 @@ export type ParseResult = { ok: true; command: FloorplanCommand } | { ok: false;
 
 export const MAX_COMMAND_LENGTH = 2000;
 
+/**
+ * What the API assumes for a field left out (the defaults in schema/schema.graphql's WorkloadInput;
+ * a test keeps them equal). The modal shows them, and `requests=…/month` divides by the days.
+ */
+export const WORKLOAD_DEFAULTS = {
+  activeHoursPerDay: 24,
+  activeDaysPerMonth: 30,
+  horizonMonths: DEFAULT_HORIZON_MONTHS,
+  region: 'us-east-1',
+} as const;
+
+/** Every workload argument, as the help and the "I don't know" answers list them. */
+export const WORKLOAD_ARGUMENTS_HINT =
+  '`model=` `requests=2000/day` (or `60k/month`) `in=` `out=` `hours=` `days=` `months=` `amortization=` `budget=` `needed-by=` `tps>=` `ttft<=` `accepted>=` `region=` `keeping=` and the flags `custom`, `base`, `own-weights`';
+
 const SLUG = /^[a-z0-9][a-z0-9._:-]{0,79}$/i;
 const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
-const PLAIN_NUMBER = /^(\d+(?:\.\d+)?)([km]?)$/i;
+const PLAIN_NUMBER = /^(\d+(?:\.\d+)?)([kmb]?)$/i;
+/** `2,000` and `1,200,000.5`: commas only as thousands separators. */
+const THOUSANDS = /^\d{1,3}(?:,\d{3})+(?:\.\d+)?[kmb]?$/i;
 const MONEY = /^\$?(\d{1,9}(?:\.\d{1,2})?)$/;
 
 const RUN_STATUS_BY_WORD: Record<string, RunStatus> = {
@@ -94,7 +116,11 @@ function tokenize(text: string): string[] {
 }
 
 function parseCount(argument: string, raw: string): number {
-  const match = PLAIN_NUMBER.exec(raw.replace(/_/g, ''));
+  const cleaned = raw.replace(/_/g, '');
+  if (/^-\d/.test(cleaned)) {
+    throw new ArgumentError(`\`${argument}\` must be positive, got \`${raw}\`.`, argument);
+  }
+  const match = PLAIN_NUMBER.exec(THOUSANDS.test(cleaned) ? cleaned.replace(/,/g, '') : cleaned);
   if (match === null) {
     throw new ArgumentError(
       `\`${argument}=${raw}\` is not a number: write digits, e.g. \`${argument}=900\`.`,
@@ -102,8 +128,9 @@ function parseCount(argument: string, raw: string): number {
     );
   }
   const [, digits = '', suffix = ''] = match;
-  const multiplier = suffix.toLowerCase() === 'k' ? 1_000 : suffix.toLowerCase() === 'm' ? 1_000_000 : 1;
-  return Number(digits) * multiplier;
+  const multiplier = { k: 1e3, m: 1e6, b: 1e9 }[suffix.toLowerCase()] ?? 1;
+  // 1.1m is 1,100,000 exactly, not 1100000.0000000002.
+  return Number((Number(digits) * multiplier).toPrecision(15));
 }
 
 function parseInteger(argument: string, raw: string, min: number, max: number): number {
@@ -124,12 +151,13 @@ function parseBoundedNumber(argument: string, raw: string, min: number, max: num
   return value;
 }
 
-/** Requests per active day (the API's unit); `/month` is kept aside and divided by `days=` later. */
+/** Requests per active day (the API's unit); `/month` is kept aside and divided by the days later. */
 function parseRequests(raw: string): { perDay: number } | { perMonth: number } {
   const [amount = '', unit = 'day', ...rest] = raw.split('/');
   if (rest.length > 0)
-    throw new ArgumentError(`\`requests=${raw}\`: write it as \`requests=40000/day\`.`, 'requests');
-  const value = parseBoundedNumber('requests', amount, 1, 10_000_000_000);
+    throw new ArgumentError(`\`requests=${raw}\`: write it as \`requests=2000/day\`.`, 'requests');
+  const value = parseBoundedNumber('requests', amount, 1, 31 * WORKLOAD_RANGES.requestsPerDay.max);
+  if (value === 0) throw new ArgumentError(`\`requests\` must be positive, got \`${raw}\`.`, 'requests');
   switch (unit.toLowerCase()) {
     case 'd':
     case 'day':
@@ -137,6 +165,13 @@ function parseRequests(raw: string): { perDay: number } | { perMonth: number } {
     case 'mo':
     case 'month':
       return { perMonth: value };
+    case 'h':
+    case 'hr':
+    case 'hour':
+      throw new ArgumentError(
+        `\`requests=${raw}\`: give requests per day or per month (e.g. \`requests=2000/day\`) and the active \`hours=\`.`,
+        'requests',
+      );
     default:
       throw new ArgumentError(`\`requests=${raw}\`: the unit must be \`/day\` or \`/month\`.`, 'requests');
   }
@@ -188,11 +223,13 @@ function splitArgument(token: string): { name: string; operator: string; value: 
 const workloadSchema = z
   .object({
     model: z.string({ message: 'name the model, e.g. `model=llama-3.1-8b-lora`' }),
-    requestsPerDay: z.number({ message: 'say how many requests, e.g. `requests=40000/day`' }).positive(),
+    requestsPerDay: z.number({ message: 'say how many requests, e.g. `requests=2000/day`' }).positive(),
     meanInputTokens: z.number().int().min(1).max(1_000_000),
     meanOutputTokens: z.number().int().min(1).max(1_000_000),
     activeHoursPerDay: z.number().gt(0).max(24).optional(),
-    activeDaysPerMonth: z.number().int().min(1).max(31).optional(),
+    activeDaysPerMonth: z.number().gt(0).max(WORKLOAD_RANGES.activeDaysPerMonth.max).optional(),
+    horizonMonths: z.number().int().min(1).max(120).optional(),
+    amortizationMonths: z.number().int().min(1).max(120).optional(),
     minDecodeTokensPerSecond: z.number().positive().max(100_000).optional(),
     maxTtftMsP95: z.number().positive().max(600_000).optional(),
     needsCustomWeights: z.boolean().optional(),
@@ -236,7 +273,7 @@ export function parseWorkloadArguments(tokens: readonly string[]): ParsedWorkloa
           break;
         default:
           throw new ArgumentError(
-            `I don't know \`${parts.flag}\`: workload arguments look like \`in=900\`, \`tps>=30\` or the flags \`custom\`, \`base\`, \`own-weights\`.`,
+            `I don't know \`${parts.flag}\`. Workload arguments: ${WORKLOAD_ARGUMENTS_HINT}.`,
             parts.flag,
           );
       }
@@ -278,7 +315,28 @@ export function parseWorkloadArguments(tokens: readonly string[]): ParsedWorkloa
         break;
       case 'days':
         expectOperator('=');
-        setOnce('days', { activeDaysPerMonth: parseInteger('days', value, 1, 31) });
+        setOnce('days', {
+          activeDaysPerMonth: parseBoundedNumber(
+            'days',
+            value.replace(/\/(mo|month)$/i, ''),
+            0.1,
+            WORKLOAD_RANGES.activeDaysPerMonth.max,
+          ),
+        });
+        break;
+      case 'months':
+      case 'horizon':
+        expectOperator('=');
+        setOnce('months', {
+          horizonMonths: parseInteger('months', value.replace(/mo(nths?)?$/i, ''), 1, 120),
+        });
+        break;
+      case 'amortization':
+      case 'amortize':
+        expectOperator('=');
+        setOnce('amortization', {
+          amortizationMonths: parseInteger('amortization', value.replace(/mo(nths?)?$/i, ''), 1, 120),
+        });
         break;
       case 'tps':
         expectOperator('>=', '=', '>');
@@ -317,21 +375,28 @@ export function parseWorkloadArguments(tokens: readonly string[]): ParsedWorkloa
         keep = parseAxes(value);
         break;
       default:
-        throw new ArgumentError(`I don't know the argument \`${name}\`.`, name);
+        throw new ArgumentError(
+          `I don't know the argument \`${name}\`. Workload arguments: ${WORKLOAD_ARGUMENTS_HINT}.`,
+          name,
+        );
     }
   }
   if (requestsPerMonth !== undefined) {
-    // The API takes requests per active day; a monthly figure needs the active days to convert.
-    const days = draft.activeDaysPerMonth;
-    if (typeof days !== 'number') {
-      throw new ArgumentError('with `requests=…/month` also say the active days, e.g. `days=22`.', 'days');
-    }
-    draft.requestsPerDay = requestsPerMonth / days;
+    // The API takes requests per active day: a monthly figure is spread over the active days
+    // (every day of the month, the API's default, unless `days=` says otherwise).
+    const days =
+      typeof draft.activeDaysPerMonth === 'number'
+        ? draft.activeDaysPerMonth
+        : WORKLOAD_DEFAULTS.activeDaysPerMonth;
+    draft.requestsPerDay = Number((requestsPerMonth / days).toPrecision(12));
   }
   if (draft.model === undefined)
     throw new ArgumentError('name the model, e.g. `model=llama-3.1-8b-lora`.', 'model');
   if (draft.requestsPerDay === undefined)
-    throw new ArgumentError('say how many requests, e.g. `requests=40000/day`.', 'requests');
+    throw new ArgumentError(
+      'say how many requests, e.g. `requests=2000/day` or `requests=60k/month`.',
+      'requests',
+    );
   if (draft.meanInputTokens === undefined)
     throw new ArgumentError('say the mean input tokens per request, e.g. `in=900`.', 'in');
   if (draft.meanOutputTokens === undefined)
@@ -447,6 +512,12 @@ function parseSubcommand(subcommand: Subcommand, tokens: readonly string[]): Flo
       if (positional.length > 0) throw new ArgumentError(`unexpected \`${positional[0]}\`.`);
       return { kind: 'paths', page: parseInteger('page', options.get('page') ?? '1', 1, 1000) };
     }
+    case 'models':
+    case 'boxes': {
+      if (tokens.length > 0)
+        throw new ArgumentError(`\`${subcommand}\` takes no arguments; got \`${tokens[0]}\`.`);
+      return { kind: subcommand };
+    }
     case 'bench':
       return parseBench(tokens);
     case 'runs': {
@@ -540,6 +611,8 @@ export function workloadToArguments(workload: WorkloadInput, keep: readonly Axis
   parts.push(`in=${workload.meanInputTokens}`, `out=${workload.meanOutputTokens}`);
   if (workload.activeHoursPerDay !== undefined) parts.push(`hours=${workload.activeHoursPerDay}`);
   if (workload.activeDaysPerMonth !== undefined) parts.push(`days=${workload.activeDaysPerMonth}`);
+  if (workload.horizonMonths !== undefined) parts.push(`months=${workload.horizonMonths}`);
+  if (workload.amortizationMonths != null) parts.push(`amortization=${workload.amortizationMonths}`);
   if (workload.needsCustomWeights === true) parts.push('custom');
   if (workload.needsCustomWeights === false) parts.push('base');
   if (workload.mustOwnWeights === true) parts.push('own-weights');

@@ -1,7 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import { buildAppHomeView } from '../blocks/app-home';
+import { apiFailureWords } from '../blocks/replies';
 import type { BotDependencies } from '../dependencies';
-import { GraphqlCallError, TERMINAL_RUN_STATUSES } from '../floorplan-api';
+import { TERMINAL_RUN_STATUSES } from '../floorplan-api';
 import { withRateLimitRetry } from '../runs/slack-calls';
 
 /** Reads the queue, running and recent runs and the last decisions, and publishes the Home tab. */
@@ -28,8 +29,10 @@ export async function publishAppHome(
       viewerCanOperate,
     });
   } catch (error) {
-    const reason = error instanceof GraphqlCallError ? error.message : 'unexpected error';
-    dependencies.logger.warn(`App Home shows the API as unavailable: ${reason}`);
+    const reason = apiFailureWords(error);
+    dependencies.logger.warn(
+      `App Home shows the API as unavailable: ${error instanceof Error ? error.message : String(error)}`,
+    );
     view = buildAppHomeView({
       queued: [],
       running: [],

@@ -69,7 +69,7 @@ export async function queueBenchmarkRun(
   } catch (error) {
     // Nothing was queued: let the same button or command be tried again.
     dependencies.claimedRunKeys.forget(request.idempotencyKey);
-    await replyWithFailure(target, error, EXAMPLES.bench);
+    await replyWithFailure(target, error, EXAMPLES.bench, 'queue');
     return;
   }
   if (isEarlierRun(run, requestedAtMs)) {

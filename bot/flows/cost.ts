@@ -3,18 +3,15 @@ import { buildCostMessage } from '../blocks/cost';
 import { EXAMPLES, workloadToArguments } from '../commands/parse';
 import type { BotDependencies } from '../dependencies';
 import type { WorkloadInput } from '../floorplan-api';
-import { type ReplyTarget, replyPublicly, replyWithFailure } from '../listeners/replies';
+import { type ReplyTarget, replyPublicly } from '../listeners/replies';
 import { costChartPath } from '../runs/chart-paths';
 import { withRateLimitRetry } from '../runs/slack-calls';
-
-/** The API records the bot's token as the author, the Slack user as requestedBy, the model as the name. */
-export function savedDecisionRequester(slackUserId: string, model: string) {
-  return { name: `${model} (asked in Slack)`, onBehalfOf: `slack:${slackUserId}` };
-}
+import { replyWithWorkloadFailure, savedDecisionRequester } from './decision';
 
 /**
- * Cost per option and break-evens in the channel, then the cost-vs-volume chart as a file. The chart
- * endpoint draws a stored workload, so the workload is saved first; its answer is the one shown.
+ * `/floorplan cost`: cost per option and break-evens in the channel, then the cost-vs-volume chart
+ * as a file. The chart endpoint draws a stored workload, so the workload is saved (for the user who
+ * asked, and the message says so); its answer is the one shown. "Compare with cloud" saves nothing.
  */
 export async function answerCost(
   dependencies: BotDependencies,
@@ -30,11 +27,14 @@ export async function answerCost(
       savedDecisionRequester(target.userId, workload.model),
     );
   } catch (error) {
-    await replyWithFailure(target, error, EXAMPLES.cost);
+    await replyWithWorkloadFailure(dependencies, target, error, workload, EXAMPLES.cost, 'save');
     return;
   }
   const chartFollows = target.channelId !== undefined;
-  await replyPublicly(target, buildCostMessage(saved.decision, workloadToArguments(workload), chartFollows));
+  await replyPublicly(
+    target,
+    buildCostMessage(saved.decision, workloadToArguments(workload), chartFollows, saved.id),
+  );
   if (target.channelId === undefined) return;
   try {
     const png = await dependencies.api.chartPng(costChartPath(saved.id));

@@ -8,24 +8,50 @@ function groupThousands(integerDigits: string): string {
 }
 
 /**
- * The one presentation rule for money: round half-even to cents, only here, only for display.
- * The amount stays a decimal string end to end; it never passes through a JavaScript number.
+ * The one presentation rule for money, used by every message: from $100 up whole units
+ * (`$2,853`), below that cents (`$15.18`), rounded half-even, only here, only for display. The
+ * amount stays a decimal string end to end; it never passes through a JavaScript number.
  */
-export function formatMoney(money: Money): string {
-  let rounded: string;
+function digitsOf(amount: string): { negative: boolean; body: string } | null {
+  let value: Decimal;
   try {
-    rounded = new Decimal(money.amount).toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN).toFixed(2);
+    value = new Decimal(amount);
   } catch {
-    return `${money.amount} ${money.currency}`;
+    return null;
   }
+  const places = value.abs().greaterThanOrEqualTo(100) ? 0 : 2;
+  const rounded = value.toDecimalPlaces(places, Decimal.ROUND_HALF_EVEN).toFixed(places);
   const negative = rounded.startsWith('-');
-  const [integerPart = '0', cents = '00'] = (negative ? rounded.slice(1) : rounded).split('.');
-  const body = `${groupThousands(integerPart)}.${cents}`;
+  const [integerPart = '0', cents] = (negative ? rounded.slice(1) : rounded).split('.');
+  return {
+    negative,
+    body: cents === undefined ? groupThousands(integerPart) : `${groupThousands(integerPart)}.${cents}`,
+  };
+}
+
+export function formatMoney(money: Money): string {
+  const digits = digitsOf(money.amount);
+  if (digits === null) return `${money.amount} ${money.currency}`;
   const symbol = CURRENCY_SYMBOLS[money.currency];
-  const sign = negative ? '-' : '';
-  return symbol === undefined ? `${sign}${body} ${money.currency}` : `${sign}${symbol}${body}`;
+  const sign = digits.negative ? '-' : '';
+  return symbol === undefined ? `${sign}${digits.body} ${money.currency}` : `${sign}${symbol}${digits.body}`;
 }
 
 export function formatMonthlyCost(money: Money | null): string {
   return money === null ? 'cost unknown' : `${formatMoney(money)}/mo`;
+}
+
+/**
+ * A monthly cost that has a low and a high reading (window-billed paths): `$2,853–2,862/mo`; one
+ * figure when the readings round to the same, or when there is no range.
+ */
+export function formatMonthlyRange(cost: Money, low?: Money | null, high?: Money | null): string {
+  if (low == null || high == null || low.currency !== high.currency) return formatMonthlyCost(cost);
+  const from = formatMoney(low);
+  const to = formatMoney(high);
+  if (from === to) return formatMonthlyCost(cost);
+  const toDigits = digitsOf(high.amount);
+  const symbol = CURRENCY_SYMBOLS[high.currency];
+  const bare = symbol !== undefined && toDigits !== null && !toDigits.negative ? toDigits.body : to;
+  return `${from}–${bare}/mo`;
 }

@@ -43,3 +43,36 @@ export function escapeMrkdwn(text: string): string {
 export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
   return `${count} ${count === 1 ? singular : pluralForm}`;
 }
+
+/** `20.4 tok/s`, `30 tok/s`: decode and output rates, one decimal at most. */
+export function formatTokensPerSecond(value: number | null): string {
+  return value === null || !Number.isFinite(value) ? 'n/a tok/s' : `${formatNumber(value, 1)} tok/s`;
+}
+
+/** `12.4B`, `60K`, `1.8M`, `950`: large counts in three significant figures at most. */
+export function formatCompact(value: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  const units: [number, string][] = [
+    [1e12, 'T'],
+    [1e9, 'B'],
+    [1e6, 'M'],
+    [1e3, 'K'],
+  ];
+  for (const [size, suffix] of units) {
+    if (Math.abs(value) >= size) {
+      const scaled = value / size;
+      return `${formatNumber(scaled, scaled >= 100 ? 0 : 1)}${suffix}`;
+    }
+  }
+  return formatNumber(value, value >= 100 ? 0 : 1);
+}
+
+/** `12.4B tokens/mo` */
+export function formatTokensPerMonth(value: number): string {
+  return `${formatCompact(value)} tokens/mo`;
+}
+
+/** `60K requests/mo` */
+export function formatRequestsPerMonth(value: number): string {
+  return `${formatCompact(value)} requests/mo`;
+}

@@ -1,7 +1,7 @@
 import type { Logger, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { SlackMessage } from '../blocks/limits';
-import { buildApiErrorMessage, buildNoticeMessage } from '../blocks/replies';
+import { type AttemptedChange, buildApiErrorMessage, buildNoticeMessage } from '../blocks/replies';
 import { GraphqlCallError } from '../floorplan-api';
 
 export interface ReplyTarget {
@@ -72,10 +72,15 @@ export async function replyPublicly(target: ReplyTarget, message: SlackMessage):
 }
 
 /** The one place a handler's failure becomes words for the user; nothing is swallowed silently. */
-export async function replyWithFailure(target: ReplyTarget, error: unknown, example?: string): Promise<void> {
+export async function replyWithFailure(
+  target: ReplyTarget,
+  error: unknown,
+  example?: string,
+  change: AttemptedChange = 'none',
+): Promise<void> {
   if (error instanceof GraphqlCallError) {
     target.logger.warn(`floorplan API ${error.operationName ?? ''} failed (${error.kind}): ${error.message}`);
-    await replyPrivately(target, buildApiErrorMessage(error, example));
+    await replyPrivately(target, buildApiErrorMessage(error, example, change));
     return;
   }
   target.logger.error(

@@ -271,7 +271,7 @@ export type SaveDecisionMutationVariables = Exact<{
 }>;
 
 
-export type SaveDecisionMutation = { saveDecision: { id: string, name: string, createdAt: string, createdBy: string, requestedBy: string, keep: Array<Axis>, workload: unknown, decision: { id: string | null, requestsPerMonth: number, paths: Array<{ optionId: string, pathSlug: string, pathName: string, pathKind: PathKind, servedVariant: string, decodeTokensPerSecond: number | null, leadTimeDays: number | null, failedAxes: Array<Axis>, monthlyCost: { amount: string, currency: string }, costLow: { amount: string, currency: string } | null, costHigh: { amount: string, currency: string } | null }>, recommendation: { optionId: string, pathSlug: string, variantSlug: string, kept: Array<Axis>, reasons: Array<string>, monthlyCost: { amount: string, currency: string } } | null, breakEvens: Array<{ optionA: string, optionB: string, summary: string, crossings: Array<{ requestsPerMonth: number, cheaperBelow: string }> }> } } };
+export type SaveDecisionMutation = { saveDecision: { id: string, name: string, createdAt: string, createdBy: string, requestedBy: string, keep: Array<Axis>, workload: unknown, decision: { id: string | null, requestsPerMonth: number, paths: Array<{ optionId: string, pathSlug: string, pathName: string, pathKind: PathKind, servedVariant: string, decodeTokensPerSecond: number | null, leadTimeDays: number | null, failedAxes: Array<Axis>, eligible: boolean, monthlyCost: { amount: string, currency: string }, costLow: { amount: string, currency: string } | null, costHigh: { amount: string, currency: string } | null }>, recommendation: { optionId: string, pathSlug: string, variantSlug: string, kept: Array<Axis>, reasons: Array<string>, monthlyCost: { amount: string, currency: string } } | null, breakEvens: Array<{ optionA: string, optionB: string, summary: string, crossings: Array<{ requestsPerMonth: number, cheaperBelow: string }> }> } } };
 
 export type RecentDecisionsQueryVariables = Exact<{
   last?: number | null | undefined;
@@ -297,7 +297,7 @@ export type BotRecommendationFragment = { optionId: string, pathSlug: string, va
 
 export type BotDecisionFragment = { id: string | null, requestsPerMonth: number, tokensPerMonth: number, noRecommendation: { code: NoRecommendationCode, message: string } | null, notEligible: Array<{ optionId: string, pathSlug: string, reason: string }>, paths: Array<{ optionId: string, pathSlug: string, pathName: string, pathKind: PathKind, servedVariant: string, decodeTokensPerSecond: number | null, leadTimeDays: number | null, failedAxes: Array<Axis>, eligible: boolean, verdicts: Array<{ axis: Axis, pass: boolean, sentence: string, shortfall: string | null }>, monthlyCost: { amount: string, currency: string }, costLow: { amount: string, currency: string } | null, costHigh: { amount: string, currency: string } | null }>, minimalKeptSets: Array<{ kept: Array<Axis>, unlocked: Array<{ optionId: string, pathSlug: string, variantSlug: string, monthlyCost: { amount: string, currency: string }, shortfalls: Array<{ axis: Axis, shortfall: string }> }> }>, recommendation: { optionId: string, pathSlug: string, variantSlug: string, kept: Array<Axis>, reasons: Array<string>, monthlyCost: { amount: string, currency: string }, shortfalls: Array<{ axis: Axis, shortfall: string }> } | null, warnings: Array<{ code: WarningCode, message: string, optionId: string, affectsRecommendation: boolean }>, breakEvens: Array<{ optionA: string, optionB: string, summary: string, crossings: Array<{ requestsPerMonth: number, cheaperBelow: string }> }> };
 
-export type BotCostDecisionFragment = { id: string | null, requestsPerMonth: number, paths: Array<{ optionId: string, pathSlug: string, pathName: string, pathKind: PathKind, servedVariant: string, decodeTokensPerSecond: number | null, leadTimeDays: number | null, failedAxes: Array<Axis>, monthlyCost: { amount: string, currency: string }, costLow: { amount: string, currency: string } | null, costHigh: { amount: string, currency: string } | null }>, recommendation: { optionId: string, pathSlug: string, variantSlug: string, kept: Array<Axis>, reasons: Array<string>, monthlyCost: { amount: string, currency: string } } | null, breakEvens: Array<{ optionA: string, optionB: string, summary: string, crossings: Array<{ requestsPerMonth: number, cheaperBelow: string }> }> };
+export type BotCostDecisionFragment = { id: string | null, requestsPerMonth: number, paths: Array<{ optionId: string, pathSlug: string, pathName: string, pathKind: PathKind, servedVariant: string, decodeTokensPerSecond: number | null, leadTimeDays: number | null, failedAxes: Array<Axis>, eligible: boolean, monthlyCost: { amount: string, currency: string }, costLow: { amount: string, currency: string } | null, costHigh: { amount: string, currency: string } | null }>, recommendation: { optionId: string, pathSlug: string, variantSlug: string, kept: Array<Axis>, reasons: Array<string>, monthlyCost: { amount: string, currency: string } } | null, breakEvens: Array<{ optionA: string, optionB: string, summary: string, crossings: Array<{ requestsPerMonth: number, cheaperBelow: string }> }> };
 
 export type FailBenchmarkRunMutationVariables = Exact<{
   id: string | number;
@@ -596,6 +596,7 @@ export const BotCostDecisionFragmentDoc = new TypedDocumentString(`
     decodeTokensPerSecond
     leadTimeDays
     failedAxes
+    eligible
   }
   recommendation {
     optionId
@@ -1045,6 +1046,7 @@ export const SaveDecisionDocument = new TypedDocumentString(`
     decodeTokensPerSecond
     leadTimeDays
     failedAxes
+    eligible
   }
   recommendation {
     optionId

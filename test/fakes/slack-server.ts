@@ -34,27 +34,58 @@ export interface RecordedUpload {
 
 type Json = Record<string, unknown>;
 
-const BLOCK_LIMITS = { message: 50, view: 100, sectionText: 3000, header: 150, button: 75, total: 13_000 };
+const BLOCK_LIMITS = {
+  message: 50,
+  view: 100,
+  sectionText: 3000,
+  fieldText: 2000,
+  fields: 10,
+  header: 150,
+  button: 75,
+  buttonValue: 2000,
+  contextElements: 10,
+  actionsElements: 25,
+  total: 13_000,
+};
 
-function blockKitProblem(blocks: unknown, maxBlocks: number): string | undefined {
+/**
+ * The first Block Kit limit `blocks` break, in words (`section 3 text is 3012 characters (limit
+ * 3000)`), or undefined. Slack refuses such a message with `invalid_blocks`.
+ */
+export function blockKitProblem(blocks: unknown, maxBlocks: number): string | undefined {
   if (blocks === undefined) return undefined;
-  if (!Array.isArray(blocks)) return 'invalid_blocks_format';
-  if (blocks.length > maxBlocks) return 'invalid_blocks';
-  if (JSON.stringify(blocks).length > BLOCK_LIMITS.total) return 'msg_blocks_too_long';
-  for (const block of blocks as Json[]) {
+  if (!Array.isArray(blocks)) return 'blocks is not an array';
+  if (blocks.length > maxBlocks) return `${blocks.length} blocks (limit ${maxBlocks})`;
+  const total = JSON.stringify(blocks).length;
+  if (maxBlocks === BLOCK_LIMITS.message && total > BLOCK_LIMITS.total)
+    return `blocks are ${total} characters (limit ${BLOCK_LIMITS.total})`;
+  for (const [index, block] of (blocks as Json[]).entries()) {
+    const where = `block ${index} (${String(block.type)})`;
     const text = (block.text as Json | undefined)?.text;
     if (block.type === 'section' && typeof text === 'string' && text.length > BLOCK_LIMITS.sectionText)
-      return 'invalid_blocks';
+      return `${where} text is ${text.length} characters (limit ${BLOCK_LIMITS.sectionText})`;
     if (block.type === 'header' && typeof text === 'string' && text.length > BLOCK_LIMITS.header)
-      return 'invalid_blocks';
-    if (block.type === 'section' && Array.isArray(block.fields) && block.fields.length > 10)
-      return 'invalid_blocks';
+      return `${where} text is ${text.length} characters (limit ${BLOCK_LIMITS.header})`;
+    if (Array.isArray(block.fields)) {
+      if (block.fields.length > BLOCK_LIMITS.fields)
+        return `${where} has ${block.fields.length} fields (limit ${BLOCK_LIMITS.fields})`;
+      for (const field of block.fields as Json[])
+        if (typeof field.text === 'string' && field.text.length > BLOCK_LIMITS.fieldText)
+          return `${where} has a field of ${field.text.length} characters (limit ${BLOCK_LIMITS.fieldText})`;
+    }
     const elements = Array.isArray(block.elements) ? (block.elements as Json[]) : [];
+    if (block.type === 'context' && elements.length > BLOCK_LIMITS.contextElements)
+      return `${where} has ${elements.length} elements (limit ${BLOCK_LIMITS.contextElements})`;
+    if (block.type === 'actions' && elements.length > BLOCK_LIMITS.actionsElements)
+      return `${where} has ${elements.length} elements (limit ${BLOCK_LIMITS.actionsElements})`;
     const accessory = block.accessory as Json | undefined;
     for (const element of accessory ? [...elements, accessory] : elements) {
+      if (element.type !== 'button') continue;
       const label = (element.text as Json | undefined)?.text;
-      if (element.type === 'button' && typeof label === 'string' && label.length > BLOCK_LIMITS.button)
-        return 'invalid_blocks';
+      if (typeof label === 'string' && label.length > BLOCK_LIMITS.button)
+        return `${where} has a button label of ${label.length} characters (limit ${BLOCK_LIMITS.button})`;
+      if (typeof element.value === 'string' && element.value.length > BLOCK_LIMITS.buttonValue)
+        return `${where} has a button value of ${element.value.length} characters (limit ${BLOCK_LIMITS.buttonValue})`;
     }
   }
   return undefined;
@@ -108,6 +139,11 @@ export class FakeSlackServer {
   readonly calls: RecordedSlackCall[] = [];
   readonly responseUrlPosts: RecordedResponseUrlPost[] = [];
   readonly uploads: RecordedUpload[] = [];
+  /**
+   * Every message or view that broke a Block Kit limit, wherever it went (Web API, response_url,
+   * a command's ack via `checkMessage`). `reset()` and `assertWithinBlockKitLimits()` fail on any.
+   */
+  readonly blockKitViolations: string[] = [];
   private server: Server | undefined;
   private baseUrl = '';
   private nextTs = 1_700_000_000;
@@ -173,13 +209,32 @@ export class FakeSlackServer {
     );
   }
 
+  /** Records a Block Kit problem in a message that did not pass through this server (an ack). */
+  checkMessage(where: string, blocks: unknown, maxBlocks = BLOCK_LIMITS.message): string | undefined {
+    const problem = blockKitProblem(blocks, maxBlocks);
+    if (problem !== undefined) this.blockKitViolations.push(`${where}: ${problem}`);
+    return problem;
+  }
+
+  /** Throws when any message so far broke a Block Kit limit, naming each. */
+  assertWithinBlockKitLimits(): void {
+    if (this.blockKitViolations.length === 0) return;
+    const listed = this.blockKitViolations.join('\n');
+    this.blockKitViolations.length = 0;
+    throw new Error(`Messages broke Block Kit limits:\n${listed}`);
+  }
+
+  /** Clears what was recorded; fails (after clearing) when a message broke a Block Kit limit. */
   reset(): void {
+    const violations = [...this.blockKitViolations];
+    this.blockKitViolations.length = 0;
     this.calls.length = 0;
     this.responseUrlPosts.length = 0;
     this.uploads.length = 0;
     this.rateLimits.clear();
     this.platformErrors.clear();
     this.latencyMs = 0;
+    if (violations.length > 0) throw new Error(`Messages broke Block Kit limits:\n${violations.join('\n')}`);
   }
 
   /** Resolves once `predicate` holds (checked after every recorded call), or rejects after `timeoutMs`. */
@@ -242,8 +297,8 @@ export class FakeSlackServer {
     if (path.startsWith('/response/')) {
       const body = decodeParams({ headers: { 'content-type': 'application/json' } } as IncomingMessage, raw);
       this.responseUrlPosts.push({ id: path.slice('/response/'.length), body, at: Date.now() });
-      const problem = blockKitProblem(body.blocks, BLOCK_LIMITS.message);
-      this.send(response, problem ? 400 : 200, problem ? problem : 'ok');
+      const problem = this.checkMessage(`response_url ${path}`, body.blocks);
+      this.send(response, problem ? 400 : 200, problem ? 'invalid_blocks' : 'ok');
       this.notify();
       return;
     }
@@ -315,21 +370,18 @@ export class FakeSlackServer {
         };
       case 'chat.postMessage': {
         if (channel === undefined) return { ok: false, error: 'channel_not_found' };
-        const problem = blockKitProblem(params.blocks, BLOCK_LIMITS.message);
-        if (problem) return { ok: false, error: problem };
+        if (this.checkMessage(method, params.blocks)) return { ok: false, error: 'invalid_blocks' };
         const ts = `${this.nextTs++}.000100`;
         return { ok: true, channel, ts, message: { text: params.text, blocks: params.blocks, ts } };
       }
       case 'chat.update': {
-        const problem = blockKitProblem(params.blocks, BLOCK_LIMITS.message);
-        if (problem) return { ok: false, error: problem };
+        if (this.checkMessage(method, params.blocks)) return { ok: false, error: 'invalid_blocks' };
         if (channel === undefined || typeof params.ts !== 'string')
           return { ok: false, error: 'message_not_found' };
         return { ok: true, channel, ts: params.ts, text: params.text };
       }
       case 'chat.postEphemeral': {
-        const problem = blockKitProblem(params.blocks, BLOCK_LIMITS.message);
-        if (problem) return { ok: false, error: problem };
+        if (this.checkMessage(method, params.blocks)) return { ok: false, error: 'invalid_blocks' };
         return { ok: true, message_ts: `${this.nextTs++}.000200` };
       }
       case 'views.open':
@@ -338,8 +390,8 @@ export class FakeSlackServer {
         if (view === undefined) return { ok: false, error: 'invalid_arguments' };
         if (method === 'views.open' && typeof params.trigger_id !== 'string')
           return { ok: false, error: 'invalid_trigger_id' };
-        const problem = blockKitProblem(view.blocks, BLOCK_LIMITS.view);
-        if (problem) return { ok: false, error: problem };
+        if (this.checkMessage(method, view.blocks, BLOCK_LIMITS.view))
+          return { ok: false, error: 'invalid_blocks' };
         return { ok: true, view: { id: `V${this.nextTs++}`, ...view } };
       }
       case 'files.getUploadURLExternal': {

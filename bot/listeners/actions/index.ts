@@ -7,10 +7,8 @@ import { ActionId } from '../../constants';
 import type { BotDependencies } from '../../dependencies';
 import { publishAppHome } from '../../flows/app-home';
 import { cancelBenchmarkRun, queueBenchmarkRun } from '../../flows/benchmark';
-import { answerCost, savedDecisionRequester } from '../../flows/cost';
-import { formatMonthlyCost } from '../../format/money';
-import { escapeMrkdwn } from '../../format/words';
-import { type ReplyTarget, replyPrivately, replyWithFailure } from '../replies';
+import { answerCompare, answerDetails, saveDecisionFor } from '../../flows/decision';
+import { type ReplyTarget, replyPrivately } from '../replies';
 
 /** The profile a "Run a benchmark" button queues: the lab's usual sweep. */
 const DEFAULT_BUTTON_PROFILE = { concurrency: [1, 8, 32], prompts: 200, inputTokens: 512, outputTokens: 256 };
@@ -132,49 +130,25 @@ export function register(app: App, dependencies: BotDependencies): void {
     }),
   );
 
-  app.action<ButtonBody>(
-    ActionId.compareWithCloud,
-    async ({ ack, body, action, respond, client, logger }) => {
+  /** A button carrying the workload as command arguments; a value that no longer parses is stale. */
+  const registerWorkloadButton = (actionId: string, answer: typeof answerCompare, example: string) => {
+    app.action<ButtonBody>(actionId, async ({ ack, body, action, respond, client, logger }) => {
       await ack();
       const target = targetOf(body, respond, client, logger);
       const parsed = tryParseWorkloadArguments((action.value ?? '').split(/\s+/).filter(Boolean));
       if (!parsed.ok) {
-        await replyPrivately(target, buildCommandErrorMessage({ ...parsed.error, example: EXAMPLES.cost }));
+        await replyPrivately(
+          target,
+          buildCommandErrorMessage({ message: 'That button is out of date.', example }),
+        );
         return;
       }
-      await answerCost(dependencies, client, target, parsed.workload);
-    },
-  );
-
-  app.action<ButtonBody>(ActionId.saveDecision, async ({ ack, body, action, respond, client, logger }) => {
-    await ack();
-    const target = targetOf(body, respond, client, logger);
-    const parsed = tryParseWorkloadArguments((action.value ?? '').split(/\s+/).filter(Boolean));
-    if (!parsed.ok) {
-      await replyPrivately(target, buildCommandErrorMessage(parsed.error));
-      return;
-    }
-    try {
-      const saved = await dependencies.api.saveDecision(
-        parsed.workload,
-        parsed.keep,
-        savedDecisionRequester(body.user.id, parsed.workload.model),
-      );
-      const { recommendation } = saved.decision;
-      const answer =
-        recommendation === null
-          ? 'no feasible path'
-          : `${escapeMrkdwn(recommendation.pathSlug)} at ${formatMonthlyCost(recommendation.monthlyCost)}`;
-      await replyPrivately(
-        target,
-        buildNoticeMessage(
-          `Saved as decision \`${escapeMrkdwn(saved.id)}\` (${answer}). It shows on the Home tab.`,
-        ),
-      );
-    } catch (error) {
-      await replyWithFailure(target, error, EXAMPLES.keep);
-    }
-  });
+      await answer(dependencies, target, parsed.workload, parsed.keep);
+    });
+  };
+  registerWorkloadButton(ActionId.compareWithCloud, answerCompare, EXAMPLES.cost);
+  registerWorkloadButton(ActionId.saveDecision, saveDecisionFor, EXAMPLES.keep);
+  registerWorkloadButton(ActionId.decisionDetails, answerDetails, EXAMPLES.keep);
 
   app.action<ButtonBody>(ActionId.cancelRun, async ({ ack, body, action, respond, client, logger }) => {
     await ack();

@@ -1,7 +1,7 @@
 import type { App, RespondFn, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { buildAccessPathsMessage } from '../../blocks/access';
-import { buildDecisionMessage } from '../../blocks/decision';
+import { buildBoxesMessage, buildModelsMessage } from '../../blocks/catalog';
 import { buildHelpMessage } from '../../blocks/help';
 import { buildPathsMessage } from '../../blocks/paths';
 import { buildCommandErrorMessage, buildNoticeMessage, buildRefusalMessage } from '../../blocks/replies';
@@ -10,14 +10,15 @@ import { buildRunProgressMessage } from '../../blocks/run-progress';
 import { buildRunResultMessage } from '../../blocks/run-result';
 import { buildWorkloadModal } from '../../blocks/workload-modal';
 import { commandIdempotencyKey } from '../../commands/idempotency';
-import { EXAMPLES, type FloorplanCommand, parseCommand, workloadToArguments } from '../../commands/parse';
+import { EXAMPLES, type FloorplanCommand, parseCommand } from '../../commands/parse';
 import { SLASH_COMMAND } from '../../constants';
 import type { BotDependencies } from '../../dependencies';
 import { TERMINAL_RUN_STATUSES } from '../../floorplan-api';
 import { cancelBenchmarkRun, queueBenchmarkRun } from '../../flows/benchmark';
 import { answerCost } from '../../flows/cost';
+import { answerKeep } from '../../flows/decision';
 import { escapeMrkdwn } from '../../format/words';
-import { type ReplyTarget, replyPrivately, replyPublicly, replyWithFailure } from '../replies';
+import { type ReplyTarget, replyPrivately, replyWithFailure } from '../replies';
 
 interface CommandContext {
   command: SlashCommand;
@@ -45,23 +46,20 @@ async function runCommand(
           view: buildWorkloadModal({ channelId: command.channel_id, userId: command.user_id }),
         });
         return;
-      case 'keep': {
-        const decision = await api.decide(parsed.workload, parsed.keep);
-        await replyPublicly(
-          target,
-          buildDecisionMessage({
-            decision,
-            workloadArguments: workloadToArguments(parsed.workload, parsed.keep),
-            modelVariant: parsed.workload.model,
-          }),
-        );
+      case 'keep':
+        await answerKeep(dependencies, target, parsed.workload, parsed.keep);
         return;
-      }
       case 'cost':
         await answerCost(dependencies, client, target, parsed.workload);
         return;
       case 'paths':
         await replyPrivately(target, buildPathsMessage(await api.servingPaths(), parsed.page));
+        return;
+      case 'models':
+        await replyPrivately(target, buildModelsMessage(await api.modelVariants()));
+        return;
+      case 'boxes':
+        await replyPrivately(target, buildBoxesMessage(await api.boxes()));
         return;
       case 'bench':
         await queueBenchmarkRun(dependencies, client, target, {

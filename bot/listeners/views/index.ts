@@ -1,15 +1,15 @@
 import type { App, ViewOutput } from '@slack/bolt';
 import { z } from 'zod';
-import { buildDecisionMessage } from '../../blocks/decision';
 import {
   ARGUMENT_FORM_FIELD,
   FORM_FIELD_ARGUMENT,
   type WorkloadFormMetadata,
 } from '../../blocks/workload-modal';
-import { EXAMPLES, tryParseWorkloadArguments, workloadToArguments } from '../../commands/parse';
+import { tryParseWorkloadArguments } from '../../commands/parse';
 import { CallbackId, WorkloadFormField } from '../../constants';
 import type { BotDependencies } from '../../dependencies';
-import { type ReplyTarget, replyPublicly, replyWithFailure } from '../replies';
+import { answerKeep } from '../../flows/decision';
+import type { ReplyTarget } from '../replies';
 
 const metadataSchema = z.object({ channelId: z.string().nullable(), userId: z.string() });
 
@@ -57,18 +57,6 @@ export function register(app: App, dependencies: BotDependencies): void {
       userId: body.user.id,
       logger,
     };
-    try {
-      const decision = await dependencies.api.decide(parsed.workload, parsed.keep);
-      await replyPublicly(
-        target,
-        buildDecisionMessage({
-          decision,
-          workloadArguments: workloadToArguments(parsed.workload, parsed.keep),
-          modelVariant: parsed.workload.model,
-        }),
-      );
-    } catch (error) {
-      await replyWithFailure(target, error, EXAMPLES.keep);
-    }
+    await answerKeep(dependencies, target, parsed.workload, parsed.keep);
   });
 }

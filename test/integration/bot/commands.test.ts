@@ -20,7 +20,7 @@ describe('/floorplan commands over signed HTTP', () => {
     const post = await harness.waitForResponse(delivery.responseId, 15_000);
     expect(post.body.response_type).toBe('in_channel');
     const text = messageText(post.body);
-    expect(text).toContain('Recommendation');
+    expect(text).toContain('Serve it on');
     expect(text).toContain('Run a benchmark');
     expect(text).toContain('Compare with cloud');
     expect(text).toContain('Save decision');
@@ -36,7 +36,7 @@ describe('/floorplan commands over signed HTTP', () => {
     expect(delivery.elapsedMs).toBeLessThan(3000);
     expect(harness.slack.responseUrlPosts).toHaveLength(0);
     const post = await harness.waitForResponse(delivery.responseId, 15_000);
-    expect(messageText(post.body)).toContain('Recommendation');
+    expect(messageText(post.body)).toContain('Serve it on');
   });
 
   it('says the API is down, ephemerally, when it cannot be reached', async () => {
@@ -54,8 +54,8 @@ describe('/floorplan commands over signed HTTP', () => {
     const post = await harness.waitForResponse(delivery.responseId, 15_000);
     expect(post.body.response_type).toBe('ephemeral');
     const text = messageText(post.body);
-    expect(text).toContain('nope');
-    expect(text).toContain('/floorplan keep model=llama-3.1-8b-lora');
+    expect(text).toContain("I don't know the model `nope`.");
+    expect(text).toContain('`/floorplan models` lists the ones you can ask about');
   });
 
   it('refuses malformed input in the ack itself with a working example, and calls nothing', async () => {

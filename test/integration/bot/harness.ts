@@ -108,6 +108,7 @@ export class BotHarness {
     await this.bot?.stop();
     await this.api?.close();
     await this.slack.stop();
+    this.slack.assertWithinBlockKitLimits();
   }
 
   /**
@@ -203,6 +204,15 @@ export class BotHarness {
       body: rawBody,
     });
     const body = await response.text();
+    // An ack that answers in place is a message too: hold it to the same Block Kit limits.
+    if (body.startsWith('{')) {
+      try {
+        const ack = JSON.parse(body) as { blocks?: unknown; errors?: unknown };
+        this.slack.checkMessage('ack', ack.blocks);
+      } catch {
+        // not JSON: nothing to check
+      }
+    }
     return { status: response.status, body, elapsedMs: performance.now() - started };
   }
 

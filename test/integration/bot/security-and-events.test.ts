@@ -215,7 +215,7 @@ describe('App Home and the workload modal', () => {
     expect(delivery.status).toBe(200);
     const post = await harness.slack.waitFor(() => harness.slack.callsTo('chat.postMessage')[0]);
     expect(post.params.channel).toBe(CHANNEL);
-    expect(messageText(post.params)).toContain('Recommendation');
+    expect(messageText(post.params)).toContain('Serve it on');
   });
 
   it('saves a decision from the button and says where to find it', async () => {
@@ -225,7 +225,7 @@ describe('App Home and the workload modal', () => {
       user: VIEWER,
     });
     const answer = await harness.waitForResponse(clicked.responseId);
-    expect(messageText(answer.body)).toContain('Saved as decision `');
+    expect(messageText(answer.body)).toContain('Saved decision `');
     const [saved] = await harness.api.database.prisma.decision.findMany({
       orderBy: { createdAt: 'desc' },
       include: { workload: true },
@@ -253,7 +253,7 @@ describe('App Home and the workload modal', () => {
       value: 'model=llama-3.1-8b-lora requests=100/day in=9 out=9',
     });
     const answer = await harness.waitForResponse(compared.responseId);
-    expect(messageText(answer.body)).toContain('Monthly cost by serving path');
+    expect(messageText(answer.body)).toContain('owned box vs cloud, by cost');
     const stale = await harness.buttonClick({ actionId: ActionId.compareWithCloud, value: 'garbage' });
     const staleAnswer = await harness.waitForResponse(stale.responseId);
     expect(messageText(staleAnswer.body)).toContain('Try: `/floorplan cost');

@@ -11,7 +11,8 @@ import { buildRunListMessage } from '../../../bot/blocks/run-list';
 import { buildRunProgressMessage, progressBar } from '../../../bot/blocks/run-progress';
 import { buildRunResultMessage } from '../../../bot/blocks/run-result';
 import type { AccessPath, BenchmarkRun, Decision, SavedDecisionSummary } from '../../../bot/floorplan-api';
-import { formatMoney } from '../../../bot/format/money';
+import { formatMoney, formatMonthlyRange } from '../../../bot/format/money';
+import { formatCompact, formatTokensPerMonth, formatTokensPerSecond } from '../../../bot/format/words';
 import { sampleDecision, samplePaths } from '../../fixtures/bot/answers';
 
 /** Every limit Slack enforces on what the builders produce. */
@@ -108,20 +109,52 @@ function run(overrides: Partial<BenchmarkRun> = {}): BenchmarkRun {
 }
 
 describe('Block Kit builders', () => {
-  it('phrase the kept sets in plain words with the cost and the gap', () => {
+  it('say what is kept in plain words, with the cost, and the other choices with their gaps', () => {
     const message = buildDecisionMessage({
       decision: sampleDecision(),
       workloadArguments: 'model=m requests=1/day in=1 out=1',
       modelVariant: 'm',
     });
     const text = JSON.stringify(message.blocks);
-    expect(text).toContain('To serve this you keep one of:');
-    expect(text).toContain('• token latency on dgx-spark ($122.40/mo, 21 vs 30 tok/s)');
+    expect(text).toContain('*$122/mo*');
+    expect(text).toContain('• keeps FAST: 21 vs 30 tok/s');
     expect(text).toContain(
-      '• budget and control of the weights on bedrock-pt ($17,155.00/mo, $17,155 vs $500 budget, weights stay with the platform)',
+      '• `bedrock-pt` $17,155/mo: keeps CHEAP: $17,155 where the budget is $500; keeps CONTROLLED: weights stay with the platform',
     );
-    expect(text).toContain('NO~');
+    expect(text).toContain('FAIL FAST: 21 vs 30 tok/s');
     expectWithinLimits(message.blocks);
+  });
+
+  it('put a base-model stand-in last, labelled not eligible, never as the cheapest row', () => {
+    const decision = sampleDecision();
+    const template = decision.paths[0];
+    if (template === undefined) throw new Error('sample changed');
+    const standIn = {
+      ...template,
+      optionId: 'bedrock-on-demand/base',
+      pathSlug: 'bedrock-on-demand',
+      servedVariant: 'base',
+      eligible: false,
+      monthlyCost: { amount: '15.18', currency: 'USD' },
+    };
+    const message = buildDecisionMessage({
+      decision: {
+        ...decision,
+        paths: [standIn, ...decision.paths],
+        notEligible: [
+          {
+            optionId: standIn.optionId,
+            pathSlug: standIn.pathSlug,
+            reason: 'serves base models only',
+          },
+        ],
+      },
+      workloadArguments: 'model=m requests=1/day in=1 out=1',
+      modelVariant: 'm',
+    });
+    const table = JSON.stringify(message.blocks.filter((block) => JSON.stringify(block).includes('```')));
+    expect(table).toMatch(/bedrock-on-demand +\$15\.18 not eligible/);
+    expect(table.indexOf('bedrock-on-demand')).toBeGreaterThan(table.indexOf('dgx-spark'));
   });
 
   it('keep a huge decision within the limits, with its buttons and a pointer to the rest', () => {
@@ -263,13 +296,27 @@ describe('money at presentation', () => {
   it('rounds half-even to cents from the decimal string, never through a float', () => {
     expect(formatMoney({ amount: '0.125', currency: 'USD' })).toBe('$0.12');
     expect(formatMoney({ amount: '0.135', currency: 'USD' })).toBe('$0.14');
-    expect(formatMoney({ amount: '17155', currency: 'USD' })).toBe('$17,155.00');
-    expect(formatMoney({ amount: '1234567.005', currency: 'EUR' })).toBe('€1,234,567.00');
+    expect(formatMoney({ amount: '99.995', currency: 'USD' })).toBe('$100.00');
+    expect(formatMoney({ amount: '17155', currency: 'USD' })).toBe('$17,155');
+    expect(formatMoney({ amount: '1234567.5', currency: 'EUR' })).toBe('€1,234,568');
+    expect(formatMoney({ amount: '1234568.5', currency: 'EUR' })).toBe('€1,234,568');
     expect(formatMoney({ amount: '-3.999', currency: 'GBP' })).toBe('-£4.00');
-    expect(formatMoney({ amount: '90071992547409930.015', currency: 'USD' })).toBe(
-      '$90,071,992,547,409,930.02',
-    );
+    expect(formatMoney({ amount: '90071992547409930.015', currency: 'USD' })).toBe('$90,071,992,547,409,930');
     expect(formatMoney({ amount: '5', currency: 'JPY' })).toBe('5.00 JPY');
     expect(formatMoney({ amount: 'oops', currency: 'USD' })).toBe('oops USD');
+  });
+
+  it('writes ranges, rates and volumes one way everywhere', () => {
+    const usd = (amount: string) => ({ amount, currency: 'USD' });
+    expect(formatMonthlyRange(usd('2853.449997645'), usd('2853.449997645'), usd('2862.40018535'))).toBe(
+      '$2,853–2,862/mo',
+    );
+    expect(formatMonthlyRange(usd('137.31'), usd('137.2'), usd('137.4'))).toBe('$137/mo');
+    expect(formatMonthlyRange(usd('15.18'))).toBe('$15.18/mo');
+    expect(formatTokensPerSecond(20.4)).toBe('20.4 tok/s');
+    expect(formatTokensPerSecond(30)).toBe('30 tok/s');
+    expect(formatTokensPerMonth(12_400_000_000)).toBe('12.4B tokens/mo');
+    expect(formatTokensPerMonth(69_000_000)).toBe('69M tokens/mo');
+    expect(formatCompact(950)).toBe('950');
   });
 });

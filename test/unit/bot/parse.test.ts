@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
+import { buildSchema, type GraphQLInputObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import {
   EXAMPLES,
   parseCommand,
   parseWorkloadArguments,
+  WORKLOAD_DEFAULTS,
   workloadToArguments,
 } from '../../../bot/commands/parse';
 import type { WorkloadInput } from '../../../bot/floorplan-api';
@@ -20,16 +23,12 @@ describe('parseCommand', () => {
         keep: [],
         workload: {
           model: 'llama-3.1-8b-lora',
-          requestsPerDay: 40000,
+          requestsPerDay: 2000,
           meanInputTokens: 900,
           meanOutputTokens: 250,
           activeHoursPerDay: 10,
           needsCustomWeights: true,
           mustOwnWeights: true,
-          minDecodeTokensPerSecond: 30,
-          maxTtftMsP95: 800,
-          monthlyBudget: '500',
-          neededByDays: 7,
         },
       },
     });
@@ -58,12 +57,33 @@ describe('parseCommand', () => {
     });
   });
 
-  it('converts monthly requests with the active days, and asks for them otherwise', () => {
+  it('converts monthly requests with the active days, or the API default of every day', () => {
     const parsed = parseWorkloadArguments(['model=m', 'requests=1.1m/month', 'days=22', 'in=1', 'out=1']);
     expect(parsed.workload.requestsPerDay).toBe(50000);
-    const missing = parseCommand('keep model=m requests=1.1m/month in=1 out=1');
-    expect(missing.ok).toBe(false);
-    if (!missing.ok) expect(missing.error.message).toContain('days=22');
+    const everyDay = parseWorkloadArguments(['model=m', 'requests=60k/month', 'in=1', 'out=1']);
+    expect(everyDay.workload.requestsPerDay).toBe(60_000 / WORKLOAD_DEFAULTS.activeDaysPerMonth);
+    expect(everyDay.workload.activeDaysPerMonth).toBeUndefined();
+  });
+
+  it('reads numbers as people type them: 2,000 and 2k and 2000 are one workload', () => {
+    const requestsOf = (raw: string) =>
+      parseWorkloadArguments(['model=m', `requests=${raw}`, 'in=1,000', 'out=250']).workload;
+    expect(requestsOf('2,000/day')).toEqual(requestsOf('2000/day'));
+    expect(requestsOf('2k/day')).toEqual(requestsOf('2000'));
+    expect(requestsOf('1,200,000/month').requestsPerDay).toBe(40_000);
+    expect(requestsOf('2000').meanInputTokens).toBe(1000);
+    const horizon = parseWorkloadArguments(['model=m', 'requests=1/day', 'in=1', 'out=1', 'months=12']);
+    expect(horizon.workload.horizonMonths).toBe(12);
+  });
+
+  it('states the defaults the API states (schema/schema.graphql WorkloadInput)', () => {
+    const sdl = buildSchema(readFileSync('schema/schema.graphql', 'utf8'));
+    const input = sdl.getType('WorkloadInput') as GraphQLInputObjectType;
+    const fields = input.getFields();
+    expect(fields.activeHoursPerDay?.defaultValue).toBe(WORKLOAD_DEFAULTS.activeHoursPerDay);
+    expect(fields.activeDaysPerMonth?.defaultValue).toBe(WORKLOAD_DEFAULTS.activeDaysPerMonth);
+    expect(fields.horizonMonths?.defaultValue).toBe(WORKLOAD_DEFAULTS.horizonMonths);
+    expect(fields.region?.defaultValue).toBe(WORKLOAD_DEFAULTS.region);
   });
 
   it.each([
@@ -71,6 +91,10 @@ describe('parseCommand', () => {
     ['keep model=m requests=10/day in=900', 'mean output tokens', 'out'],
     ['keep requests=10/day in=9 out=9', 'name the model', 'model'],
     ['keep model=m requests=10/day in=9 out=9 hours=25', 'between 0.1 and 24', 'hours'],
+    ['keep model=m requests=-5/day in=9 out=9', '`requests` must be positive, got `-5`', 'requests'],
+    ['keep model=m requests=10/day in=-5 out=9', '`in` must be positive, got `-5`', 'in'],
+    ['keep model=m requests=10/day in=9 out=9 months=0', 'between 1 and 120', 'months'],
+    ['keep model=m requests=10/day in=9 out=9 month=12', "I don't know the argument `month`", 'month'],
     ['keep model=m requests=10/day in=9 out=9 budget=lots', 'is not an amount', 'budget'],
     ['keep model=m requests=10/day in=9 out=9 tps<=30', 'write `tps>=30`', 'tps'],
     ['keep model=m requests=10/day in=9 out=9 in=10', 'given twice', 'in'],
@@ -152,7 +176,8 @@ describe('parseCommand', () => {
         meanInputTokens: fc.integer({ min: 1, max: 100_000 }),
         meanOutputTokens: fc.integer({ min: 1, max: 100_000 }),
         activeHoursPerDay: fc.integer({ min: 1, max: 24 }),
-        activeDaysPerMonth: fc.integer({ min: 1, max: 31 }),
+        activeDaysPerMonth: fc.integer({ min: 1, max: 30 }),
+        horizonMonths: fc.integer({ min: 1, max: 120 }),
         minDecodeTokensPerSecond: fc.integer({ min: 1, max: 1000 }),
         maxTtftMsP95: fc.integer({ min: 1, max: 60_000 }),
         needsCustomWeights: fc.boolean(),

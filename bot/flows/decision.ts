@@ -1,0 +1,126 @@
+import { buildUnknownModelMessage, closestSlugs } from '../blocks/catalog';
+import { buildCompareMessage } from '../blocks/compare';
+import { buildDecisionMessage } from '../blocks/decision';
+import { buildDecisionDetailsMessage } from '../blocks/decision-details';
+import { type AttemptedChange, buildNoticeMessage } from '../blocks/replies';
+import { EXAMPLES, workloadToArguments } from '../commands/parse';
+import type { BotDependencies } from '../dependencies';
+import { type Axis, GraphqlCallError, type WorkloadInput } from '../floorplan-api';
+import { formatMonthlyCost } from '../format/money';
+import { escapeMrkdwn } from '../format/words';
+import { type ReplyTarget, replyPrivately, replyPublicly, replyWithFailure } from '../listeners/replies';
+
+/** The API records the bot's token as the author, the Slack user as requestedBy, the model as the name. */
+export function savedDecisionRequester(slackUserId: string, model: string) {
+  return { name: `${model} (asked in Slack)`, onBehalfOf: `slack:${slackUserId}` };
+}
+
+/**
+ * A failure while answering a workload. An input the API refused because of the model gets the
+ * closest slugs and the `models` command, not the API's wording.
+ */
+export async function replyWithWorkloadFailure(
+  dependencies: BotDependencies,
+  target: ReplyTarget,
+  error: unknown,
+  workload: WorkloadInput,
+  example: string,
+  change: AttemptedChange = 'none',
+): Promise<void> {
+  if (error instanceof GraphqlCallError && (error.kind === 'invalid-input' || error.kind === 'not-found')) {
+    const slugs = await dependencies.api
+      .modelVariants()
+      .then((variants) => variants.map((variant) => variant.slug))
+      .catch(() => null);
+    if (slugs !== null && !slugs.includes(workload.model)) {
+      await replyPrivately(
+        target,
+        buildUnknownModelMessage(workload.model, closestSlugs(workload.model, slugs)),
+      );
+      return;
+    }
+  }
+  await replyWithFailure(target, error, example, change);
+}
+
+/** `keep …` and the modal: the decision in the channel. */
+export async function answerKeep(
+  dependencies: BotDependencies,
+  target: ReplyTarget,
+  workload: WorkloadInput,
+  keep: readonly Axis[],
+): Promise<void> {
+  try {
+    const decision = await dependencies.api.decide(workload, keep);
+    await replyPublicly(
+      target,
+      buildDecisionMessage({
+        decision,
+        workload,
+        workloadArguments: workloadToArguments(workload, keep),
+        modelVariant: workload.model,
+      }),
+    );
+  } catch (error) {
+    await replyWithWorkloadFailure(dependencies, target, error, workload, EXAMPLES.keep);
+  }
+}
+
+/** "Compare with cloud": costs and break-evens from the same answer; nothing is saved. */
+export async function answerCompare(
+  dependencies: BotDependencies,
+  target: ReplyTarget,
+  workload: WorkloadInput,
+  keep: readonly Axis[],
+): Promise<void> {
+  try {
+    const decision = await dependencies.api.decide(workload, keep);
+    await replyPublicly(target, buildCompareMessage(decision, workload.model));
+  } catch (error) {
+    await replyWithWorkloadFailure(dependencies, target, error, workload, EXAMPLES.cost);
+  }
+}
+
+/** "Details": every kept set and warning, to the user who asked. */
+export async function answerDetails(
+  dependencies: BotDependencies,
+  target: ReplyTarget,
+  workload: WorkloadInput,
+  keep: readonly Axis[],
+): Promise<void> {
+  try {
+    const decision = await dependencies.api.decide(workload, keep);
+    await replyPrivately(target, buildDecisionDetailsMessage(decision, workload.model));
+  } catch (error) {
+    await replyWithWorkloadFailure(dependencies, target, error, workload, EXAMPLES.keep);
+  }
+}
+
+/** "Save decision": stored for the Slack user who clicked, named after the model. */
+export async function saveDecisionFor(
+  dependencies: BotDependencies,
+  target: ReplyTarget,
+  workload: WorkloadInput,
+  keep: readonly Axis[],
+): Promise<void> {
+  try {
+    const saved = await dependencies.api.saveDecision(
+      workload,
+      keep,
+      savedDecisionRequester(target.userId, workload.model),
+    );
+    const { recommendation } = saved.decision;
+    const answer =
+      recommendation === null
+        ? 'no recommendation'
+        : `${escapeMrkdwn(recommendation.pathSlug)} at ${formatMonthlyCost(recommendation.monthlyCost)}`;
+    await replyPrivately(
+      target,
+      buildNoticeMessage(
+        `Saved decision \`${escapeMrkdwn(saved.id)}\` for \`${escapeMrkdwn(workload.model)}\`, asked by <@${target.userId}> (${answer}). It shows on the Home tab.`,
+      ),
+    );
+  } catch (error) {
+    await replyWithWorkloadFailure(dependencies, target, error, workload, EXAMPLES.keep, 'save');
+  }
+}
