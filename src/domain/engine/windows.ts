@@ -19,7 +19,8 @@ import { type TrafficShape, WINDOW_SECONDS } from './traffic';
  *   is billed as ceil(duration / 300 s) windows. Estimated here from the exact expected warm time
  *   plus half a window of rounding per multi-call period; reported as the other end of the range.
  */
-export type BillingReading = 'CLOCK_ALIGNED' | 'WARM_PERIOD';
+export const BILLING_READINGS = ['CLOCK_ALIGNED', 'WARM_PERIOD'] as const;
+export type BillingReading = (typeof BILLING_READINGS)[number];
 
 export const STATED_BILLING_READING: BillingReading = 'CLOCK_ALIGNED';
 

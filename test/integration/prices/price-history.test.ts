@@ -13,7 +13,7 @@ const ANSWER_FIELDS = /* GraphQL */ `
   paths {
     optionId pathSlug pathKind requestedVariant servedVariant servedAs failedAxes
     monthlyCost { amount currency } costLow { amount } costHigh { amount } commitment { amount }
-    unitsNeeded decodeTokensPerSecond effectiveTtftP95Ms acceptedRate leadTimeDays windows
+    unitsNeeded decodeTokensPerSecond effectiveTtftP95Ms acceptedRate leadTimeDays windows { reading billedWindowsPerMonth billedCopyHoursPerMonth warmHoursPerMonth coldStartsPerMonth }
     costLines { label amount { amount } formula priceComponentIds }
     verdicts { axis pass sentence shortfall evidenceIds }
   }

@@ -9,6 +9,7 @@ import type { DecideOptions } from '../../../domain/engine/evaluate';
 import { moneyAmount } from '../../../domain/engine/money';
 import { SERVED_AS } from '../../../domain/engine/serving-options';
 import { WARNING_CODES } from '../../../domain/engine/warnings';
+import { BILLING_READINGS } from '../../../domain/engine/windows';
 import { DEFAULT_HORIZON_MONTHS, rangeText, WORKLOAD_RANGES } from '../../../domain/engine/workload';
 import { NotFoundError, ValidationError } from '../../../domain/errors';
 import { builder } from '../builder';
@@ -28,6 +29,8 @@ type SensitivityAnswer = DecisionAnswer['sensitivity'][number];
 type CurveAnswer = DecisionAnswer['curves'][number];
 type PointAnswer = CurveAnswer['points'][number];
 type ExcludedAnswer = DecisionAnswer['excluded'][number];
+type WindowsAnswer = NonNullable<OptionAnswer['cost']['windows']>;
+type UnitStepAnswer = CurveAnswer['steps'][number];
 
 /** Money out of an answer: plain notation at the documented scale (`MONEY_SCALE`). */
 const usd = (amount: Decimal | string) => ({ amount: moneyAmount(amount), currency: 'USD' });
@@ -109,6 +112,42 @@ const VerdictRef = builder.objectRef<VerdictAnswer>('AxisVerdict').implement({
   }),
 });
 
+const BillingReadingEnum = builder.enumType('BillingReading', {
+  description:
+    'How Custom Model Import windows are read: CLOCK_ALIGNED (a 5-minute clock window is billed when the copy is warm at any moment in it; the stated reading) or WARM_PERIOD (each warm period billed as whole windows from its first call).',
+  values: BILLING_READINGS,
+});
+
+const BilledWindowsRef = builder.objectRef<WindowsAnswer>('BilledWindows').implement({
+  description: 'Billed windows, warm time and cold starts per month for one copy of a window-billed path.',
+  authScopes: { catalogReader: true },
+  fields: (t) => ({
+    reading: t.field({ type: BillingReadingEnum, resolve: (windows) => windows.reading }),
+    billedWindowsPerMonth: t.exposeFloat('billedWindowsPerMonth'),
+    billedCopyHoursPerMonth: t.exposeFloat('billedCopyHoursPerMonth', {
+      description: 'Billed windows x 5 minutes, in hours: what one copy is charged for.',
+    }),
+    warmHoursPerMonth: t.exposeFloat('warmHoursPerMonth', {
+      description: 'Expected time the copy is actually warm (calls plus the 5-minute idle tail), hours.',
+    }),
+    coldStartsPerMonth: t.exposeFloat('coldStartsPerMonth', {
+      description: 'Returns from zero: each one is a cold start.',
+    }),
+  }),
+});
+
+const UnitStepRef = builder.objectRef<UnitStepAnswer>('UnitStep').implement({
+  description: 'A volume where the path needs another unit (box, model unit, instance, copy).',
+  authScopes: { catalogReader: true },
+  fields: (t) => ({
+    requestsPerMonth: t.exposeFloat('requestsPerMonth', {
+      description: 'The first volume that needs toUnits.',
+    }),
+    fromUnits: t.exposeFloat('fromUnits'),
+    toUnits: t.exposeFloat('toUnits'),
+  }),
+});
+
 const PathAnswerRef = builder.objectRef<OptionAnswer>('PathAnswer').implement({
   authScopes: { catalogReader: true },
   description: 'One serving option (a path serving a model variant) for the workload.',
@@ -162,10 +201,10 @@ const PathAnswerRef = builder.objectRef<OptionAnswer>('PathAnswer').implement({
       resolve: (option) => option.metrics.leadTimeDays ?? null,
     }),
     windows: t.field({
-      type: 'JSON',
+      type: BilledWindowsRef,
       nullable: true,
       description:
-        'Billed windows, idle tail and cold starts per month, under both readings of the billing rule.',
+        'Billed windows, warm time and cold starts per month under the stated billing reading (window-billed paths only); the other reading is the cost range.',
       resolve: (option) => option.cost.windows,
     }),
   }),
@@ -311,7 +350,7 @@ const CurveRef = builder.objectRef<CurveAnswer>('CostCurve').implement({
     optionId: t.exposeString('optionId'),
     points: t.field({ type: [CurvePointRef], resolve: (curve) => curve.points }),
     steps: t.field({
-      type: 'JSON',
+      type: [UnitStepRef],
       description: 'Volumes where another unit is needed.',
       resolve: (curve) => curve.steps,
     }),
