@@ -115,6 +115,24 @@ function tokenize(text: string): string[] {
   return text.split(/\s+/).filter((token) => token.length > 0);
 }
 
+/** A plausible value per argument, for "write digits, e.g. …". */
+const SAMPLE_VALUE: Record<string, string> = {
+  requests: '2000/day',
+  in: '900',
+  out: '250',
+  hours: '10',
+  days: '22',
+  months: '12',
+  amortization: '36',
+  tps: '30',
+  ttft: '800',
+  'needed-by': '7',
+  page: '2',
+  prompts: '200',
+  concurrency: '1,8,32',
+  n: '10',
+};
+
 function parseCount(argument: string, raw: string): number {
   const cleaned = raw.replace(/_/g, '');
   if (/^-\d/.test(cleaned)) {
@@ -123,7 +141,7 @@ function parseCount(argument: string, raw: string): number {
   const match = PLAIN_NUMBER.exec(THOUSANDS.test(cleaned) ? cleaned.replace(/,/g, '') : cleaned);
   if (match === null) {
     throw new ArgumentError(
-      `\`${argument}=${raw}\` is not a number: write digits, e.g. \`${argument}=900\`.`,
+      `\`${argument}=${raw}\` is not a number: write digits, e.g. \`${argument}=${SAMPLE_VALUE[argument] ?? '2'}\`.`,
       argument,
     );
   }
