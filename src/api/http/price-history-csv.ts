@@ -1,5 +1,5 @@
 import { toCsv } from '../../domain/csv';
-import { valueAt } from '../../domain/prices/history';
+import { valueAt } from '../../domain/price-history';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Route } from '../server';
 import { authorizeCatalogRead } from './authorize';

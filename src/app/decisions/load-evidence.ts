@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import type { EvidenceSnapshot } from '../../domain/engine/evidence';
-import { valueAt } from '../../domain/prices/history';
+import { valueAt } from '../../domain/price-history';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { loadSweepEvidence } from './load-sweeps';
 
@@ -83,7 +83,7 @@ export async function evidenceChangesAfter(prisma: PrismaClient, now: Date): Pro
 
 /**
  * The evidence known at `now`: each price's value in effect and recorded by then (see
- * domain/prices/history.ts), results stored by then (seeded ones from their measurement date),
+ * domain/price-history.ts), results stored by then (seeded ones from their measurement date),
  * evaluations made by then and access attempts recorded by then. With `now` in the past this is the
  * evidence a decision saved at that moment saw, so it recomputes exactly; every list has a total
  * order, because a row's place in an unordered scan moves when the row is updated.

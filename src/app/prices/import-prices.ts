@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import Decimal from 'decimal.js';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { valueAt } from '../../domain/prices/history';
 import {
   type ParsedPriceFile,
   PRICE_FILE_FORMATS,
   PriceFileError,
   parsePriceFile,
-} from '../../domain/prices/price-files';
+} from '../../domain/imports/price-files';
+import { valueAt } from '../../domain/price-history';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { recordAudit } from '../audit/record';
 import { recordPriceValue } from './record-value';

@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { valueAt } from '../../domain/prices/history';
+import { valueAt } from '../../domain/price-history';
 import type { Prisma } from '../../generated/prisma/client';
 import type { Confidence } from '../../generated/prisma/enums';
 import { recordEvidenceChange } from '../decisions/watch';

@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { SEEDED_ATTEMPT } from '../../app/decisions/load-evidence';
 import { refreshCurrentValue } from '../../app/prices/record-value';
-import { SEED_RECORDER } from '../../domain/prices/history';
+import { SEED_RECORDER } from '../../domain/price-history';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import {
   type AccessFile,
