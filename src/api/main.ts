@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { enableEvidenceCache, listenForEvidenceChanges } from '../app/decisions/evidence-cache';
+import { enableEvidenceCache, listenForEvidenceChanges, walPosition } from '../app/decisions/evidence-cache';
 import { slackWatchNotifier } from '../app/decisions/slack-notifier';
 import { startDecisionWatcher } from '../app/decisions/watch';
 import { startRunQueue } from '../app/runs/runtime';
@@ -38,7 +38,11 @@ async function main(): Promise<void> {
   });
   // Answers share one evidence snapshot until evidence changes: mutations drop it in this process;
   // on Postgres, triggers on the evidence tables tell every process (replicas, the CLI's imports).
-  enableEvidenceCache(database.prisma);
+  // The embedded database hears no NOTIFY from the commands beside it: it checks its WAL position instead.
+  enableEvidenceCache(
+    database.prisma,
+    target.kind === 'pglite' ? { changeProbe: () => walPosition(database.prisma) } : {},
+  );
   const stopEvidenceListener =
     target.kind === 'postgres' ? await listenForEvidenceChanges(database.prisma, target.url) : async () => {};
   const api = await startApiServer({

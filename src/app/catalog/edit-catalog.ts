@@ -40,13 +40,30 @@ const usd = z.literal('USD', { message: 'prices are kept in USD: convert the fig
 const strictPlacements = z
   .array(z.strictObject({ layer, placement, rationale: z.string() }))
   .length(3, 'give all three layers (LAYER0, LAYER2B, LAYER2C)');
-// The column keeps 8 decimal places: more is refused rather than rounded quietly.
-const priceAmount = decimalString
-  .refine((amount) => !amount.startsWith('-'), 'a price cannot be negative')
-  .refine(
-    (amount) => (amount.split('.')[1]?.length ?? 0) <= 8,
-    'at most 8 decimal places (e.g. "0.00000785")',
+/**
+ * A decimal that fits its column (NUMERIC(precision, scale)): more digits after the point are
+ * refused rather than rounded quietly, more before it refused rather than failing in the database.
+ */
+const fits = (integerDigits: number, scale: number) =>
+  decimalString.refine(
+    (value) => {
+      const [whole = '', fraction = ''] = value.replace('-', '').split('.');
+      return whole.replace(/^0+(?=\d)/, '').length <= integerDigits && fraction.length <= scale;
+    },
+    `at most ${integerDigits} digits before the point and ${scale} after (e.g. "${'9'.repeat(Math.min(integerDigits, 4))}${scale ? `.${'5'.repeat(Math.min(scale, 3))}` : ''}")`,
   );
+const notNegative = (value: string) => !value.startsWith('-');
+const priceAmount = fits(12, 8).refine(notNegative, 'a price cannot be negative');
+const quantity = fits(9, 3).refine(notNegative, 'cannot be negative');
+const box = boxSeedSchema.extend({
+  memoryGiB: quantity,
+  memoryBandwidthGBs: quantity,
+  powerActiveW: quantity,
+  powerIdleW: quantity,
+  purchasePrice: priceAmount,
+});
+const variant = variantSeedSchema.extend({ bytesPerParam: fits(3, 3).refine(notNegative).optional() });
+const capacity = capacitySeedSchema.extend({ value: fits(12, 4).refine(notNegative, 'cannot be negative') });
 const newPrice = priceSeedSchema
   .extend({
     currency: usd,
@@ -56,12 +73,12 @@ const newPrice = priceSeedSchema
       .default([]),
   })
   .strict();
-const newCapacity = capacitySeedSchema.strict();
+const newCapacity = capacity.strict();
 
 const additionsSchema = z
   .strictObject({
-    boxes: z.array(boxSeedSchema.strict()).default([]),
-    variants: z.array(variantSeedSchema.strict()).default([]),
+    boxes: z.array(box.strict()).default([]),
+    variants: z.array(variant.strict()).default([]),
     paths: z
       .array(
         pathSeedSchema
@@ -83,8 +100,8 @@ const additionsSchema = z
 const identified = { slug: true } as const;
 const editsSchema = z
   .strictObject({
-    boxes: z.array(boxSeedSchema.partial().required(identified).strict()).default([]),
-    variants: z.array(variantSeedSchema.partial().required(identified).strict()).default([]),
+    boxes: z.array(box.partial().required(identified).strict()).default([]),
+    variants: z.array(variant.partial().required(identified).strict()).default([]),
     paths: z
       .array(
         pathSeedSchema
@@ -109,7 +126,7 @@ const editsSchema = z
           }),
       )
       .default([]),
-    capacityFacts: z.array(capacitySeedSchema.partial().required(identified).strict()).default([]),
+    capacityFacts: z.array(capacity.partial().required(identified).strict()).default([]),
   })
   .refine((document) => Object.values(document).some((section) => section.length > 0), {
     message: `nothing to edit: give at least one of ${SECTIONS}`,

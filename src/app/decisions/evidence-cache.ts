@@ -35,6 +35,9 @@ interface CacheEntry {
   loads: number;
   /** Off until the process wires invalidation (`enableEvidenceCache`): then every call loads. */
   enabled: boolean;
+  /** Where no NOTIFY reaches this process (the embedded database): a marker that moves on every write. */
+  changeProbe: (() => Promise<string>) | null;
+  lastProbe: string | null;
 }
 
 const caches = new WeakMap<PrismaClient, CacheEntry>();
@@ -42,7 +45,16 @@ const caches = new WeakMap<PrismaClient, CacheEntry>();
 function entryFor(prisma: PrismaClient): CacheEntry {
   let entry = caches.get(prisma);
   if (!entry) {
-    entry = { generation: 0, loaded: null, inFlight: null, dated: null, loads: 0, enabled: false };
+    entry = {
+      generation: 0,
+      loaded: null,
+      inFlight: null,
+      dated: null,
+      loads: 0,
+      enabled: false,
+      changeProbe: null,
+      lastProbe: null,
+    };
     caches.set(prisma, entry);
   }
   return entry;
@@ -55,6 +67,12 @@ async function undated(prisma: PrismaClient, entry: CacheEntry, now: Date): Prom
     entry.loads++;
     const { now: _now, ...evidence } = await loadEvidenceSnapshot(prisma, now);
     return evidence;
+  }
+  if (entry.changeProbe) {
+    // Read before the snapshot: a write landing meanwhile moves the marker again, and the next answer reloads.
+    const marker = await entry.changeProbe();
+    if (marker !== entry.lastProbe) evidenceChanged(prisma);
+    entry.lastProbe = marker;
   }
   const until = entry.loaded?.until;
   if (until !== undefined && until !== null && now.getTime() >= until) evidenceChanged(prisma);
@@ -108,8 +126,24 @@ export async function cachedEvidence(
  * `listenForEvidenceChanges`). Elsewhere (the CLI, tests writing rows directly) every answer reads
  * the database, as it always did.
  */
-export function enableEvidenceCache(prisma: PrismaClient): void {
-  entryFor(prisma).enabled = true;
+export function enableEvidenceCache(
+  prisma: PrismaClient,
+  options: { changeProbe?: () => Promise<string> } = {},
+): void {
+  const entry = entryFor(prisma);
+  entry.enabled = true;
+  entry.changeProbe = options.changeProbe ?? null;
+}
+
+/**
+ * The embedded database's change marker: its write-ahead log position, which every committed write
+ * moves (reads do not). The owner serves other processes over pglite-socket, whose NOTIFYs never
+ * reach it, so the API compares this before each cached answer: a command's write beside the server
+ * (an import, `catalog add`) is seen by the next answer.
+ */
+export async function walPosition(prisma: PrismaClient): Promise<string> {
+  const [row] = await prisma.$queryRaw<{ lsn: string }[]>`SELECT pg_current_wal_lsn()::text AS lsn`;
+  return row?.lsn ?? '';
 }
 
 /** Drops this process's snapshot of the database behind `prisma`; the next answer reloads it. */
