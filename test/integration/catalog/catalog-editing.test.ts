@@ -168,7 +168,9 @@ describe('catalog editing over GraphQL (addToCatalog, editCatalog)', () => {
     const issues = issuesOf(error);
     expect(issues).toEqual([
       expect.stringMatching(/^input\.variants\[1\]\.weightsLocation: required/),
-      expect.stringMatching(/^input\.priceComponents\[0\]\.amount: at most 12 digits before the point and 8 after/),
+      expect.stringMatching(
+        /^input\.priceComponents\[0\]\.amount: at most 12 digits before the point and 8 after/,
+      ),
     ]);
     // Shape first; then the references, all of them at once.
     const second = await api.run(ADD, {
