@@ -13,6 +13,7 @@ import { createConsoleLogger } from './logger';
 import { createRoleDirectory } from './roles';
 import { BackgroundTasks } from './runs/background-tasks';
 import { DEFAULT_LIVE_RUN_OPTIONS, type LiveRunOptions } from './runs/live-run';
+import { RunFeed } from './runs/run-feed';
 import { slackErrorCode } from './runs/slack-calls';
 import { createEventDeduplication } from './security/event-deduplication';
 import { SeenKeys } from './security/seen-keys';
@@ -38,6 +39,7 @@ export interface RunningBot {
 export interface BotApp {
   app: App;
   tasks: BackgroundTasks;
+  runFeed: RunFeed;
   start(): Promise<RunningBot>;
   stop(): Promise<void>;
 }
@@ -58,11 +60,14 @@ export function createBotApp(config: BotConfig, dependencies: BotAppDependencies
       }),
     );
   const tasks = new BackgroundTasks(logger);
+  const liveRunOptions = { ...DEFAULT_LIVE_RUN_OPTIONS, ...dependencies.liveRunOptions };
+  const runFeed = new RunFeed(api, logger, { resubscribeDelayMs: liveRunOptions.resubscribeDelayMs });
   const botDependencies: BotDependencies = {
     api,
     roles: createRoleDirectory(config.operatorUserIds, config.adminUserIds),
     tasks,
-    liveRunOptions: { ...DEFAULT_LIVE_RUN_OPTIONS, ...dependencies.liveRunOptions },
+    runFeed,
+    liveRunOptions,
     logger,
     claimedRunKeys: new SeenKeys(60 * 60 * 1000),
   };
@@ -134,6 +139,7 @@ export function createBotApp(config: BotConfig, dependencies: BotAppDependencies
   return {
     app,
     tasks,
+    runFeed,
     async start() {
       await checkCredentials();
       if (socketMode) {
@@ -163,6 +169,7 @@ export function createBotApp(config: BotConfig, dependencies: BotAppDependencies
     },
     async stop() {
       await tasks.stop();
+      runFeed.close();
       if (socketMode) {
         await app.stop().catch(() => undefined);
         return;

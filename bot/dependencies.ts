@@ -3,6 +3,7 @@ import type { FloorplanApi } from './floorplan-api';
 import type { RoleDirectory } from './roles';
 import type { BackgroundTasks } from './runs/background-tasks';
 import type { LiveRunOptions } from './runs/live-run';
+import type { RunFeed } from './runs/run-feed';
 import type { SeenKeys } from './security/seen-keys';
 
 /** What every listener needs, passed to `register(app, dependencies)`; no module-level state. */
@@ -10,6 +11,8 @@ export interface BotDependencies {
   api: FloorplanApi;
   roles: RoleDirectory;
   tasks: BackgroundTasks;
+  /** One stream of run changes for the whole process, shared by every live run. */
+  runFeed: RunFeed;
   liveRunOptions: LiveRunOptions;
   logger: Logger;
   /** Run-trigger idempotency keys this process has sent, so a retry or double click posts once. */

@@ -3,9 +3,10 @@ import {
   AccessPathsDocument,
   type AccessPathsQuery,
   type Axis,
+  BenchmarkRunChangesDocument,
   BenchmarkRunDocument,
-  BenchmarkRunProgressDocument,
   BenchmarkRunsDocument,
+  type BenchmarkRunsQuery,
   type BotCostDecisionFragment,
   type BotMoneyFragment,
   type BotRunFragment,
@@ -26,6 +27,7 @@ import {
   type SaveDecisionMutation,
   ServingPathsDocument,
   type ServingPathsQuery,
+  type SloTargetsInput,
   type WorkloadInput,
 } from '../clients/graphql/operations.generated';
 
@@ -47,7 +49,7 @@ import {
  * regression, a saved decision's workload).
  */
 
-export type { Axis, CreateBenchmarkRunInput, RunStatus, WorkloadInput };
+export type { Axis, CreateBenchmarkRunInput, RunStatus, SloTargetsInput, WorkloadInput };
 export { GraphqlCallError };
 export type Money = BotMoneyFragment;
 export type RegressionVerdict = NonNullable<ResultFragment['regressionVerdict']>;
@@ -66,12 +68,31 @@ export type ModelVariantEntry = ModelVariantsQuery['modelVariants'][number];
 export type BoxEntry = BoxesQuery['boxes'][number];
 type ResultFragment = BotRunFragment['results'][number];
 export type BenchmarkResult = Omit<ResultFragment, 'regression'> & { regression: DecodeRegression | null };
-/** A run with its JSON fields read; lists carry no results (depth and cost), a single run does. */
+export type SloSweep = BotRunFragment['sloSweeps'][number];
+/**
+ * A run with its JSON fields read; lists carry no results, sweeps or canceller (depth and cost), a
+ * single run does.
+ */
 export type BenchmarkRun = Omit<BotRunSummaryFragment, 'spec' | 'progress'> & {
   spec: RunSpecSummary;
   progress: RunProgress | null;
   results: BenchmarkResult[];
+  sloSweeps: SloSweep[];
+  cancelledBy: string | null;
 };
+
+/** One page of runs, with how many there are in all. */
+export interface RunPage {
+  runs: BenchmarkRun[];
+  totalCount: number;
+  /** 1-based; `pageCount` is at least 1 even when there are no runs. */
+  page: number;
+  pageCount: number;
+  pageSize: number;
+}
+
+/** The API's largest page: longer skips walk pages of this size. */
+const MAX_API_PAGE = 100;
 
 export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 
@@ -82,6 +103,8 @@ function toRun(run: BotRunSummaryFragment | BotRunFragment): BenchmarkRun {
     spec: readRunSpec(run.spec),
     progress: readRunProgress(run.progress),
     results: results.map((result) => ({ ...result, regression: readDecodeRegression(result.regression) })),
+    sloSweeps: 'sloSweeps' in run ? run.sloSweeps : [],
+    cancelledBy: 'cancelledBy' in run ? run.cancelledBy : null,
   };
 }
 
@@ -89,6 +112,11 @@ function toRun(run: BotRunSummaryFragment | BotRunFragment): BenchmarkRun {
 export function requesterMention(requestedBy: string): string {
   const match = /^slack:(U[A-Z0-9]+)$/.exec(requestedBy);
   return match ? `<@${match[1]}>` : requestedBy;
+}
+
+export interface RunFilter {
+  status?: RunStatus | undefined;
+  statuses?: readonly RunStatus[] | undefined;
 }
 
 /** The workload's model slug as saved (the workload is stored as the GraphQL input). */
@@ -100,10 +128,10 @@ export function savedModelOf(saved: { workload: unknown }): string | null {
   return typeof model === 'string' ? model : null;
 }
 
-export interface RunProgressHandlers {
-  /** The run as it is now: the API sends the whole run on every heartbeat and state change. */
+export interface RunChangeHandlers {
+  /** The stream is open: changes from now on arrive. */
+  onOpen(): void;
   onRun(run: BenchmarkRun): void;
-  /** The stream ended: `error` is set when it broke rather than completed. */
   onEnd(error?: GraphqlCallError): void;
 }
 
@@ -123,8 +151,12 @@ export function createFloorplanApi(client: GraphqlClient) {
       (await client.execute(ServingPathsDocument, {})).servingPaths,
     createBenchmarkRun: async (input: CreateBenchmarkRunInput): Promise<BenchmarkRun> =>
       toRun((await client.execute(CreateBenchmarkRunDocument, { input })).createBenchmarkRun),
-    cancelBenchmarkRun: async (id: string): Promise<BenchmarkRun> =>
-      toRun((await client.execute(CancelBenchmarkRunDocument, { id })).cancelBenchmarkRun),
+    /** `onBehalfOf` names the person (`slack:U…`) the bot cancels for: the run's `cancelledBy`. */
+    cancelBenchmarkRun: async (id: string, onBehalfOf?: string): Promise<BenchmarkRun> =>
+      toRun(
+        (await client.execute(CancelBenchmarkRunDocument, { id, onBehalfOf: onBehalfOf ?? null }))
+          .cancelBenchmarkRun,
+      ),
     /** Null when there is no such run (the API answers NOT_FOUND). */
     benchmarkRun: async (id: string): Promise<BenchmarkRun | null> => {
       try {
@@ -134,19 +166,63 @@ export function createFloorplanApi(client: GraphqlClient) {
         throw error;
       }
     },
-    benchmarkRuns: async (filter: {
-      status?: RunStatus | undefined;
-      first: number;
-    }): Promise<BenchmarkRun[]> =>
-      (
-        await client.execute(BenchmarkRunsDocument, { first: filter.first, status: filter.status ?? null })
-      ).benchmarkRuns.edges.map((edge) => toRun(edge.node)),
-    subscribeRunProgress: (id: string, handlers: RunProgressHandlers): Unsubscribe =>
+    /**
+     * Page `page` (1-based) of the runs, newest first, and how many match in all. A page past the
+     * last comes back empty with the real `pageCount`, so the caller can say there is no such page.
+     */
+    benchmarkRunPage: async (filter: RunFilter & { page: number; pageSize: number }): Promise<RunPage> => {
+      const variables = {
+        status: filter.status ?? null,
+        statuses: filter.statuses === undefined ? null : [...filter.statuses],
+      };
+      let after: string | null = null;
+      let skip = (filter.page - 1) * filter.pageSize;
+      let totalCount: number | null = null;
+      while (skip > 0) {
+        const first = Math.min(skip, MAX_API_PAGE);
+        const answer: BenchmarkRunsQuery = await client.execute(BenchmarkRunsDocument, {
+          ...variables,
+          first,
+          after,
+        });
+        const { benchmarkRuns } = answer;
+        totalCount = benchmarkRuns.totalCount;
+        after = benchmarkRuns.pageInfo.endCursor ?? null;
+        skip -= first;
+        if (!benchmarkRuns.pageInfo.hasNextPage) break;
+      }
+      const pageCountOf = (total: number) => Math.max(1, Math.ceil(total / filter.pageSize));
+      if (skip > 0 || (totalCount !== null && (filter.page - 1) * filter.pageSize >= totalCount)) {
+        const total = totalCount ?? 0;
+        return {
+          runs: [],
+          totalCount: total,
+          page: filter.page,
+          pageCount: pageCountOf(total),
+          pageSize: filter.pageSize,
+        };
+      }
+      const { benchmarkRuns } = await client.execute(BenchmarkRunsDocument, {
+        ...variables,
+        first: filter.pageSize,
+        after,
+      });
+      return {
+        runs: benchmarkRuns.edges.map((edge) => toRun(edge.node)),
+        totalCount: benchmarkRuns.totalCount,
+        page: filter.page,
+        pageCount: pageCountOf(benchmarkRuns.totalCount),
+        pageSize: filter.pageSize,
+      };
+    },
+    /** Every run's changes over one stream (the bot's run feed). */
+    subscribeRunChanges: (handlers: RunChangeHandlers): Unsubscribe =>
       client.subscribe(
-        BenchmarkRunProgressDocument,
-        { id },
+        BenchmarkRunChangesDocument,
+        {},
         {
-          next: (data) => handlers.onRun(toRun(data.benchmarkRunProgress)),
+          open: () => handlers.onOpen(),
+          next: (data) => handlers.onRun(toRun(data.benchmarkRunChanges)),
           end: (error) => handlers.onEnd(error),
         },
       ),

@@ -2,19 +2,22 @@ import type { HomeView, KnownBlock } from '@slack/web-api';
 import { ActionId, SLASH_COMMAND } from '../constants';
 import {
   type BenchmarkRun,
+  type RunPage,
   requesterMention,
   type SavedDecisionSummary,
   savedModelOf,
 } from '../floorplan-api';
+import { slackDate } from '../format/dates';
 import { formatMonthlyCost } from '../format/money';
 import { escapeMrkdwn, RUN_STATUS_WORDS } from '../format/words';
 import { actions, BlockKitLimits, button, context, divider, fitMessage, header, section } from './limits';
 import { progressBar } from './run-progress';
 
 export interface AppHomeInput {
-  queued: readonly BenchmarkRun[];
-  running: readonly BenchmarkRun[];
-  recent: readonly BenchmarkRun[];
+  /** First pages: the headers show each list's total, the rows the newest runs. */
+  queued: RunPage;
+  running: RunPage;
+  recent: RunPage;
   decisions: readonly SavedDecisionSummary[];
   /** Set when the API could not be reached: the Home tab says so instead of showing stale data. */
   unavailableReason?: string;
@@ -29,24 +32,28 @@ function runLine(run: BenchmarkRun): string {
     run.status === 'LEASED' && run.progress !== null
       ? ` \`${progressBar(run.progress.completed, run.progress.total, 10)}\``
       : '';
-  return `\`${escapeMrkdwn(run.id)}\` *${escapeMrkdwn(run.modelVariant.slug)}* on ${escapeMrkdwn(run.box.slug)} · ${RUN_STATUS_WORDS[run.status]}${progress} · ${run.createdAt.slice(0, 16).replace('T', ' ')}`;
+  return `\`${escapeMrkdwn(run.id)}\` *${escapeMrkdwn(run.modelVariant.slug)}* on ${escapeMrkdwn(run.box.slug)} · ${RUN_STATUS_WORDS[run.status]}${progress} · ${slackDate(run.finishedAt ?? run.createdAt)}`;
 }
 
 function runList(
   title: string,
-  runs: readonly BenchmarkRun[],
+  page: RunPage,
   showCancel: boolean,
   empty: string,
+  listCommand: string,
+  showTotal = true,
 ): KnownBlock[] {
-  const blocks: KnownBlock[] = [header(`${title} (${runs.length})`)];
-  if (runs.length === 0) blocks.push(context([empty]));
-  for (const run of runs.slice(0, ROWS_PER_LIST)) {
+  const blocks: KnownBlock[] = [header(showTotal ? `${title} (${page.totalCount})` : title)];
+  const shown = page.runs.slice(0, ROWS_PER_LIST);
+  if (shown.length === 0) blocks.push(context([empty]));
+  for (const run of shown) {
     blocks.push(
       section(runLine(run), showCancel ? button('Cancel', ActionId.cancelRun, run.id, 'danger') : undefined),
     );
   }
-  if (runs.length > ROWS_PER_LIST) {
-    blocks.push(context([`… ${runs.length - ROWS_PER_LIST} more: \`${SLASH_COMMAND} runs\``]));
+  const more = page.totalCount - shown.length;
+  if (more > 0 && showTotal) {
+    blocks.push(context([`… ${more} more: \`${SLASH_COMMAND} ${listCommand} page=2\``]));
   }
   return blocks;
 }
@@ -65,9 +72,21 @@ export function buildAppHomeView(input: AppHomeInput): HomeView {
     );
   } else {
     blocks.push(divider());
-    blocks.push(...runList('Running', input.running, input.viewerCanOperate, 'Nothing running on the box.'));
-    blocks.push(...runList('Queued', input.queued, input.viewerCanOperate, 'The queue is empty.'));
-    blocks.push(...runList('Recent runs', input.recent, false, 'No finished runs yet.'));
+    blocks.push(
+      ...runList(
+        'Running',
+        input.running,
+        input.viewerCanOperate,
+        'Nothing running on the box.',
+        'runs running',
+      ),
+    );
+    blocks.push(
+      ...runList('Queued', input.queued, input.viewerCanOperate, 'The queue is empty.', 'runs queued'),
+    );
+    blocks.push(
+      ...runList('Recent finished runs', input.recent, false, 'No finished runs yet.', 'runs', false),
+    );
     blocks.push(header(`Last decisions (${input.decisions.length})`));
     if (input.decisions.length === 0)
       blocks.push(context(['No saved decisions yet: use "Save decision" on an answer.']));

@@ -3,6 +3,7 @@ import { SLASH_COMMAND } from '../constants';
 import type { PathKind, ServingPath } from '../floorplan-api';
 import { escapeMrkdwn } from '../format/words';
 import { context, fitMessage, header, type SlackMessage, section } from './limits';
+import { buildNoSuchPageMessage } from './run-list';
 
 export const PATHS_PER_PAGE = 15;
 
@@ -31,14 +32,23 @@ function describePath(path: ServingPath): string {
 
 export function buildPathsMessage(paths: readonly ServingPath[], page: number): SlackMessage {
   const pageCount = Math.max(1, Math.ceil(paths.length / PATHS_PER_PAGE));
-  const currentPage = Math.min(Math.max(1, page), pageCount);
+  if (page > pageCount) {
+    return buildNoSuchPageMessage(
+      'paths',
+      page,
+      pageCount,
+      paths.length,
+      `${SLASH_COMMAND} paths page=${pageCount}`,
+    );
+  }
+  const currentPage = Math.max(1, page);
   const start = (currentPage - 1) * PATHS_PER_PAGE;
   const shown = paths.slice(start, start + PATHS_PER_PAGE);
   const blocks: KnownBlock[] = [header(`Serving paths (${paths.length})`)];
   if (shown.length === 0) blocks.push(section('No serving paths are in the catalog yet.'));
   for (const path of shown) blocks.push(section(describePath(path)));
   const remaining = paths.length - (start + shown.length);
-  const nextPointer = `${SLASH_COMMAND} paths --page ${currentPage + 1}`;
+  const nextPointer = `${SLASH_COMMAND} paths page=${currentPage + 1}`;
   if (remaining > 0) blocks.push(context([`… ${remaining} more: \`${nextPointer}\``]));
   else if (pageCount > 1) blocks.push(context([`Page ${currentPage} of ${pageCount}.`]));
   return fitMessage(`${paths.length} serving paths`, blocks, { overflowPointer: `\`${nextPointer}\`` });

@@ -1,8 +1,19 @@
 import type { KnownBlock } from '@slack/web-api';
 import { ActionId } from '../constants';
 import { type BenchmarkRun, type RunProgress, TERMINAL_RUN_STATUSES } from '../floorplan-api';
+import { slackDate } from '../format/dates';
 import { escapeMrkdwn, RUN_STATUS_WORDS } from '../format/words';
-import { actions, button, context, fitMessage, type SlackMessage, section } from './limits';
+import {
+  actions,
+  BlockKitLimits,
+  button,
+  context,
+  fitMessage,
+  type SlackMessage,
+  section,
+  truncateLines,
+} from './limits';
+import { headlineLines, personOf } from './run-headline';
 
 /** `▓▓▓▓▓░░░░░ 50%`; clamps nonsense (negative, over total, zero total) instead of failing. */
 export function progressBar(completed: number, total: number, width = 20): string {
@@ -18,8 +29,10 @@ function describeProgress(run: BenchmarkRun, progress: RunProgress | null): stri
   const levels = progress.levelCount > 1 ? ` · level ${progress.levelIndex + 1}/${progress.levelCount}` : '';
   const concurrency = run.spec.concurrency[progress.levelIndex];
   const level = concurrency === undefined ? '' : ` (concurrency ${concurrency})`;
+  // An SLO search does not know its level count ahead: it climbs, then bisects.
+  const levelsText = run.spec.profileKind === 'slo-search' ? ` · level ${progress.levelIndex + 1}` : levels;
   const failed = progress.failed > 0 ? ` · ${progress.failed} failed` : '';
-  return `\`${progressBar(progress.completed, progress.total)}\` ${progress.completed}/${progress.total} requests${levels}${level} · ${escapeMrkdwn(progress.phase)}${failed}`;
+  return `\`${progressBar(progress.completed, progress.total)}\` ${progress.completed}/${progress.total} requests${levelsText}${level} · ${escapeMrkdwn(progress.phase)}${failed}`;
 }
 
 export function describeSpec(run: BenchmarkRun): string {
@@ -27,7 +40,9 @@ export function describeSpec(run: BenchmarkRun): string {
   const load =
     spec.concurrency.length > 0
       ? `concurrency ${spec.concurrency.join(', ')}`
-      : spec.profileKind.toLowerCase();
+      : spec.profileKind === 'slo-search'
+        ? 'SLO search'
+        : spec.profileKind.toLowerCase();
   const prompts = spec.numPrompts === null ? '' : ` · ${spec.numPrompts} prompts`;
   const lengths =
     spec.inputTokens === null || spec.outputTokens === null
@@ -40,39 +55,58 @@ export function runTitle(run: BenchmarkRun): string {
   return `Benchmark of *${escapeMrkdwn(run.modelVariant.slug)}* on *${escapeMrkdwn(run.box.slug)}*`;
 }
 
+/** What ended the run, in one line: who cancelled, why it failed. */
+export function endLine(run: BenchmarkRun): string | null {
+  const when = run.finishedAt === null ? '' : ` ${slackDate(run.finishedAt)}`;
+  if (run.status === 'CANCELLED')
+    return `:no_entry_sign: Cancelled by ${run.cancelledBy === null ? 'someone (not recorded)' : personOf(run.cancelledBy)}${when}.`;
+  if (run.status === 'FAILED')
+    return `:x: Failed${when}${run.failureReason ? `: ${escapeMrkdwn(run.failureReason)}` : '.'}`;
+  return null;
+}
+
 /**
- * The message a live run keeps updating in place. `slackUserId` is who asked in Slack: the API
- * records the bot's service token as the requester.
+ * The message a live run keeps updating in place; its final state ends with the headline numbers.
+ * `slackUserId` is who asked in Slack (the API records the bot's service token "for slack:U…").
  */
 export function buildRunProgressMessage(run: BenchmarkRun, slackUserId?: string): SlackMessage {
   const status = RUN_STATUS_WORDS[run.status];
   const terminal = TERMINAL_RUN_STATUSES.includes(run.status);
+  const times = [
+    `queued ${slackDate(run.createdAt)}`,
+    ...(run.finishedAt !== null && terminal ? [`ended ${slackDate(run.finishedAt)}`] : []),
+  ];
   const blocks: KnownBlock[] = [
     section(`${runTitle(run)}: *${status}*${run.cancelRequested && !terminal ? ' (cancel requested)' : ''}`),
-    section(
-      terminal
-        ? run.status === 'SUCCEEDED'
-          ? `\`${progressBar(1, 1)}\` done`
-          : RUN_STATUS_WORDS[run.status]
-        : describeProgress(run, run.progress),
-    ),
+  ];
+  if (!terminal) blocks.push(section(describeProgress(run, run.progress)));
+  blocks.push(
     context([
       `run \`${escapeMrkdwn(run.id)}\``,
       describeSpec(run),
-      `requested by ${slackUserId === undefined ? escapeMrkdwn(run.requestedBy) : `<@${slackUserId}>`}`,
+      `requested by ${slackUserId === undefined ? personOf(run.requestedBy) : `<@${slackUserId}>`}`,
+      times.join(' · '),
       ...(run.attempt > 1 ? [`attempt ${run.attempt}`] : []),
     ]),
-  ];
-  if (run.status === 'FAILED' && run.failureReason)
-    blocks.push(section(`:x: ${escapeMrkdwn(run.failureReason)}`));
+  );
+  const ending = terminal ? endLine(run) : null;
+  if (ending !== null) blocks.push(section(ending));
+  if (run.status === 'SUCCEEDED') {
+    const lines = headlineLines(run);
+    blocks.push(
+      section(
+        lines.length === 0
+          ? 'The run finished but reported no results.'
+          : truncateLines(lines.join('\n'), BlockKitLimits.sectionText, `… \`/floorplan run ${run.id}\``),
+      ),
+    );
+  }
   const tail: KnownBlock[] = terminal
     ? []
     : [actions([button('Cancel run', ActionId.cancelRun, run.id, 'danger')], 'run_actions')];
   return fitMessage(
     `Benchmark ${run.modelVariant.slug} on ${run.box.slug}: ${status}`,
     [...blocks, ...tail],
-    {
-      keepLast: tail.length,
-    },
+    { keepLast: terminal ? 1 : tail.length },
   );
 }

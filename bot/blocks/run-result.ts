@@ -14,7 +14,8 @@ import {
   section,
   truncateLines,
 } from './limits';
-import { runTitle } from './run-progress';
+import { headlineLines } from './run-headline';
+import { endLine, runTitle } from './run-progress';
 
 const VERDICT_WORDS: Record<RegressionVerdict, string> = {
   REGRESSED: ':small_red_triangle_down: *regressed*',
@@ -79,10 +80,19 @@ export function buildRunResultMessage(run: BenchmarkRun, options: { chartAttache
     header(
       `${regressed ? 'Regression: ' : ''}benchmark ${status}: ${run.modelVariant.slug} on ${run.box.slug}`,
     ),
-    section(
-      `${runTitle(run)} ${status}.${run.failureReason ? `\n:x: ${escapeMrkdwn(run.failureReason)}` : ''}`,
-    ),
+    section(`${runTitle(run)} ${status}.${endLine(run) === null ? '' : `\n${endLine(run)}`}`),
   ];
+  if (run.status === 'SUCCEEDED' && run.results.length > 0) {
+    blocks.push(
+      section(
+        truncateLines(
+          headlineLines(run).join('\n'),
+          BlockKitLimits.sectionText,
+          `… see \`${SLASH_COMMAND} run ${run.id}\``,
+        ),
+      ),
+    );
+  }
   if (run.results.length > 0) {
     blocks.push(...codeSections(resultTableLines(run.results)));
     blocks.push(

@@ -1,14 +1,19 @@
 import { z } from 'zod';
 import { AXIS_WORDS_HINT, axisOfWord } from '../../src/domain/engine/axes';
 import { DEFAULT_HORIZON_MONTHS, WORKLOAD_RANGES } from '../../src/domain/engine/workload';
-import type { Axis, RunStatus, WorkloadInput } from '../floorplan-api';
+import { parseSloList } from '../../src/domain/slo-search';
+import type { Axis, RunStatus, SloTargetsInput, WorkloadInput } from '../floorplan-api';
 
-/** The load a `bench` asks for, as the bot expresses it (a concurrency sweep). */
+/**
+ * The load a `bench` asks for, as the bot expresses it: a concurrency sweep, or (with `sloSearch`)
+ * an SLO search that climbs concurrency up to `maxConcurrency` and bisects.
+ */
 export interface BenchmarkProfileInput {
   concurrency: number[];
   prompts: number;
   inputTokens: number;
   outputTokens: number;
+  sloSearch?: { slos: SloTargetsInput; maxConcurrency: number };
 }
 
 import { DEFAULT_BOX_SLUG, SLASH_COMMAND } from '../constants';
@@ -22,10 +27,10 @@ export const EXAMPLES = {
   keep: `${SLASH_COMMAND} keep model=llama-3.1-8b-lora requests=2000/day in=900 out=250 hours=10 custom own-weights`,
   cost: `${SLASH_COMMAND} cost model=llama-3.1-8b-lora requests=2000/day in=900 out=250 hours=10`,
   bench: `${SLASH_COMMAND} bench llama-3.1-8b-lora concurrency=1,8,32 prompts=200 in=512 out=256`,
-  paths: `${SLASH_COMMAND} paths --page 2`,
+  paths: `${SLASH_COMMAND} paths page=2`,
   models: `${SLASH_COMMAND} models`,
   boxes: `${SLASH_COMMAND} boxes`,
-  runs: `${SLASH_COMMAND} runs running`,
+  runs: `${SLASH_COMMAND} runs queued page=2`,
   run: `${SLASH_COMMAND} run clx0run123`,
   cancel: `${SLASH_COMMAND} cancel clx0run123`,
   access: `${SLASH_COMMAND} access gb300`,
@@ -33,6 +38,8 @@ export const EXAMPLES = {
 } as const;
 
 export type Subcommand = keyof typeof EXAMPLES;
+
+export const SLO_SEARCH_EXAMPLE = `${SLASH_COMMAND} bench llama-3.1-8b-lora slo-search ttft_p95<=200 tpot<=20`;
 
 export type FloorplanCommand =
   | { kind: 'help' }
@@ -43,7 +50,7 @@ export type FloorplanCommand =
   | { kind: 'models' }
   | { kind: 'boxes' }
   | { kind: 'bench'; modelVariant: string; box: string; profile: BenchmarkProfileInput }
-  | { kind: 'runs'; status: RunStatus | undefined; limit: number }
+  | { kind: 'runs'; status: RunStatus | undefined; limit: number; page: number }
   | { kind: 'run'; runId: string }
   | { kind: 'cancel'; runId: string }
   | { kind: 'access'; accelerator: string; region: string | undefined };
@@ -97,6 +104,8 @@ class ArgumentError extends Error {
   constructor(
     message: string,
     readonly argument?: string,
+    /** An example closer to what was typed than the subcommand's own. */
+    readonly example?: string,
   ) {
     super(message);
   }
@@ -473,7 +482,58 @@ function parseConcurrency(raw: string): number[] {
   return [...new Set(levels)].sort((a, b) => a - b);
 }
 
-function parseBench(tokens: readonly string[]): FloorplanCommand {
+const SLO_NAME = /^(ttft|tpot|itl|e2el)/i;
+const SLO_NAMES_HINT =
+  '`ttft_p95`, `ttft_p99`, `tpot` (the mean), `tpot_p99`, `itl_p99` or `e2el_p99`, in ms';
+
+/** `ttft_p95<=200 tpot<=20` → the API's SLO targets; every objective is a limit in milliseconds. */
+function parseSlos(tokens: readonly string[]): SloTargetsInput {
+  const slos: SloTargetsInput = {};
+  for (const token of tokens) {
+    const parts = splitArgument(token);
+    const name = 'name' in parts ? parts.name : parts.flag;
+    if (!('name' in parts) || !['<=', '<', '='].includes(parts.operator)) {
+      throw new ArgumentError(
+        `\`${token}\`: write an objective as \`${name}<=200\` (milliseconds).`,
+        name,
+        SLO_SEARCH_EXAMPLE,
+      );
+    }
+    const value = parts.value.replace(/ms$/i, '');
+    if (/^-/.test(value))
+      throw new ArgumentError(`\`${name}\` must be positive, got \`${value}\`.`, name, SLO_SEARCH_EXAMPLE);
+    const parsed = parseSloList(`${name}<=${value}`);
+    if ('error' in parsed) {
+      const known = /^[a-z0-9_]+$/i.test(name) && parseSloList(`${name}<=1`);
+      throw new ArgumentError(
+        known && 'slos' in known
+          ? `\`${token}\`: the limit must be a positive number of milliseconds, e.g. \`${name}<=200\`.`
+          : `\`${name}\` is not an objective: use ${SLO_NAMES_HINT}, e.g. \`ttft_p95<=200\`.`,
+        name,
+        SLO_SEARCH_EXAMPLE,
+      );
+    }
+    for (const [key, limit] of Object.entries(parsed.slos) as [keyof SloTargetsInput, number][]) {
+      if (slos[key] !== undefined)
+        throw new ArgumentError(`\`${name}\` is given twice.`, name, SLO_SEARCH_EXAMPLE);
+      slos[key] = limit;
+    }
+  }
+  return slos;
+}
+
+function parseBench(allTokens: readonly string[]): FloorplanCommand {
+  const sloSearch = allTokens.some((token) => /^(--)?slo[-_]?search$/i.test(token));
+  const sloTokens = allTokens.filter((token) => SLO_NAME.test(token));
+  const tokens = allTokens.filter((token) => !SLO_NAME.test(token) && !/^(--)?slo[-_]?search$/i.test(token));
+  if (sloTokens.length > 0 && !sloSearch) {
+    throw new ArgumentError(
+      `objectives such as \`${sloTokens[0]}\` go with an SLO search: add \`slo-search\`.`,
+      'slo-search',
+      SLO_SEARCH_EXAMPLE,
+    );
+  }
+  if (sloSearch) return parseSloSearchBench(tokens, sloTokens);
   const { options, positional } = parseOptions(tokens, [
     'concurrency',
     'prompts',
@@ -500,6 +560,53 @@ function parseBench(tokens: readonly string[]): FloorplanCommand {
       prompts: parseInteger('prompts', options.get('prompts') ?? '200', 1, 10_000),
       inputTokens: parseInteger('in', options.get('in') ?? '512', 1, 131_072),
       outputTokens: parseInteger('out', options.get('out') ?? '256', 1, 32_768),
+    },
+  };
+}
+
+function parseSloSearchBench(tokens: readonly string[], sloTokens: readonly string[]): FloorplanCommand {
+  const { options, positional } = parseOptions(tokens, [
+    'concurrency',
+    'max-concurrency',
+    'prompts',
+    'in',
+    'out',
+    'box',
+    'model',
+  ]);
+  if (options.has('concurrency')) {
+    throw new ArgumentError(
+      '`concurrency=` is for a fixed sweep; an SLO search picks its own levels: cap them with `max-concurrency=64`.',
+      'concurrency',
+      SLO_SEARCH_EXAMPLE,
+    );
+  }
+  const [variantToken, ...extra] = positional;
+  const variant = options.get('model') ?? variantToken;
+  if (variant === undefined) throw new ArgumentError('name the model variant to benchmark.', 'model');
+  if (extra.length > 0 || (options.has('model') && variantToken !== undefined)) {
+    throw new ArgumentError(`unexpected \`${extra[0] ?? variantToken}\`: name one model variant.`);
+  }
+  if (sloTokens.length === 0) {
+    throw new ArgumentError(
+      `an SLO search needs at least one objective: ${SLO_NAMES_HINT}, e.g. \`slo-search ttft_p95<=200 tpot<=20\`.`,
+      'slo-search',
+      SLO_SEARCH_EXAMPLE,
+    );
+  }
+  return {
+    kind: 'bench',
+    modelVariant: parseSlug('model', variant),
+    box: parseSlug('box', options.get('box') ?? DEFAULT_BOX_SLUG),
+    profile: {
+      concurrency: [],
+      prompts: parseInteger('prompts', options.get('prompts') ?? '50', 1, 10_000),
+      inputTokens: parseInteger('in', options.get('in') ?? '512', 1, 131_072),
+      outputTokens: parseInteger('out', options.get('out') ?? '256', 1, 32_768),
+      sloSearch: {
+        slos: parseSlos(sloTokens),
+        maxConcurrency: parseInteger('max-concurrency', options.get('max-concurrency') ?? '256', 1, 1024),
+      },
     },
   };
 }
@@ -539,7 +646,7 @@ function parseSubcommand(subcommand: Subcommand, tokens: readonly string[]): Flo
     case 'bench':
       return parseBench(tokens);
     case 'runs': {
-      const { options, positional } = parseOptions(tokens, ['status', 'n', 'limit']);
+      const { options, positional } = parseOptions(tokens, ['status', 'n', 'limit', 'page']);
       if (positional.length > 1) throw new ArgumentError(`unexpected \`${positional[1]}\`.`);
       const statusWord = options.get('status') ?? positional[0];
       const status = statusWord === undefined ? undefined : RUN_STATUS_BY_WORD[statusWord.toLowerCase()];
@@ -553,6 +660,7 @@ function parseSubcommand(subcommand: Subcommand, tokens: readonly string[]): Flo
         kind: 'runs',
         status,
         limit: parseInteger('n', options.get('n') ?? options.get('limit') ?? '10', 1, 50),
+        page: parseInteger('page', options.get('page') ?? '1', 1, 10_000),
       };
     }
     case 'run':
@@ -610,7 +718,7 @@ export function parseCommand(text: string): ParseResult {
           ok: false,
           error: {
             message: error.message.slice(0, 500),
-            example: EXAMPLES[subcommand],
+            example: error.example ?? EXAMPLES[subcommand],
             ...(error.argument === undefined ? {} : { argument: error.argument }),
           },
         };

@@ -5,6 +5,9 @@ import type { BotDependencies } from '../dependencies';
 import { TERMINAL_RUN_STATUSES } from '../floorplan-api';
 import { withRateLimitRetry } from '../runs/slack-calls';
 
+/** Rows per run list on the Home tab (the counts come from the API, not from the rows shown). */
+const HOME_ROWS = 15;
+
 /** Reads the queue, running and recent runs and the last decisions, and publishes the Home tab. */
 export async function publishAppHome(
   dependencies: BotDependencies,
@@ -16,27 +19,22 @@ export async function publishAppHome(
   let view: ReturnType<typeof buildAppHomeView>;
   try {
     const [queued, running, recent, decisions] = await Promise.all([
-      api.benchmarkRuns({ status: 'QUEUED', first: 20 }),
-      api.benchmarkRuns({ status: 'LEASED', first: 20 }),
-      api.benchmarkRuns({ first: 20 }),
+      api.benchmarkRunPage({ status: 'QUEUED', page: 1, pageSize: HOME_ROWS }),
+      api.benchmarkRunPage({ status: 'LEASED', page: 1, pageSize: HOME_ROWS }),
+      api.benchmarkRunPage({ statuses: TERMINAL_RUN_STATUSES, page: 1, pageSize: 10 }),
       api.recentDecisions(10),
     ]);
-    view = buildAppHomeView({
-      queued,
-      running,
-      recent: recent.filter((run) => TERMINAL_RUN_STATUSES.includes(run.status)).slice(0, 10),
-      decisions,
-      viewerCanOperate,
-    });
+    view = buildAppHomeView({ queued, running, recent, decisions, viewerCanOperate });
   } catch (error) {
     const reason = apiFailureWords(error);
     dependencies.logger.warn(
       `App Home shows the API as unavailable: ${error instanceof Error ? error.message : String(error)}`,
     );
+    const none = { runs: [], totalCount: 0, page: 1, pageCount: 1, pageSize: HOME_ROWS };
     view = buildAppHomeView({
-      queued: [],
-      running: [],
-      recent: [],
+      queued: none,
+      running: none,
+      recent: none,
       decisions: [],
       unavailableReason: reason,
       viewerCanOperate,

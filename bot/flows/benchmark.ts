@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { buildNoticeMessage, buildRefusalMessage } from '../blocks/replies';
 import type { BenchmarkProfileInput } from '../commands/parse';
-import { EXAMPLES } from '../commands/parse';
+import { EXAMPLES, SLO_SEARCH_EXAMPLE } from '../commands/parse';
 import type { BotDependencies } from '../dependencies';
 import type { BenchmarkRun } from '../floorplan-api';
 import { escapeMrkdwn, RUN_STATUS_WORDS } from '../format/words';
@@ -60,7 +60,14 @@ export async function queueBenchmarkRun(
       idempotencyKey: request.idempotencyKey,
       onBehalfOf: `slack:${target.userId}`,
       spec: {
-        profile: { kind: 'CONCURRENCY', concurrency: request.profile.concurrency },
+        profile:
+          request.profile.sloSearch === undefined
+            ? { kind: 'CONCURRENCY', concurrency: request.profile.concurrency }
+            : {
+                kind: 'SLO_SEARCH',
+                slos: request.profile.sloSearch.slos,
+                maxConcurrency: request.profile.sloSearch.maxConcurrency,
+              },
         numPrompts: request.profile.prompts,
         inputTokens: request.profile.inputTokens,
         outputTokens: request.profile.outputTokens,
@@ -69,7 +76,12 @@ export async function queueBenchmarkRun(
   } catch (error) {
     // Nothing was queued: let the same button or command be tried again.
     dependencies.claimedRunKeys.forget(request.idempotencyKey);
-    await replyWithFailure(target, error, EXAMPLES.bench, 'queue');
+    await replyWithFailure(
+      target,
+      error,
+      request.profile.sloSearch === undefined ? EXAMPLES.bench : SLO_SEARCH_EXAMPLE,
+      'queue',
+    );
     return;
   }
   if (isEarlierRun(run, requestedAtMs)) {
@@ -117,9 +129,11 @@ export async function cancelBenchmarkRun(
     return;
   }
   try {
-    const run = await dependencies.api.cancelBenchmarkRun(runId);
+    const run = await dependencies.api.cancelBenchmarkRun(runId, `slack:${target.userId}`);
     const state =
-      run.status === 'CANCELLED' ? 'is cancelled' : `will stop shortly (now ${RUN_STATUS_WORDS[run.status]})`;
+      run.status === 'CANCELLED'
+        ? 'is cancelled'
+        : `will stop shortly (now ${RUN_STATUS_WORDS[run.status]}); its message will say so`;
     await replyPrivately(target, buildNoticeMessage(`Run \`${escapeMrkdwn(run.id)}\` ${state}.`));
   } catch (error) {
     await replyWithFailure(target, error, EXAMPLES.cancel);

@@ -2,32 +2,36 @@ import type { Logger } from '@slack/bolt';
 
 /**
  * Work that outlives the Slack request (live run watchers). Tracked so shutdown can stop it and
- * wait for it, instead of leaving a process with streams open and updates half-sent.
+ * wait for it, instead of leaving a process with streams open and updates half-sent. Each task gets
+ * its own signal: thirty watchers listening on one shared signal would trip Node's
+ * MaxListenersExceededWarning (more than ten `abort` listeners on one AbortSignal).
  */
 export class BackgroundTasks {
   private readonly running = new Set<Promise<void>>();
-  private readonly controller = new AbortController();
+  private readonly controllers = new Set<AbortController>();
+  private stopping = false;
 
   constructor(private readonly logger: Logger) {}
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
 
   get size(): number {
     return this.running.size;
   }
 
   run(name: string, task: (signal: AbortSignal) => Promise<void>): void {
-    if (this.controller.signal.aborted) {
+    if (this.stopping) {
       this.logger.warn(`Not starting ${name}: the bot is shutting down`);
       return;
     }
-    const promise = task(this.controller.signal)
+    const controller = new AbortController();
+    this.controllers.add(controller);
+    const promise = task(controller.signal)
       .catch((error: unknown) =>
         this.logger.error(`${name} failed: ${error instanceof Error ? error.message : String(error)}`),
       )
-      .finally(() => this.running.delete(promise));
+      .finally(() => {
+        this.running.delete(promise);
+        this.controllers.delete(controller);
+      });
     this.running.add(promise);
   }
 
@@ -37,7 +41,8 @@ export class BackgroundTasks {
   }
 
   async stop(): Promise<void> {
-    this.controller.abort();
+    this.stopping = true;
+    for (const controller of this.controllers) controller.abort();
     await this.idle();
   }
 }

@@ -3,19 +3,20 @@ import type { WebClient } from '@slack/web-api';
 import { buildRunProgressMessage } from '../blocks/run-progress';
 import { buildRunResultMessage } from '../blocks/run-result';
 import { type BenchmarkRun, type FloorplanApi, TERMINAL_RUN_STATUSES } from '../floorplan-api';
-import { type BackgroundTasks, sleep } from './background-tasks';
+import type { BackgroundTasks } from './background-tasks';
 import { historyChartPath } from './chart-paths';
+import type { RunFeed } from './run-feed';
 import { withRateLimitRetry } from './slack-calls';
 import { ThrottledMessageUpdater } from './throttled-message-updater';
 
 export interface LiveRunOptions {
   /** Minimum gap between two `chat.update` calls on one message. */
   minUpdateIntervalMs: number;
-  /** First wait before re-subscribing after the progress stream broke; doubles up to 30 s. */
+  /** First wait before reopening the run feed after its stream broke; doubles up to 30 s. */
   resubscribeDelayMs: number;
   /**
-   * While subscribed, also read the run this often: a terminal event sent before the subscription
-   * was established, or lost with a proxy's buffer, must not leave the message stuck at "running".
+   * Also read each followed run this often: a terminal event lost with a proxy's buffer or a broken
+   * stream must not leave the message stuck at "running".
    */
   pollIntervalMs: number;
   /** Give up watching after this long (the run goes on; `/floorplan run <id>` still answers). */
@@ -34,6 +35,8 @@ export interface LiveRunDependencies {
   client: WebClient;
   logger: Logger;
   tasks: BackgroundTasks;
+  /** The process's one stream of run changes. */
+  runFeed: RunFeed;
   options: LiveRunOptions;
 }
 
@@ -41,89 +44,50 @@ function isTerminal(run: Pick<BenchmarkRun, 'status'>): boolean {
   return TERMINAL_RUN_STATUSES.includes(run.status);
 }
 
-/** Waits for the next progress event or the end of the stream, whichever comes first. */
-async function followProgress(
-  dependencies: LiveRunDependencies,
-  run: BenchmarkRun,
-  onRun: (snapshot: BenchmarkRun) => void,
-  signal: AbortSignal,
-): Promise<'terminal' | 'ended'> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const settle = (outcome: 'terminal' | 'ended') => {
-      if (settled) return;
-      settled = true;
-      clearInterval(poller);
-      signal.removeEventListener('abort', onAbort);
-      unsubscribe();
-      resolve(outcome);
-    };
-    const onAbort = () => settle('ended');
-    const poller = setInterval(() => {
-      dependencies.api.benchmarkRun(run.id).then(
-        (fresh) => {
-          if (fresh === null || isTerminal(fresh)) settle('ended');
-        },
-        () => undefined,
-      );
-    }, dependencies.options.pollIntervalMs);
-    const unsubscribe = dependencies.api.subscribeRunProgress(run.id, {
-      onRun: (snapshot) => {
-        onRun(snapshot);
-        if (isTerminal(snapshot)) settle('terminal');
-      },
-      onEnd: (error) => {
-        if (error !== undefined)
-          dependencies.logger.warn(`Progress stream for run ${run.id} ended: ${error.message}`);
-        settle('ended');
-      },
-    });
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /**
- * Follows a run until it ends: progress over GraphQL SSE, falling back to a fresh read of the run
- * (and a new subscription, with backoff) whenever the stream breaks, so an API restart mid-run
- * still ends with the final result in Slack.
+ * Follows a run until it ends: changes arrive over the process's one run feed (a GraphQL SSE stream
+ * shared by every followed run), and the run is also read every `pollIntervalMs`, so a change lost
+ * with a broken stream or an API restart still ends with the final result in Slack.
  */
-async function watchUntilTerminal(
+function watchUntilTerminal(
   dependencies: LiveRunDependencies,
   initial: BenchmarkRun,
   updater: ThrottledMessageUpdater,
   slackUserId: string,
   signal: AbortSignal,
 ): Promise<BenchmarkRun | null> {
-  let latest = initial;
-  let delayMs = dependencies.options.resubscribeDelayMs;
-  const deadline = Date.now() + dependencies.options.maxWatchMs;
-  while (!signal.aborted && Date.now() < deadline) {
-    const outcome = await followProgress(
-      dependencies,
-      latest,
-      (snapshot) => {
-        latest = snapshot;
-        updater.update(buildRunProgressMessage(latest, slackUserId));
-      },
-      signal,
-    );
-    if (signal.aborted) return null;
-    try {
-      const fresh = await dependencies.api.benchmarkRun(initial.id);
-      if (fresh === null) return null;
-      latest = fresh;
-      if (outcome === 'terminal' || isTerminal(fresh)) return fresh;
-      updater.update(buildRunProgressMessage(fresh, slackUserId));
-      delayMs = dependencies.options.resubscribeDelayMs;
-    } catch (error) {
-      dependencies.logger.warn(
-        `Could not read run ${initial.id}: ${error instanceof Error ? error.message : String(error)}`,
+  const { api, runFeed, logger, options } = dependencies;
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (outcome: BenchmarkRun | null) => {
+      if (settled) return;
+      settled = true;
+      stopFollowing();
+      clearInterval(poller);
+      clearTimeout(deadline);
+      signal.removeEventListener('abort', onAbort);
+      resolve(outcome);
+    };
+    const onRun = (run: BenchmarkRun) => {
+      if (settled) return;
+      if (isTerminal(run)) settle(run);
+      else updater.update(buildRunProgressMessage(run, slackUserId));
+    };
+    const onAbort = () => settle(null);
+    const stopFollowing = runFeed.follow(initial.id, onRun);
+    const poller = setInterval(() => {
+      api.benchmarkRun(initial.id).then(
+        (fresh) => (fresh === null ? settle(null) : onRun(fresh)),
+        (error: unknown) =>
+          logger.warn(
+            `Could not read run ${initial.id}: ${error instanceof Error ? error.message : String(error)}`,
+          ),
       );
-    }
-    await sleep(delayMs, signal);
-    delayMs = Math.min(delayMs * 2, 30_000);
-  }
-  return null;
+    }, options.pollIntervalMs);
+    const deadline = setTimeout(() => settle(null), options.maxWatchMs);
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) settle(null);
+  });
 }
 
 async function postFinalResult(
@@ -188,6 +152,7 @@ export async function startLiveRun(
   slackUserId: string,
 ): Promise<{ ts: string }> {
   const { client, logger } = dependencies;
+  // A run already over when it is posted (cancelled meanwhile, a replay) is posted in its final state.
   const first = buildRunProgressMessage(run, slackUserId);
   const posted = await withRateLimitRetry(
     () => client.chat.postMessage({ channel, text: first.text, blocks: first.blocks }),
@@ -203,11 +168,13 @@ export async function startLiveRun(
       logger,
       minIntervalMs: dependencies.options.minUpdateIntervalMs,
       signal,
+      initial: first,
     });
     const final = isTerminal(run)
       ? run
       : await watchUntilTerminal(dependencies, run, updater, slackUserId, signal);
     if (final === null) return;
+    // Sent once; skipped when the message already shows it.
     await updater.finish(buildRunProgressMessage(final, slackUserId));
     await postFinalResult(dependencies, final, channel, ts);
   });

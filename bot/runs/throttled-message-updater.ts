@@ -13,6 +13,12 @@ export interface ThrottledMessageUpdaterOptions {
   minIntervalMs?: number;
   signal?: AbortSignal;
   now?: () => number;
+  /** What the message shows now (as posted): an update with the same content is not sent. */
+  initial?: SlackMessage;
+}
+
+function contentOf(message: SlackMessage): string {
+  return JSON.stringify([message.text, message.blocks]);
 }
 
 /**
@@ -24,6 +30,8 @@ export class ThrottledMessageUpdater {
   private pending: SlackMessage | null = null;
   private loop: Promise<void> | null = null;
   private lastSentAt = Number.NEGATIVE_INFINITY;
+  /** The content Slack shows now, so an identical state is never sent again. */
+  private shown: string | null;
   private readonly minIntervalMs: number;
   private readonly now: () => number;
   updatesSent = 0;
@@ -31,9 +39,17 @@ export class ThrottledMessageUpdater {
   constructor(private readonly options: ThrottledMessageUpdaterOptions) {
     this.minIntervalMs = options.minIntervalMs ?? 1000;
     this.now = options.now ?? (() => performance.now());
+    this.shown = options.initial === undefined ? null : contentOf(options.initial);
+    // The posted message counts as the last send: the first edit waits out the interval too.
+    if (options.initial !== undefined) this.lastSentAt = this.now();
   }
 
   update(message: SlackMessage): void {
+    if (contentOf(message) === this.shown) {
+      // Back to what Slack shows already: drop a pending, different state only if none is newer.
+      this.pending = null;
+      return;
+    }
     this.pending = message;
     if (this.loop === null) {
       this.loop = this.drain().finally(() => {
@@ -55,6 +71,8 @@ export class ThrottledMessageUpdater {
       const message = this.pending;
       if (message === null) return;
       this.pending = null;
+      const content = contentOf(message);
+      if (content === this.shown) continue;
       this.lastSentAt = this.now();
       try {
         await this.options.client.chat.update({
@@ -64,6 +82,7 @@ export class ThrottledMessageUpdater {
           blocks: message.blocks,
         });
         this.updatesSent += 1;
+        this.shown = content;
       } catch (error) {
         const retryAfterMs = rateLimitRetryAfterMs(error);
         if (retryAfterMs === undefined) {

@@ -40,6 +40,8 @@ export type TypedDocument<Result, Variables> = DocumentTypeDecoration<Result, Va
 };
 
 export interface SubscriptionHandlers<Result> {
+  /** The stream is open (the API answered with an event stream); events from now on arrive. */
+  open?(): void;
   next(data: Result): void;
   /** The stream ended: `error` is set when it broke rather than completed. */
   end(error?: GraphqlCallError): void;
@@ -226,6 +228,7 @@ export function createGraphqlClient(options: GraphqlClientOptions): GraphqlClien
           )
         );
       }
+      handlers.open?.();
       const parser = new SseParser();
       const reader = response.body.getReader();
       for (;;) {

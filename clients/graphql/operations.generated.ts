@@ -143,6 +143,14 @@ export type ServiceLevelObjectivesInput = {
   ttftMs?: number | null | undefined;
 };
 
+export type SloSweepEndReason =
+  /** The highest passing and lowest failing levels are within the precision asked. */
+  | 'BRACKETED'
+  /** Every level up to maxConcurrency met the objectives; the limit lies above. */
+  | 'CAP_REACHED'
+  /** Even the lowest level missed an objective. */
+  | 'NONE_MET';
+
 /** Latency objectives in ms for SLO_SEARCH; give at least one. */
 export type SloTargetsInput = {
   e2elP99Ms?: number | null | undefined;
@@ -214,36 +222,44 @@ export type CreateBenchmarkRunMutationVariables = Exact<{
 }>;
 
 
-export type CreateBenchmarkRunMutation = { createBenchmarkRun: { id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, regression: unknown, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
+export type CreateBenchmarkRunMutation = { createBenchmarkRun: { cancelledBy: string | null, id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, regression: unknown, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
 
 export type CancelBenchmarkRunMutationVariables = Exact<{
   id: string | number;
+  onBehalfOf?: string | null | undefined;
 }>;
 
 
-export type CancelBenchmarkRunMutation = { cancelBenchmarkRun: { id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, regression: unknown, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
+export type CancelBenchmarkRunMutation = { cancelBenchmarkRun: { cancelledBy: string | null, id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, regression: unknown, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
 
 export type BenchmarkRunQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type BenchmarkRunQuery = { benchmarkRun: { id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, regression: unknown, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
+export type BenchmarkRunQuery = { benchmarkRun: { cancelledBy: string | null, id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, regression: unknown, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
 
 export type BenchmarkRunsQueryVariables = Exact<{
   first: number;
+  after?: string | null | undefined;
   status?: RunStatus | null | undefined;
+  statuses?: Array<RunStatus> | RunStatus | null | undefined;
 }>;
 
 
-export type BenchmarkRunsQuery = { benchmarkRuns: { edges: Array<{ node: { id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } }> } };
+export type BenchmarkRunsQuery = { benchmarkRuns: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } }> } };
 
 export type BenchmarkRunProgressSubscriptionVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type BenchmarkRunProgressSubscription = { benchmarkRunProgress: { id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, regression: unknown, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
+export type BenchmarkRunProgressSubscription = { benchmarkRunProgress: { cancelledBy: string | null, id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, regression: unknown, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
+
+export type BenchmarkRunChangesSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BenchmarkRunChangesSubscription = { benchmarkRunChanges: { cancelledBy: string | null, id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, regression: unknown, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
 
 export type ModelVariantsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -289,7 +305,7 @@ export type BotMoneyFragment = { amount: string, currency: string };
 
 export type BotRunSummaryFragment = { id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } };
 
-export type BotRunFragment = { id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, regression: unknown, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } };
+export type BotRunFragment = { cancelledBy: string | null, id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, regression: unknown, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } };
 
 export type BotPathOptionFragment = { optionId: string, pathSlug: string, pathName: string, pathKind: PathKind, servedVariant: string, decodeTokensPerSecond: number | null, leadTimeDays: number | null, failedAxes: Array<Axis>, eligible: boolean, monthlyCost: { amount: string, currency: string }, costLow: { amount: string, currency: string } | null, costHigh: { amount: string, currency: string } | null };
 
@@ -390,10 +406,12 @@ export const BotRunSummaryFragmentDoc = new TypedDocumentString(`
 export const BotRunFragmentDoc = new TypedDocumentString(`
     fragment BotRun on BenchmarkRun {
   ...BotRunSummary
+  cancelledBy
   results {
     id
     concurrency
     profileKey
+    serverConfiguration
     decodeTokensPerSecond
     outputTokensPerSecond
     ttftP95Ms
@@ -402,6 +420,29 @@ export const BotRunFragmentDoc = new TypedDocumentString(`
     roofline {
       ceilingTokensPerSecond
       efficiency
+    }
+    previousComparable {
+      id
+      decodeTokensPerSecond
+      measuredAt
+    }
+  }
+  sloSweeps {
+    id
+    serverConfiguration
+    maxConcurrencyAtSlo
+    firstMissConcurrency
+    goodputRequestsPerSecond
+    goodputOutputTokensPerSecond
+    endReason
+    summary
+    slos {
+      ttftP95Ms
+      ttftP99Ms
+      tpotMeanMs
+      tpotP99Ms
+      itlP99Ms
+      e2elP99Ms
     }
   }
 }
@@ -696,10 +737,12 @@ export const CreateBenchmarkRunDocument = new TypedDocumentString(`
 }
 fragment BotRun on BenchmarkRun {
   ...BotRunSummary
+  cancelledBy
   results {
     id
     concurrency
     profileKey
+    serverConfiguration
     decodeTokensPerSecond
     outputTokensPerSecond
     ttftP95Ms
@@ -709,11 +752,34 @@ fragment BotRun on BenchmarkRun {
       ceilingTokensPerSecond
       efficiency
     }
+    previousComparable {
+      id
+      decodeTokensPerSecond
+      measuredAt
+    }
+  }
+  sloSweeps {
+    id
+    serverConfiguration
+    maxConcurrencyAtSlo
+    firstMissConcurrency
+    goodputRequestsPerSecond
+    goodputOutputTokensPerSecond
+    endReason
+    summary
+    slos {
+      ttftP95Ms
+      ttftP99Ms
+      tpotMeanMs
+      tpotP99Ms
+      itlP99Ms
+      e2elP99Ms
+    }
   }
 }`) as unknown as TypedDocumentString<CreateBenchmarkRunMutation, CreateBenchmarkRunMutationVariables>;
 export const CancelBenchmarkRunDocument = new TypedDocumentString(`
-    mutation CancelBenchmarkRun($id: ID!) {
-  cancelBenchmarkRun(id: $id) {
+    mutation CancelBenchmarkRun($id: ID!, $onBehalfOf: String) {
+  cancelBenchmarkRun(id: $id, onBehalfOf: $onBehalfOf) {
     ...BotRun
   }
 }
@@ -740,10 +806,12 @@ export const CancelBenchmarkRunDocument = new TypedDocumentString(`
 }
 fragment BotRun on BenchmarkRun {
   ...BotRunSummary
+  cancelledBy
   results {
     id
     concurrency
     profileKey
+    serverConfiguration
     decodeTokensPerSecond
     outputTokensPerSecond
     ttftP95Ms
@@ -752,6 +820,29 @@ fragment BotRun on BenchmarkRun {
     roofline {
       ceilingTokensPerSecond
       efficiency
+    }
+    previousComparable {
+      id
+      decodeTokensPerSecond
+      measuredAt
+    }
+  }
+  sloSweeps {
+    id
+    serverConfiguration
+    maxConcurrencyAtSlo
+    firstMissConcurrency
+    goodputRequestsPerSecond
+    goodputOutputTokensPerSecond
+    endReason
+    summary
+    slos {
+      ttftP95Ms
+      ttftP99Ms
+      tpotMeanMs
+      tpotP99Ms
+      itlP99Ms
+      e2elP99Ms
     }
   }
 }`) as unknown as TypedDocumentString<CancelBenchmarkRunMutation, CancelBenchmarkRunMutationVariables>;
@@ -784,10 +875,12 @@ export const BenchmarkRunDocument = new TypedDocumentString(`
 }
 fragment BotRun on BenchmarkRun {
   ...BotRunSummary
+  cancelledBy
   results {
     id
     concurrency
     profileKey
+    serverConfiguration
     decodeTokensPerSecond
     outputTokensPerSecond
     ttftP95Ms
@@ -797,11 +890,44 @@ fragment BotRun on BenchmarkRun {
       ceilingTokensPerSecond
       efficiency
     }
+    previousComparable {
+      id
+      decodeTokensPerSecond
+      measuredAt
+    }
+  }
+  sloSweeps {
+    id
+    serverConfiguration
+    maxConcurrencyAtSlo
+    firstMissConcurrency
+    goodputRequestsPerSecond
+    goodputOutputTokensPerSecond
+    endReason
+    summary
+    slos {
+      ttftP95Ms
+      ttftP99Ms
+      tpotMeanMs
+      tpotP99Ms
+      itlP99Ms
+      e2elP99Ms
+    }
   }
 }`) as unknown as TypedDocumentString<BenchmarkRunQuery, BenchmarkRunQueryVariables>;
 export const BenchmarkRunsDocument = new TypedDocumentString(`
-    query BenchmarkRuns($first: Int!, $status: RunStatus) {
-  benchmarkRuns(first: $first, status: $status) {
+    query BenchmarkRuns($first: Int!, $after: String, $status: RunStatus, $statuses: [RunStatus!]) {
+  benchmarkRuns(
+    first: $first
+    after: $after
+    status: $status
+    statuses: $statuses
+  ) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
     edges {
       node {
         ...BotRunSummary
@@ -859,10 +985,12 @@ export const BenchmarkRunProgressDocument = new TypedDocumentString(`
 }
 fragment BotRun on BenchmarkRun {
   ...BotRunSummary
+  cancelledBy
   results {
     id
     concurrency
     profileKey
+    serverConfiguration
     decodeTokensPerSecond
     outputTokensPerSecond
     ttftP95Ms
@@ -872,8 +1000,100 @@ fragment BotRun on BenchmarkRun {
       ceilingTokensPerSecond
       efficiency
     }
+    previousComparable {
+      id
+      decodeTokensPerSecond
+      measuredAt
+    }
+  }
+  sloSweeps {
+    id
+    serverConfiguration
+    maxConcurrencyAtSlo
+    firstMissConcurrency
+    goodputRequestsPerSecond
+    goodputOutputTokensPerSecond
+    endReason
+    summary
+    slos {
+      ttftP95Ms
+      ttftP99Ms
+      tpotMeanMs
+      tpotP99Ms
+      itlP99Ms
+      e2elP99Ms
+    }
   }
 }`) as unknown as TypedDocumentString<BenchmarkRunProgressSubscription, BenchmarkRunProgressSubscriptionVariables>;
+export const BenchmarkRunChangesDocument = new TypedDocumentString(`
+    subscription BenchmarkRunChanges {
+  benchmarkRunChanges {
+    ...BotRun
+  }
+}
+    fragment BotRunSummary on BenchmarkRun {
+  id
+  status
+  attempt
+  createdAt
+  startedAt
+  finishedAt
+  cancelRequested
+  failureReason
+  requestedBy
+  box {
+    slug
+    name
+  }
+  modelVariant: variant {
+    slug
+    name
+  }
+  spec
+  progress
+}
+fragment BotRun on BenchmarkRun {
+  ...BotRunSummary
+  cancelledBy
+  results {
+    id
+    concurrency
+    profileKey
+    serverConfiguration
+    decodeTokensPerSecond
+    outputTokensPerSecond
+    ttftP95Ms
+    regressionVerdict
+    regression
+    roofline {
+      ceilingTokensPerSecond
+      efficiency
+    }
+    previousComparable {
+      id
+      decodeTokensPerSecond
+      measuredAt
+    }
+  }
+  sloSweeps {
+    id
+    serverConfiguration
+    maxConcurrencyAtSlo
+    firstMissConcurrency
+    goodputRequestsPerSecond
+    goodputOutputTokensPerSecond
+    endReason
+    summary
+    slos {
+      ttftP95Ms
+      ttftP99Ms
+      tpotMeanMs
+      tpotP99Ms
+      itlP99Ms
+      e2elP99Ms
+    }
+  }
+}`) as unknown as TypedDocumentString<BenchmarkRunChangesSubscription, BenchmarkRunChangesSubscriptionVariables>;
 export const ModelVariantsDocument = new TypedDocumentString(`
     query ModelVariants {
   modelVariants {

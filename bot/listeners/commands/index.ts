@@ -80,7 +80,7 @@ async function runCommand(
         await replyPrivately(
           target,
           buildRunListMessage(
-            await api.benchmarkRuns({ status: parsed.status, first: parsed.limit }),
+            await api.benchmarkRunPage({ status: parsed.status, page: parsed.page, pageSize: parsed.limit }),
             parsed.status,
           ),
         );

@@ -15,11 +15,18 @@ export interface RunEvents {
   publish(runId: string): Promise<void>;
   /** Calls `listener` on each change of the run; returns the unsubscribe function. */
   subscribe(runId: string, listener: () => void): () => void;
+  /**
+   * Calls `listener` on each change of any run, with its id; with null when changes may have been
+   * missed (the LISTEN connection came back), so the subscriber re-reads what it follows.
+   */
+  subscribeAll(listener: (runId: string | null) => void): () => void;
   close(): Promise<void>;
 }
 
 /** Subscribers are keyed by run id; a wildcard event tells everyone to re-read (after a reconnect). */
 const EVERY_RUN = '*';
+/** Listeners to every run's changes get the run id. */
+const ANY_RUN = 'any-run';
 
 class LocalSubscribers {
   private readonly emitter = new EventEmitter();
@@ -35,8 +42,18 @@ class LocalSubscribers {
       this.emitter.off(EVERY_RUN, listener);
     };
   }
+  subscribeAll(listener: (runId: string | null) => void): () => void {
+    const onEvery = () => listener(null);
+    this.emitter.on(ANY_RUN, listener);
+    this.emitter.on(EVERY_RUN, onEvery);
+    return () => {
+      this.emitter.off(ANY_RUN, listener);
+      this.emitter.off(EVERY_RUN, onEvery);
+    };
+  }
   emit(runId: string): void {
     this.emitter.emit(runId);
+    this.emitter.emit(ANY_RUN, runId);
   }
   emitToEveryone(): void {
     this.emitter.emit(EVERY_RUN);
@@ -48,6 +65,7 @@ export function createInProcessRunEvents(): RunEvents {
   return {
     publish: async (runId) => subscribers.emit(runId),
     subscribe: (runId, listener) => subscribers.subscribe(runId, listener),
+    subscribeAll: (listener) => subscribers.subscribeAll(listener),
     close: async () => {},
   };
 }
@@ -78,6 +96,7 @@ export async function listenForRunEvents(
       if (!(await listener.notify(runId))) subscribers.emit(runId);
     },
     subscribe: (runId, onChange) => subscribers.subscribe(runId, onChange),
+    subscribeAll: (onChange) => subscribers.subscribeAll(onChange),
     close: () => listener.close(),
   };
 }

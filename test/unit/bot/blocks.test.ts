@@ -10,7 +10,13 @@ import { buildPathsMessage } from '../../../bot/blocks/paths';
 import { buildRunListMessage } from '../../../bot/blocks/run-list';
 import { buildRunProgressMessage, progressBar } from '../../../bot/blocks/run-progress';
 import { buildRunResultMessage } from '../../../bot/blocks/run-result';
-import type { AccessPath, BenchmarkRun, Decision, SavedDecisionSummary } from '../../../bot/floorplan-api';
+import type {
+  AccessPath,
+  BenchmarkRun,
+  Decision,
+  RunPage,
+  SavedDecisionSummary,
+} from '../../../bot/floorplan-api';
 import { formatMoney, formatMonthlyRange } from '../../../bot/format/money';
 import { formatCompact, formatTokensPerMonth, formatTokensPerSecond } from '../../../bot/format/words';
 import { sampleDecision, samplePaths } from '../../fixtures/bot/answers';
@@ -104,8 +110,14 @@ function run(overrides: Partial<BenchmarkRun> = {}): BenchmarkRun {
     failureReason: null,
     progress: { levelIndex: 1, levelCount: 3, phase: 'measure', completed: 50, failed: 0, total: 200 },
     results: [],
+    sloSweeps: [],
+    cancelledBy: null,
     ...overrides,
   };
+}
+
+function page(runs: BenchmarkRun[]): RunPage {
+  return { runs, totalCount: runs.length, page: 1, pageCount: 1, pageSize: runs.length };
 }
 
 describe('Block Kit builders', () => {
@@ -176,7 +188,7 @@ describe('Block Kit builders', () => {
       1,
     );
     expectWithinLimits(message.blocks);
-    expect(JSON.stringify(message.blocks)).toContain('/floorplan paths --page 2');
+    expect(JSON.stringify(message.blocks)).toContain('/floorplan paths page=2');
   });
 
   it('keep cost, access, runs, help, progress, result and App Home within limits for huge inputs', () => {
@@ -205,7 +217,7 @@ describe('Block Kit builders', () => {
         ),
       ),
       buildRunListMessage(
-        Array.from({ length: 300 }, (_, index) => run({ id: `run${index}` })),
+        page(Array.from({ length: 300 }, (_, index) => run({ id: `run${index}` }))),
         undefined,
       ),
       buildHelpMessage(longText(5000)),
@@ -217,6 +229,8 @@ describe('Block Kit builders', () => {
             id: `r${index}`,
             concurrency: index,
             profileKey: `concurrency=${index}`,
+            serverConfiguration: null,
+            previousComparable: null,
             decodeTokensPerSecond: 20,
             outputTokensPerSecond: 20,
             ttftP95Ms: 100,
@@ -244,9 +258,9 @@ describe('Block Kit builders', () => {
     }));
     const runs = Array.from({ length: 200 }, (_, index) => run({ id: `r${index}` }));
     const home = buildAppHomeView({
-      queued: runs,
-      running: runs,
-      recent: runs,
+      queued: page(runs),
+      running: page(runs),
+      recent: page(runs),
       decisions,
       viewerCanOperate: true,
     });
@@ -273,6 +287,8 @@ describe('Block Kit builders', () => {
             id: 'r1',
             concurrency: 1,
             profileKey: 'concurrency=1',
+            serverConfiguration: null,
+            previousComparable: null,
             decodeTokensPerSecond: 18.2,
             outputTokensPerSecond: 18.2,
             ttftP95Ms: 140,

@@ -53,7 +53,7 @@ describe('parseCommand', () => {
     expect(parseCommand('')).toEqual({ ok: true, command: { kind: 'help' } });
     expect(parseCommand('runs running n=5')).toEqual({
       ok: true,
-      command: { kind: 'runs', status: 'LEASED', limit: 5 },
+      command: { kind: 'runs', status: 'LEASED', limit: 5, page: 1 },
     });
   });
 

@@ -79,6 +79,36 @@ builder.prismaObject('BenchmarkResult', {
     }),
     sloSweep: t.relation('sloSweep', { nullable: true, description: 'The SLO sweep this level belongs to.' }),
     measuredAt: t.expose('measuredAt', { type: 'DateTime' }),
+    previousComparable: t.prismaField({
+      type: 'BenchmarkResult',
+      nullable: true,
+      description:
+        'The last earlier measurement (not an estimate) of the same box, model variant, load profile and server configuration: what "change vs the last comparable run" compares with.',
+      select: {
+        id: true,
+        boxId: true,
+        variantId: true,
+        profileKey: true,
+        serverConfiguration: true,
+        measuredAt: true,
+      },
+      resolve: (query, result, _args, { prisma }) =>
+        result.boxId === null
+          ? null
+          : prisma.benchmarkResult.findFirst({
+              ...query,
+              where: {
+                boxId: result.boxId,
+                variantId: result.variantId,
+                profileKey: result.profileKey,
+                serverConfiguration: result.serverConfiguration,
+                isEstimate: false,
+                id: { not: result.id },
+                measuredAt: { lt: result.measuredAt },
+              },
+              orderBy: [{ measuredAt: 'desc' }, { id: 'desc' }],
+            }),
+    }),
   }),
 });
 

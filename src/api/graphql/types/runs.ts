@@ -19,7 +19,7 @@ import {
   type BenchmarkRunSpecInput,
   benchmarkRunSpecSchema,
 } from '../../../domain/run-spec';
-import type { EndpointKind, PrismaClient } from '../../../generated/prisma/client';
+import type { EndpointKind, PrismaClient, RunStatus } from '../../../generated/prisma/client';
 import { builder, refusalFor } from '../builder';
 import { parseInput } from '../errors';
 import { cappedPageSize } from '../page-size';
@@ -50,7 +50,33 @@ export const BenchmarkRunRef = builder.prismaObject('BenchmarkRun', {
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
     results: t.relation('results', { query: { orderBy: { concurrency: 'asc' } } }),
+    cancelledBy: t.string({
+      nullable: true,
+      description:
+        'Who asked to cancel the run (as recorded in the audit, e.g. "token:slack-bot for slack:U024BE7LH"); null when nobody did.',
+      select: { id: true, cancelRequested: true },
+      resolve: async (run, _args, { prisma }) => {
+        if (!run.cancelRequested) return null;
+        const event = await prisma.auditEvent.findFirst({
+          where: { entityType: 'BenchmarkRun', entityId: run.id, action: 'benchmark-run.cancel' },
+          orderBy: { at: 'desc' },
+          select: { actor: true },
+        });
+        return event?.actor ?? null;
+      },
+    }),
   }),
+});
+
+/** Runs that have ended: App Home's "recent runs" and `runs finished`. */
+const runListWhere = (args: {
+  status?: RunStatus | null | undefined;
+  statuses?: readonly RunStatus[] | null | undefined;
+  box?: string | null | undefined;
+}) => ({
+  ...(args.status ? { status: args.status } : {}),
+  ...(args.statuses && args.statuses.length > 0 ? { status: { in: [...args.statuses] } } : {}),
+  ...(args.box ? { box: { slug: args.box } } : {}),
 });
 
 builder.queryFields((t) => ({
@@ -61,15 +87,18 @@ builder.queryFields((t) => ({
     maxSize: cappedPageSize,
     args: {
       status: t.arg({ type: RunStatusEnum, required: false }),
+      statuses: t.arg({
+        type: [RunStatusEnum],
+        required: false,
+        description: 'Any of these statuses, e.g. [SUCCEEDED, FAILED, CANCELLED] for runs that ended.',
+      }),
       box: t.arg.string({ required: false, description: 'Box slug' }),
     },
+    totalCount: (_connection, args, { prisma }) => prisma.benchmarkRun.count({ where: runListWhere(args) }),
     resolve: (query, _root, args, { prisma }) =>
       prisma.benchmarkRun.findMany({
         ...query,
-        where: {
-          ...(args.status ? { status: args.status } : {}),
-          ...(args.box ? { box: { slug: args.box } } : {}),
-        },
+        where: runListWhere(args),
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       }),
   }),
@@ -347,9 +376,18 @@ builder.mutationFields((t) => ({
     description:
       'Cancel a run (operator): a queued run at once, a leased one when its runner next checks in. Audited.',
     authScopes: { operator: true },
-    args: { id: t.arg.id({ required: true }) },
-    resolve: async (query, _root, { id }, { prisma, identity }) => {
-      const run = await cancelRun(runQueueFor(prisma), String(id), actorOf(identity));
+    args: {
+      id: t.arg.id({ required: true }),
+      onBehalfOf: t.arg.string({
+        required: false,
+        description:
+          'Who asked, when a service token cancels for a person (e.g. "slack:U024BE7LH"); kept in the audit and cancelledBy.',
+      }),
+    },
+    resolve: async (query, _root, { id, onBehalfOf }, { prisma, identity }) => {
+      const person = parseInput(z.string().trim().min(1).max(120).nullish(), onBehalfOf, 'onBehalfOf');
+      const actor = person ? `${actorOf(identity)} for ${person}` : actorOf(identity);
+      const run = await cancelRun(runQueueFor(prisma), String(id), actor);
       return prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: run.id } });
     },
   }),
@@ -504,7 +542,77 @@ function watchRun(prisma: PrismaClient, runId: string): Repeater<string> {
   });
 }
 
+/**
+ * Yields the id of every run that changes (coalesced per run while the client is slow), and the ids
+ * of the unfinished runs when changes may have been missed. It ends when the process drains.
+ */
+function watchAllRuns(prisma: PrismaClient, boxSlug: string | null): Repeater<string> {
+  const { events, draining } = runQueueFor(prisma);
+  return new Repeater<string>(async (push, stop) => {
+    const changed = new Set<string>();
+    let everything = false;
+    let wake: (() => void) | null = null;
+    const unsubscribe = events.subscribeAll((runId) => {
+      if (runId === null) everything = true;
+      else changed.add(runId);
+      wake?.();
+    });
+    const onDrain = () => stop();
+    draining.addEventListener('abort', onDrain, { once: true });
+    if (draining.aborted) stop();
+    let stopped = false;
+    void stop.then(() => {
+      stopped = true;
+      wake?.();
+    });
+    try {
+      while (!stopped) {
+        if (changed.size === 0 && !everything) await new Promise<void>((resolve) => (wake = resolve));
+        wake = null;
+        if (stopped) break;
+        if (everything) {
+          everything = false;
+          const open = await prisma.benchmarkRun.findMany({
+            where: { status: { in: ['QUEUED', 'LEASED'] } },
+            select: { id: true },
+          });
+          for (const { id } of open) changed.add(id);
+        }
+        const ids = [...changed];
+        changed.clear();
+        const wanted =
+          boxSlug === null
+            ? ids
+            : (
+                await prisma.benchmarkRun.findMany({
+                  where: { id: { in: ids }, box: { slug: boxSlug } },
+                  select: { id: true },
+                })
+              ).map((run) => run.id);
+        for (const id of wanted) await push(id);
+      }
+    } finally {
+      draining.removeEventListener('abort', onDrain);
+      unsubscribe();
+    }
+  });
+}
+
 builder.subscriptionFields((t) => ({
+  benchmarkRunChanges: t.prismaField({
+    type: 'BenchmarkRun',
+    description:
+      'Every change of any run (or of one box’s runs) as the run now, over one SSE stream: for a client that follows many runs at once. It sends nothing on subscribe; read the runs you follow first. When the API process shuts down the stream ends: subscribe again and re-read.',
+    authScopes: { viewer: true, runner: true },
+    args: { box: t.arg.string({ required: false, description: 'Box slug' }) },
+    subscribe: (_root, { box }, { prisma, identity }) => {
+      // scope-auth checks `resolve`, not `subscribe`.
+      if (!identity) throw refusalFor({ identity });
+      return watchAllRuns(prisma, box ?? null);
+    },
+    resolve: (query, runId: string, _args, { prisma }) =>
+      prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: runId } }),
+  }),
   benchmarkRunProgress: t.prismaField({
     type: 'BenchmarkRun',
     description:
