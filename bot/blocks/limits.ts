@@ -143,7 +143,7 @@ function blocksCharacters(blocks: readonly KnownBlock[]): number {
 /**
  * The last guard of every builder: at most `maxBlocks` blocks and `messageCharacters` in total.
  * What does not fit is replaced by one context block saying how much was left out and where the rest
- * is (`overflowPointer`, e.g. "/floorplan paths --page 2" or a link). Blocks marked `keepLast`
+ * is (`overflowPointer`, e.g. "/floorplan paths page=2" or a link). Blocks marked `keepLast`
  * (the buttons) survive truncation so the message stays actionable.
  */
 export function fitMessage(
