@@ -1,11 +1,13 @@
 import type { z } from 'zod';
 import { renderCostChart } from './costChart';
+import { renderFrontierChart } from './frontierChart';
 import { renderHistoryChart } from './historyChart';
 import { renderPriceHistoryChart } from './priceHistoryChart';
 import {
   type ChartDataLoaders,
   type ChartRequest,
   costChartQuerySchema,
+  frontierChartQuerySchema,
   historyChartQuerySchema,
   priceHistoryChartQuerySchema,
 } from './requests';
@@ -19,13 +21,14 @@ import { type ChartImage, chartRenderOptionsSchema, describeIssues } from './sch
  * Cost:    workloadId (required), volumeUnit, minVolume, maxVolume, costAxis, width, height
  * History: box, model, profile, metric (required), since, limit, width, height
  * Price history: component (a price component slug), width, height
+ * Frontier: workloadId (required), width, height
  */
 
 export type ParsedChartUrl =
   | { ok: true; request: ChartRequest }
   | { ok: false; status: 400 | 404; message: string };
 
-const CHART_PATH = /^\/charts\/(cost|history|price-history)\.(svg|png)$/;
+const CHART_PATH = /^\/charts\/(cost|history|price-history|frontier)\.(svg|png)$/;
 
 export function parseChartUrl(pathname: string, searchParams: URLSearchParams): ParsedChartUrl {
   const match = CHART_PATH.exec(pathname);
@@ -33,7 +36,7 @@ export function parseChartUrl(pathname: string, searchParams: URLSearchParams): 
     return {
       ok: false,
       status: 404,
-      message: `no chart at ${pathname}; try /charts/cost.svg, /charts/history.svg or /charts/price-history.svg (or .png)`,
+      message: `no chart at ${pathname}; try /charts/cost.svg, /charts/frontier.svg, /charts/history.svg or /charts/price-history.svg (or .png)`,
     };
   }
   const [, chart, format] = match;
@@ -47,6 +50,11 @@ export function parseChartUrl(pathname: string, searchParams: URLSearchParams): 
     const query = costChartQuerySchema.safeParse(queryParams);
     if (!query.success) return badRequest(query.error);
     return { ok: true, request: { chart: 'cost', options: options.data, query: query.data } };
+  }
+  if (chart === 'frontier') {
+    const query = frontierChartQuerySchema.safeParse(queryParams);
+    if (!query.success) return badRequest(query.error);
+    return { ok: true, request: { chart: 'frontier', options: options.data, query: query.data } };
   }
   if (chart === 'price-history') {
     const query = priceHistoryChartQuerySchema.safeParse(queryParams);
@@ -73,6 +81,8 @@ export async function renderChartRequest(
     const withAxis = request.query.costAxis ? { ...input, costAxis: request.query.costAxis } : input;
     return renderCostChart(withAxis, request.options);
   }
+  if (request.chart === 'frontier')
+    return renderFrontierChart(await loaders.loadFrontierChartInput(request.query), request.options);
   if (request.chart === 'price-history')
     return renderPriceHistoryChart(await loaders.loadPriceHistoryChartInput(request.query), request.options);
   return renderHistoryChart(await loaders.loadHistoryChartInput(request.query), request.options);

@@ -146,6 +146,9 @@ export function buildCostChartSpec(
     symbolSize: LEGEND_SYMBOL_LENGTH ** 2,
     columnPadding: LEGEND_COLUMN_PADDING,
     symbolOpacity: 1,
+    // Never "…": each label gets the width it needs (legendColumns fits the columns to the chart).
+    labelLimit:
+      Math.ceil(Math.max(...pathLabels.map((label) => measureTextWidth(label, FONT_SIZES.legendLabel)))) + 8,
   };
 
   const regionRows = cheapestRegions(curves, input.costAxis).map((region) =>

@@ -19,6 +19,8 @@ export interface PlottedPoint {
 export interface PlottedCurve {
   pathId: string;
   pathLabel: string;
+  /** Only eligible paths can be "cheapest". */
+  eligible: boolean;
   shortLabel: string;
   points: PlottedPoint[];
 }
@@ -48,6 +50,7 @@ export function plottedCurve(series: CostSeries): PlottedCurve {
   return {
     pathId: series.pathId,
     pathLabel: series.pathLabel,
+    eligible: series.eligible !== false,
     shortLabel: series.shortLabel ?? series.pathLabel,
     points,
   };
@@ -101,9 +104,14 @@ const BISECTION_STEPS = 40;
 /**
  * Which path is cheapest across the plotted volume range, as contiguous regions. Sampled on a log
  * grid, then each boundary bisected to where the cheapest path changes, so crossings and capacity
- * steps land where the lines cross on the chart. Ties go to the path listed first.
+ * steps land where the lines cross on the chart. Ties go to the path listed first. Only eligible
+ * paths compete: a path the workload may not choose is never its cheapest.
  */
-export function cheapestRegions(curves: readonly PlottedCurve[], costAxis: CostAxisScale): CheapestRegion[] {
+export function cheapestRegions(
+  allCurves: readonly PlottedCurve[],
+  costAxis: CostAxisScale,
+): CheapestRegion[] {
+  const curves = allCurves.filter((curve) => curve.eligible);
   const volumes = curves.flatMap((curve) => curve.points.map((point) => point.volume));
   if (volumes.length === 0) return [];
   const minVolume = Math.min(...volumes);

@@ -2,10 +2,14 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { answerWorkload } from '../app/decisions/answer';
+import { answerFrontier } from '../app/decisions/frontier';
 import { loadBenchmarkHistory } from '../app/evidence/history';
 import type { Decision } from '../domain/engine/decide';
+import type { Frontier } from '../domain/engine/frontier';
+import { formatMoney } from '../domain/engine/money';
 import type { PrismaClient } from '../generated/prisma/client';
-import type { ChartDataLoaders, CostChartQuery, HistoryChartQuery } from './requests';
+import type { FrontierChartInput } from './frontierChart';
+import type { ChartDataLoaders, CostChartQuery, FrontierChartQuery, HistoryChartQuery } from './requests';
 import type { CostChartInput, HistoryChartInput } from './schemas';
 
 /** The data a chart names does not exist (unknown workload, no results yet): a 400, not a crash. */
@@ -49,6 +53,47 @@ function ordinal(count: number): string {
   return `${count}${suffix}`;
 }
 
+const DEFAULT_MIN_VOLUME = 100;
+const DEFAULT_MAX_VOLUME = 1e8;
+/** Where break-evens are looked for before the range is chosen (requests a month). */
+const PROBE_RANGE = { minRequestsPerMonth: 1, maxRequestsPerMonth: 1e11 };
+
+/**
+ * The volume range drawn: the caller's bounds where given; otherwise 100 to 1e8 requests a month,
+ * widened by whole decades to take in the workload's own volume and every break-even there is
+ * (the CMI = Spark crossing of the lab workload sits at ~74 requests a month).
+ */
+async function volumeRangeFor(
+  prisma: PrismaClient,
+  workload: unknown,
+  query: CostChartQuery,
+): Promise<{ minRequestsPerMonth: number; maxRequestsPerMonth: number }> {
+  if (query.minVolume !== undefined && query.maxVolume !== undefined)
+    return { minRequestsPerMonth: query.minVolume, maxRequestsPerMonth: query.maxVolume };
+  const { decision } = await answerWorkload(prisma, workload, {
+    analyses: { breakEvens: true, curves: false, sensitivity: false },
+    volumeRange: PROBE_RANGE,
+  });
+  const volumes = [
+    decision.requestsPerMonth,
+    ...decision.breakEvens.flatMap((item) =>
+      item.crossings
+        .filter((crossing) => crossing.kind === 'EQUAL')
+        .map((crossing) => crossing.requestsPerMonth),
+    ),
+  ].filter((volume) => Number.isFinite(volume) && volume > 0);
+  let min =
+    query.minVolume ?? Math.min(DEFAULT_MIN_VOLUME, 10 ** Math.floor(Math.log10(Math.min(...volumes) / 2)));
+  let max =
+    query.maxVolume ?? Math.max(DEFAULT_MAX_VOLUME, 10 ** Math.ceil(Math.log10(Math.max(...volumes) * 2)));
+  // One bound given and the other would cross it: keep three decades beside the given one.
+  if (min >= max) {
+    if (query.minVolume !== undefined) max = min * 1000;
+    else min = max / 1000;
+  }
+  return { minRequestsPerMonth: min, maxRequestsPerMonth: max };
+}
+
 /** Turns the engine's curves and break-evens into the cost chart's input. */
 export function costChartInputFromDecision(decision: Decision, query: CostChartQuery): CostChartInput {
   const volumeUnit = query.volumeUnit ?? 'requests';
@@ -67,9 +112,18 @@ export function costChartInputFromDecision(decision: Decision, query: CostChartQ
     })
     .slice(0, MAX_SERIES);
   const shown = new Set(curves.map((curve) => curve.optionId));
+  // The banner is decide's answer, not the chart's own reading of the lines.
+  const recommended = decision.recommendation ? options.get(decision.recommendation.optionId) : undefined;
+  const verdict = recommended
+    ? `decide recommends ${recommended.pathName} (${formatMoney(recommended.cost.total)}/month)`
+    : `decide recommends no path: ${decision.noRecommendation?.message ?? 'none is feasible'}`;
   return {
     title: 'Monthly cost by volume',
-    subtitle: `${decision.options[0]?.requestedVariantSlug ?? ''}: ${Math.round(decision.requestsPerMonth).toLocaleString('en-US')} requests a month today`,
+    subtitle:
+      `${verdict}. ${decision.options[0]?.requestedVariantSlug ?? ''}: ${Math.round(decision.requestsPerMonth).toLocaleString('en-US')} requests a month today.`.slice(
+        0,
+        200,
+      ),
     volumeUnit,
     costAxis: query.costAxis ?? 'log',
     series: curves.map((curve) => {
@@ -77,11 +131,14 @@ export function costChartInputFromDecision(decision: Decision, query: CostChartQ
       const stepAt = new Map(curve.steps.map((step) => [step.requestsPerMonth, step.toUnits]));
       return {
         pathId: curve.optionId,
-        pathLabel:
-          `${option?.pathName ?? curve.optionId}${option?.servedAs === 'BASE_ONLY' ? ' (base model only)' : ''}`.slice(
-            0,
-            60,
-          ),
+        pathLabel: `${option?.pathName ?? curve.optionId}${
+          option?.eligible === false
+            ? option.servedAs === 'BASE_ONLY'
+              ? ' (base model only, not eligible)'
+              : ' (not eligible)'
+            : ''
+        }`.slice(0, 120),
+        eligible: option?.eligible !== false,
         shortLabel: (option?.pathSlug ?? curve.optionId).slice(0, 24),
         points: curve.points
           .filter((point) => point.monthlyCost.greaterThan(0))
@@ -89,7 +146,9 @@ export function costChartInputFromDecision(decision: Decision, query: CostChartQ
             const units = stepAt.get(point.requestsPerMonth);
             return {
               volume: toVolume(point.requestsPerMonth),
-              cost: point.monthlyCost.toFixed(2),
+              // Unrounded: a few requests of on-demand tokens cost well under a cent, and a cent-rounded
+              // $0.00 cannot sit on a log axis.
+              cost: point.monthlyCost.toFixed(),
               ...(units ? { stepChange: true, stepLabel: `${ordinal(units)} unit` } : {}),
             };
           }),
@@ -104,10 +163,47 @@ export function costChartInputFromDecision(decision: Decision, query: CostChartQ
             pathA: item.optionA,
             pathB: item.optionB,
             volume: toVolume(crossing.requestsPerMonth),
-            cost: crossing.costA.toFixed(2),
+            cost: crossing.costA.toFixed(),
           })),
       ),
     workload: { volume: toVolume(Math.max(decision.requestsPerMonth, 1)), label: 'This workload' },
+  };
+}
+
+/** The frontier's points as the chart draws them; points with no goodput (SLOs missed) are named, not drawn. */
+export function frontierChartInputFromFrontier(frontier: Frontier, workloadName: string): FrontierChartInput {
+  const label = (point: Frontier['points'][number]) =>
+    `${point.pathName}${point.serverConfiguration ? ` (${point.serverConfiguration})` : ''}${
+      point.eligible
+        ? ''
+        : point.servedAs === 'BASE_ONLY'
+          ? ' (base model only, not eligible)'
+          : ' (not eligible)'
+    }`;
+  const drawable = frontier.points.filter(
+    (point) => point.costPerMillionGoodputTokens !== null && (point.decodeTokensPerSecondPerUser ?? 0) > 0,
+  );
+  const notDrawn = frontier.points.filter((point) => !drawable.includes(point)).map(label);
+  if (drawable.length === 0)
+    throw new ChartDataError(
+      `No path serves ${workloadName} within its SLOs, so there is no cost per goodput token to draw (${notDrawn.join(', ')}).`,
+    );
+  return {
+    title: 'Dollars per million goodput tokens against per-user speed',
+    subtitle:
+      `${workloadName} at its SLOs. Hollow: fails the quality gate or not eligible. Ringed: the Pareto frontier.${
+        notDrawn.length > 0 ? ` Not drawn (no goodput at the SLOs): ${notDrawn.join(', ')}.` : ''
+      }`.slice(0, 400),
+    points: drawable.map((point) => ({
+      id: point.id,
+      label: label(point),
+      costPerMillion: (
+        point.costPerMillionGoodputTokens as NonNullable<typeof point.costPerMillionGoodputTokens>
+      ).toFixed(),
+      decodeTokensPerSecond: point.decodeTokensPerSecondPerUser as number,
+      passesQuality: point.eligible && point.qualityGate === 'PASS',
+      onFrontier: point.onFrontier,
+    })),
   };
 }
 
@@ -117,13 +213,19 @@ export function createChartLoaders(prisma: PrismaClient): ChartDataLoaders {
       const workload = await workloadInputFor(prisma, query.workloadId);
       const { decision } = await answerWorkload(prisma, workload, {
         analyses: { breakEvens: true, curves: true, sensitivity: false },
-        volumeRange: {
-          minRequestsPerMonth: query.minVolume ?? 100,
-          maxRequestsPerMonth: query.maxVolume ?? 1e8,
-        },
+        volumeRange: await volumeRangeFor(prisma, workload, query),
         curvePoints: 160,
       });
       return costChartInputFromDecision(decision, query);
+    },
+    loadFrontierChartInput: async (query: FrontierChartQuery) => {
+      const workload = await workloadInputFor(prisma, query.workloadId);
+      const { frontier } = await answerFrontier(prisma, workload);
+      const name =
+        typeof (workload as { model?: unknown }).model === 'string'
+          ? (workload as { model: string }).model
+          : query.workloadId;
+      return frontierChartInputFromFrontier(frontier, name);
     },
     loadPriceHistoryChartInput: async (query) => {
       const component = await prisma.priceComponent.findUnique({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FrontierChartInput } from './frontierChart';
 import type { PriceHistoryChartInput } from './priceHistoryChart';
 import {
   COST_AXIS_SCALES,
@@ -37,6 +38,11 @@ export const costChartQuerySchema = z
   );
 export type CostChartQuery = z.output<typeof costChartQuerySchema>;
 
+export const frontierChartQuerySchema = z.object({
+  workloadId: z.string({ error: 'workloadId is required' }).min(1, { error: 'workloadId is required' }),
+});
+export type FrontierChartQuery = z.output<typeof frontierChartQuerySchema>;
+
 export const historyChartQuerySchema = z.object({
   box: z.string({ error: 'box is required' }).min(1, { error: 'box is required' }),
   model: z.string({ error: 'model is required' }).min(1, { error: 'model is required' }),
@@ -64,10 +70,12 @@ export type PriceHistoryChartQuery = z.output<typeof priceHistoryChartQuerySchem
 export type ChartRequest =
   | { chart: 'cost'; options: ValidChartRenderOptions; query: CostChartQuery }
   | { chart: 'history'; options: ValidChartRenderOptions; query: HistoryChartQuery }
-  | { chart: 'price-history'; options: ValidChartRenderOptions; query: PriceHistoryChartQuery };
+  | { chart: 'price-history'; options: ValidChartRenderOptions; query: PriceHistoryChartQuery }
+  | { chart: 'frontier'; options: ValidChartRenderOptions; query: FrontierChartQuery };
 
 export interface ChartDataLoaders {
   loadCostChartInput: (query: CostChartQuery) => Promise<CostChartInput>;
   loadHistoryChartInput: (query: HistoryChartQuery) => Promise<HistoryChartInput>;
   loadPriceHistoryChartInput: (query: PriceHistoryChartQuery) => Promise<PriceHistoryChartInput>;
+  loadFrontierChartInput: (query: FrontierChartQuery) => Promise<FrontierChartInput>;
 }

@@ -66,7 +66,12 @@ export type CostPoint = z.infer<typeof costPointSchema>;
 
 export const costSeriesSchema = z.object({
   pathId: z.string().min(1, { error: 'pathId must not be empty' }),
-  pathLabel: z.string().min(1, { error: 'pathLabel must not be empty' }).max(60),
+  pathLabel: z.string().min(1, { error: 'pathLabel must not be empty' }).max(120),
+  /**
+   * False for a path the workload may not choose (a base model standing in for custom weights): drawn
+   * for comparison, never shaded or labelled as the cheapest (src/domain/engine/eligibility.ts).
+   */
+  eligible: z.boolean().default(true),
   /** Used in break-even annotations where the full label is too long, e.g. "Spark", "CMI". */
   shortLabel: z.string().min(1).max(24).optional(),
   points: z
@@ -86,7 +91,7 @@ export const costSeriesSchema = z.object({
       }
     }),
 });
-export type CostSeries = z.infer<typeof costSeriesSchema>;
+export type CostSeries = z.input<typeof costSeriesSchema>;
 
 export const breakEvenSchema = z.object({
   pathA: z.string().min(1),
@@ -210,7 +215,7 @@ export function describeIssues(error: z.ZodError): string {
 export class ChartInputError extends Error {
   override readonly name = 'ChartInputError';
   constructor(
-    readonly chart: 'cost' | 'history' | 'price-history',
+    readonly chart: 'cost' | 'history' | 'price-history' | 'frontier',
     readonly issues: z.core.$ZodIssue[],
     message: string,
   ) {
@@ -219,7 +224,7 @@ export class ChartInputError extends Error {
 }
 
 export function parseOrThrow<Schema extends z.ZodType>(
-  chart: 'cost' | 'history' | 'price-history',
+  chart: 'cost' | 'history' | 'price-history' | 'frontier',
   schema: Schema,
   value: unknown,
   what: string,

@@ -6,6 +6,7 @@ import {
   type ChartDataLoaders,
   type ChartRequest,
   costChartQuerySchema,
+  frontierChartQuerySchema,
   historyChartQuerySchema,
 } from '../../charts/requests';
 import { chartRenderOptionsSchema, describeIssues } from '../../charts/schemas';
@@ -16,6 +17,7 @@ export const CHART_USAGE = `usage:
   floorplan chart cost --workload ID --out FILE.svg|png [--unit tokens|requests]
                        [--min-volume N] [--max-volume N] [--cost-axis log|linear]
                        [--width 1200] [--height 675]
+  floorplan chart frontier --workload ID --out FILE.svg|png [--width 1200] [--height 675]
   floorplan chart history --box BOX --model MODEL --profile PROFILE --metric METRIC
                           --out FILE.svg|png [--since ISO-DATE] [--limit N]
                           [--width 1200] [--height 675]
@@ -88,10 +90,12 @@ export function parseChartArgs(args: string[]): ParsedChartArgs {
     return { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
   const [chart, ...extra] = positionals;
-  if (chart !== 'cost' && chart !== 'history') {
+  if (chart !== 'cost' && chart !== 'history' && chart !== 'frontier') {
     return {
       ok: false,
-      message: chart ? `unknown chart "${chart}" (cost or history)` : 'which chart? cost or history',
+      message: chart
+        ? `unknown chart "${chart}" (cost, frontier or history)`
+        : 'which chart? cost, frontier or history',
     };
   }
   if (extra.length > 0) return { ok: false, message: `unexpected argument "${extra[0]}"` };
@@ -117,6 +121,11 @@ export function parseChartArgs(args: string[]): ParsedChartArgs {
       maxVolume: values['max-volume'],
       costAxis: values['cost-axis'],
     });
+    if (!query.success) return { ok: false, message: describeIssues(query.error) };
+    return { ok: true, outFile: values.out, request: { chart, options: options.data, query: query.data } };
+  }
+  if (chart === 'frontier') {
+    const query = frontierChartQuerySchema.safeParse({ workloadId: values.workload });
     if (!query.success) return { ok: false, message: describeIssues(query.error) };
     return { ok: true, outFile: values.out, request: { chart, options: options.data, query: query.data } };
   }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chartRoute } from '../../../src/api/http/charts';
+import { type ApiServer, startApiServer } from '../../../src/api/server';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { createGraphQLCaller, type GraphQLCaller } from '../../support/graphql';
 
@@ -104,11 +106,21 @@ function level(
 describe('frontier: $/1M goodput tokens on every path', () => {
   let database: TestDatabase;
   let api: GraphQLCaller;
+  let server: ApiServer;
   beforeAll(async () => {
     database = await createTestDatabase();
     api = await createGraphQLCaller(database.prisma);
+    server = await startApiServer({
+      prisma: database.prisma,
+      host: '127.0.0.1',
+      port: 0,
+      isProduction: false,
+      publicCatalog: true,
+      routes: [chartRoute(database.prisma, true)],
+    });
   });
   afterAll(async () => {
+    await server.close();
     await database.drop();
   });
 
@@ -193,6 +205,49 @@ describe('frontier: $/1M goodput tokens on every path', () => {
     // Money strings never use exponent notation.
     for (const point of answer.points)
       expect(point.costPerMillionGoodputTokens?.amount ?? '0').toMatch(/^-?\d+(\.\d+)?$/);
+  });
+
+  it('cost chart agrees with decide (issue 12, item 7)', async () => {
+    const response = await fetch(`${server.url}/charts/cost.svg?workloadId=lab-retrieval`);
+    expect(response.status).toBe(200);
+    const svg = await response.text();
+    // The banner is decide's recommendation (the Spark: 2 boxes x $136.4947… = $272.99 a month, as
+    // worked out above), not the cheapest line: on-demand tokens are cheaper but serve only the base model.
+    expect(svg).toContain('decide recommends Owned DGX Spark running vLLM ($272.99/month)');
+    expect(svg).toContain('Owned DGX Spark running vLLM cheapest');
+    expect(svg).not.toContain('on-demand tokens (base model only) cheapest');
+    expect(svg).toContain('Amazon Bedrock on-demand tokens (base model only, not eligible)');
+    // Complete legends.
+    expect(svg).not.toContain('…');
+    for (const label of [
+      'Amazon Bedrock native fine-tuning (served on Provisioned Throughput)',
+      'EC2 Capacity Block (p5.48xlarge, 8x H100)',
+    ])
+      expect(svg).toContain(label);
+    // The CMI = Spark break-even lies below the old 100-request start; the default range now reaches
+    // down to it (10 requests a month is the first decade below), and its diamond and label are drawn.
+    const breakEven = await api.run<{
+      breakEven: { crossings: { requestsPerMonth: number; kind: string }[] }[];
+    }>(
+      `query B($workload: WorkloadInput!) { breakEven(workload: $workload, pathA: "bedrock-cmi", pathB: "dgx-spark") { crossings { requestsPerMonth kind } } }`,
+      { workload: lab },
+    );
+    const equal = breakEven.body.data?.breakEven[0]?.crossings.find((crossing) => crossing.kind === 'EQUAL');
+    expect(equal?.requestsPerMonth).toBeGreaterThan(10);
+    expect(equal?.requestsPerMonth).toBeLessThan(100);
+    expect(svg).toContain('>10</text>');
+    expect(svg).toContain(`${Number((equal?.requestsPerMonth ?? 0).toPrecision(3))} requests/mo`);
+    expect(svg).toContain('This workload: 44k requests/mo');
+
+    // minVolume=10 on a log axis: on-demand tokens cost $0.0025 a month there; drawn, not refused.
+    const low = await fetch(
+      `${server.url}/charts/cost.png?workloadId=lab-retrieval&minVolume=10&maxVolume=1e6`,
+    );
+    expect(low.status).toBe(200);
+    expect(low.headers.get('content-type')).toBe('image/png');
+    const lower = await fetch(`${server.url}/charts/cost.svg?workloadId=lab-retrieval&minVolume=1`);
+    expect(lower.status).toBe(200);
+    expect(await lower.text()).toContain('$0.001');
   });
 
   it('after a sweep of the Spark under two configurations: one point per configuration, citing its sweep', async () => {
@@ -304,6 +359,40 @@ describe('frontier: $/1M goodput tokens on every path', () => {
     const verdict = (axis: string) => sparkAnswer?.verdicts.find((entry) => entry.axis === axis);
     expect(verdict('FAST')?.evidenceIds[0]).toBe(sweepOf.get('nvfp4')?.id);
     expect(verdict('HIGH_CONFIDENCE')?.pass).toBe(true);
+  });
+
+  it('draws GET /charts/frontier.svg|png: every path, labels whole, the frontier joined', async () => {
+    // Runs after the sweep above: the Spark appears once per configuration.
+    const response = await fetch(`${server.url}/charts/frontier.svg?workloadId=lab-retrieval`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('image/svg+xml');
+    const svg = await response.text();
+    for (const label of [
+      'Owned DGX Spark running vLLM (nvfp4)',
+      'Owned DGX Spark running vLLM (fp8)',
+      'Amazon Bedrock on-demand tokens (base model only, not eligible)',
+      '$0.86 per 1M',
+      '$3.06 per 1M',
+      '$1,560 per 1M',
+    ])
+      expect(svg).toContain(label.replace('&', '&amp;'));
+    // Complete legends: nothing cut with an ellipsis.
+    expect(svg).not.toContain('…');
+    const png = await fetch(
+      `${server.url}/charts/frontier.png?workloadId=lab-retrieval&width=800&height=450`,
+    );
+    expect(png.headers.get('content-type')).toBe('image/png');
+    expect(
+      Buffer.from(await png.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
+    const unknown = await fetch(`${server.url}/charts/frontier.svg?workloadId=no-such-workload`);
+    expect(unknown.status).toBe(400);
+    expect(await unknown.text()).toContain('workloadId "no-such-workload" is neither a saved workload');
+    const missing = await fetch(`${server.url}/charts/frontier.svg`);
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toContain('workloadId is required');
   });
 
   it('answers a workload outside the ranges with BAD_USER_INPUT naming the field', async () => {

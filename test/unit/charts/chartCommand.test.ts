@@ -24,6 +24,34 @@ describe('runChartCommand', () => {
       loadPriceHistoryChartInput: vi.fn(async () => {
         throw new Error('the chart command does not draw price history');
       }),
+      loadFrontierChartInput: vi.fn(async () => ({
+        points: [
+          {
+            id: 'a',
+            label: 'Owned box (fp8)',
+            costPerMillion: '1.79',
+            decodeTokensPerSecond: 20,
+            passesQuality: true,
+            onFrontier: false,
+          },
+          {
+            id: 'b',
+            label: 'Owned box (nvfp4)',
+            costPerMillion: '0.86',
+            decodeTokensPerSecond: 20.5,
+            passesQuality: true,
+            onFrontier: true,
+          },
+          {
+            id: 'c',
+            label: 'Tokens (base model only, not eligible)',
+            costPerMillion: '1.012',
+            decodeTokensPerSecond: 80,
+            passesQuality: false,
+            onFrontier: false,
+          },
+        ],
+      })),
       stdout: (line: string) => out.push(line),
       stderr: (line: string) => err.push(line),
     };
@@ -41,6 +69,17 @@ describe('runChartCommand', () => {
     expect(pngDimensions(await readFile(file))).toEqual({ width: 800, height: 450 });
     expect(deps.loadCostChartInput).toHaveBeenCalledWith({ workloadId: 'w1', costAxis: 'log' });
     expect(out.join('\n')).toContain('800x450 png');
+  });
+
+  it('writes a frontier chart SVG', async () => {
+    const { deps } = harness();
+    const file = join(directory, 'frontier.svg');
+    const code = await runChartCommand(['frontier', '--workload', 'lab-retrieval', '--out', file], deps);
+    expect(code).toBe(0);
+    expect(deps.loadFrontierChartInput).toHaveBeenCalledWith({ workloadId: 'lab-retrieval' });
+    const svg = await readFile(file, 'utf8');
+    expect(svg).toContain('Tokens (base model only, not eligible)');
+    expect(svg).toContain('$0.86 per 1M');
   });
 
   it('writes a history chart SVG', async () => {
@@ -73,7 +112,7 @@ describe('runChartCommand', () => {
   });
 
   it.each([
-    [[], 'which chart? cost or history'],
+    [[], 'which chart? cost, frontier or history'],
     [['pie', '--out', 'x.png'], 'unknown chart "pie"'],
     [['cost', '--workload', 'w1'], '--out FILE.svg or FILE.png is required'],
     [['cost', '--workload', 'w1', '--out', 'chart.jpg'], '--out must end in .svg or .png'],

@@ -81,6 +81,9 @@ describe('handleChartRequest', () => {
     loadCostChartInput: vi.fn(async () => sampleCostChartInput),
     loadHistoryChartInput: vi.fn(async () => sampleHistoryChartInput),
     loadPriceHistoryChartInput: vi.fn(async () => samplePriceHistory),
+    loadFrontierChartInput: vi.fn(async () => {
+      throw new Error('not asked for here');
+    }),
   };
 
   it('draws a price history as steps with every dated amount printed exactly', async () => {
