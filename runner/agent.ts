@@ -59,10 +59,15 @@ export interface RunnerAgentOptions {
   serverConfigurations?: readonly ServerConfiguration[] | undefined;
   /** How long a launched server may take to answer /v1/models (default 15 minutes: weights load slowly). */
   serverStartupTimeoutMs?: number | undefined;
+  /** `--timeout`: no byte for this long fails a request (the spec's idleTimeoutS when absent). */
+  idleTimeoutMs?: number | undefined;
+  /** `--max-failures`: failed requests in a row that fail the run (default 3; 0 never). */
+  maxFailures?: number | undefined;
 }
 
 /** Raw records beyond this many bytes stay out of the report: the API caps request bodies. */
 const REPORT_RECORDS_BUDGET_BYTES = 80_000;
+const MAX_REASON_CHARS = 4_000;
 /** After SIGTERM, how long hand-back and final calls keep retrying before the lease expiry takes over. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -233,6 +238,8 @@ export async function runRunnerAgent(options: RunnerAgentOptions): Promise<void>
       operation: 'FailBenchmarkRun' | 'ReleaseBenchmarkRun',
       reason: string,
     ): Promise<void> => {
+      // The API takes at most 10,000 characters of reason; the start names the cause.
+      if (reason.length > MAX_REASON_CHARS) reason = `${reason.slice(0, MAX_REASON_CHARS - 20)}… (cut)`;
       const call = (): Promise<unknown> =>
         operation === 'FailBenchmarkRun'
           ? api.call(FailBenchmarkRunDocument, { ...fenced, reason })
@@ -275,6 +282,8 @@ export async function runRunnerAgent(options: RunnerAgentOptions): Promise<void>
             apiKey: options.endpointApiKey,
             signal: attemptAbort.signal,
             onProgress: onProgress(null),
+            idleTimeoutMs: options.idleTimeoutMs,
+            maxFailures: options.maxFailures,
           });
         } else {
           measured = { levels: [] };
@@ -292,6 +301,8 @@ export async function runRunnerAgent(options: RunnerAgentOptions): Promise<void>
                 apiKey: options.endpointApiKey,
                 signal: attemptAbort.signal,
                 onProgress: onProgress(name),
+                idleTimeoutMs: options.idleTimeoutMs,
+                maxFailures: options.maxFailures,
               }).catch((error: unknown) => {
                 if (error instanceof BenchmarkCancelledError) {
                   throw new BenchmarkCancelledError([...measured.levels, ...error.completedLevels]);

@@ -1,7 +1,13 @@
 import { setMaxListeners } from 'node:events';
 import type http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { createKeepAliveAgent, type StreamOutcome, streamCompletion } from '../clients/openai/stream';
+import {
+  createKeepAliveAgent,
+  DEFAULT_RATE_LIMIT_RETRY,
+  type RateLimitRetryPolicy,
+  type StreamOutcome,
+  streamCompletionWithRetries,
+} from '../clients/openai/stream';
 import { summarizeBenchmark } from '../src/domain/metrics/benchmark-summary';
 import { requestMetrics } from '../src/domain/metrics/request-metrics';
 import type { RequestRecord } from '../src/domain/metrics/request-record';
@@ -54,7 +60,67 @@ export interface RunBenchmarkOptions {
   signal?: AbortSignal | undefined;
   /** Called after every finished request (and once as each phase starts). */
   onProgress?: ((progress: BenchmarkProgress) => void) | undefined;
+  /**
+   * A request fails when no byte arrives for this long, before the first chunk or between chunks
+   * (`--timeout`); the spec's idleTimeoutS when absent.
+   */
+  idleTimeoutMs?: number | undefined;
+  /**
+   * The run stops once this many requests in a row have failed (`--max-failures`), naming their
+   * causes, instead of sending every prompt to a dead endpoint; 0 never stops. Default 3.
+   */
+  maxFailures?: number | undefined;
+  /** How requests refused with 429 are retried (Retry-After, exponential backoff, jitter). */
+  rateLimitRetry?: RateLimitRetryPolicy | undefined;
 }
+
+export const DEFAULT_MAX_FAILURES = 3;
+
+/** The run stopped because `maxFailures` requests in a row failed; the message names their causes. */
+export class BenchmarkStoppedError extends Error {
+  override readonly name = 'BenchmarkStoppedError';
+  constructor(
+    readonly failures: number,
+    readonly reasons: ReadonlyMap<string, number>,
+    readonly completedLevels: LevelResult[],
+    anySucceeded: boolean,
+  ) {
+    const causes = [...reasons.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([reason, count]) => `${count}x ${reason}`)
+      .join('; ');
+    super(
+      `stopped after ${failures} failed requests in a row (--max-failures ${failures})${anySucceeded ? '' : ', no request succeeded'}: ${causes}`,
+    );
+  }
+}
+
+/** Failures in a row across the whole run, reset by any success. */
+class FailureStreak {
+  private count = 0;
+  private reasons = new Map<string, number>();
+  private anySucceeded = false;
+  constructor(readonly limit: number) {}
+
+  /** Records an outcome; true when the streak has reached the limit. */
+  add(outcome: StreamOutcome): boolean {
+    if (outcome.error === null) {
+      this.anySucceeded = true;
+      this.count = 0;
+      this.reasons = new Map();
+      return false;
+    }
+    this.count += 1;
+    this.reasons.set(outcome.error, (this.reasons.get(outcome.error) ?? 0) + 1);
+    return this.limit > 0 && this.count >= this.limit;
+  }
+
+  error(completedLevels: LevelResult[]): BenchmarkStoppedError {
+    return new BenchmarkStoppedError(this.count, this.reasons, completedLevels, this.anySucceeded);
+  }
+}
+
+class FailureLimitReached extends Error {}
 
 export interface LevelResult {
   summary: BenchmarkSummary;
@@ -87,6 +153,7 @@ export async function runBenchmark(
       : null;
   const agent = createKeepAliveAgent(options.endpointUrl);
   const levels: LevelResult[] = [];
+  const streak = new FailureStreak(options.maxFailures ?? DEFAULT_MAX_FAILURES);
   try {
     const profile = spec.profile;
     const promptsFor = (levelIndex: number) => (count: number, offset: number) =>
@@ -97,6 +164,7 @@ export async function runBenchmark(
       runLevel(
         spec,
         options,
+        streak,
         agent,
         levelProfile,
         levels.length,
@@ -147,6 +215,7 @@ export async function runBenchmark(
     }
   } catch (error) {
     if (error instanceof LevelCancelled) throw new BenchmarkCancelledError(levels);
+    if (error instanceof FailureLimitReached) throw streak.error(levels);
     throw error;
   } finally {
     agent.destroy();
@@ -177,6 +246,7 @@ interface LevelSearch {
 async function runLevel(
   spec: BenchmarkRunSpec,
   options: RunBenchmarkOptions,
+  streak: FailureStreak,
   agent: http.Agent,
   profile: LoadProfile,
   levelIndex: number,
@@ -199,10 +269,18 @@ async function runLevel(
     // Warm-up runs at the level's concurrency so that keep-alive connections are open before the
     // measured phase: connection setup is not what a level measures.
     const warmupPrompts = prompts(spec.warmupRequests, measuredCount);
-    await runPhase(spec, options, agent, warmupPrompts, new Array<number>(warmupPrompts.length).fill(0), {
-      maxConcurrency: maxConcurrency ?? warmupPrompts.length,
-      onCounts: report('warmup'),
-    });
+    await runPhase(
+      spec,
+      options,
+      streak,
+      agent,
+      warmupPrompts,
+      new Array<number>(warmupPrompts.length).fill(0),
+      {
+        maxConcurrency: maxConcurrency ?? warmupPrompts.length,
+        onCounts: report('warmup'),
+      },
+    );
   }
 
   const measuredPrompts = prompts(measuredCount, 0);
@@ -229,9 +307,10 @@ async function runLevel(
     clientOutputTokens: outcome.clientOutputTokens,
     intendedInputTokens: (measuredPrompts[index] as BenchmarkPrompt).intendedInputTokens,
     error: outcome.error,
+    ...(outcome.rateLimitRetries > 0 ? { rateLimitRetries: outcome.rateLimitRetries } : {}),
   });
   let overReason: string | null = null;
-  const { outcomes, stoppedEarly } = await runPhase(spec, options, agent, measuredPrompts, offsets, {
+  const { outcomes, stoppedEarly } = await runPhase(spec, options, streak, agent, measuredPrompts, offsets, {
     maxConcurrency: maxConcurrency ?? measuredPrompts.length,
     onCounts: report('measure'),
     shouldStop:
@@ -249,7 +328,17 @@ async function runLevel(
   const firstSentAt = Math.min(...finished.map(({ outcome }) => outcome.sentAt));
   const records = finished.map(({ outcome, index }) => recordOf(outcome, index, firstSentAt));
   const objectives = search ? perRequestObjectives(search.slos) : spec.slos;
-  const summary = summarizeBenchmark(records, { profile, objectives });
+  const summary = summarizeBenchmark(records, {
+    profile,
+    objectives,
+    expectedOutputTokens: spec.ignoreEos ? spec.outputTokens : undefined,
+  });
+  const retried = records.filter((record) => (record.rateLimitRetries ?? 0) > 0);
+  if (retried.length > 0) {
+    summary.warnings.push(
+      `${retried.length} requests were refused with 429 and sent again (${sum(retried.map((record) => record.rateLimitRetries ?? 0))} retries, after Retry-After or a backoff); each is timed from its last send`,
+    );
+  }
   if (stoppedEarly) {
     summary.stoppedEarly = true;
     summary.warnings.push(
@@ -273,6 +362,7 @@ interface PhaseCounts {
 function runPhase(
   spec: BenchmarkRunSpec,
   options: RunBenchmarkOptions,
+  streak: FailureStreak,
   agent: http.Agent,
   prompts: readonly BenchmarkPrompt[],
   arrivalOffsets: readonly number[],
@@ -314,20 +404,32 @@ function runPhase(
         const index = arrived.shift() as number;
         const prompt = prompts[index] as BenchmarkPrompt;
         inFlight++;
-        void streamCompletion({
-          endpointUrl: options.endpointUrl,
-          endpointKind: spec.endpointKind,
-          model: spec.model,
-          prompt: prompt.text,
-          maxTokens: spec.outputTokens,
-          ignoreEos: spec.ignoreEos,
-          apiKey: options.apiKey,
-          agent,
-          idleTimeoutMs: spec.idleTimeoutS * 1000,
-          totalTimeoutMs: spec.requestTimeoutS * 1000,
-          signal: requestAbort.signal,
-        }).then((outcome) => {
+        void streamCompletionWithRetries(
+          {
+            endpointUrl: options.endpointUrl,
+            endpointKind: spec.endpointKind,
+            model: spec.model,
+            prompt: prompt.text,
+            maxTokens: spec.outputTokens,
+            ignoreEos: spec.ignoreEos,
+            apiKey: options.apiKey,
+            agent,
+            idleTimeoutMs: options.idleTimeoutMs ?? spec.idleTimeoutS * 1000,
+            totalTimeoutMs: spec.requestTimeoutS * 1000,
+            signal: requestAbort.signal,
+          },
+          options.rateLimitRetry ?? DEFAULT_RATE_LIMIT_RETRY,
+        ).then((outcome) => {
           if (cancelled) return;
+          if (streak.add(outcome)) {
+            // A dead or broken endpoint: stop the whole run now rather than fail every prompt.
+            cancelled = true;
+            clearTimeout(arrivalTimer);
+            requestAbort.abort();
+            options.signal?.removeEventListener('abort', onAbort);
+            reject(new FailureLimitReached());
+            return;
+          }
           outcomes[index] = outcome;
           inFlight--;
           finished++;
@@ -386,4 +488,8 @@ function outputTokensSoFar(outcome: StreamOutcome): number {
     outcome.clientOutputTokens ??
     outcome.chunks.filter((chunk) => chunk.textChars > 0).length
   );
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
 }

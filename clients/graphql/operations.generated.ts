@@ -37,7 +37,7 @@ export type BenchmarkLevelResultInput = {
 export type BenchmarkRunSpecInput = {
   /** A JSONL prompt file on the runner's machine. */
   datasetPath?: string | null | undefined;
-  /** A request with no byte for this long fails (default 300). */
+  /** A request with no byte for this long, before its first chunk or between chunks, fails (default 15; the runner's --timeout overrides it). */
   idleTimeoutS?: number | null | undefined;
   /** Synthetic prompt length in tokens. */
   inputTokens: number;

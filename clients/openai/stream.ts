@@ -41,6 +41,12 @@ export interface StreamOutcome {
   serverInputTokens: number | null;
   clientOutputTokens: number | null;
   error: string | null;
+  /** The HTTP status when the server refused the request (not 200); null otherwise. */
+  httpStatus: number | null;
+  /** The refusal's Retry-After, in milliseconds (seconds or an HTTP date); null when absent. */
+  retryAfterMs: number | null;
+  /** Times this request was sent again after a 429 before this outcome (see `streamCompletionWithRetries`). */
+  rateLimitRetries: number;
 }
 
 /** Most of an HTTP error body worth quoting in a failure reason. */
@@ -88,6 +94,8 @@ export function streamCompletion(options: StreamRequestOptions): Promise<StreamO
     let everyChunkCounted = true;
     let sawDone = false;
     let settled = false;
+    let httpStatus: number | null = null;
+    let retryAfterMs: number | null = null;
 
     const headers: http.OutgoingHttpHeaders = {
       'content-type': 'application/json',
@@ -124,6 +132,9 @@ export function streamCompletion(options: StreamRequestOptions): Promise<StreamO
         serverInputTokens,
         clientOutputTokens: everyChunkCounted && chunks.length > 0 ? previousCumulativeTokens : null,
         error,
+        httpStatus,
+        retryAfterMs,
+        rateLimitRetries: 0,
       };
       resolve(outcome);
     };
@@ -145,8 +156,13 @@ export function streamCompletion(options: StreamRequestOptions): Promise<StreamO
     }
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
-    const handleEventData = (data: string, arrivedAt: number): string | null => {
+    const handleEventData = (data: string, eventType: string | null, arrivedAt: number): string | null => {
+      // `event: error` is a failure whatever its data holds (vLLM's {"error": …}, {"message": …}, text).
+      if (eventType === 'error')
+        return `server sent an error event ${progressNote()}: ${errorEventMessage(data)}`;
       if (sawDone) return `data after [DONE]: ${shortJson(data)}`;
+      // Another named event with no data (a keep-alive `event: ping`) carries nothing to measure.
+      if (eventType !== null && data === '') return null;
       if (data === '[DONE]') {
         sawDone = true;
         return null;
@@ -189,6 +205,8 @@ export function streamCompletion(options: StreamRequestOptions): Promise<StreamO
       idleTimer.refresh();
       const status = response.statusCode ?? 0;
       if (status !== 200) {
+        httpStatus = status;
+        retryAfterMs = parseRetryAfter(response.headers['retry-after']);
         collectErrorBody(response, (text) =>
           finish(`HTTP ${status} ${response.statusMessage ?? ''}`.trimEnd() + (text ? `: ${text}` : '')),
         );
@@ -207,7 +225,7 @@ export function streamCompletion(options: StreamRequestOptions): Promise<StreamO
           return;
         }
         for (const event of events) {
-          const failure = handleEventData(event.data, arrivedAt);
+          const failure = handleEventData(event.data, event.event, arrivedAt);
           if (failure !== null) {
             finish(failure, arrivedAt);
             return;
@@ -235,6 +253,96 @@ export function streamCompletion(options: StreamRequestOptions): Promise<StreamO
     });
     request.end(body);
   });
+}
+
+/** Retry-After is delay-seconds or an HTTP date (RFC 9110 §10.2.3); anything else is ignored. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | null {
+  if (value === undefined) return null;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
+}
+
+function errorEventMessage(data: string): string {
+  try {
+    const payload: unknown = JSON.parse(data);
+    const chunk = interpretChunk(payload, 'completions');
+    if (chunk.kind === 'error') return chunk.message;
+    if (typeof payload === 'object' && payload !== null && 'message' in payload) {
+      const message = (payload as { message: unknown }).message;
+      if (typeof message === 'string') return message;
+    }
+    return shortJson(payload);
+  } catch {
+    return data.trim() === '' ? '(no data)' : shortJson(data);
+  }
+}
+
+export interface RateLimitRetryPolicy {
+  /** Times a request refused with 429 is sent again before it counts as failed. */
+  maxRetries: number;
+  /** First backoff; doubled each retry, at most `maxDelayMs`. Retry-After, when longer, wins. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Uniform in [0, 1): the jitter source (seeded in tests). */
+  random: () => number;
+}
+
+export const DEFAULT_RATE_LIMIT_RETRY: RateLimitRetryPolicy = {
+  maxRetries: 4,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  random: Math.random,
+};
+
+/** The wait before retry `retry` (1-based): exponential backoff, at least Retry-After, plus up to 50% jitter. */
+export function rateLimitDelayMs(
+  retry: number,
+  retryAfterMs: number | null,
+  policy: RateLimitRetryPolicy,
+): number {
+  const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+  const floor = Math.min(policy.maxDelayMs, Math.max(backoff, retryAfterMs ?? 0));
+  return floor + floor * 0.5 * policy.random();
+}
+
+/**
+ * `streamCompletion`, sending a request refused with 429 again after Retry-After (or an exponential
+ * backoff) with jitter, so many streams do not all come back at once. The outcome is the last
+ * attempt's, timed from its own send; `rateLimitRetries` says how many refusals came first.
+ */
+export async function streamCompletionWithRetries(
+  options: StreamRequestOptions,
+  policy: RateLimitRetryPolicy = DEFAULT_RATE_LIMIT_RETRY,
+): Promise<StreamOutcome> {
+  for (let retry = 0; ; retry += 1) {
+    const outcome = await streamCompletion(options);
+    if (outcome.httpStatus !== 429 || retry >= policy.maxRetries || options.signal?.aborted) {
+      return {
+        ...outcome,
+        rateLimitRetries: retry,
+        error:
+          outcome.error !== null && outcome.httpStatus === 429 && retry > 0
+            ? `${outcome.error} (still refused after ${retry} retries)`
+            : outcome.error,
+      };
+    }
+    const waitMs = rateLimitDelayMs(retry + 1, outcome.retryAfterMs, policy);
+    const waited = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(true), waitMs);
+      options.signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve(false);
+        },
+        { once: true },
+      );
+    });
+    if (!waited)
+      return { ...outcome, rateLimitRetries: retry, error: 'cancelled while waiting to retry a 429' };
+  }
 }
 
 function collectErrorBody(response: http.IncomingMessage, done: (text: string) => void): void {

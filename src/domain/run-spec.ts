@@ -153,8 +153,12 @@ export const benchmarkRunSpecSchema = z.strictObject({
       e2elMs: positiveMilliseconds.optional(),
     })
     .default({}),
-  /** A request with no byte for this long fails (servers that accept and never answer). */
-  idleTimeoutS: z.number().positive({ error: 'must be greater than 0' }).max(86_400).default(300),
+  /**
+   * A request with no byte for this long, before its first chunk or between chunks, fails (servers
+   * that accept and never answer). vLLM answers with headers at once and streams every step, so a
+   * quarter of a minute of silence is a dead server, not a slow one.
+   */
+  idleTimeoutS: z.number().positive({ error: 'must be greater than 0' }).max(86_400).default(15),
   requestTimeoutS: z.number().positive({ error: 'must be greater than 0' }).max(86_400).default(3600),
 });
 

@@ -25,7 +25,16 @@ export type FakeUsageMode =
 
 export type FakeRequestBehavior =
   | { kind: 'stream' }
-  | { kind: 'http-error'; status: number; message: string }
+  /** An HTTP error status with an OpenAI-style body (and a Retry-After header when given, e.g. for 429). */
+  | { kind: 'http-error'; status: number; message: string; retryAfter?: string }
+  /** `event: error` with this data after some chunks (vLLM-style JSON, any JSON, or plain text), then [DONE] when asked. */
+  | { kind: 'error-event'; afterChunks: number; data: string; thenDone?: boolean }
+  /** Send some chunks, then nothing more, holding the connection open. */
+  | { kind: 'stall'; afterChunks: number }
+  /** A well-formed stream that ends after this many tokens although ignore_eos asked for max_tokens. */
+  | { kind: 'short-stream'; tokens: number }
+  /** A normal stream whose usage counts (continuous and final) are the true count divided by this, rounded down. */
+  | { kind: 'under-reported-usage'; divisor: number }
   /** vLLM's shape: `data: {"error": ...}` then `[DONE]`, after some chunks. */
   | { kind: 'error-mid-stream'; afterChunks: number; message: string }
   /** Close the connection after some chunks, mid-body. */
@@ -77,6 +86,7 @@ export type FakeRequestOutcome =
   | 'error-mid-stream'
   | 'disconnected'
   | 'garbage'
+  | 'error-event'
   | 'never-answered'
   | 'client-closed';
 
@@ -196,6 +206,7 @@ export async function startFakeOpenAiServer(
       const behavior = settings.behavior({ index: log.index, endpoint });
       if (behavior.kind === 'http-error') {
         log.outcome = 'http-error';
+        if (behavior.retryAfter !== undefined) response.setHeader('retry-after', behavior.retryAfter);
         sendError(
           response,
           behavior.status,
@@ -231,8 +242,12 @@ export async function startFakeOpenAiServer(
     finish: (outcome: FakeRequestOutcome) => void,
   ): void {
     const maxTokens = readMaxTokens(body, endpoint) ?? settings.defaultMaxTokens;
-    const outputTokens =
+    const requestedTokens =
       body.ignore_eos === true ? maxTokens : Math.min(maxTokens, settings.naturalOutputTokens);
+    const outputTokens =
+      behavior.kind === 'short-stream' ? Math.min(requestedTokens, behavior.tokens) : requestedTokens;
+    const reportedTokens = (tokens: number): number =>
+      behavior.kind === 'under-reported-usage' ? Math.floor(tokens / behavior.divisor) : tokens;
     const streamOptions =
       typeof body.stream_options === 'object' && body.stream_options !== null
         ? (body.stream_options as Record<string, unknown>)
@@ -261,8 +276,8 @@ export async function startFakeOpenAiServer(
 
     const usageObject = () => ({
       prompt_tokens: log.promptTokens,
-      total_tokens: log.promptTokens + tokensSent,
-      completion_tokens: tokensSent,
+      total_tokens: log.promptTokens + reportedTokens(tokensSent),
+      completion_tokens: reportedTokens(tokensSent),
     });
     const chunkFor = (tokens: number, isRoleChunk: boolean, isLast: boolean): Record<string, unknown> => {
       const text = Array.from(
@@ -311,6 +326,14 @@ export async function startFakeOpenAiServer(
           );
           write('[DONE]');
           finish('error-mid-stream');
+          response.end();
+          return;
+        }
+        if (behavior.kind === 'stall') return;
+        if (behavior.kind === 'error-event') {
+          response.write(`event: error\ndata: ${behavior.data}\n\n`);
+          if (behavior.thenDone) write('[DONE]');
+          finish('error-event');
           response.end();
           return;
         }

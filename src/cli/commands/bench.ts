@@ -1,5 +1,10 @@
 import { writeFile } from 'node:fs/promises';
-import { BenchmarkCancelledError, type LevelResult, runBenchmark } from '../../../runner/load';
+import {
+  BenchmarkCancelledError,
+  DEFAULT_MAX_FAILURES,
+  type LevelResult,
+  runBenchmark,
+} from '../../../runner/load';
 import { ProgressBar } from '../../../runner/progress-bar';
 import { PromptDatasetError } from '../../../runner/prompts';
 import { formatSummaryTable } from '../../../runner/summary-table';
@@ -46,6 +51,10 @@ export const USAGE = `usage: floorplan bench --endpoint URL --model NAME [option
   --warmup N              warm-up requests per level, not measured (default 1)
   --seed N                seed for prompts and arrival times (default 0)
   --slo-ttft-ms N, --slo-tpot-ms N, --slo-e2el-ms N   objectives for goodput
+  --timeout S             a request fails when no byte arrives for S seconds, before the first
+                          chunk or between chunks (default 15)
+  --max-failures N        stop the run after N failed requests in a row, naming their causes
+                          (default 3; 0 never stops); 429s are retried first (Retry-After, backoff)
   --records FILE          also write every request's raw timings as JSON
   --json                  print the summaries as JSON
   env OPENAI_API_KEY      sent as a bearer token when set`;
@@ -77,6 +86,7 @@ const FLAG_FOR_FIELD: ReadonlyArray<readonly [string, string]> = [
   ['slos.tpotMs', '--slo-tpot-ms'],
   ['slos.e2elMs', '--slo-e2el-ms'],
   ['dataset.path', '--dataset'],
+  ['idleTimeoutS', '--timeout'],
 ];
 
 export async function runBenchCommand(args: string[]): Promise<number> {
@@ -119,6 +129,12 @@ export async function runBenchCommand(args: string[]): Promise<number> {
     );
   }
 
+  const maxFailures =
+    values['max-failures'] === undefined ? DEFAULT_MAX_FAILURES : Number(values['max-failures']);
+  if (!Number.isInteger(maxFailures) || maxFailures < 0)
+    usageErrors.push(
+      `--max-failures: must be a whole number, 0 or more (0 never stops); got "${values['max-failures']}"`,
+    );
   const parsed = parseBenchmarkRunSpec(specFromFlags(values, searchSlos));
   if (!parsed.success) {
     const named = parsed.errors.map(flagNamedError);
@@ -143,6 +159,7 @@ export async function runBenchCommand(args: string[]): Promise<number> {
       apiKey: process.env.OPENAI_API_KEY || undefined,
       signal: abort.signal,
       onProgress: progressBar === null ? undefined : (progress) => progressBar.update(progress),
+      maxFailures,
     });
     progressBar?.finish();
     const summaries = result.levels.map((level) => level.summary);
@@ -214,6 +231,8 @@ function parseBenchArgs(args: string[]) {
       'slo-ttft-ms': { type: 'string' },
       'slo-tpot-ms': { type: 'string' },
       'slo-e2el-ms': { type: 'string' },
+      timeout: { type: 'string' },
+      'max-failures': { type: 'string' },
       records: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -273,6 +292,7 @@ function specFromFlags(
     warmupRequests: numberOrText(flags.warmup ?? '1'),
     seed: numberOrText(flags.seed ?? '0'),
     slos,
+    ...(flags.timeout !== undefined ? { idleTimeoutS: numberOrText(flags.timeout) } : {}),
   } as BenchmarkRunSpecInput;
 }
 

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 
 import { ApiRefusal, runRunnerAgent } from '../../../runner/agent';
+import { DEFAULT_MAX_FAILURES } from '../../../runner/load';
 import { ProgressBar } from '../../../runner/progress-bar';
 import { parseServerConfiguration, type ServerConfiguration } from '../../../runner/server-configurations';
 import { parseCommandArgs, UsageError } from '../command';
@@ -27,6 +28,10 @@ export const USAGE = `usage: floorplan runner --api URL --box SLUG --endpoint UR
                           /v1/models answers, measures, and stops it, e.g.
                           --server-config "fp8=vllm serve my-model --port {port} --max-num-seqs 64"
   --server-startup-timeout-s N   how long a configuration may take to become healthy (default 900)
+  --timeout S             a request fails when no byte arrives for S seconds, before the first
+                          chunk or between chunks (default: the run spec's idleTimeoutS, 15)
+  --max-failures N        fail a run after N failed requests in a row, naming their causes
+                          (default 3; 0 never stops); 429s are retried first (Retry-After, backoff)
   env OPENAI_API_KEY      sent to the endpoint as a bearer token when set`;
 
 function positiveInteger(value: string | undefined, flag: string, fallback: number): number {
@@ -62,6 +67,8 @@ export async function runRunnerCommand(args: string[]): Promise<number> {
       'max-backoff-ms': { type: 'string' },
       'server-config': { type: 'string', multiple: true },
       'server-startup-timeout-s': { type: 'string' },
+      timeout: { type: 'string' },
+      'max-failures': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -95,6 +102,18 @@ export async function runRunnerCommand(args: string[]): Promise<number> {
       ? undefined
       : positiveInteger(startupTimeoutS, '--server-startup-timeout-s', 900) * 1000;
 
+  const timeoutS = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeoutS !== undefined && !(timeoutS > 0 && timeoutS <= 86_400))
+    throw new UsageError(
+      `--timeout must be seconds, more than 0, e.g. --timeout 15; got "${values.timeout}".`,
+    );
+  const maxFailures =
+    values['max-failures'] === undefined ? DEFAULT_MAX_FAILURES : Number(values['max-failures']);
+  if (!Number.isInteger(maxFailures) || maxFailures < 0)
+    throw new UsageError(
+      `--max-failures must be a whole number, 0 or more (0 never stops); got "${values['max-failures']}".`,
+    );
+
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stop.signal.aborted) return;
@@ -123,6 +142,8 @@ export async function runRunnerCommand(args: string[]): Promise<number> {
       progressBar: process.stderr.isTTY ? new ProgressBar(process.stderr) : null,
       serverConfigurations,
       serverStartupTimeoutMs,
+      idleTimeoutMs: timeoutS === undefined ? undefined : timeoutS * 1000,
+      maxFailures,
     });
     return 0;
   } catch (error) {

@@ -7,6 +7,11 @@ import type { BenchmarkSummary, LoadProfile } from './summary';
 export interface SummarizeOptions {
   profile: LoadProfile;
   objectives?: ServiceLevelObjectives | undefined;
+  /**
+   * Output tokens every request must yield: max_tokens when ignore_eos was asked for. A request
+   * that yields fewer is flagged (the server stopped early or ignores ignore_eos).
+   */
+  expectedOutputTokens?: number | undefined;
 }
 
 /** How many example failure reasons a summary's warnings name. */
@@ -66,7 +71,7 @@ export function summarizeBenchmark(
     itlMs: distributionStats(succeeded.flatMap((request) => request.interTokenLatenciesMs)),
     e2elMs: distributionStats(succeeded.map((request) => request.e2elMs)),
     serverTokenCounts: succeeded.every((request) => request.outputTokenSource === 'server-usage'),
-    warnings: summaryWarnings(records.length, succeeded, failureReasons),
+    warnings: summaryWarnings(records.length, succeeded, failureReasons, options.expectedOutputTokens),
   };
 }
 
@@ -87,6 +92,7 @@ function summaryWarnings(
   total: number,
   succeeded: readonly RequestMetrics[],
   failureReasons: ReadonlyMap<string, number>,
+  expectedOutputTokens: number | undefined,
 ): string[] {
   const warnings: string[] = [];
   const failed = total - succeeded.length;
@@ -123,8 +129,28 @@ function summaryWarnings(
   if (firstMismatch !== undefined) {
     warnings.push(
       `${mismatched.length} requests: server usage.completion_tokens disagrees with the per-chunk counts ` +
-        `(e.g. server ${firstMismatch.server}, chunks ${firstMismatch.client}); the server's count is used`,
+        `(e.g. server ${firstMismatch.server}, chunks ${firstMismatch.client}); the larger count is used`,
     );
+  }
+  const underReported = succeeded.flatMap((request) =>
+    request.usageBelowChunks === null ? [] : [request.usageBelowChunks],
+  );
+  const firstUnderReport = underReported[0];
+  if (firstUnderReport !== undefined) {
+    warnings.push(
+      `${underReported.length} requests: the server's usage counts fewer output tokens than the token-bearing chunks it sent ` +
+        `(e.g. usage ${firstUnderReport.server}, ${firstUnderReport.chunks} chunks); the chunk count is used (TPOT and throughput from it)`,
+    );
+  }
+  if (expectedOutputTokens !== undefined) {
+    const short = succeeded.filter((request) => request.outputTokens < expectedOutputTokens);
+    const firstShort = short[0];
+    if (firstShort !== undefined) {
+      warnings.push(
+        `${short.length} requests ended before max_tokens although ignore_eos was asked for ` +
+          `(e.g. ${firstShort.outputTokens} of ${expectedOutputTokens} tokens): the server stopped early or ignores ignore_eos`,
+      );
+    }
   }
 
   const inputEstimated = succeeded.filter((request) => !request.inputTokensFromServer).length;

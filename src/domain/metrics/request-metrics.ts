@@ -21,8 +21,13 @@ export interface RequestMetrics {
   tpotMs: number | null;
   inputTokens: number;
   inputTokensFromServer: boolean;
-  /** Set when the server's count and the sum of per-chunk counts disagree. */
+  /** Set when the server's count and the sum of per-chunk counts disagree (the larger is used). */
   tokenCountMismatch: { server: number; client: number } | null;
+  /**
+   * Set when the server's usage counts fewer tokens than the token-bearing chunks it sent (each
+   * carries at least one): it under-reports, and the chunk count is used instead.
+   */
+  usageBelowChunks: { server: number; chunks: number } | null;
 }
 
 export function isSuccessful(record: RequestRecord): boolean {
@@ -43,7 +48,7 @@ export function requestMetrics(record: RequestRecord): RequestMetrics | null {
     interTokenLatenciesMs.push(current.atMs - previous.atMs);
   }
 
-  const { outputTokens, outputTokenSource } = countOutputTokens(record);
+  const { outputTokens, outputTokenSource, usageBelowChunks } = countOutputTokens(record);
   const ttftMs = firstChunk.atMs;
   // The trailing usage-only chunk and [DONE] are not recorded as chunks, so the last recorded
   // chunk is the last token-bearing one.
@@ -67,19 +72,39 @@ export function requestMetrics(record: RequestRecord): RequestMetrics | null {
     inputTokens: record.serverInputTokens ?? record.intendedInputTokens,
     inputTokensFromServer: record.serverInputTokens !== null,
     tokenCountMismatch,
+    usageBelowChunks,
   };
 }
 
 function countOutputTokens(record: RequestRecord): {
   outputTokens: number;
   outputTokenSource: OutputTokenSource;
+  usageBelowChunks: { server: number; chunks: number } | null;
 } {
-  if (record.serverOutputTokens !== null) {
-    return { outputTokens: record.serverOutputTokens, outputTokenSource: 'server-usage' };
-  }
-  if (record.clientOutputTokens !== null) {
-    return { outputTokens: record.clientOutputTokens, outputTokenSource: 'chunk-usage' };
-  }
   const nonEmptyChunks = record.chunks.filter((chunk) => chunk.textChars > 0).length;
-  return { outputTokens: nonEmptyChunks, outputTokenSource: 'chunk-count-fallback' };
+  // The server's final count, or the sum of its per-chunk counts; where both exist and disagree, the larger.
+  const usage =
+    record.serverOutputTokens !== null
+      ? {
+          tokens: Math.max(record.serverOutputTokens, record.clientOutputTokens ?? 0),
+          source: 'server-usage' as const,
+        }
+      : record.clientOutputTokens !== null
+        ? { tokens: record.clientOutputTokens, source: 'chunk-usage' as const }
+        : null;
+  if (usage === null) {
+    return {
+      outputTokens: nonEmptyChunks,
+      outputTokenSource: 'chunk-count-fallback',
+      usageBelowChunks: null,
+    };
+  }
+  if (usage.tokens < nonEmptyChunks) {
+    return {
+      outputTokens: nonEmptyChunks,
+      outputTokenSource: usage.source,
+      usageBelowChunks: { server: usage.tokens, chunks: nonEmptyChunks },
+    };
+  }
+  return { outputTokens: usage.tokens, outputTokenSource: usage.source, usageBelowChunks: null };
 }

@@ -39,4 +39,6 @@ export interface RequestRecord {
   intendedInputTokens: number;
   /** Why the request failed; null on success. */
   error: string | null;
+  /** Times the request was refused with 429 and sent again first (absent: none). Timed from its last send. */
+  rateLimitRetries?: number;
 }

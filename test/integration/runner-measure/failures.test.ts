@@ -97,7 +97,8 @@ describe('failures become per-request errors with reasons', () => {
 
   it('counts failures in the summary and keeps measuring the requests that succeed', async () => {
     const behaviors: Record<number, FakeRequestBehavior> = {
-      1: { kind: 'http-error', status: 429, message: 'Rate limit exceeded' },
+      // A 429 would be sent again (robustness.test.ts); a 500 is not.
+      1: { kind: 'http-error', status: 500, message: 'Internal failure' },
       3: { kind: 'disconnect', afterChunks: 2 },
       4: { kind: 'error-mid-stream', afterChunks: 1, message: 'engine died' },
     };
@@ -117,9 +118,9 @@ describe('failures become per-request errors with reasons', () => {
     expect(summary?.failed).toBe(3);
     expect(summary?.totalOutputTokens).toBe(30);
     expect(summary?.warnings).toContain('3 of 8 requests failed');
-    expect(summary?.warnings).toContain('failure x1: HTTP 429 Too Many Requests: Rate limit exceeded');
+    expect(summary?.warnings).toContain('failure x1: HTTP 500 Internal Server Error: Internal failure');
     expect(summary?.warnings).toContain('failure x1: server error mid-stream after 1 chunks: engine died');
-    expect(result.levels[0]?.records[1]?.error).toMatch(/HTTP 429/);
+    expect(result.levels[0]?.records[1]?.error).toMatch(/HTTP 500/);
   });
 });
 

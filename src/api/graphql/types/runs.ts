@@ -208,7 +208,8 @@ const RunSpecInputRef = builder.inputType('BenchmarkRunSpecInput', {
     seed: t.int({ required: false }),
     idleTimeoutS: t.float({
       required: false,
-      description: 'A request with no byte for this long fails (default 300).',
+      description:
+        "A request with no byte for this long, before its first chunk or between chunks, fails (default 15; the runner's --timeout overrides it).",
     }),
     requestTimeoutS: t.float({ required: false }),
     serverConfigurations: t.stringList({
