@@ -16,6 +16,7 @@ import './types/decision';
 import './types/frontier';
 import './types/prices';
 import './types/watch';
+import './types/stale';
 
 builder.queryType({});
 builder.mutationType({});

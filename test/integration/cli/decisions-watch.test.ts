@@ -68,6 +68,24 @@ describe('npx floorplan decisions', { timeout: 300_000 }, () => {
     const again = await cli('watch', id);
     expect(again.stdout).toContain(`Watching ${id} (no channel)`);
 
+    // The stale prices it costs with, in GraphQL's shape; then the same as text with the refresh.
+    const stale = JSON.parse(
+      (await run('node', ['bin/floorplan.js', 'prices', 'stale', '--json'], { env: environment() })).stdout,
+    ) as { olderThanDays: number; decisions: { decisionId: string; watched: boolean; channels: string[] }[] };
+    expect(stale.olderThanDays).toBe(180);
+    expect(stale.decisions.find((decision) => decision.decisionId === id)).toMatchObject({
+      watched: true,
+      channels: ['C0CLI'],
+    });
+    const staleText = (
+      await run('node', ['bin/floorplan.js', 'prices', 'stale', '--days', '200'], { env: environment() })
+    ).stdout;
+    expect(staleText).toMatch(/^\d+ prices are older than 200 days/);
+    expect(staleText).toContain(`Saved decision ${id} (watched in C0CLI;`);
+    expect(staleText).toContain(
+      'import: npx floorplan prices import model_prices_and_context_window.json --mapping seeds/price-mappings/litellm.mapping.yaml --dry-run',
+    );
+
     const before = await cli('history', id);
     expect(before.stdout).toContain(`Saved decision ${id}`);
     expect(before.stdout).toContain('No new versions: no change of evidence has moved it.');
