@@ -33,7 +33,7 @@ describe('Slack journey: the question, the answer, the evidence', () => {
       elements?: { action_id: string; value: string }[];
     }[];
     const buttons = blocks.find((block) => block.type === 'actions')?.elements ?? [];
-    const valueOf = (actionId: string) => {
+    const buttonValue = (actionId: string) => {
       const found = buttons.find((element) => element.action_id === actionId);
       if (found === undefined) throw new Error(`no ${actionId} button in ${messageText(answer.body)}`);
       return found.value;
@@ -44,7 +44,7 @@ describe('Slack journey: the question, the answer, the evidence', () => {
     const savedBefore = await harness.api.database.prisma.decision.count();
     const compared = await harness.buttonClick({
       actionId: ActionId.compareWithCloud,
-      value: valueOf(ActionId.compareWithCloud),
+      value: buttonValue(ActionId.compareWithCloud),
       user: OPERATOR,
     });
     const comparison = await harness.waitForResponse(compared.responseId, 15_000);
@@ -54,7 +54,7 @@ describe('Slack journey: the question, the answer, the evidence', () => {
     // 3. "Save decision": stored for this Slack user and model.
     const saved = await harness.buttonClick({
       actionId: ActionId.saveDecision,
-      value: valueOf(ActionId.saveDecision),
+      value: buttonValue(ActionId.saveDecision),
       user: OPERATOR,
     });
     const savedNotice = await harness.waitForResponse(saved.responseId, 15_000);
@@ -68,7 +68,7 @@ describe('Slack journey: the question, the answer, the evidence', () => {
     await harness.startRunner({ ttftMs: 2, tokenGapMs: 0 });
     await harness.buttonClick({
       actionId: ActionId.runBenchmark,
-      value: valueOf(ActionId.runBenchmark),
+      value: buttonValue(ActionId.runBenchmark),
       user: OPERATOR,
       messageTs: '1700000500.000100',
     });

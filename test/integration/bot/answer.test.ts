@@ -318,7 +318,7 @@ describe('bad input, subcommand by subcommand', () => {
     [
       'runs sideways',
       '`sideways` is not a run status: use queued, running, finished, failed or cancelled.',
-      '/floorplan runs running',
+      '/floorplan runs queued page=2',
     ],
     ['run', 'say which run, by its id (see `/floorplan runs`).', '/floorplan run clx0run123'],
     ['cancel a;b', '`a;b` is not a run id.', '/floorplan cancel clx0run123'],
