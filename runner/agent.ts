@@ -91,7 +91,7 @@ type LeasedRun = LeasedRunFragment;
  * The runner's calls through the one GraphQL transport, sorted into what a retry can fix
  * (`TransientApiError`) and what it cannot (`ApiRefusal`).
  */
-export class RunnerApiClient {
+class RunnerApiClient {
   private readonly client: GraphqlClient;
   constructor(apiUrl: string, token: string) {
     this.client = createGraphqlClient({

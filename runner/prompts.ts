@@ -121,11 +121,7 @@ export async function loadJsonlPrompts(path: string, promptField: string): Promi
   return parseJsonlPrompts(content, path, promptField);
 }
 
-export function parseJsonlPrompts(
-  content: string,
-  sourceName: string,
-  promptField: string,
-): BenchmarkPrompt[] {
+function parseJsonlPrompts(content: string, sourceName: string, promptField: string): BenchmarkPrompt[] {
   const prompts: BenchmarkPrompt[] = [];
   const lines = content.split(/\r?\n/);
   for (const [lineIndex, line] of lines.entries()) {

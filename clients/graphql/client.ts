@@ -97,11 +97,11 @@ function isEnvelope(value: unknown): value is GraphqlEnvelope {
   );
 }
 
-export function operationNameOf(document: { toString(): string }): string {
+function operationNameOf(document: { toString(): string }): string {
   return /\b(?:query|mutation|subscription)\s+([A-Za-z_]\w*)/.exec(document.toString())?.[1] ?? 'anonymous';
 }
 
-export function describeNetworkError(error: unknown): string {
+function describeNetworkError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'it did not answer in time';
   const cause = error.cause instanceof Error ? error.cause : undefined;

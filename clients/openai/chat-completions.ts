@@ -11,7 +11,7 @@ export interface ChatMessage {
   content: string;
 }
 
-export class ChatCompletionError extends Error {
+class ChatCompletionError extends Error {
   override readonly name = 'ChatCompletionError';
 
   constructor(
@@ -22,7 +22,7 @@ export class ChatCompletionError extends Error {
   }
 }
 
-export function chatCompletionsUrl(endpointUrl: string): string {
+function chatCompletionsUrl(endpointUrl: string): string {
   const trimmed = endpointUrl.replace(/\/+$/, '');
   return trimmed.endsWith('/chat/completions') ? trimmed : `${trimmed}/chat/completions`;
 }
@@ -31,7 +31,7 @@ export function chatCompletionsUrl(endpointUrl: string): string {
  * One non-streaming chat completion; returns the first choice's text. Network errors, timeouts,
  * 429 and 5xx are retryable; other statuses and malformed bodies are not.
  */
-export async function requestChatCompletion(
+async function requestChatCompletion(
   endpoint: ChatEndpoint,
   messages: readonly ChatMessage[],
   options: { timeoutMs: number; temperature: number; maxTokens?: number },

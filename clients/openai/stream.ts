@@ -52,12 +52,12 @@ export interface StreamOutcome {
 /** Most of an HTTP error body worth quoting in a failure reason. */
 const ERROR_BODY_LIMIT_BYTES = 2048;
 
-export function endpointRequestUrl(endpointUrl: string, endpointKind: EndpointKind): URL {
+function endpointRequestUrl(endpointUrl: string, endpointKind: EndpointKind): URL {
   const base = endpointUrl.replace(/\/+$/, '');
   return new URL(`${base}${endpointKind === 'chat' ? '/chat/completions' : '/completions'}`);
 }
 
-export function requestBody(options: StreamRequestOptions): Record<string, unknown> {
+function requestBody(options: StreamRequestOptions): Record<string, unknown> {
   const common = {
     model: options.model,
     stream: true,

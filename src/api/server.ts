@@ -40,8 +40,8 @@ export interface ApiServerOptions {
   overloadLimits?: Parameters<typeof createFloorplanYoga>[0]['overloadLimits'];
 }
 
-export const DEFAULT_DRAIN_DEADLINE_MS = 25_000;
-export const DEFAULT_TIMEOUTS = { headersMs: 10_000, requestMs: 30_000 } as const;
+const DEFAULT_DRAIN_DEADLINE_MS = 25_000;
+const DEFAULT_TIMEOUTS = { headersMs: 10_000, requestMs: 30_000 } as const;
 
 /**
  * How drain tells "nothing more is coming" on a loaded machine. A keep-alive connection idle when

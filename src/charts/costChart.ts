@@ -85,7 +85,7 @@ interface PlotFrame {
  * The Vega-Lite spec. `plotArea` is the plot size from a previous layout pass; without it the size
  * is estimated from the layout (good enough for a first pass, not for final annotation placement).
  */
-export function buildCostChartSpec(
+function buildCostChartSpec(
   input: ValidCostChartInput,
   layout: ChartLayout,
   plotArea?: PlotArea,

@@ -95,7 +95,7 @@ async function volumeRangeFor(
 }
 
 /** Turns the engine's curves and break-evens into the cost chart's input. */
-export function costChartInputFromDecision(decision: Decision, query: CostChartQuery): CostChartInput {
+function costChartInputFromDecision(decision: Decision, query: CostChartQuery): CostChartInput {
   const volumeUnit = query.volumeUnit ?? 'requests';
   const tokensPerRequest =
     decision.requestsPerMonth > 0 ? decision.tokensPerMonth / decision.requestsPerMonth : 1;

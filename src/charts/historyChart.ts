@@ -32,7 +32,7 @@ const RUN_COLOUR = SERIES_COLOURS[0];
 /** Headroom above the highest value or the roofline, so its label is not clipped. */
 const HEADROOM = 1.15;
 
-export function buildHistoryChartSpec(input: ValidHistoryChartInput, layout: ChartLayout): LayeredSpec {
+function buildHistoryChartSpec(input: ValidHistoryChartInput, layout: ChartLayout): LayeredSpec {
   const metric = HISTORY_METRICS[input.metric];
   const points = [...input.points].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   const rows = points.map((point) => ({ at: point.at, value: point.value }));

@@ -52,7 +52,7 @@ const dollars = (amount: string) => {
   return `$${grouped}${cents ? `.${cents.length < 2 ? cents.padEnd(2, '0') : cents}` : ''}`;
 };
 
-export function buildPriceHistoryChartSpec(input: ValidInput, layout: ChartLayout): LayeredSpec {
+function buildPriceHistoryChartSpec(input: ValidInput, layout: ChartLayout): LayeredSpec {
   // Same-day values: the later one in the list (recorded later) replaces the earlier on the line.
   const sorted = [...input.values].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
   const steps = sorted.map((value) => ({

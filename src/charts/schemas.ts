@@ -8,8 +8,8 @@ import { HISTORY_METRIC_NAMES, type HistoryMetric } from '../domain/metrics/hist
  * figure someone reads as a price (labels are formatted from the strings with decimal.js).
  */
 
-export const CHART_MIN_PIXELS = 200;
-export const CHART_MAX_PIXELS = 2400;
+const CHART_MIN_PIXELS = 200;
+const CHART_MAX_PIXELS = 2400;
 
 const pixelSize = (dimension: 'width' | 'height') =>
   z.coerce
@@ -18,7 +18,7 @@ const pixelSize = (dimension: 'width' | 'height') =>
     .min(CHART_MIN_PIXELS, { error: `${dimension} must be at least ${CHART_MIN_PIXELS} px` })
     .max(CHART_MAX_PIXELS, { error: `${dimension} must be at most ${CHART_MAX_PIXELS} px` });
 
-export const CHART_FORMATS = ['svg', 'png'] as const;
+const CHART_FORMATS = ['svg', 'png'] as const;
 export type ChartFormat = (typeof CHART_FORMATS)[number];
 
 export const chartRenderOptionsSchema = z.object({
@@ -35,7 +35,7 @@ export interface ChartImage {
 }
 
 /** A non-negative decimal string such as "122.04" or "1.7155e4" (what Decimal#toString writes). */
-export const moneyStringSchema = z
+const moneyStringSchema = z
   .string({ error: 'money must be a decimal string, e.g. "122.04"' })
   .regex(/^\d+(\.\d+)?(e[+-]?\d+)?$/i, {
     error: 'money must be a non-negative decimal string, e.g. "122.04"',
@@ -93,7 +93,7 @@ export const costSeriesSchema = z.object({
 });
 export type CostSeries = z.input<typeof costSeriesSchema>;
 
-export const breakEvenSchema = z.object({
+const breakEvenSchema = z.object({
   pathA: z.string().min(1),
   pathB: z.string().min(1),
   volume: positiveVolume,
@@ -172,7 +172,7 @@ export const historyMetricSchema = z
   })
   .transform((name) => name.toUpperCase() as HistoryMetric);
 
-export const historyPointSchema = z.object({
+const historyPointSchema = z.object({
   /** When the run finished, ISO 8601 with a zone (e.g. "2025-10-14T09:30:00Z"). */
   at: z.iso.datetime({ offset: true, error: 'at must be an ISO 8601 date-time with a zone' }),
   value: z.number().finite().nonnegative({ error: 'metric values must be 0 or more' }),

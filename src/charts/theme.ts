@@ -64,7 +64,7 @@ export const FONT_SIZES = {
   smallAnnotation: 14,
 } as const;
 
-export const DESIGN_WIDTH = 1200;
+const DESIGN_WIDTH = 1200;
 
 export interface ChartLayout {
   /** Size Vega lays the chart out at, in design pixels. */

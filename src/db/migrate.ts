@@ -7,11 +7,11 @@ import { createSchemaEngine } from './schema-engine';
 
 const projectRoot = path.resolve(import.meta.dirname, '..', '..');
 export const schemaPath = path.join(projectRoot, 'prisma', 'schema.prisma');
-export const migrationsDir = path.join(projectRoot, 'prisma', 'migrations');
+const migrationsDir = path.join(projectRoot, 'prisma', 'migrations');
 const noFilter = { externalTables: [], externalEnums: [] };
 
 /** Reads `prisma/migrations/*\/migration.sql` in the layout `prisma migrate` itself uses. */
-export async function loadMigrationList(baseDir = migrationsDir): Promise<MigrationList> {
+async function loadMigrationList(baseDir = migrationsDir): Promise<MigrationList> {
   const entries = existsSync(baseDir) ? await readdir(baseDir, { withFileTypes: true }) : [];
   const directories = entries
     .filter((entry) => entry.isDirectory())

@@ -65,12 +65,6 @@ export class ForbiddenError extends FloorplanError {
   readonly code = 'FORBIDDEN';
 }
 
-/** The caller's credentials are missing where required, or are not valid. */
-export class UnauthenticatedError extends FloorplanError {
-  override readonly name: string = 'UnauthenticatedError';
-  readonly code = 'UNAUTHENTICATED';
-}
-
 /**
  * A runner call for an attempt that no longer holds the run: the lease expired and another runner
  * took it (a higher attempt), or the run already finished. The runner must stop working on the

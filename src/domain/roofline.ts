@@ -98,7 +98,7 @@ export interface RooflineResult {
  * vLLM's default `--gpu-memory-utilization 0.9` leaves 10% of memory to everything else; on the
  * Spark's unified memory the OS lives in that share too.
  */
-export const DEFAULT_HEADROOM_FRACTION = 0.1;
+const DEFAULT_HEADROOM_FRACTION = 0.1;
 
 /**
  * Llama-class approximation for models whose attention shape is not given: grouped-query attention

@@ -54,7 +54,7 @@ const sweepProfileSchema = z.strictObject({
 const sloLimit = positiveMilliseconds.max(86_400_000, { error: 'must be at most a day' }).optional();
 
 /** Latency objectives on a level's statistics (SloTargets in slo-search.ts); at least one. */
-export const sloTargetsSchema = z
+const sloTargetsSchema = z
   .strictObject({
     ttftP95Ms: sloLimit,
     ttftP99Ms: sloLimit,

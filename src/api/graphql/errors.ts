@@ -12,7 +12,7 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401 }
  * else stays as it is, and Yoga masks it to "Unexpected error." in production, with no stack and
  * no SQL.
  */
-export function toGraphQLError(error: GraphQLError): GraphQLError {
+function toGraphQLError(error: GraphQLError): GraphQLError {
   const original = error.originalError;
   if (!(original instanceof FloorplanError)) return error;
   return new GraphQLError(original.message, {
@@ -59,7 +59,7 @@ const MAX_ECHO = 200;
 const MAX_MESSAGE = 8_000;
 
 /** Abbreviates every long quoted value in an error message (graphql-js quotes the whole input). */
-export function abbreviateMessage(message: string): string {
+function abbreviateMessage(message: string): string {
   // One pass, no regular expression: a 90 kB value must not cost quadratic backtracking.
   let quoted = '';
   let from = 0;

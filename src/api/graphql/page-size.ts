@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import { MAX_PAGE_SIZE } from './builder';
 
 /** Page sizes are capped, and an over-cap request is refused rather than silently shortened. */
-export class PageSizeError extends GraphQLError {
+class PageSizeError extends GraphQLError {
   constructor(requested: number, max: number) {
     super(
       `Page size ${requested} is over the limit of ${max}: ask for first: ${max} or fewer and page with "after".`,
@@ -13,7 +13,7 @@ export class PageSizeError extends GraphQLError {
   }
 }
 
-export function assertPageSize(requested: number | null | undefined, max: number): void {
+function assertPageSize(requested: number | null | undefined, max: number): void {
   if (requested != null && requested > max) throw new PageSizeError(requested, max);
   if (requested != null && requested < 0) {
     throw new GraphQLError(`Page size must be zero or more, got ${requested}.`, {

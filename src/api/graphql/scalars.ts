@@ -5,7 +5,7 @@ import { builder } from './builder';
 const DECIMAL_PATTERN = /^-?\d+(\.\d+)?$/;
 
 /** Parses a decimal string strictly: no exponents, no spaces, no numbers (which went through a float). */
-export function parseDecimalString(value: unknown, where = 'Decimal'): Decimal {
+function parseDecimalString(value: unknown, where = 'Decimal'): Decimal {
   if (typeof value !== 'string') {
     throw new GraphQLError(
       `${where} must be a string such as "23.50" (numbers would lose precision), got ${typeof value}.`,

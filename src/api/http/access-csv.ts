@@ -31,7 +31,7 @@ const HEADER = [
 const round = (value: number | null) => (value === null ? null : Math.round(value * 100) / 100);
 
 /** The CSV a spreadsheet needs, computed now from the stored attempt log. */
-export async function accessPathsCsv(
+async function accessPathsCsv(
   prisma: PrismaClient,
   filter: { accelerator?: string | undefined; region?: string | undefined },
   now: Date,

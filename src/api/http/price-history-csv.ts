@@ -24,7 +24,7 @@ const HEADER = [
 ];
 
 /** Every dated value of every price (or of the components asked for), oldest first per component. */
-export async function priceHistoryCsv(
+async function priceHistoryCsv(
   prisma: PrismaClient,
   filter: { components?: string[] | undefined; path?: string | undefined },
   now: Date,

@@ -27,9 +27,9 @@ export const DEFAULT_OVERLOAD_LIMITS: OverloadLimits = {
 };
 
 /** Root fields that run the decision engine. */
-export const EXPENSIVE_FIELDS = new Set(['decide', 'breakEven', 'costCurve', 'saveDecision']);
+const EXPENSIVE_FIELDS = new Set(['decide', 'breakEven', 'costCurve', 'saveDecision']);
 
-export class OverloadedError extends GraphQLError {
+class OverloadedError extends GraphQLError {
   constructor(reason: string, retryAfterSeconds: number) {
     super(
       `The API is overloaded (${reason}); nothing was computed or saved. Retry after ${retryAfterSeconds} s.`,

@@ -11,11 +11,11 @@ const TOKEN_PREFIX = 'fp_';
 const TOKEN_BODY_LENGTH = 43;
 const TOKEN_PATTERN = /^fp_[A-Za-z0-9_-]{43}$/;
 
-export function hashToken(token: string): string {
+function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export function generateToken(): string {
+function generateToken(): string {
   const body = randomBytes(32).toString('base64url');
   if (body.length !== TOKEN_BODY_LENGTH) throw new Error('unexpected token length');
   return TOKEN_PREFIX + body;

@@ -42,11 +42,6 @@ export function toAnswer(decision: Decision): StoredDecision {
   return JSON.parse(JSON.stringify(decision)) as StoredDecision;
 }
 
-/** An amount as shown: decimal.js's exact JSON form (never exponent notation in money, see money.ts). */
-export function amountText(amount: Decimal | string): string {
-  return typeof amount === 'string' ? amount : amount.toJSON();
-}
-
 /** Validates an untrusted workload against the evidence, with field-named errors. */
 export function workloadOrThrow(input: unknown, evidence: EvidenceSnapshot): Workload {
   const parsed = parseWorkload(input, evidence);

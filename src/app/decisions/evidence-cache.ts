@@ -20,7 +20,7 @@ import { evidenceChangesAfter, loadEvidenceSnapshot } from './load-evidence';
  * with time alone (a price value effective from a later day) ends the snapshot's life at that
  * moment. Answers "as of" a past moment do not use the cache (answer.ts reads them afresh).
  */
-export const EVIDENCE_CHANNEL = 'floorplan_evidence_changed';
+const EVIDENCE_CHANNEL = 'floorplan_evidence_changed';
 
 type DatedEvidence = Omit<EvidenceSnapshot, 'now'>;
 

@@ -41,7 +41,7 @@ export interface ImportedFileReport {
   results: ImportedResultReport[];
 }
 
-export async function resolveImportTarget(
+async function resolveImportTarget(
   tx: Prisma.TransactionClient,
   target: ImportTarget,
 ): Promise<{ box: Box; variant: ModelVariant }> {

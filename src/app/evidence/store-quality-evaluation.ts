@@ -44,7 +44,7 @@ export interface QualityEvaluationRecord {
   slug?: string | null;
 }
 
-export class QuestionSetNotFoundError extends NotFoundError {
+class QuestionSetNotFoundError extends NotFoundError {
   override readonly name = 'QuestionSetNotFoundError';
   constructor(readonly reference: string) {
     super(
@@ -58,7 +58,7 @@ export class QuestionSetNotFoundError extends NotFoundError {
 }
 
 /** An evaluation that contradicts itself or its question set; the message says which field. */
-export class EvaluationMismatchError extends ValidationError {
+class EvaluationMismatchError extends ValidationError {
   override readonly name = 'EvaluationMismatchError';
   constructor(message: string) {
     super([{ path: 'input', message }]);

@@ -8,7 +8,7 @@ import { listenWithReconnect } from '../../db/listen';
  * The payload is only the run id: subscribers re-read the row, so a missed or coalesced
  * notification never shows stale data.
  */
-export const RUN_EVENTS_CHANNEL = 'floorplan_run_events';
+const RUN_EVENTS_CHANNEL = 'floorplan_run_events';
 
 export interface RunEvents {
   /** Tells every subscriber of the run (in every process) that it changed. Never throws. */

@@ -45,7 +45,7 @@ export interface CreateRunInput {
   requestedBy: string;
 }
 
-export function runSpecHash(
+function runSpecHash(
   input: Pick<CreateRunInput, 'boxSlug' | 'variantSlug' | 'endpointKind' | 'spec'>,
 ): string {
   const identity = {

@@ -43,7 +43,7 @@ const SOCKET_PORT = 5432;
 /** Unix socket paths are limited to about 107 bytes; longer folders use a loopback port instead. */
 const MAX_SOCKET_PATH = 100;
 
-export function lockPath(dataDir: string): string {
+function lockPath(dataDir: string): string {
   return path.join(dataDir, LOCK_FILE);
 }
 
@@ -62,7 +62,7 @@ export async function readOwner(dataDir: string): Promise<OwnerRecord | 'unreada
   }
 }
 
-export function processAlive(pid: number): boolean {
+function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

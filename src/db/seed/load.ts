@@ -19,9 +19,9 @@ import {
   pathsFileSchema,
 } from './files';
 
-export const seedsDir = path.resolve(import.meta.dirname, '..', '..', '..', 'seeds');
+const seedsDir = path.resolve(import.meta.dirname, '..', '..', '..', 'seeds');
 
-export class SeedFileError extends Error {}
+class SeedFileError extends Error {}
 
 async function readSeedFile<Schema extends z.ZodType>(
   file: string,

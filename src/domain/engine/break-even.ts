@@ -7,7 +7,7 @@ import { logVolumeGrid, type VolumeRange } from './volume-grid';
 import type { Workload } from './workload';
 
 /** Costs equal within this are a break-even; a sign change wider than it is a unit step. */
-export const BREAK_EVEN_TOLERANCE = new Decimal('0.005');
+const BREAK_EVEN_TOLERANCE = new Decimal('0.005');
 const GRID_POINTS = 48;
 const MAX_REFINEMENTS = 80;
 
@@ -171,7 +171,7 @@ export interface GridCosts {
   units: number[];
 }
 
-export function gridCosts(option: ServingOption, grid: readonly number[]): GridCosts {
+function gridCosts(option: ServingOption, grid: readonly number[]): GridCosts {
   const totals = grid.map((volume) => option.costModel.totalAt(volume));
   return {
     totals,

@@ -64,7 +64,7 @@ export interface Decision {
   warnings: DecisionWarning[];
 }
 
-export const ROUNDING_RULE_TEXT =
+const ROUNDING_RULE_TEXT =
   'Money is exact decimal throughout; it is rounded half-even to cents only when shown (formatMoney).';
 
 /**

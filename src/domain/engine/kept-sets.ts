@@ -40,7 +40,7 @@ export function isFeasibleUnder(failMask: number, keptMask: number): boolean {
   return (failMask & ~keptMask) === 0;
 }
 
-export function byCostThenId(a: EvaluatedOption, b: EvaluatedOption): number {
+function byCostThenId(a: EvaluatedOption, b: EvaluatedOption): number {
   return a.cost.total.comparedTo(b.cost.total) || a.option.id.localeCompare(b.option.id);
 }
 

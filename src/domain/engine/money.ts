@@ -6,7 +6,7 @@ import Decimal from 'decimal.js';
  * text for a person. Half-even keeps a column of rounded lines from drifting upward on average,
  * which matters when a breakdown of many half-cent lines is summed by a reader.
  */
-export const PRESENTATION_ROUNDING = Decimal.ROUND_HALF_EVEN;
+const PRESENTATION_ROUNDING = Decimal.ROUND_HALF_EVEN;
 
 /*
  * decimal.js, configured once for the whole process: 60 significant digits, so no product of an
@@ -35,12 +35,10 @@ export function moneyAmount(amount: Decimal | string): string {
  * and rounding there keeps binary-float noise (26668.000000000004 windows) out of every amount, so
  * exact prices times exact-enough quantities give exact money.
  */
-export const QUANTITY_DECIMALS = 6;
+const QUANTITY_DECIMALS = 6;
 
 /** AWS, and this engine, bill a month as 730 hours (8,760 / 12). */
 export const HOURS_PER_MONTH = 730;
-/** Days in the 730-hour month: 30.4166… */
-export const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
 
 export const ZERO = new Decimal(0);
 

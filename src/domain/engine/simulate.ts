@@ -37,7 +37,7 @@ function standardNormal(random: () => number): number {
 }
 
 /** Marsaglia–Tsang; shapes below 1 use the Gamma(k + 1)·U^(1/k) boost. */
-export function sampleGamma(random: () => number, shape: number, scale: number): number {
+function sampleGamma(random: () => number, shape: number, scale: number): number {
   if (shape < 1) return sampleGamma(random, shape + 1, scale) * random() ** (1 / shape);
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);

@@ -62,7 +62,7 @@ function levelPoints(sweep: SloSweepEvidence, basis: OperatingPoint['basis']): O
  * lab measured a dense 8B FP8 at ~60% of that ceiling on the Spark, so the roofline estimate uses
  * the same efficiency. Only a fallback when a box has no benchmark result at all.
  */
-export const ROOFLINE_EFFICIENCY = 0.6;
+const ROOFLINE_EFFICIENCY = 0.6;
 const FP8_BYTES_PER_PARAM = 1;
 
 function rooflinePoint(box: Box, variant: ModelVariant): OperatingPoint {

@@ -94,7 +94,7 @@ export function collectWarnings(
 }
 
 /** The SLO a workload asks of a box, as `bench --slo` objectives (decode speed as a TPOT mean). */
-export function workloadSloFlags(workload: Workload): string {
+function workloadSloFlags(workload: Workload): string {
   const flags: string[] = [];
   if (workload.minDecodeTokensPerSecond !== null)
     flags.push(`tpot_mean_ms=${Math.floor(10_000 / workload.minDecodeTokensPerSecond) / 10}`);

@@ -25,7 +25,7 @@ export function canonicalJson(value: unknown): string {
  * `--save-detailed` file of tens of megabytes would otherwise be held again as one string (and
  * its pieces) just to be hashed.
  */
-export function hashCanonicalJson(value: unknown, hash: Hash = createHash('sha256')): Hash {
+function hashCanonicalJson(value: unknown, hash: Hash = createHash('sha256')): Hash {
   let buffered = '';
   const write = (text: string) => {
     buffered += text;
@@ -67,7 +67,7 @@ export function resultFingerprinter(document: unknown): (resultIndex: number) =>
   return (resultIndex) => hashed.copy().update(`\n#result:${resultIndex}`).digest('hex');
 }
 
-export function sha256Hex(text: string): string {
+function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 

@@ -222,7 +222,7 @@ function parseLiteLlm(text: string, what: string): ParsedPriceFile {
 }
 
 /** RFC 4180 rows: quoted fields may hold commas, quotes (doubled) and line breaks. */
-export function parseCsvRows(text: string): string[][] {
+function parseCsvRows(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';

@@ -1,7 +1,7 @@
 import type { DistributionStats } from '../metrics/summary';
 
 /** numpy's default ("linear") percentile, which is what vLLM and GuideLLM both use. */
-export function linearPercentile(sortedValues: readonly number[], percent: number): number {
+function linearPercentile(sortedValues: readonly number[], percent: number): number {
   if (sortedValues.length === 0) throw new RangeError('percentile of no values');
   const position = (percent / 100) * (sortedValues.length - 1);
   const lowerIndex = Math.floor(position);

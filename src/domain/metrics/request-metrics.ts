@@ -30,7 +30,7 @@ export interface RequestMetrics {
   usageBelowChunks: { server: number; chunks: number } | null;
 }
 
-export function isSuccessful(record: RequestRecord): boolean {
+function isSuccessful(record: RequestRecord): boolean {
   return record.error === null && record.chunks.length > 0;
 }
 

@@ -26,7 +26,7 @@ export function populationStd(samples: readonly number[]): number {
  * numpy's default percentile: the value at fractional rank (p / 100) * (n - 1) of the sorted sample,
  * interpolated linearly between the two neighbouring order statistics.
  */
-export function percentileOfSorted(sortedSamples: readonly number[], percent: number): number {
+function percentileOfSorted(sortedSamples: readonly number[], percent: number): number {
   if (sortedSamples.length === 0) throw new RangeError('percentile of an empty sample');
   if (!(percent >= 0 && percent <= 100))
     throw new RangeError(`percentile must be in [0, 100], got ${percent}`);

@@ -6,7 +6,7 @@
  * right here.
  */
 
-export const PERCENTILES = ['p50', 'p90', 'p95', 'p99', 'p999'] as const;
+const PERCENTILES = ['p50', 'p90', 'p95', 'p99', 'p999'] as const;
 export type PercentileKey = (typeof PERCENTILES)[number];
 
 /**

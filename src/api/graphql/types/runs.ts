@@ -25,7 +25,7 @@ import { parseInput } from '../errors';
 import { cappedPageSize } from '../page-size';
 import { EndpointKindEnum, RunStatusEnum } from './enums';
 
-export const BenchmarkRunRef = builder.prismaObject('BenchmarkRun', {
+builder.prismaObject('BenchmarkRun', {
   authScopes: { viewer: true, runner: true },
   description:
     'A benchmark job on a box: queued, leased by the box runner, then finished, failed or cancelled.',
