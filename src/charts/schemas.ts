@@ -35,7 +35,7 @@ export interface ChartImage {
 }
 
 /** A non-negative decimal string such as "122.04" or "1.7155e4" (what Decimal#toString writes). */
-const moneyStringSchema = z
+export const moneyStringSchema = z
   .string({ error: 'money must be a decimal string, e.g. "122.04"' })
   .regex(/^\d+(\.\d+)?(e[+-]?\d+)?$/i, {
     error: 'money must be a non-negative decimal string, e.g. "122.04"',
