@@ -64,6 +64,8 @@ export class BotHarness {
   private runnerDone: Promise<void> | undefined;
   private openAi: FakeOpenAiServer | undefined;
   readonly runnerLog: string[] = [];
+  /** Subscription streams the bot opened to the API (SSE requests), counted at its fetch. */
+  botStreamsOpened = 0;
 
   async start(
     options: { liveRunOptions?: Partial<LiveRunOptions>; apiTimeoutMs?: number; leaseSeconds?: number } = {},
@@ -89,6 +91,12 @@ export class BotHarness {
           token: this.api.tokens.operator,
           clientName: 'floorplan-slack-bot',
           timeoutMs: options.apiTimeoutMs ?? 10_000,
+          // Counts the bot's subscription streams (SSE requests) to the API.
+          fetch: (input, init) => {
+            const accept = new Headers(init?.headers).get('accept') ?? '';
+            if (accept.includes('text/event-stream')) this.botStreamsOpened += 1;
+            return fetch(input, init);
+          },
         }),
       ),
       logger: this.logger,
@@ -115,12 +123,16 @@ export class BotHarness {
    * The real runner agent for the lab box (dgx-spark), in this process, measuring a fake vLLM that
    * answers in about `ttftMs + tokens x tokenGapMs`.
    */
-  async startRunner(options: { ttftMs?: number; tokenGapMs?: number } = {}): Promise<FakeOpenAiServer> {
-    this.openAi = await startFakeOpenAiServer({
-      ttftMs: options.ttftMs ?? 20,
-      tokenGapMs: options.tokenGapMs ?? 2,
-      defaultMaxTokens: 16,
-    });
+  async startRunner(
+    options: { ttftMs?: number; tokenGapMs?: number; server?: FakeOpenAiServer } = {},
+  ): Promise<FakeOpenAiServer> {
+    this.openAi =
+      options.server ??
+      (await startFakeOpenAiServer({
+        ttftMs: options.ttftMs ?? 20,
+        tokenGapMs: options.tokenGapMs ?? 2,
+        defaultMaxTokens: 16,
+      }));
     this.runnerStop = new AbortController();
     this.runnerDone = runRunnerAgent({
       apiUrl: this.api.url,
