@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ActionId } from '../../../bot/constants';
 import type { RecordedSlackCall } from '../../fakes/slack-server';
-import { ADMIN, BotHarness, CHANNEL, OPERATOR } from './harness';
+import { ADMIN, BotHarness, OPERATOR } from './harness';
 
 /**
  * Runs in the channel, as Slack sees them: the bot queues through the real API, the real runner
