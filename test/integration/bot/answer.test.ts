@@ -306,7 +306,7 @@ describe('bad input, subcommand by subcommand', () => {
     [
       'paths --page zero',
       '`page=zero` is not a number: write digits, e.g. `page=2`.',
-      '/floorplan paths --page 2',
+      '/floorplan paths page=2',
     ],
     ['models all', '`models` takes no arguments; got `all`.', '/floorplan models'],
     ['boxes spark', '`boxes` takes no arguments; got `spark`.', '/floorplan boxes'],
