@@ -87,8 +87,15 @@ export async function storeImportedFiles(
       const measuredAt = finishedAtOf(imported);
       if (measuredAt === null)
         warnings.push('the file gives no usable time: measured-at set to the import time');
+      // A file imported before results were keyed by run is found under its content hash.
+      const storedBefore =
+        imported.contentFingerprint !== imported.fingerprint &&
+        (await tx.benchmarkResult.findUnique({
+          where: { fingerprint: imported.contentFingerprint },
+          select: { id: true },
+        })) !== null;
       const { result, alreadyStored } = await storeBenchmarkResult(tx, {
-        fingerprint: imported.fingerprint,
+        fingerprint: storedBefore ? imported.contentFingerprint : imported.fingerprint,
         boxId: box.id,
         variantId: variant.id,
         source: 'IMPORT',
@@ -132,7 +139,7 @@ export async function storeImportedFiles(
       }
       results.push({
         index: imported.index,
-        fingerprint: imported.fingerprint,
+        fingerprint: result.fingerprint,
         resultId: result.id,
         alreadyImported: alreadyStored,
         profileKey: result.profileKey,

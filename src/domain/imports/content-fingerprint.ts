@@ -78,3 +78,40 @@ function sha256Hex(text: string): string {
 export function resultFingerprint(canonicalDocument: string, resultIndex: number): string {
   return sha256Hex(`${canonicalDocument}\n#result:${resultIndex}`);
 }
+
+/**
+ * Identity of one benchmark run whatever file it came in: the tool family, the model, the moment it
+ * started, its load profile, and its request and token counts. The same run saved two ways (vLLM
+ * `--save-result` with and without `--save-detailed`; a GuideLLM report written by 0.4 and by 0.7)
+ * gets one fingerprint, so it is stored once and weighs once in regression baselines. Latency
+ * figures are left out on purpose: a detailed file lets the importer derive percentiles a summary
+ * file does not carry. Null when the file gives no start time (the content hash is used then).
+ */
+export function runFingerprint(run: {
+  sourceTool: string;
+  modelId: string | null;
+  startedAt: Date | null;
+  summary: {
+    profile: unknown;
+    completed: number;
+    failed: number;
+    totalInputTokens: number;
+    totalOutputTokens: number;
+  };
+}): string | null {
+  if (run.startedAt === null || Number.isNaN(run.startedAt.getTime())) return null;
+  const { profile, completed, failed, totalInputTokens, totalOutputTokens } = run.summary;
+  return sha256Hex(
+    canonicalJson({
+      run: 'benchmark-run/v1',
+      sourceTool: run.sourceTool,
+      modelId: run.modelId,
+      startedAt: run.startedAt.toISOString(),
+      profile,
+      completed,
+      failed,
+      totalInputTokens,
+      totalOutputTokens,
+    }),
+  );
+}

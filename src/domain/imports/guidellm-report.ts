@@ -175,6 +175,7 @@ export function parseGuideLlmReport(
     return {
       index,
       fingerprint: fingerprintOf(index),
+      contentFingerprint: fingerprintOf(index),
       sourceTool: 'guidellm',
       sourceToolVersion: report.metadata?.guidellm_version ?? null,
       reportFormat,

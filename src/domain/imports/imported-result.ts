@@ -33,8 +33,14 @@ export interface ImportMappingReport {
 export interface ImportedBenchmarkResult {
   /** Position of this result in the file (GuideLLM reports hold one per benchmark). */
   index: number;
-  /** sha256 of the canonicalised file content and the index: the key for idempotent import. */
+  /**
+   * The key for idempotent import: the run's identity (tool, model, start, profile, request and token
+   * counts; `runFingerprint`), so one run imported in two formats is stored once; the sha256 of the
+   * canonicalised file content and the index when the file gives no start time.
+   */
   fingerprint: string;
+  /** The content hash of the file and the index, the key results were stored under before run fingerprints. */
+  contentFingerprint: string;
   sourceTool: ImportSourceTool;
   /** The tool's version when the file records it; null otherwise (vLLM files never do). */
   sourceToolVersion: string | null;

@@ -1,8 +1,8 @@
-import { resultFingerprinter } from './content-fingerprint';
+import { resultFingerprinter, runFingerprint } from './content-fingerprint';
 import { decodeDocument } from './decode-document';
 import { looksLikeGuideLlmReport, parseGuideLlmReport } from './guidellm-report';
 import { ImportError } from './import-error';
-import type { ImportParseResult } from './imported-result';
+import type { ImportedBenchmarkResult, ImportParseResult } from './imported-result';
 import { looksLikeVllmBenchServe, parseVllmBenchServe } from './vllm-bench-serve';
 
 /**
@@ -23,13 +23,17 @@ export function parseResultFile(fileName: string, content: string): ImportParseR
   const fingerprintOf = resultFingerprinter(record);
 
   if (looksLikeGuideLlmReport(record)) {
-    return { fileName, format: 'guidellm', results: parseGuideLlmReport(fileName, record, fingerprintOf) };
+    return {
+      fileName,
+      format: 'guidellm',
+      results: parseGuideLlmReport(fileName, record, fingerprintOf).map(identifiedByRun),
+    };
   }
   if (looksLikeVllmBenchServe(record)) {
     return {
       fileName,
       format: 'vllm-bench-serve',
-      results: [parseVllmBenchServe(fileName, record, fingerprintOf(0))],
+      results: [identifiedByRun(parseVllmBenchServe(fileName, record, fingerprintOf(0)))],
     };
   }
   throw new ImportError(
@@ -37,6 +41,14 @@ export function parseResultFile(fileName: string, content: string): ImportParseR
     '',
     'a known result format: vllm bench serve --save-result JSON (keys such as completed, duration, mean_ttft_ms) or a GuideLLM report (a benchmarks list)',
   );
+}
+
+/**
+ * One fingerprint per run across import formats (see `runFingerprint`); the content hash of the file
+ * only when the file does not say when the run started.
+ */
+function identifiedByRun(result: ImportedBenchmarkResult): ImportedBenchmarkResult {
+  return { ...result, fingerprint: runFingerprint(result) ?? result.contentFingerprint };
 }
 
 function describeTop(value: unknown): string {

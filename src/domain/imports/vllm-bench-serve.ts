@@ -188,6 +188,7 @@ export function parseVllmBenchServe(
   return {
     index: 0,
     fingerprint,
+    contentFingerprint: fingerprint,
     sourceTool: 'vllm-bench-serve',
     sourceToolVersion: null,
     reportFormat: requests === null ? 'vllm-save-result' : 'vllm-save-result-detailed',

@@ -81,6 +81,57 @@ describe('importBenchmarkResults', () => {
     expect(await evidenceRowCounts(database.prisma)).toEqual(afterFirst);
   });
 
+  it('stores one run once across import formats: vLLM detailed and summary, GuideLLM 0.4 and 0.7', async () => {
+    // A run of its own (another date), saved by vLLM with --save-detailed and without it: the
+    // summary file is the detailed one without its per-request arrays.
+    const detailed = JSON.parse(await readFile(fixture('vllm-detailed.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    detailed.date = '20260613-090000';
+    const summary = Object.fromEntries(Object.entries(detailed).filter(([, value]) => !Array.isArray(value)));
+    // GuideLLM 0.4's first benchmark replays the same requests as 0.7's first: written as the same
+    // run (same start, end and model), the two reports describe one measurement.
+    const v07 = JSON.parse(await readFile(fixture('guidellm-v0.7.json'), 'utf8')) as {
+      config: { model: string };
+      benchmarks: { start_time: number; end_time: number }[];
+    };
+    const v04 = JSON.parse(await readFile(fixture('guidellm-v0.4.json'), 'utf8')) as {
+      args: { model: string };
+      benchmarks: { start_time: number; end_time: number }[];
+    };
+    const [first07] = v07.benchmarks;
+    const [first04] = v04.benchmarks;
+    if (!first07 || !first04) throw new Error('fixtures without benchmarks');
+    v04.args.model = v07.config.model;
+    first04.start_time = first07.start_time;
+    first04.end_time = first07.end_time;
+    const target = { box: 'dgx-spark', variant: 'llama-3.1-8b-lora' };
+    const before = await evidenceRowCounts(database.prisma);
+    // One request per GuideLLM report (each is over half the API's body limit).
+    const importFiles = async (files: { name: string; content: string }[]) => {
+      const answer = await api.run<ImportData>(IMPORT, { input: { ...target, files } }, { as: 'OPERATOR' });
+      expect(JSON.stringify(answer.body.errors)).toBeUndefined();
+      return answer.body.data?.importBenchmarkResults ?? [];
+    };
+    const [vllmDetailed, vllmSummary] = await importFiles([
+      { name: 'run-detailed.json', content: JSON.stringify(detailed) },
+      { name: 'run-summary.json', content: JSON.stringify(summary) },
+    ]);
+    const [guide07] = await importFiles([{ name: 'report-v0.7.json', content: JSON.stringify(v07) }]);
+    const [guide04] = await importFiles([{ name: 'report-v0.4.json', content: JSON.stringify(v04) }]);
+    // vLLM: the summary file is the run already stored from the detailed file.
+    expect(vllmSummary?.results[0]?.alreadyImported).toBe(true);
+    expect(vllmSummary?.results[0]?.resultId).toBe(vllmDetailed?.results[0]?.resultId);
+    expect(vllmSummary?.results[0]?.fingerprint).toBe(vllmDetailed?.results[0]?.fingerprint);
+    // GuideLLM: 0.4's first benchmark is 0.7's first; its second benchmark is a run of its own.
+    expect(guide04?.results.map((result) => result.alreadyImported)).toEqual([true, false]);
+    expect(guide04?.results[0]?.resultId).toBe(guide07?.results[0]?.resultId);
+    // Stored: 1 vLLM run + 3 benchmarks of 0.7 + the second benchmark of 0.4 = 5, not 8.
+    const after = await evidenceRowCounts(database.prisma);
+    expect(after.results - before.results).toBe(5);
+  });
+
   it('refuses the whole batch when a file is broken, naming the file, path and expectation', async () => {
     const before = await evidenceRowCounts(database.prisma);
     const { body } = await api.run<ImportData>(
