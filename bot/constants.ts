@@ -5,6 +5,7 @@ export const ActionId = {
   runBenchmark: 'floorplan.run_benchmark',
   compareWithCloud: 'floorplan.compare_with_cloud',
   saveDecision: 'floorplan.save_decision',
+  watchDecision: 'floorplan.watch_decision',
   decisionDetails: 'floorplan.decision_details',
   cancelRun: 'floorplan.cancel_run',
   runAgain: 'floorplan.run_again',

@@ -28,6 +28,9 @@ import {
   ServingPathsDocument,
   type ServingPathsQuery,
   type SloTargetsInput,
+  StalePricesDocument,
+  type StalePricesQuery,
+  WatchDecisionDocument,
   type WorkloadInput,
 } from '../clients/graphql/operations.generated';
 
@@ -64,6 +67,7 @@ export type ServingPath = ServingPathsQuery['servingPaths'][number];
 export type AccessPath = AccessPathsQuery['accessPaths'][number];
 export type SavedDecisionSummary = RecentDecisionsQuery['savedDecisions'][number];
 export type SavedDecision = SaveDecisionMutation['saveDecision'];
+export type StalePrices = StalePricesQuery['stalePrices'];
 export type ModelVariantEntry = ModelVariantsQuery['modelVariants'][number];
 export type BoxEntry = BoxesQuery['boxes'][number];
 type ResultFragment = BotRunFragment['results'][number];
@@ -245,6 +249,11 @@ export function createFloorplanApi(client: GraphqlClient) {
           onBehalfOf: who.onBehalfOf,
         })
       ).saveDecision,
+    /** Watches a saved decision; the API posts each new version to `channel`. */
+    watchDecision: async (id: string, channel: string) =>
+      (await client.execute(WatchDecisionDocument, { id, channel })).watchDecision,
+    stalePrices: async (olderThanDays: number): Promise<StalePrices> =>
+      (await client.execute(StalePricesDocument, { olderThanDays })).stalePrices,
     recentDecisions: async (last: number): Promise<SavedDecisionSummary[]> =>
       (await client.execute(RecentDecisionsDocument, { last })).savedDecisions,
     /** A chart PNG from a path on the API host (`/charts/...`), checked to be a PNG. */

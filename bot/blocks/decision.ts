@@ -265,6 +265,7 @@ export function buildDecisionMessage(input: DecisionMessageInput): SlackMessage 
   if (input.workloadArguments.length <= BlockKitLimits.buttonValue) {
     buttons.push(button('Compare with cloud', ActionId.compareWithCloud, input.workloadArguments));
     buttons.push(button('Save decision', ActionId.saveDecision, input.workloadArguments));
+    buttons.push(button('Watch', ActionId.watchDecision, input.workloadArguments));
     buttons.push(button('Details', ActionId.decisionDetails, input.workloadArguments));
   }
   const tail: KnownBlock[] = [actions(buttons, 'decision_actions')];

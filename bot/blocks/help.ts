@@ -13,6 +13,8 @@ const DESCRIPTIONS: Record<keyof typeof EXAMPLES, string> = {
   run: 'One run: progress, results, regression verdict.',
   cancel: 'Cancel a queued or running benchmark (operators only).',
   access: 'Procurement paths to an accelerator: price, minimum commitment, lead time, last request.',
+  stale:
+    'Prices older than N days (180 by default), by the saved decisions that cost with them, and the import or edit that refreshes each.',
   help: 'This message.',
 };
 

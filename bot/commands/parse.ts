@@ -34,6 +34,7 @@ export const EXAMPLES = {
   run: `${SLASH_COMMAND} run clx0run123`,
   cancel: `${SLASH_COMMAND} cancel clx0run123`,
   access: `${SLASH_COMMAND} access gb300`,
+  stale: `${SLASH_COMMAND} stale days=180`,
   help: `${SLASH_COMMAND} help`,
 } as const;
 
@@ -48,6 +49,7 @@ export type FloorplanCommand =
   | { kind: 'cost'; workload: WorkloadInput }
   | { kind: 'paths'; page: number }
   | { kind: 'models' }
+  | { kind: 'stale'; olderThanDays: number }
   | { kind: 'boxes' }
   | { kind: 'bench'; modelVariant: string; box: string; profile: BenchmarkProfileInput }
   | { kind: 'runs'; status: RunStatus | undefined; limit: number; page: number }
@@ -667,6 +669,11 @@ function parseSubcommand(subcommand: Subcommand, tokens: readonly string[]): Flo
       return { kind: 'run', runId: parseRunId(tokens, 'run') };
     case 'cancel':
       return { kind: 'cancel', runId: parseRunId(tokens, 'cancel') };
+    case 'stale': {
+      const { options, positional } = parseOptions(tokens, ['days']);
+      if (positional.length > 0) throw new ArgumentError(`unexpected \`${positional[0]}\`: give days=N.`);
+      return { kind: 'stale', olderThanDays: parseInteger('days', options.get('days') ?? '180', 0, 3650) };
+    }
     case 'access': {
       const { options, positional } = parseOptions(tokens, ['region']);
       const [accelerator, ...extra] = positional;

@@ -123,6 +123,11 @@ export type PathKind =
   | 'PROVISIONED_THROUGHPUT'
   | 'RENTED_INSTANCE';
 
+/** IMPORT: a price file and the mapping that names this component; EDIT: a catalog edit. */
+export type PriceRefreshKind =
+  | 'EDIT'
+  | 'IMPORT';
+
 /** A result against the history of its box, model variant and load profile: alerts need a change both significant (z-score) and material (percent). */
 export type RegressionVerdict =
   | 'IMPROVED'
@@ -300,6 +305,21 @@ export type ServingPathsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type ServingPathsQuery = { servingPaths: Array<{ slug: string, name: string, kind: PathKind, customWeightsSupported: boolean, weightsExportable: boolean, scaleToZero: boolean, leadTimeDays: number | null, quotaWall: string | null, region: string | null, vendor: { name: string } }> };
+
+export type WatchDecisionMutationVariables = Exact<{
+  id: string | number;
+  channel?: string | null | undefined;
+}>;
+
+
+export type WatchDecisionMutation = { watchDecision: { id: string, channel: string | null } };
+
+export type StalePricesQueryVariables = Exact<{
+  olderThanDays?: number | null | undefined;
+}>;
+
+
+export type StalePricesQuery = { stalePrices: { olderThanDays: number, asOf: string, decisions: Array<{ decisionId: string, watched: boolean, channels: Array<string>, recommendation: string | null, prices: Array<{ slug: string }> }>, prices: Array<{ slug: string, ageDays: number, effectiveFrom: string, unit: string, price: { amount: string, currency: string }, refresh: Array<{ kind: PriceRefreshKind, command: string, fetchFrom: string | null }> }> } };
 
 export type BotMoneyFragment = { amount: string, currency: string };
 
@@ -1331,6 +1351,48 @@ export const ServingPathsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ServingPathsQuery, ServingPathsQueryVariables>;
+export const WatchDecisionDocument = new TypedDocumentString(`
+    mutation WatchDecision($id: ID!, $channel: String) {
+  watchDecision(id: $id, channel: $channel) {
+    id
+    channel
+  }
+}
+    `) as unknown as TypedDocumentString<WatchDecisionMutation, WatchDecisionMutationVariables>;
+export const StalePricesDocument = new TypedDocumentString(`
+    query StalePrices($olderThanDays: Int) {
+  stalePrices(olderThanDays: $olderThanDays) {
+    olderThanDays
+    asOf
+    decisions {
+      decisionId
+      watched
+      channels
+      recommendation
+      prices {
+        slug
+      }
+    }
+    prices {
+      slug
+      ageDays
+      effectiveFrom
+      price {
+        ...BotMoney
+      }
+      unit
+      refresh {
+        kind
+        command
+        fetchFrom
+      }
+    }
+  }
+}
+    fragment BotMoney on Money {
+  amount
+  currency
+}`) as unknown as TypedDocumentString<StalePricesQuery, StalePricesQueryVariables>;
 export const FailBenchmarkRunDocument = new TypedDocumentString(`
     mutation FailBenchmarkRun($id: ID!, $attempt: Int!, $reason: String!) {
   failBenchmarkRun(id: $id, attempt: $attempt, reason: $reason) {

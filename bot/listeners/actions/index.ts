@@ -8,6 +8,7 @@ import type { BotDependencies } from '../../dependencies';
 import { publishAppHome } from '../../flows/app-home';
 import { cancelBenchmarkRun, queueBenchmarkRun } from '../../flows/benchmark';
 import { answerCompare, answerDetails, saveDecisionFor } from '../../flows/decision';
+import { watchFromMessage } from '../../flows/watch';
 import { type ReplyTarget, replyPrivately } from '../replies';
 
 /** The profile a "Run a benchmark" button queues: the lab's usual sweep. */
@@ -131,7 +132,11 @@ export function register(app: App, dependencies: BotDependencies): void {
   );
 
   /** A button carrying the workload as command arguments; a value that no longer parses is stale. */
-  const registerWorkloadButton = (actionId: string, answer: typeof answerCompare, example: string) => {
+  const registerWorkloadButton = (
+    actionId: string,
+    answer: (...args: [...Parameters<typeof answerCompare>, messageTs: string | undefined]) => Promise<void>,
+    example: string,
+  ) => {
     app.action<ButtonBody>(actionId, async ({ ack, body, action, respond, client, logger }) => {
       await ack();
       const target = targetOf(body, respond, client, logger);
@@ -143,11 +148,13 @@ export function register(app: App, dependencies: BotDependencies): void {
         );
         return;
       }
-      await answer(dependencies, target, parsed.workload, parsed.keep);
+      await answer(dependencies, target, parsed.workload, parsed.keep, body.message?.ts);
     });
   };
   registerWorkloadButton(ActionId.compareWithCloud, answerCompare, EXAMPLES.cost);
   registerWorkloadButton(ActionId.saveDecision, saveDecisionFor, EXAMPLES.keep);
+  // Watch remembers the channel it was clicked in and confirms in the message's thread.
+  registerWorkloadButton(ActionId.watchDecision, watchFromMessage, EXAMPLES.keep);
   registerWorkloadButton(ActionId.decisionDetails, answerDetails, EXAMPLES.keep);
 
   app.action<ButtonBody>(ActionId.cancelRun, async ({ ack, body, action, respond, client, logger }) => {

@@ -8,6 +8,7 @@ import { buildCommandErrorMessage, buildNoticeMessage, buildRefusalMessage } fro
 import { buildRunListMessage } from '../../blocks/run-list';
 import { buildRunProgressMessage } from '../../blocks/run-progress';
 import { buildRunResultMessage } from '../../blocks/run-result';
+import { buildStaleMessage } from '../../blocks/stale';
 import { buildWorkloadModal } from '../../blocks/workload-modal';
 import { commandIdempotencyKey } from '../../commands/idempotency';
 import { EXAMPLES, type FloorplanCommand, parseCommand } from '../../commands/parse';
@@ -60,6 +61,9 @@ async function runCommand(
         return;
       case 'boxes':
         await replyPrivately(target, buildBoxesMessage(await api.boxes()));
+        return;
+      case 'stale':
+        await replyPrivately(target, buildStaleMessage(await api.stalePrices(parsed.olderThanDays)));
         return;
       case 'bench':
         await queueBenchmarkRun(dependencies, client, target, {
