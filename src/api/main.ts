@@ -10,7 +10,9 @@ import { describeTarget, EmbeddedDatabaseBusyError, openDatabase, targetFromConf
 import { accessCsvRoute } from './http/access-csv';
 import { chartRoute } from './http/charts';
 import { decisionVersionRoute } from './http/decision-versions';
+import { metricsRoute } from './http/metrics';
 import { priceHistoryCsvRoute } from './http/price-history-csv';
+import { createApiMetrics } from './metrics';
 import { startApiServer } from './server';
 
 /** `npm start`: one process that migrates, seeds when empty, and serves the API (and GraphiQL). */
@@ -30,7 +32,9 @@ async function main(): Promise<void> {
   if (report.seeded) console.log('Seeded the lab evidence and public price facts (seeds/).');
   // Run progress reaches subscribers on every API process through Postgres LISTEN/NOTIFY; every
   // process sweeps expired leases, so no run stays LEASED after its runner died.
+  const metrics = createApiMetrics(database.prisma);
   const runQueue = await startRunQueue(database.prisma, {
+    onSwept: (runs) => metrics.recordSweep(runs),
     databaseUrl: target.kind === 'postgres' ? target.url : null,
     leaseSeconds: config.FLOORPLAN_LEASE_SECONDS,
     maxAttempts: config.FLOORPLAN_RUN_MAX_ATTEMPTS,
@@ -51,7 +55,9 @@ async function main(): Promise<void> {
     port: config.PORT,
     isProduction: config.isProduction,
     publicCatalog: !config.isProduction,
+    yogaPlugins: [metrics.graphqlPlugin()],
     routes: [
+      metricsRoute(metrics),
       accessCsvRoute(database.prisma, !config.isProduction),
       priceHistoryCsvRoute(database.prisma, !config.isProduction),
       decisionVersionRoute(database.prisma, !config.isProduction),

@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server, Socket } from 'node:net';
 import { accessCsvRoute } from '../../src/api/http/access-csv';
 import { chartRoute } from '../../src/api/http/charts';
+import { metricsRoute } from '../../src/api/http/metrics';
+import { createApiMetrics } from '../../src/api/metrics';
 import { type ApiServer, startApiServer } from '../../src/api/server';
 import { createApiToken } from '../../src/app/auth/tokens';
 import { startRunQueue } from '../../src/app/runs/runtime';
@@ -26,7 +28,10 @@ export interface TestApi {
 
 export async function startTestApi(options: { leaseSeconds?: number } = {}): Promise<TestApi> {
   const database = await createTestDatabase();
+  // Wired as src/api/main.ts wires it: GET /metrics, GraphQL counters, the sweeper's counts.
+  const metrics = createApiMetrics(database.prisma);
   const runQueue = await startRunQueue(database.prisma, {
+    onSwept: (runs) => metrics.recordSweep(runs),
     databaseUrl: database.url,
     leaseSeconds: options.leaseSeconds ?? 30,
     sweepIntervalMs: 1000,
@@ -38,7 +43,12 @@ export async function startTestApi(options: { leaseSeconds?: number } = {}): Pro
     port: 0,
     isProduction: false,
     publicCatalog: false,
-    routes: [accessCsvRoute(database.prisma, false), chartRoute(database.prisma, false)],
+    yogaPlugins: [metrics.graphqlPlugin()],
+    routes: [
+      metricsRoute(metrics),
+      accessCsvRoute(database.prisma, false),
+      chartRoute(database.prisma, false),
+    ],
   });
   const apiPort = Number(new URL(server.url).port);
   const gate = await startNetworkGate(apiPort);

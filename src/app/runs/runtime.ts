@@ -1,6 +1,7 @@
 import { loadConfig } from '../../config';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { createInProcessRunEvents, listenForRunEvents, type RunEvents } from './notify';
+import type { SweptRun } from './queue';
 import { startLeaseSweeper } from './sweeper';
 
 /**
@@ -62,6 +63,8 @@ export async function startRunQueue(
     maxAttempts?: number;
     sweepIntervalMs: number;
     log?: (line: string) => void;
+    /** Told what each sweep reclaimed (the metrics count it). */
+    onSwept?: (runs: SweptRun[]) => void;
   },
 ): Promise<{ endSubscriptions(): void; stop(): Promise<void> }> {
   const events = options.databaseUrl
@@ -77,6 +80,7 @@ export async function startRunQueue(
   const sweeper = startLeaseSweeper(queue, {
     intervalMs: options.sweepIntervalMs,
     log: options.log ?? ((line) => console.log(line)),
+    ...(options.onSwept ? { onSwept: options.onSwept } : {}),
   });
   return {
     endSubscriptions: () => draining.abort(),

@@ -14,7 +14,7 @@ export interface LeaseSweeper {
  */
 export function startLeaseSweeper(
   queue: RunQueue,
-  options: { intervalMs: number; log: (line: string) => void },
+  options: { intervalMs: number; log: (line: string) => void; onSwept?: (runs: SweptRun[]) => void },
 ): LeaseSweeper {
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
@@ -26,6 +26,7 @@ export function startLeaseSweeper(
       .then((swept) => {
         if (failing) options.log('lease sweeper: the database answers again');
         failing = false;
+        if (swept.length > 0) options.onSwept?.(swept);
         for (const run of swept) {
           options.log(`lease sweeper: run ${run.id} attempt ${run.attempt} lost its runner -> ${run.status}`);
         }
