@@ -1,14 +1,10 @@
+import type { ChatMessage } from '../../src/domain/quality/judge-verdict';
 /** A model behind an OpenAI-compatible chat completions API. */
 export interface ChatEndpoint {
   /** Base URL (`http://host:8000/v1`) or the full `.../chat/completions` URL. */
   url: string;
   model: string;
   apiKey?: string;
-}
-
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
 }
 
 class ChatCompletionError extends Error {

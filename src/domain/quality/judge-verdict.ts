@@ -1,4 +1,3 @@
-import type { ChatMessage } from '../../../clients/openai/chat-completions';
 import type { EvaluationQuestion } from './question-set';
 
 export type JudgeDecision = 'accept' | 'reject';
@@ -16,6 +15,12 @@ Accept only if it is correct, grounded in the reference or rubric, complete enou
 If it is partly wrong, hedges where the reference is definite, invents facts, or misses the point: reject.
 When in doubt, reject.
 Reply with only a JSON object: {"verdict": "accept" | "reject", "reason": "<one sentence>"}`;
+
+/** A chat message as the OpenAI chat-completions API takes it (clients/openai sends these). */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
 
 export function buildJudgeMessages(question: EvaluationQuestion, answer: string): ChatMessage[] {
   const sections = [`QUESTION:\n${question.question}`];
