@@ -8,6 +8,11 @@ export function costChartPath(workloadId: string): string {
   return `/charts/cost.png?${new URLSearchParams({ workloadId, volumeUnit: 'requests' }).toString()}`;
 }
 
+/** $/1M goodput tokens per path against per-user decode speed, for a saved workload. */
+export function frontierChartPath(savedDecisionId: string): string {
+  return `/charts/frontier.png?${new URLSearchParams({ workloadId: savedDecisionId }).toString()}`;
+}
+
 /**
  * Decode rate over time for the run's box, variant and lowest concurrency level: single-stream
  * decode is the number the roofline and the FAST axis are about. Null for runs without levels.

@@ -2,9 +2,10 @@ import type { Logger } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { buildRunProgressMessage } from '../blocks/run-progress';
 import { buildRunResultMessage } from '../blocks/run-result';
-import { type BenchmarkRun, type FloorplanApi, TERMINAL_RUN_STATUSES } from '../floorplan-api';
+import { SLASH_COMMAND } from '../constants';
+import { type BenchmarkRun, type FloorplanApi, savedModelOf, TERMINAL_RUN_STATUSES } from '../floorplan-api';
 import type { BackgroundTasks } from './background-tasks';
-import { historyChartPath } from './chart-paths';
+import { frontierChartPath, historyChartPath } from './chart-paths';
 import type { RunFeed } from './run-feed';
 import { withRateLimitRetry } from './slack-calls';
 import { ThrottledMessageUpdater } from './throttled-message-updater';
@@ -96,7 +97,7 @@ async function postFinalResult(
   channel: string,
   threadTs: string,
 ): Promise<void> {
-  const { client, logger, api } = dependencies;
+  const { client, logger } = dependencies;
   const regressed = run.results.some((result) => result.regressionVerdict === 'REGRESSED');
   const chartPath = run.status === 'SUCCEEDED' ? historyChartPath(run) : null;
   const message = buildRunResultMessage(run, { chartAttached: chartPath !== null });
@@ -112,31 +113,87 @@ async function postFinalResult(
       }),
     { logger, description: 'chat.postMessage (run result)' },
   );
-  if (chartPath === null) return;
+  if (chartPath !== null) {
+    await attachChart(dependencies, channel, threadTs, chartPath, {
+      filename: `benchmark-${run.id}.png`,
+      title: `History: ${run.modelVariant.slug} on ${run.box.slug}`,
+      altText: `Benchmark history chart for ${run.modelVariant.slug} on ${run.box.slug}`,
+      failure: 'The history chart could not be attached; the numbers above are complete.',
+    });
+  }
+  if (run.status === 'SUCCEEDED' && run.sloSweeps.length > 0)
+    await postFrontierChart(dependencies, run, channel, threadTs);
+}
+
+/**
+ * After an SLO search: $/1M goodput tokens per path against per-user speed, for the newest saved
+ * workload of the swept model (the frontier is a workload's question: its volume, shape and SLOs).
+ */
+async function postFrontierChart(
+  dependencies: LiveRunDependencies,
+  run: BenchmarkRun,
+  channel: string,
+  threadTs: string,
+): Promise<void> {
+  const { api, client, logger } = dependencies;
+  const model = run.modelVariant.slug;
+  let saved: Awaited<ReturnType<typeof api.recentDecisions>>[number] | undefined;
   try {
-    const png = await api.chartPng(chartPath);
+    saved = (await api.recentDecisions(50)).find((decision) => savedModelOf(decision) === model);
+  } catch (error) {
+    logger.warn(
+      `No frontier chart for run ${run.id}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return;
+  }
+  if (saved === undefined) {
+    await withRateLimitRetry(
+      () =>
+        client.chat.postMessage({
+          channel,
+          thread_ts: threadTs,
+          text: `No saved workload for ${model}, so no chart of $/1M goodput tokens per path: answer one with \`${SLASH_COMMAND} keep model=${model} …\` and "Save decision".`,
+        }),
+      { logger, description: 'chat.postMessage (no frontier chart)' },
+    ).catch(() => undefined);
+    return;
+  }
+  await attachChart(dependencies, channel, threadTs, frontierChartPath(saved.id), {
+    filename: `frontier-${run.id}.png`,
+    title: `$/1M goodput tokens per path: ${model}`,
+    altText: `Dollars per million goodput tokens against per-user decode speed, every path, for saved workload ${saved.id}`,
+    comment: `$/1M goodput tokens per path for the saved workload \`${saved.id}\` (${model}), with this sweep.`,
+    failure: 'The frontier chart could not be attached; the sweep above is complete.',
+  });
+}
+
+async function attachChart(
+  dependencies: LiveRunDependencies,
+  channel: string,
+  threadTs: string,
+  path: string,
+  file: { filename: string; title: string; altText: string; comment?: string; failure: string },
+): Promise<void> {
+  const { api, client, logger } = dependencies;
+  try {
+    const png = await api.chartPng(path);
     await withRateLimitRetry(
       () =>
         client.filesUploadV2({
           channel_id: channel,
           thread_ts: threadTs,
           file: png,
-          filename: `benchmark-${run.id}.png`,
-          title: `History: ${run.modelVariant.slug} on ${run.box.slug}`,
-          alt_text: `Benchmark history chart for ${run.modelVariant.slug} on ${run.box.slug}`,
+          filename: file.filename,
+          title: file.title,
+          alt_text: file.altText,
+          ...(file.comment === undefined ? {} : { initial_comment: file.comment }),
         }),
-      { logger, description: 'files upload (run chart)' },
+      { logger, description: `files upload (${file.filename})` },
     );
   } catch (error) {
-    logger.warn(
-      `Chart for run ${run.id} not attached: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    logger.warn(`${file.filename} not attached: ${error instanceof Error ? error.message : String(error)}`);
     await client.chat
-      .postMessage({
-        channel,
-        thread_ts: threadTs,
-        text: 'The history chart could not be attached; the numbers above are complete.',
-      })
+      .postMessage({ channel, thread_ts: threadTs, text: file.failure })
       .catch(() => undefined);
   }
 }
