@@ -99,9 +99,7 @@ describe('runs and cancel', () => {
       example: '/floorplan runs queued page=2',
       argument: 'page',
     });
-    expect(errorOf('runs page=two').message).toBe(
-      '`page=two` is not a number: write digits, e.g. `page=2`.',
-    );
+    expect(errorOf('runs page=two').message).toBe('`page=two` is not a number: write digits, e.g. `page=2`.');
     expect(errorOf('runs stuck').message).toBe(
       '`stuck` is not a run status: use queued, running, finished, failed or cancelled.',
     );
