@@ -14,6 +14,7 @@ import { type Database, openDatabase } from '../../../src/db/connection';
 import { FakeSlackServer } from '../../fakes/slack-server';
 import { createTestDatabase, type TestDatabase, usingPostgres } from '../../support/database';
 import { createGraphQLCaller, type GraphQLCaller } from '../../support/graphql';
+import { subscribeOverSse } from '../../support/sse-subscription';
 
 async function labWorkload() {
   const { name: _title, ...fields } = JSON.parse(
@@ -118,6 +119,34 @@ describe('watched decisions', () => {
     };
     expect(beforeAfter.before.answer.recommendation.optionId).toMatch(/^bedrock-on-demand\//);
     expect(beforeAfter.after.answer.recommendation.optionId).toMatch(/^dgx-spark\//);
+  });
+  it('decisionChanged delivers the new version over a real HTTP SSE connection', async () => {
+    const saved = await api.run<{ saveDecision: { id: string } }>(
+      'mutation($w: WorkloadInput!) { saveDecision(workload: $w) { id } }',
+      { w: await labWorkload() },
+      { as: 'VIEWER' },
+    );
+    const id = saved.body.data?.saveDecision.id ?? '';
+    expect((await api.run(`mutation { watchDecision(id: "${id}") { id } }`)).body.errors).toBeUndefined();
+    const stream = subscribeOverSse<{ decisionChanged: { id: string; summary: string } }>(
+      server.url,
+      api.tokens.VIEWER,
+      'subscription W($id: ID!) { decisionChanged(id: $id) { id summary } }',
+      { id },
+    );
+    // Let the subscription take its first look, then move the answer back to per-token prices.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await api.run(editTokens('0.22'))).body.errors).toBeUndefined();
+    await runWatchRound(database.prisma, 'replica-a', null, server.url);
+    const [version] = await database.prisma.decisionVersion.findMany({ where: { decisionId: id } });
+    expect(version?.summary).toMatch(/^recommendation flipped from dgx-spark to bedrock-on-demand because/);
+    const deadline = Date.now() + 10_000;
+    while (stream.received.length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    stream.close();
+    await stream.done;
+    expect(stream.failure()).toBeNull();
+    expect(stream.received).toEqual([{ decisionChanged: { id: version?.id, summary: version?.summary } }]);
   });
 });
 
