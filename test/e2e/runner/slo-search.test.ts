@@ -203,5 +203,38 @@ describe('SLO search: GraphQL → runner process → launched server configurati
     );
     expect(sparkWarnings?.map((warning) => warning.code)).not.toContain('ASSUMED_THROUGHPUT');
     expect(sparkWarnings?.map((warning) => warning.code)).not.toContain('NO_SLO_SWEEP');
+
+    // The frontier prices the Spark once per configuration, each on its own sweep's goodput.
+    const priced = await graphqlAt<{
+      frontier: {
+        points: {
+          id: string;
+          sweepId: string | null;
+          serverConfiguration: string | null;
+          costPerMillionGoodputTokens: { amount: string } | null;
+          goodputTokensPerMonth: number;
+          flags: { code: string }[];
+        }[];
+      };
+    }>(
+      api.url,
+      operatorToken,
+      `query Frontier($workload: WorkloadInput!) { frontier(workload: $workload) { points {
+        id sweepId serverConfiguration costPerMillionGoodputTokens { amount } goodputTokensPerMonth flags { code } } } }`,
+      { workload: lab },
+    );
+    expect(JSON.stringify(priced.errors)).toBeUndefined();
+    const sparkPoints = (priced.data?.frontier.points ?? []).filter((point) =>
+      point.id.startsWith('dgx-spark/'),
+    );
+    expect(sparkPoints.map((point) => point.serverConfiguration).sort()).toEqual(['baseline', 'quantized']);
+    for (const point of sparkPoints) {
+      expect(point.sweepId).toBe(byConfiguration.get(point.serverConfiguration)?.id);
+      expect(point.costPerMillionGoodputTokens?.amount).toMatch(/^\d+(\.\d+)?$/);
+      expect(point.goodputTokensPerMonth).toBeGreaterThan(0);
+      const codes = point.flags.map((flag) => flag.code);
+      expect(codes).not.toContain('ASSUMED_THROUGHPUT');
+      expect(codes).not.toContain('GOODPUT_NOT_MEASURED');
+    }
   }, 150_000);
 });
