@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 /**
  * Environment, validated once at boot. A bad value stops the process with a message that names the
  * variable and what it should look like, instead of failing later somewhere less obvious.
@@ -63,6 +66,12 @@ const environmentSchema = z.object({
     .max(3600)
     .default(5),
   /** Expired leases (lost runners) a new run survives before it fails as "runner lost". */
+  /** The API's log level (pino): fatal, error, warn, info, debug, trace or silent. */
+  FLOORPLAN_LOG_LEVEL: z
+    .enum(LOG_LEVELS, {
+      message: `FLOORPLAN_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, e.g. FLOORPLAN_LOG_LEVEL=info`,
+    })
+    .default('info'),
   FLOORPLAN_RUN_MAX_ATTEMPTS: z.coerce
     .number({ message: 'FLOORPLAN_RUN_MAX_ATTEMPTS must be a whole number, e.g. 3' })
     .int()

@@ -12,24 +12,31 @@ import { chartRoute } from './http/charts';
 import { decisionVersionRoute } from './http/decision-versions';
 import { metricsRoute } from './http/metrics';
 import { priceHistoryCsvRoute } from './http/price-history-csv';
+import { createLogger, type Logger } from './log';
 import { createApiMetrics } from './metrics';
 import { startApiServer } from './server';
 
 /** `npm start`: one process that migrates, seeds when empty, and serves the API (and GraphiQL). */
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Structured JSON lines on stdout; the banner for the person at the terminal (the first admin
+  // token, a query to try) goes to stderr, outside the log.
+  const log = createLogger(config.FLOORPLAN_LOG_LEVEL);
   const target = targetFromConfig(config);
-  console.log(`floorplan: using ${describeTarget(target)}`);
+  log.info({ database: describeTarget(target) }, `floorplan: using ${describeTarget(target)}`);
   // On the embedded database this process becomes the folder's one owner, or refuses to start.
   const database = await openDatabase(target, {
     role: 'server',
     label: 'the floorplan server (npm start)',
-    onWait: (message) => console.log(message),
+    onWait: (message) => log.warn(message),
   });
   const report = await bootstrapDatabase(database, { createFirstAdmin: true });
   if (report.appliedMigrations.length)
-    console.log(`Applied migrations: ${report.appliedMigrations.join(', ')}`);
-  if (report.seeded) console.log('Seeded the lab evidence and public price facts (seeds/).');
+    log.info(
+      { migrations: report.appliedMigrations },
+      `Applied migrations: ${report.appliedMigrations.join(', ')}`,
+    );
+  if (report.seeded) log.info('Seeded the lab evidence and public price facts (seeds/).');
   // Run progress reaches subscribers on every API process through Postgres LISTEN/NOTIFY; every
   // process sweeps expired leases, so no run stays LEASED after its runner died.
   const metrics = createApiMetrics(database.prisma);
@@ -39,6 +46,7 @@ async function main(): Promise<void> {
     leaseSeconds: config.FLOORPLAN_LEASE_SECONDS,
     maxAttempts: config.FLOORPLAN_RUN_MAX_ATTEMPTS,
     sweepIntervalMs: config.FLOORPLAN_SWEEP_INTERVAL_SECONDS * 1000,
+    log: (line) => log.info(line),
   });
   // Answers share one evidence snapshot until evidence changes: mutations drop it in this process;
   // on Postgres, triggers on the evidence tables tell every process (replicas, the CLI's imports).
@@ -50,6 +58,7 @@ async function main(): Promise<void> {
   const stopEvidenceListener =
     target.kind === 'postgres' ? await listenForEvidenceChanges(database.prisma, target.url) : async () => {};
   const api = await startApiServer({
+    log,
     prisma: database.prisma,
     host: config.HOST,
     port: config.PORT,
@@ -78,21 +87,24 @@ async function main(): Promise<void> {
       : null,
     publicUrl: process.env.FLOORPLAN_PUBLIC_URL ?? api.url,
     intervalMs: 2000,
-    onError: (error) => console.error(`floorplan: watched decisions: ${(error as Error).message}`),
+    onError: (error) => log.error({ err: error }, `watched decisions: ${(error as Error).message}`),
   });
-  console.log(
+  log.info({ url: `${api.url}/graphql` }, 'listening');
+  console.error(
     `\nfloorplan API ready: ${api.url}/graphql${config.isProduction ? '' : '  (GraphiQL: open it in a browser)'}`,
   );
-  console.log(
+  console.error(
     'Try:  { servingPaths { slug kind priceComponents { slug price { amount currency } source asOf confidence } } }',
   );
   // With Slack credentials in the environment the bot runs beside the API, as its own process and
   // one more GraphQL client of it: the API never loads the bot's code.
   const bot =
-    process.env.SLACK_SIGNING_SECRET && process.env.SLACK_BOT_TOKEN ? startBot(`${api.url}/graphql`) : null;
+    process.env.SLACK_SIGNING_SECRET && process.env.SLACK_BOT_TOKEN
+      ? startBot(`${api.url}/graphql`, log)
+      : null;
   if (report.firstAdminToken) {
-    console.log(`\nFirst admin token (shown once, store it now):\n  ${report.firstAdminToken}`);
-    console.log(
+    console.error(`\nFirst admin token (shown once, store it now):\n  ${report.firstAdminToken}`);
+    console.error(
       'Send it as "Authorization: Bearer <token>". More: npx floorplan token create --role viewer --name alice',
     );
   }
@@ -102,12 +114,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     const deadlineMs = config.FLOORPLAN_SHUTDOWN_DEADLINE_SECONDS * 1000;
-    console.log(
-      `\n${signal}: draining: no new connections; finishing in-flight requests (up to ${deadlineMs / 1000} s), then closing the database.`,
+    log.info(
+      `${signal}: draining: no new connections; finishing in-flight requests (up to ${deadlineMs / 1000} s), then closing the database.`,
     );
     // Whatever hangs past the deadline (a bot call, the database), the process still exits.
     setTimeout(() => {
-      console.error('Shutdown took longer than its deadline; exiting anyway.');
+      log.error('Shutdown took longer than its deadline; exiting anyway.');
       process.exit(1);
     }, deadlineMs + 5_000).unref();
     if (bot !== null && bot.exitCode === null) {
@@ -116,7 +128,8 @@ async function main(): Promise<void> {
       await exited;
     }
     const drained = await api.close({ deadlineMs, onDrain: () => runQueue.endSubscriptions() });
-    console.log(
+    log.info(
+      { cut: drained.cut, durationMs: drained.durationMs },
       drained.cut === 0
         ? `Drained in ${drained.durationMs} ms: every request answered.`
         : `Deadline reached after ${drained.durationMs} ms: cut ${drained.cut} unfinished request(s).`,
@@ -135,16 +148,16 @@ async function main(): Promise<void> {
  * `npm run bot` as a child of `npm start`, pointed at this API unless FLOORPLAN_API_URL says
  * otherwise. Its output is passed through; if it stops (a bad Slack token, say), the API goes on.
  */
-function startBot(apiUrl: string): ChildProcess {
+function startBot(apiUrl: string, log: Logger): ChildProcess {
   const entry = fileURLToPath(new URL('../../bot/main.ts', import.meta.url));
   // process.execArgv carries tsx's loader, so the child runs TypeScript the way this process does.
   const child = spawn(process.execPath, [...process.execArgv, entry], {
     env: { FLOORPLAN_API_URL: apiUrl, ...process.env },
     stdio: 'inherit',
   });
-  console.log(`Slack bot started as process ${child.pid} (see bot/README.md).`);
+  log.info({ botPid: child.pid }, `Slack bot started as process ${child.pid} (see bot/README.md).`);
   child.once('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGTERM') console.error(`Slack bot stopped (exit ${code ?? signal}).`);
+    if (code !== 0 && signal !== 'SIGTERM') log.error(`Slack bot stopped (exit ${code ?? signal}).`);
   });
   return child;
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo, Server as NetServer, type Socket } from 'node:net';
 import type { PrismaClient } from '../generated/prisma/client';
+import { type Logger, requestIdFrom, silentLogger } from './log';
 import { createFloorplanYoga, type FloorplanYoga } from './yoga';
 
 /** A plain HTTP route beside GraphQL (charts, CSV export); returns false when it does not match. */
@@ -38,6 +39,8 @@ export interface ApiServerOptions {
   /** How long a client may take to send a request's headers, and its whole request (body included). */
   timeouts?: { headersMs: number; requestMs: number };
   overloadLimits?: Parameters<typeof createFloorplanYoga>[0]['overloadLimits'];
+  /** The structured log; every request's lines carry its request id. */
+  log?: Logger;
 }
 
 const DEFAULT_DRAIN_DEADLINE_MS = 25_000;
@@ -63,6 +66,7 @@ interface ConnectionState {
 }
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const log = options.log ?? silentLogger;
   const yoga = createFloorplanYoga({
     prisma: options.prisma,
     isProduction: options.isProduction,
@@ -95,10 +99,28 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       keepAliveTimeout: 65_000,
     },
     async (request, response) => {
+      // Every request has an id: the caller's x-request-id when it sent one, returned either way,
+      // and on every log line about the request.
+      const requestId = requestIdFrom(request.headers['x-request-id']);
+      response.setHeader('x-request-id', requestId);
+      const requestLog = log.child({ requestId });
+      const receivedAt = process.hrtime.bigint();
+      const url = new URL(request.url ?? '/', 'http://localhost');
       const connection = connections.get(request.socket);
       if (connection) connection.active++;
       inFlight.add(response);
       response.once('close', () => {
+        // The path only: query strings and headers can carry credentials and are never logged.
+        requestLog.info(
+          {
+            method: request.method,
+            path: url.pathname,
+            status: response.statusCode,
+            durationMs: Math.round(Number(process.hrtime.bigint() - receivedAt) / 1e4) / 100,
+            ...(response.writableFinished ? {} : { aborted: true }),
+          },
+          'request',
+        );
         lastResponseAt = Date.now();
         inFlight.delete(response);
         if (connection) {
@@ -108,7 +130,6 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       });
       // A request that arrives while draining is answered, and the client told not to reuse the connection.
       if (draining) response.setHeader('connection', 'close');
-      const url = new URL(request.url ?? '/', 'http://localhost');
       try {
         if (url.pathname === '/healthz') {
           await options.prisma.$queryRaw`SELECT 1`;
@@ -122,8 +143,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         for (const route of routes) {
           if (await route(request, response, url)) return;
         }
-        await yoga.handle(request, response);
+        await yoga.handle(request, response, { requestId, log: requestLog });
       } catch (error) {
+        requestLog.error({ err: error }, 'request failed outside GraphQL');
         if (!response.headersSent) {
           response.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '5' });
         }

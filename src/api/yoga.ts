@@ -10,6 +10,8 @@ import type { PrismaClient } from '../generated/prisma/client';
 import type { Context } from './graphql/context';
 import { useFloorplanErrors } from './graphql/errors';
 import { schema } from './graphql/schema';
+import { type Logger, silentLogger } from './log';
+import { useUnexpectedErrorLog } from './plugins/error-log';
 import { useEvidenceInvalidation } from './plugins/evidence-invalidation';
 import { DEFAULT_OVERLOAD_LIMITS, type OverloadLimits, useOverloadProtection } from './plugins/overload';
 
@@ -74,10 +76,16 @@ function maskDatabaseOutage(error: unknown, message: string, isDev?: boolean): E
   return maskError(error, message, isDev);
 }
 
-export type FloorplanYoga = YogaServerInstance<Record<string, never>, Context>;
+/** What the HTTP server hands Yoga with each request: its id and the log lines carrying it. */
+export interface ServerContext {
+  requestId?: string;
+  log?: Logger;
+}
+
+export type FloorplanYoga = YogaServerInstance<ServerContext, Context>;
 
 export function createFloorplanYoga(options: YogaOptions): FloorplanYoga {
-  return createYoga<Record<string, never>, Context>({
+  return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
@@ -96,7 +104,7 @@ export function createFloorplanYoga(options: YogaOptions): FloorplanYoga {
     // GraphiQL's scripts and styles are served inline from the package, not a CDN: it works offline.
     renderGraphiQL,
     logging: options.isProduction ? 'info' : 'warn',
-    context: async ({ request }): Promise<Context> => {
+    context: async ({ request, log }): Promise<Context> => {
       const check = await authenticate(options.prisma, request.headers.get('authorization'));
       if (check.kind === 'invalid') {
         throw new GraphQLError(check.reason, {
@@ -107,10 +115,12 @@ export function createFloorplanYoga(options: YogaOptions): FloorplanYoga {
         prisma: options.prisma,
         identity: check.kind === 'ok' ? check.identity : null,
         publicCatalog: options.publicCatalog,
+        log: log ?? silentLogger,
       };
     },
     plugins: [
       useFloorplanErrors(),
+      useUnexpectedErrorLog(),
       EnvelopArmorPlugin({
         maxDepth: { n: QUERY_LIMITS.maxDepth },
         maxAliases: { n: QUERY_LIMITS.maxAliases },

@@ -1,5 +1,6 @@
 import type { Identity } from '../../app/auth/identity';
 import type { PrismaClient } from '../../generated/prisma/client';
+import type { Logger } from '../log';
 
 /**
  * Per-request context: who is calling, and the database handle. The handle rides in the context
@@ -11,4 +12,6 @@ export interface Context {
   prisma: PrismaClient;
   /** Whether anonymous callers may read the public catalog (facts with public sources). */
   publicCatalog: boolean;
+  /** This request's log (lines carry its request id). */
+  log: Logger;
 }

@@ -10,6 +10,7 @@ import {
 } from 'graphql';
 import type { Identity } from '../../app/auth/identity';
 import type { PrismaClient } from '../../generated/prisma/client';
+import { silentLogger } from '../log';
 import type { Context } from './context';
 import { schema } from './schema';
 
@@ -49,7 +50,7 @@ export async function executeInProcess<Data>(
   document: string,
   variables: Record<string, unknown>,
 ): Promise<Data> {
-  const contextValue: Context = { prisma, identity, publicCatalog: false };
+  const contextValue: Context = { prisma, identity, publicCatalog: false, log: silentLogger };
   const result = (await execute({
     schema,
     document: parse(document),
