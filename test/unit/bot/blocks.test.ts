@@ -7,6 +7,7 @@ import { buildDecisionMessage } from '../../../bot/blocks/decision';
 import { buildHelpMessage } from '../../../bot/blocks/help';
 import { BlockKitLimits, type SlackMessage } from '../../../bot/blocks/limits';
 import { buildPathsMessage } from '../../../bot/blocks/paths';
+import { buildApiErrorMessage } from '../../../bot/blocks/replies';
 import { buildRunListMessage } from '../../../bot/blocks/run-list';
 import { buildRunProgressMessage, progressBar } from '../../../bot/blocks/run-progress';
 import { buildRunResultMessage } from '../../../bot/blocks/run-result';
@@ -17,6 +18,7 @@ import type {
   RunPage,
   SavedDecisionSummary,
 } from '../../../bot/floorplan-api';
+import { GraphqlCallError } from '../../../bot/floorplan-api';
 import { formatMoney, formatMonthlyRange } from '../../../bot/format/money';
 import { formatCompact, formatTokensPerMonth, formatTokensPerSecond } from '../../../bot/format/words';
 import { sampleDecision, samplePaths } from '../../fixtures/bot/answers';
@@ -305,6 +307,33 @@ describe('Block Kit builders', () => {
     expect(text).toContain('Regression: benchmark finished');
     expect(text).toContain('-14.2% decode, z -5.1, 6 earlier runs');
     expect(text).toContain('70%');
+  });
+});
+
+describe('the API down, in words', () => {
+  const failure = (message: string) =>
+    new GraphqlCallError('unavailable', message, null, 'CreateBenchmarkRun');
+  it('says nothing was queued when the request never reached the API, and never shows its address', () => {
+    const refused = buildApiErrorMessage(
+      failure('The floorplan API at http://10.0.0.7:4000 is not reachable (ECONNREFUSED).'),
+      undefined,
+      'queue',
+    );
+    expect(refused.text).toBe(
+      'The floorplan API is not answering right now (it is not reachable), so I cannot answer from its evidence. Nothing was queued. Try again in a minute.',
+    );
+    const cut = buildApiErrorMessage(
+      failure('The floorplan API at http://10.0.0.7:4000 is not reachable (ECONNRESET).'),
+      undefined,
+      'queue',
+    );
+    expect(cut.text).toContain('I cannot tell whether the run was queued: `/floorplan runs` shows it');
+    const read = buildApiErrorMessage(
+      failure('The floorplan API at http://10.0.0.7:4000 is not reachable (it did not answer in time).'),
+    );
+    expect(read.text).toContain('(it did not answer in time)');
+    expect(read.text).toContain('Nothing was saved or queued.');
+    for (const message of [refused, cut, read]) expect(JSON.stringify(message)).not.toContain('10.0.0.7');
   });
 });
 
