@@ -31,7 +31,8 @@ describe('thirty queued runs', () => {
   let finishedRunId = '';
 
   beforeAll(async () => {
-    await harness.start({ liveRunOptions: { minUpdateIntervalMs: 200 } });
+    // The stream carries the changes; the safety read of each followed run stays rare, as in production.
+    await harness.start({ liveRunOptions: { minUpdateIntervalMs: 200, pollIntervalMs: 5000 } });
     process.on('warning', onWarning);
     // One finished run first, so "recent finished runs" has something the queue must not hide.
     await harness.startRunner({ ttftMs: 5, tokenGapMs: 1 });
@@ -102,7 +103,11 @@ describe('thirty queued runs', () => {
   it('shows the right queued count and the recent finished runs in App Home', async () => {
     harness.slack.reset();
     await harness.event({ type: 'app_home_opened', user: VIEWER, tab: 'home' });
-    const publish = await harness.slack.waitFor(() => harness.slack.callsTo('views.publish')[0]);
+    const publish = await harness.slack.waitFor(
+      () => harness.slack.callsTo('views.publish')[0],
+      20_000,
+      'the Home tab',
+    );
     const lines = texts((publish.params.view as { blocks: unknown }).blocks);
     expect(lines).toContain(`Queued (${QUEUED - 1})`);
     expect(lines).toContain(`… ${QUEUED - 1 - 15} more: \`/floorplan runs queued page=2\``);
