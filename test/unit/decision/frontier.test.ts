@@ -1,0 +1,164 @@
+import type Decimal from 'decimal.js';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { EvidenceSnapshot, SweptLevel } from '../../../src/domain/engine/evidence';
+import { type FrontierPoint, frontier } from '../../../src/domain/engine/frontier';
+import { moneyAmount, quantity } from '../../../src/domain/engine/money';
+import { type NumericRange, parseWorkload, WORKLOAD_RANGES } from '../../../src/domain/engine/workload';
+import { labEvidence } from '../../fixtures/lab/lab';
+
+/**
+ * Properties of the frontier on random in-range workloads over the lab evidence with a
+ * two-configuration Spark sweep: it always answers, money is plain, every number a GraphQL Float can
+ * carry, each cost per goodput token is the monthly cost over the goodput tokens, and onFrontier is
+ * exactly "eligible, priced, and dominated by no other eligible priced point".
+ */
+
+function inRange(range: NumericRange): fc.Arbitrary<number> {
+  const low = range.minExclusive ? (range.integer ? range.min + 1 : range.min + 1e-9) : range.min;
+  const values = range.integer
+    ? fc.integer({ min: low, max: range.max })
+    : fc.double({ min: low, max: range.max, noNaN: true, noDefaultInfinity: true });
+  return fc.oneof(values, fc.constantFrom(low, range.max));
+}
+
+const R = WORKLOAD_RANGES;
+const inputArbitrary = fc.record({
+  requestsPerDay: inRange(R.requestsPerDay),
+  meanInputTokens: inRange(R.meanInputTokens),
+  meanOutputTokens: inRange(R.meanOutputTokens),
+  activeHoursPerDay: inRange(R.activeHoursPerDay),
+  activeDaysPerMonth: inRange(R.activeDaysPerMonth),
+  burstiness: inRange(R.burstiness),
+  peakToMean: inRange(R.peakToMean),
+  model: fc.constantFrom('llama-3.1-8b-lora', 'llama-3.1-8b'),
+  needsCustomWeights: fc.boolean(),
+  mustOwnWeights: fc.boolean(),
+  minDecodeTokensPerSecond: fc.option(
+    fc.oneof(inRange(R.minDecodeTokensPerSecond), fc.double({ min: 1, max: 80 })),
+    {
+      nil: null,
+    },
+  ),
+  maxTtftMsP95: fc.option(inRange(R.maxTtftMsP95), { nil: null }),
+  minAcceptedRate: fc.option(inRange(R.minAcceptedRate), { nil: null }),
+  horizonMonths: inRange(R.horizonMonths),
+});
+
+function level(configuration: string, concurrency: number, decode: number): SweptLevel {
+  return {
+    resultId: `result-${configuration}-c${concurrency}`,
+    concurrency,
+    meetsSlo: decode >= 20,
+    stoppedEarly: false,
+    failed: 0,
+    decodeTokensPerSecondPerStream: decode,
+    ttftP95Ms: 50 + concurrency,
+    outputTokensPerSecond: decode * concurrency,
+    goodputOutputTokensPerSecond: decode * concurrency * 0.95,
+  };
+}
+
+function sweptEvidence(): EvidenceSnapshot {
+  const evidence = labEvidence();
+  const sweep = (configuration: string, speed: number) => ({
+    id: `sweep-${configuration}`,
+    boxSlug: 'dgx-spark',
+    variantSlug: 'llama-3.1-8b-lora',
+    serverConfiguration: configuration,
+    slos: { tpotMeanMs: 50 },
+    maxConcurrencyAtSlo: 4,
+    measuredAt: '2025-11-30T10:00:00.000Z',
+    levels: [1, 2, 4, 8].map((concurrency) =>
+      level(configuration, concurrency, speed / Math.sqrt(concurrency)),
+    ),
+  });
+  return { ...evidence, sweeps: [sweep('fp8', 40), sweep('nvfp4', 60)] };
+}
+
+const PLAIN = /^\d+(\.\d+)?$/;
+
+function dominates(a: FrontierPoint, b: FrontierPoint): boolean {
+  const costA = a.costPerMillionGoodputTokens as Decimal;
+  const costB = b.costPerMillionGoodputTokens as Decimal;
+  const speedA = a.decodeTokensPerSecondPerUser ?? Number.NEGATIVE_INFINITY;
+  const speedB = b.decodeTokensPerSecondPerUser ?? Number.NEGATIVE_INFINITY;
+  return costA.lte(costB) && speedA >= speedB && (costA.lt(costB) || speedA > speedB);
+}
+
+describe('frontier on random workloads', () => {
+  const evidence = sweptEvidence();
+
+  it('answers in range with plain money, finite numbers, consistent costs and an exact Pareto set', () => {
+    fc.assert(
+      fc.property(inputArbitrary, (input) => {
+        const parsed = parseWorkload(input, evidence);
+        if (!parsed.ok) throw new Error(`in-range input refused: ${JSON.stringify(parsed.issues)}`);
+        const answer = frontier(parsed.workload, evidence);
+        expect(answer.points.length).toBeGreaterThan(0);
+        const priced = answer.points.filter((point) => point.eligible && point.costPerMillionGoodputTokens);
+        for (const point of answer.points) {
+          for (const value of [point.goodputTokensPerMonth, point.units, point.utilization ?? 0])
+            expect(Number.isFinite(value)).toBe(true);
+          expect(moneyAmount(point.monthlyCost)).toMatch(PLAIN);
+          const cost = point.costPerMillionGoodputTokens;
+          if (!point.meetsSlo) expect(cost).toBeNull();
+          if (cost) {
+            expect(moneyAmount(cost)).toMatch(PLAIN);
+            // cost per 1M x goodput tokens (as money reads a quantity) / 1M = the monthly cost.
+            const back = cost.times(quantity(point.goodputTokensPerMonth)).dividedBy(1_000_000);
+            expect(back.minus(point.monthlyCost).abs().lte(point.monthlyCost.times(1e-9).plus(1e-9))).toBe(
+              true,
+            );
+          }
+          const expected =
+            point.eligible &&
+            cost !== null &&
+            !priced.some((other) => other !== point && dominates(other, point));
+          expect(point.onFrontier).toBe(expected);
+        }
+        // A swept Spark serving the custom model is priced once per configuration.
+        if (parsed.workload.model === 'llama-3.1-8b-lora') {
+          const spark = answer.points.filter((point) => point.pathSlug === 'spark-vllm');
+          expect(spark.map((point) => point.serverConfiguration).sort()).toEqual(['fp8', 'nvfp4']);
+          for (const point of spark) expect(point.sweepId).toBe(`sweep-${point.serverConfiguration}`);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('the faster, cheaper configuration dominates the other one', () => {
+    const parsed = parseWorkload(
+      {
+        requestsPerDay: 1000,
+        meanInputTokens: 900,
+        meanOutputTokens: 250,
+        activeHoursPerDay: 10,
+        activeDaysPerMonth: 22,
+        model: 'llama-3.1-8b-lora',
+        needsCustomWeights: true,
+        minDecodeTokensPerSecond: 15,
+      },
+      evidence,
+    );
+    if (!parsed.ok) throw new Error('workload refused');
+    const answer = frontier(parsed.workload, evidence);
+    const fp8 = answer.points.find((point) => point.id === 'spark-vllm/llama-3.1-8b-lora#fp8');
+    const nvfp4 = answer.points.find((point) => point.id === 'spark-vllm/llama-3.1-8b-lora#nvfp4');
+    if (!fp8 || !nvfp4) throw new Error('a configuration is missing');
+    // fp8 decodes 40/√c, nvfp4 60/√c: at ≥ 15 tok/s fp8 sizes at c = 4 (20 tok/s per user, 80 tok/s a
+    // box) and nvfp4 at c = 8 (21.2 tok/s per user, 169.7 tok/s a box); goodput is 95% of each. Both
+    // need one box for 13.9 peak tok/s, so the same cost over goodput 76 vs 161.2: nvfp4 is cheaper
+    // per goodput token by 60·√8 / (40·√4) = 2.1213… and faster per user.
+    expect([fp8.concurrency, nvfp4.concurrency]).toEqual([4, 8]);
+    expect(fp8.decodeTokensPerSecondPerUser).toBe(20);
+    expect(nvfp4.decodeTokensPerSecondPerUser).toBeCloseTo(60 / Math.sqrt(8), 12);
+    expect(nvfp4.monthlyCost.eq(fp8.monthlyCost)).toBe(true);
+    const ratio = (fp8.costPerMillionGoodputTokens as Decimal)
+      .dividedBy(nvfp4.costPerMillionGoodputTokens as Decimal)
+      .toNumber();
+    expect(ratio).toBeCloseTo((60 * Math.sqrt(8)) / (40 * Math.sqrt(4)), 6);
+    expect(fp8.onFrontier).toBe(false);
+  });
+});
