@@ -17,7 +17,7 @@ const ADAPTER_KINDS = new Set([
 /** Postgres SQLSTATEs: connection exceptions (08…), admin/crash shutdown, cannot connect now. */
 const SQLSTATE = /^(08\d{3}|57P0[1-3]|53300)$/;
 const MESSAGES =
-  /ECONNREFUSED|ECONNRESET|Connection terminated|Can't reach database server|terminating connection|the database system is (starting up|shutting down)|Unable to start a transaction in the given time/i;
+  /ECONNREFUSED|ECONNRESET|Connection terminated|Client has encountered a connection error|Can't reach database server|terminating connection|the database system is (starting up|shutting down)|Unable to start a transaction in the given time/i;
 
 interface Inspectable {
   code?: unknown;
