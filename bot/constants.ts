@@ -26,6 +26,7 @@ export const WorkloadFormField = {
   activeHours: 'active_hours',
   activeDays: 'active_days',
   horizonMonths: 'horizon_months',
+  amortizationMonths: 'amortization_months',
   minDecodeTokensPerSecond: 'min_tps',
   maxTtftMs: 'max_ttft_ms',
   budget: 'budget',
@@ -33,6 +34,7 @@ export const WorkloadFormField = {
   minAcceptedRate: 'min_accepted_rate',
   region: 'region',
   requirements: 'requirements',
+  keeping: 'keeping',
 } as const;
 export type WorkloadFormField = (typeof WorkloadFormField)[keyof typeof WorkloadFormField];
 

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/web-api';
 import type { Decision } from '../floorplan-api';
+import { normalizeDollarsIn } from '../format/money';
 import { escapeMrkdwn } from '../format/words';
 import { describeKeptSet } from './decision';
 import {
@@ -21,7 +22,7 @@ export function buildDecisionDetailsMessage(decision: Decision, modelVariant: st
       section(
         truncateLines(
           `*Why ${escapeMrkdwn(decision.recommendation.pathSlug)}*\n${decision.recommendation.reasons
-            .map((reason) => `• ${escapeMrkdwn(reason)}`)
+            .map((reason) => `• ${escapeMrkdwn(normalizeDollarsIn(reason))}`)
             .join('\n')}`,
           BlockKitLimits.sectionText,
           '…',

@@ -3,7 +3,7 @@ import Decimal from 'decimal.js';
 import { AXES } from '../../src/domain/engine/axes';
 import { ActionId, DEFAULT_BOX_SLUG } from '../constants';
 import type { Axis, Decision, PathOption, UnlockedPath, WorkloadInput } from '../floorplan-api';
-import { formatMonthlyRange } from '../format/money';
+import { formatMonthlyRange, normalizeDollarsIn } from '../format/money';
 import {
   escapeMrkdwn,
   formatNumber,
@@ -55,7 +55,7 @@ const AXIS_COLUMN: Record<Axis, string> = {
  * "decode 20.5 tok/s where 30 was asked".
  */
 export function plainShortfall(shortfall: string): string {
-  return shortfall
+  return normalizeDollarsIn(shortfall)
     .replace(/ vs (.+?) required\b/, ' where $1 was asked')
     .replace(/ vs (\S+) budget\b/, ' where the budget is $1');
 }

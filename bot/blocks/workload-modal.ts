@@ -33,6 +33,15 @@ function textInput(
   return block;
 }
 
+/** The axes the form offers to keep, as `keeping=` words and their labels. */
+export const KEEPABLE: readonly (readonly [string, string])[] = [
+  ['fast', 'FAST: slower decode or first token'],
+  ['cheap', 'CHEAP: over budget'],
+  ['high-confidence', 'HIGH_CONFIDENCE: weaker evidence or quality'],
+  ['controlled', 'CONTROLLED: weights with the platform'],
+  ['available', 'AVAILABLE: later than needed'],
+];
+
 export function buildWorkloadModal(metadata: WorkloadFormMetadata): ModalView {
   return {
     type: 'modal',
@@ -81,6 +90,13 @@ export function buildWorkloadModal(metadata: WorkloadFormMetadata): ModalView {
         true,
         `Default ${WORKLOAD_DEFAULTS.horizonMonths}; a bought box is never charged over more.`,
         String(WORKLOAD_DEFAULTS.horizonMonths),
+      ),
+      textInput(
+        WorkloadFormField.amortizationMonths,
+        'Spread a bought box over (months)',
+        '36',
+        true,
+        "Empty: the box's own figure, never longer than the horizon.",
       ),
       textInput(
         WorkloadFormField.minDecodeTokensPerSecond,
@@ -133,12 +149,27 @@ export function buildWorkloadModal(metadata: WorkloadFormMetadata): ModalView {
           ],
         },
       },
+      {
+        type: 'input',
+        block_id: WorkloadFormField.keeping,
+        optional: true,
+        label: { type: 'plain_text', text: 'Constraints you keep (accept a shortfall on)' },
+        hint: {
+          type: 'plain_text',
+          text: 'Empty: the answer lists the fewest constraints to keep for each path.',
+        },
+        element: {
+          type: 'checkboxes',
+          action_id: WorkloadFormField.keeping,
+          options: KEEPABLE.map(([value, text]) => ({ text: { type: 'plain_text', text }, value })),
+        },
+      },
     ],
   };
 }
 
 /** The argument each modal field becomes, so the modal and the command share one validator. */
-export const FORM_FIELD_ARGUMENT: Record<Exclude<WorkloadFormField, 'requirements'>, string> = {
+export const FORM_FIELD_ARGUMENT: Record<Exclude<WorkloadFormField, 'requirements' | 'keeping'>, string> = {
   [WorkloadFormField.model]: 'model=',
   [WorkloadFormField.requests]: 'requests=',
   [WorkloadFormField.inputTokens]: 'in=',
@@ -146,6 +177,7 @@ export const FORM_FIELD_ARGUMENT: Record<Exclude<WorkloadFormField, 'requirement
   [WorkloadFormField.activeHours]: 'hours=',
   [WorkloadFormField.activeDays]: 'days=',
   [WorkloadFormField.horizonMonths]: 'months=',
+  [WorkloadFormField.amortizationMonths]: 'amortization=',
   [WorkloadFormField.minDecodeTokensPerSecond]: 'tps>=',
   [WorkloadFormField.maxTtftMs]: 'ttft<=',
   [WorkloadFormField.budget]: 'budget=',
@@ -163,6 +195,8 @@ export const ARGUMENT_FORM_FIELD: Record<string, WorkloadFormField> = {
   hours: WorkloadFormField.activeHours,
   days: WorkloadFormField.activeDays,
   months: WorkloadFormField.horizonMonths,
+  amortization: WorkloadFormField.amortizationMonths,
+  keeping: WorkloadFormField.keeping,
   accepted: WorkloadFormField.minAcceptedRate,
   quality: WorkloadFormField.minAcceptedRate,
   region: WorkloadFormField.region,

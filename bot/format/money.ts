@@ -55,3 +55,15 @@ export function formatMonthlyRange(cost: Money, low?: Money | null, high?: Money
   const bare = symbol !== undefined && toDigits !== null && !toDigits.negative ? toDigits.body : to;
   return `${from}–${bare}/mo`;
 }
+
+/**
+ * Dollar amounts inside the API's sentences ("costs $1,922.35/month vs $500.00 budget") rewritten
+ * in the bot's one format ("costs $1,922/mo vs $500 budget").
+ */
+export function normalizeDollarsIn(text: string): string {
+  return text.replace(
+    /\$(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(\/month)?/g,
+    (_match, digits: string, perMonth: string | undefined) =>
+      `${formatMoney({ amount: digits.replace(/,/g, ''), currency: 'USD' })}${perMonth ? '/mo' : ''}`,
+  );
+}

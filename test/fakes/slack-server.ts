@@ -176,14 +176,17 @@ export class FakeSlackServer {
     this.baseUrl = `http://127.0.0.1:${port}`;
   }
 
+  /** Closes the server; then fails when any message it saw broke a Block Kit limit (every suite checks). */
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (server === undefined) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    if (server !== undefined) {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    }
+    this.assertWithinBlockKitLimits();
   }
 
   /** A fresh response_url for a slash command or interaction payload. */

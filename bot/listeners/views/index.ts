@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   ARGUMENT_FORM_FIELD,
   FORM_FIELD_ARGUMENT,
+  KEEPABLE,
   type WorkloadFormMetadata,
 } from '../../blocks/workload-modal';
 import { tryParseWorkloadArguments } from '../../commands/parse';
@@ -34,6 +35,10 @@ export function formValuesToArguments(values: ViewOutput['state']['values']): st
   for (const option of requirements) {
     if (option.value === 'custom' || option.value === 'own-weights') tokens.push(option.value);
   }
+  const kept = (values[WorkloadFormField.keeping]?.[WorkloadFormField.keeping]?.selected_options ?? [])
+    .map((option) => option.value)
+    .filter((value): value is string => KEEPABLE.some(([word]) => word === value));
+  if (kept.length > 0) tokens.push(`keeping=${kept.join(',')}`);
   return tokens;
 }
 

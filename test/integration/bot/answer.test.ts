@@ -231,6 +231,8 @@ describe('/floorplan keep answers the main question', () => {
     values.requirements = {
       requirements: { type: 'checkboxes', selected_options: [{ value: 'custom' }, { value: 'own-weights' }] },
     };
+    values.keeping = { keeping: { type: 'checkboxes', selected_options: [{ value: 'fast' }] } };
+    typed('amortization_months', '24');
     const metadata = String((open.params.view as { private_metadata: string }).private_metadata);
     const delivery = await harness.viewSubmission(CallbackId.workloadForm, values, metadata);
     expect(delivery.status).toBe(200);
@@ -240,6 +242,9 @@ describe('/floorplan keep answers the main question', () => {
     const text = messageText(post.params);
     expect(text).toContain('Serve it on');
     expect(text).toContain('24 h/day · 30 days/mo · 36-month horizon');
+    // The form's choices travel in the answer's buttons as the command's own arguments.
+    expect(text).toContain('amortization=24 custom own-weights');
+    expect(text).toContain('keeping=fast');
   });
 
   it('when the API is down, says nothing was saved or queued, without its address', async () => {
@@ -323,9 +328,10 @@ describe('bad input, subcommand by subcommand', () => {
     ['run', 'say which run, by its id (see `/floorplan runs`).', '/floorplan run clx0run123'],
     ['cancel a;b', '`a;b` is not a run id.', '/floorplan cancel clx0run123'],
     ['access', 'name an accelerator, e.g. `gb300` or `h100`.', '/floorplan access gb300'],
+    ['stale old', 'unexpected `old`: give days=N.', '/floorplan stale days=180'],
     [
       'deploy everything',
-      "I don't know `deploy`. Subcommands: keep, cost, bench, paths, models, boxes, runs, run, cancel, access, help.",
+      "I don't know `deploy`. Subcommands: keep, cost, bench, paths, models, boxes, runs, run, cancel, access, stale, help.",
       '/floorplan keep model=llama-3.1-8b-lora requests=2000/day in=900 out=250 hours=10 custom own-weights',
     ],
   ])('%s', async (command, message, example) => {

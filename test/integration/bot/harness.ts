@@ -115,8 +115,7 @@ export class BotHarness {
     await this.stopRunner();
     await this.bot?.stop();
     await this.api?.close();
-    await this.slack.stop();
-    this.slack.assertWithinBlockKitLimits();
+    await this.slack.stop(); // fails when any message broke a Block Kit limit
   }
 
   /**

@@ -19,7 +19,7 @@ import type {
   SavedDecisionSummary,
 } from '../../../bot/floorplan-api';
 import { GraphqlCallError } from '../../../bot/floorplan-api';
-import { formatMoney, formatMonthlyRange } from '../../../bot/format/money';
+import { formatMoney, formatMonthlyRange, normalizeDollarsIn } from '../../../bot/format/money';
 import { formatCompact, formatTokensPerMonth, formatTokensPerSecond } from '../../../bot/format/words';
 import { sampleDecision, samplePaths } from '../../fixtures/bot/answers';
 
@@ -363,5 +363,8 @@ describe('money at presentation', () => {
     expect(formatTokensPerMonth(12_400_000_000)).toBe('12.4B tokens/mo');
     expect(formatTokensPerMonth(69_000_000)).toBe('69M tokens/mo');
     expect(formatCompact(950)).toBe('950');
+    expect(normalizeDollarsIn('costs $1,922.35/month vs $500.00 budget; $15.185 a day')).toBe(
+      'costs $1,922/mo vs $500 budget; $15.18 a day',
+    );
   });
 });
