@@ -34,22 +34,15 @@ import {
   type WorkloadInput,
 } from '../clients/graphql/operations.generated';
 
-export type { DecodeRegression, RunProgress, RunSpecSummary };
+export type { RunProgress, RunSpecSummary };
 
-import {
-  type DecodeRegression,
-  type RunProgress,
-  type RunSpecSummary,
-  readDecodeRegression,
-  readRunProgress,
-  readRunSpec,
-} from './runs/run-json';
+import { type RunProgress, type RunSpecSummary, readRunProgress, readRunSpec } from './runs/run-json';
 
 /**
  * The bot's calls to the floorplan API: each one generated document sent through the one GraphQL
  * transport. Result types are the generated ones (schema/operations/bot/); the only reading done
  * here is of the fields the schema still types as JSON (a run's spec and progress, a result's
- * regression, a saved decision's workload).
+ * a saved decision's workload).
  */
 
 export type { Axis, CreateBenchmarkRunInput, RunStatus, SloTargetsInput, WorkloadInput };
@@ -71,7 +64,7 @@ export type StalePrices = StalePricesQuery['stalePrices'];
 export type ModelVariantEntry = ModelVariantsQuery['modelVariants'][number];
 export type BoxEntry = BoxesQuery['boxes'][number];
 type ResultFragment = BotRunFragment['results'][number];
-export type BenchmarkResult = Omit<ResultFragment, 'regression'> & { regression: DecodeRegression | null };
+export type BenchmarkResult = ResultFragment;
 export type SloSweep = BotRunFragment['sloSweeps'][number];
 /**
  * A run with its JSON fields read; lists carry no results, sweeps or canceller (depth and cost), a
@@ -106,7 +99,7 @@ function toRun(run: BotRunSummaryFragment | BotRunFragment): BenchmarkRun {
     ...run,
     spec: readRunSpec(run.spec),
     progress: readRunProgress(run.progress),
-    results: results.map((result) => ({ ...result, regression: readDecodeRegression(result.regression) })),
+    results,
     sloSweeps: 'sloSweeps' in run ? run.sloSweeps : [],
     cancelledBy: 'cancelledBy' in run ? run.cancelledBy : null,
   };

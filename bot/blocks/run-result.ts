@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/web-api';
 import { ActionId, SLASH_COMMAND } from '../constants';
 import type { BenchmarkResult, BenchmarkRun, RegressionVerdict } from '../floorplan-api';
-import { escapeMrkdwn, formatNumber, formatPercent, RUN_STATUS_WORDS } from '../format/words';
+import { escapeMrkdwn, formatNumber, formatPercent, plural, RUN_STATUS_WORDS } from '../format/words';
 import {
   actions,
   BlockKitLimits,
@@ -57,13 +57,13 @@ export function resultTableLines(results: readonly BenchmarkResult[]): string[] 
 function regressionLines(results: readonly BenchmarkResult[]): string[] {
   return results.flatMap((result) => {
     if (result.regressionVerdict === null) return [];
-    const regression = result.regression;
+    const regression = result.decodeRegression;
     const numbers = [
       regression?.percentChange == null
         ? null
         : `${regression.percentChange > 0 ? '+' : ''}${formatNumber(regression.percentChange)}% decode`,
       regression?.zScore == null ? null : `z ${formatNumber(regression.zScore, 2)}`,
-      regression?.historyUsed == null ? null : `${regression.historyUsed} earlier runs`,
+      regression?.historyUsed == null ? null : plural(regression.historyUsed, 'earlier run'),
     ].filter((part) => part !== null);
     const level =
       result.concurrency === null ? escapeMrkdwn(result.profileKey) : `concurrency ${result.concurrency}`;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Readers for the run fields the schema still types as `JSON` (a run's spec and heartbeat
- * progress, a result's stored regression). They read only what the bot shows and tolerate the
+ * progress). They read only what the bot shows and tolerate the
  * rest: a field the bot cannot read shows as "unknown", it does not fail the message.
  */
 
@@ -23,14 +23,6 @@ export interface RunProgress {
   completed: number;
   failed: number;
   total: number;
-}
-
-/** The decode-rate numbers behind a result's regression verdict. */
-export interface DecodeRegression {
-  percentChange: number | null;
-  zScore: number | null;
-  historyUsed: number | null;
-  reason: string | null;
 }
 
 const specSchema = z.looseObject({
@@ -66,30 +58,4 @@ export function readRunProgress(value: unknown): RunProgress | null {
   if (!parsed.success) return null;
   const { levelIndex, levelCount, phase, completed, failed, total } = parsed.data;
   return { levelIndex, levelCount, phase, completed, failed, total };
-}
-
-const regressionSchema = z.looseObject({
-  metrics: z.looseObject({
-    decodeTokensPerSecond: z
-      .looseObject({
-        percentChange: z.number().nullable().optional(),
-        zScore: z.number().nullable().optional(),
-        historyUsed: z.number().optional(),
-        reason: z.string().optional(),
-      })
-      .nullable()
-      .optional(),
-  }),
-});
-
-export function readDecodeRegression(value: unknown): DecodeRegression | null {
-  const parsed = regressionSchema.safeParse(value);
-  const decode = parsed.success ? parsed.data.metrics.decodeTokensPerSecond : undefined;
-  if (decode === undefined || decode === null) return null;
-  return {
-    percentChange: decode.percentChange ?? null,
-    zScore: decode.zScore ?? null,
-    historyUsed: decode.historyUsed ?? null,
-    reason: decode.reason ?? null,
-  };
 }

@@ -227,7 +227,7 @@ export type CreateBenchmarkRunMutationVariables = Exact<{
 }>;
 
 
-export type CreateBenchmarkRunMutation = { createBenchmarkRun: { cancelledBy: string | null, id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, regression: unknown, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
+export type CreateBenchmarkRunMutation = { createBenchmarkRun: { cancelledBy: string | null, id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, decodeRegression: { percentChange: number | null, zScore: number | null, historyUsed: number | null, reason: string | null } | null, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
 
 export type CancelBenchmarkRunMutationVariables = Exact<{
   id: string | number;
@@ -235,14 +235,14 @@ export type CancelBenchmarkRunMutationVariables = Exact<{
 }>;
 
 
-export type CancelBenchmarkRunMutation = { cancelBenchmarkRun: { cancelledBy: string | null, id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, regression: unknown, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
+export type CancelBenchmarkRunMutation = { cancelBenchmarkRun: { cancelledBy: string | null, id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, decodeRegression: { percentChange: number | null, zScore: number | null, historyUsed: number | null, reason: string | null } | null, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
 
 export type BenchmarkRunQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type BenchmarkRunQuery = { benchmarkRun: { cancelledBy: string | null, id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, regression: unknown, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
+export type BenchmarkRunQuery = { benchmarkRun: { cancelledBy: string | null, id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, decodeRegression: { percentChange: number | null, zScore: number | null, historyUsed: number | null, reason: string | null } | null, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
 
 export type BenchmarkRunsQueryVariables = Exact<{
   first: number;
@@ -259,12 +259,12 @@ export type BenchmarkRunProgressSubscriptionVariables = Exact<{
 }>;
 
 
-export type BenchmarkRunProgressSubscription = { benchmarkRunProgress: { cancelledBy: string | null, id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, regression: unknown, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
+export type BenchmarkRunProgressSubscription = { benchmarkRunProgress: { cancelledBy: string | null, id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, decodeRegression: { percentChange: number | null, zScore: number | null, historyUsed: number | null, reason: string | null } | null, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
 
 export type BenchmarkRunChangesSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type BenchmarkRunChangesSubscription = { benchmarkRunChanges: { cancelledBy: string | null, id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, regression: unknown, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
+export type BenchmarkRunChangesSubscription = { benchmarkRunChanges: { cancelledBy: string | null, id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, decodeRegression: { percentChange: number | null, zScore: number | null, historyUsed: number | null, reason: string | null } | null, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
 
 export type ModelVariantsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -325,7 +325,7 @@ export type BotMoneyFragment = { amount: string, currency: string };
 
 export type BotRunSummaryFragment = { id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } };
 
-export type BotRunFragment = { cancelledBy: string | null, id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, regression: unknown, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } };
+export type BotRunFragment = { cancelledBy: string | null, id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, decodeRegression: { percentChange: number | null, zScore: number | null, historyUsed: number | null, reason: string | null } | null, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } };
 
 export type BotPathOptionFragment = { optionId: string, pathSlug: string, pathName: string, pathKind: PathKind, servedVariant: string, decodeTokensPerSecond: number | null, leadTimeDays: number | null, failedAxes: Array<Axis>, eligible: boolean, monthlyCost: { amount: string, currency: string }, costLow: { amount: string, currency: string } | null, costHigh: { amount: string, currency: string } | null };
 
@@ -436,7 +436,12 @@ export const BotRunFragmentDoc = new TypedDocumentString(`
     outputTokensPerSecond
     ttftP95Ms
     regressionVerdict
-    regression
+    decodeRegression {
+      percentChange
+      zScore
+      historyUsed
+      reason
+    }
     roofline {
       ceilingTokensPerSecond
       efficiency
@@ -767,7 +772,12 @@ fragment BotRun on BenchmarkRun {
     outputTokensPerSecond
     ttftP95Ms
     regressionVerdict
-    regression
+    decodeRegression {
+      percentChange
+      zScore
+      historyUsed
+      reason
+    }
     roofline {
       ceilingTokensPerSecond
       efficiency
@@ -836,7 +846,12 @@ fragment BotRun on BenchmarkRun {
     outputTokensPerSecond
     ttftP95Ms
     regressionVerdict
-    regression
+    decodeRegression {
+      percentChange
+      zScore
+      historyUsed
+      reason
+    }
     roofline {
       ceilingTokensPerSecond
       efficiency
@@ -905,7 +920,12 @@ fragment BotRun on BenchmarkRun {
     outputTokensPerSecond
     ttftP95Ms
     regressionVerdict
-    regression
+    decodeRegression {
+      percentChange
+      zScore
+      historyUsed
+      reason
+    }
     roofline {
       ceilingTokensPerSecond
       efficiency
@@ -1015,7 +1035,12 @@ fragment BotRun on BenchmarkRun {
     outputTokensPerSecond
     ttftP95Ms
     regressionVerdict
-    regression
+    decodeRegression {
+      percentChange
+      zScore
+      historyUsed
+      reason
+    }
     roofline {
       ceilingTokensPerSecond
       efficiency
@@ -1084,7 +1109,12 @@ fragment BotRun on BenchmarkRun {
     outputTokensPerSecond
     ttftP95Ms
     regressionVerdict
-    regression
+    decodeRegression {
+      percentChange
+      zScore
+      historyUsed
+      reason
+    }
     roofline {
       ceilingTokensPerSecond
       efficiency

@@ -140,6 +140,18 @@ describe('runs in the channel', () => {
         ((again.decodeTokensPerSecond - result.decodeTokensPerSecond) / result.decodeTokensPerSecond) * 1000,
       ) / 10;
     const signed = change === 0 ? '±0' : `${change > 0 ? '+' : '−'}${one(Math.abs(change))}`;
+    // The verdict against history, read from the typed decodeRegression the API stored with the result.
+    const stored = (
+      again.regression as {
+        metrics: { decodeTokensPerSecond: { historyUsed: number; percentChange: number } };
+      }
+    ).metrics.decodeTokensPerSecond;
+    const secondResult = harness.slack
+      .callsTo('chat.postMessage')
+      .find((call) => call.params.thread_ts === second.posted.response.ts);
+    expect(JSON.stringify(secondResult?.params.blocks)).toContain(
+      `• concurrency 1: not enough history to judge (${stored.percentChange > 0 ? '+' : ''}${one(stored.percentChange)}% decode, ${stored.historyUsed} earlier run${stored.historyUsed === 1 ? '' : 's'})`,
+    );
     expect(lastSectionText(second.updates.at(-1))).toContain(
       ` of roofline · ${signed}% decode vs last comparable run (${slackDate(result.measuredAt)})\n:warning: `,
     );

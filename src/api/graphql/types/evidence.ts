@@ -31,6 +31,57 @@ export const RegressionVerdictEnum = builder.enumType('RegressionVerdict', {
   values: ['REGRESSED', 'IMPROVED', 'UNCHANGED', 'NOT_ENOUGH_HISTORY'] as const,
 });
 
+interface MetricRegressionShape {
+  verdict: 'REGRESSED' | 'IMPROVED' | 'UNCHANGED' | 'NOT_ENOUGH_HISTORY' | null;
+  percentChange: number | null;
+  zScore: number | null;
+  baselineMean: number | null;
+  historyUsed: number | null;
+  reason: string | null;
+}
+
+const VERDICTS = new Set(['REGRESSED', 'IMPROVED', 'UNCHANGED', 'NOT_ENOUGH_HISTORY']);
+
+/** One metric's assessment from a stored regression ({verdict, comparedWith, metrics: {...}}). */
+function metricRegressionOf(regression: unknown, metric: string): MetricRegressionShape | null {
+  if (typeof regression !== 'object' || regression === null) return null;
+  const metrics = (regression as { metrics?: unknown }).metrics;
+  if (typeof metrics !== 'object' || metrics === null) return null;
+  const stored = (metrics as Record<string, unknown>)[metric];
+  if (typeof stored !== 'object' || stored === null) return null;
+  const value = stored as Record<string, unknown>;
+  const numberOrNull = (key: string) => (typeof value[key] === 'number' ? (value[key] as number) : null);
+  return {
+    verdict:
+      typeof value.verdict === 'string' && VERDICTS.has(value.verdict)
+        ? (value.verdict as MetricRegressionShape['verdict'])
+        : null,
+    percentChange: numberOrNull('percentChange'),
+    zScore: numberOrNull('zScore'),
+    baselineMean: numberOrNull('baselineMean'),
+    historyUsed: numberOrNull('historyUsed'),
+    reason: typeof value.reason === 'string' ? value.reason : null,
+  };
+}
+
+const MetricRegressionRef = builder.objectRef<MetricRegressionShape>('MetricRegression').implement({
+  description: 'One metric of a result against its history (the regression stored with the result).',
+  fields: (t) => ({
+    verdict: t.field({ type: RegressionVerdictEnum, nullable: true, resolve: (value) => value.verdict }),
+    percentChange: t.exposeFloat('percentChange', {
+      nullable: true,
+      description: 'Against the mean of the history kept (outliers dropped), percent.',
+    }),
+    zScore: t.exposeFloat('zScore', { nullable: true }),
+    baselineMean: t.exposeFloat('baselineMean', { nullable: true }),
+    historyUsed: t.exposeInt('historyUsed', {
+      nullable: true,
+      description: 'Earlier results compared with.',
+    }),
+    reason: t.exposeString('reason', { nullable: true }),
+  }),
+});
+
 builder.prismaObject('BenchmarkResult', {
   // A runner reads back the results it just reported.
   authScopes: { catalogReader: true, runner: true },
@@ -70,6 +121,13 @@ builder.prismaObject('BenchmarkResult', {
       nullable: true,
       select: { regression: true },
       resolve: (result) => verdictOf(result.regression),
+    }),
+    decodeRegression: t.field({
+      type: MetricRegressionRef,
+      nullable: true,
+      description: 'The decode rate (tokens/s per stream) against history; null when not assessed.',
+      select: { regression: true },
+      resolve: (result) => metricRegressionOf(result.regression, 'decodeTokensPerSecond'),
     }),
     isEstimate: t.exposeBoolean('isEstimate'),
     note: t.exposeString('note', { nullable: true }),
