@@ -35,6 +35,7 @@ const HISTORY = `query History($id: ID!) {
     watches { id channel createdBy createdAt }
     versions {
       id changeId createdAt summary
+      change { id kind summary createdAt processedBy }
       moves { what text optionId }
       causes { kind input text verified together }
       decision { recommendation { optionId pathSlug monthlyCost { amount currency } } }
@@ -65,6 +66,7 @@ interface History {
       id: string;
       createdAt: string;
       summary: string;
+      change: { kind: string; summary: string; processedBy: string | null } | null;
       causes: { kind: string; input: string; verified: boolean; together: boolean }[];
       decision: { recommendation: Recommendation | null };
     }[];
@@ -90,6 +92,7 @@ export function formatHistory(data: History['savedDecision']): string {
     lines.push(
       '',
       `${when(version.createdAt)}  ${version.summary}`,
+      `  after: ${version.change ? `${version.change.kind} ${version.change.summary}${version.change.processedBy ? ` (re-evaluated by ${version.change.processedBy})` : ''}` : 'an evidence change'}`,
       `  now: ${recommendationText(version.decision.recommendation)}`,
     );
     for (const cause of version.causes)

@@ -116,6 +116,9 @@ describe('npx floorplan decisions', { timeout: 300_000 }, () => {
     const text = (await cli('history', id)).stdout;
     expect(text).toContain(history.versions[0]?.summary ?? 'no summary');
     expect(text).toContain('verified alone: PRICE_VALUE bedrock-on-demand-8b-output');
+    expect(text).toMatch(
+      /after: PRICE_VALUE bedrock-on-demand-8b-output: \$0\.22 → \$1000 from \d{4}-\d{2}-\d{2} \(re-evaluated by test\)/,
+    );
 
     const unwatched = JSON.parse((await cli('unwatch', id, '--channel', 'C0CLI', '--json')).stdout) as {
       watches: { channel: string | null }[];

@@ -59,6 +59,29 @@ const DecisionChangeCauseRef = builder.objectRef<Cause>('DecisionChangeCause').i
   }),
 });
 
+const EvidenceChangeRef = builder.prismaObject('EvidenceChange', {
+  authScopes: { viewer: true },
+  description:
+    'A change of evidence a watched decision may rest on; every API replica polls for them and exactly one re-evaluates each.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    kind: t.field({ type: EvidenceKindEnum, resolve: (change) => change.kind as EvidenceKind }),
+    summary: t.exposeString('summary', {
+      description: 'e.g. "dgx-spark-purchase: $3999 → $4699 from 2026-04-02".',
+    }),
+    subjectId: t.exposeString('subjectId', {
+      description:
+        'The row that changed: a price value, benchmark result, SLO sweep, evaluation or attempt id.',
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    processedAt: t.expose('processedAt', { type: 'DateTime', nullable: true }),
+    processedBy: t.exposeString('processedBy', {
+      nullable: true,
+      description: 'The API replica that re-evaluated the watched decisions after it.',
+    }),
+  }),
+});
+
 const explanationOf = (version: { explanation: unknown }) =>
   (version.explanation ?? { moves: [], causes: [] }) as Explanation;
 
@@ -78,6 +101,13 @@ builder.prismaObject('DecisionVersion', {
       type: 'JSON',
       deprecationReason: 'Use moves and causes.',
       resolve: (version) => version.explanation,
+    }),
+    change: t.field({
+      type: EvidenceChangeRef,
+      nullable: true,
+      description: 'The evidence change after which it was recorded.',
+      resolve: (version, _args, { prisma }) =>
+        prisma.evidenceChange.findUnique({ where: { id: version.changeId } }),
     }),
     moves: t.field({ type: [DecisionMoveRef], resolve: (version) => explanationOf(version).moves }),
     causes: t.field({
