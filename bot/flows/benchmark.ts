@@ -8,6 +8,7 @@ import { escapeMrkdwn, RUN_STATUS_WORDS } from '../format/words';
 import { type ReplyTarget, replyPrivately, replyWithFailure } from '../listeners/replies';
 import { startLiveRun } from '../runs/live-run';
 import { slackErrorCode } from '../runs/slack-calls';
+import { replyIfUnknownModel } from './decision';
 
 export interface BenchmarkRequest {
   box: string;
@@ -76,6 +77,8 @@ export async function queueBenchmarkRun(
   } catch (error) {
     // Nothing was queued: let the same button or command be tried again.
     dependencies.claimedRunKeys.forget(request.idempotencyKey);
+    // A model the catalog does not have gets the closest slugs, as in `keep`.
+    if (await replyIfUnknownModel(dependencies, target, error, request.modelVariant)) return;
     await replyWithFailure(
       target,
       error,

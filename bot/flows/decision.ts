@@ -27,20 +27,29 @@ export async function replyWithWorkloadFailure(
   example: string,
   change: AttemptedChange = 'none',
 ): Promise<void> {
-  if (error instanceof GraphqlCallError && (error.kind === 'invalid-input' || error.kind === 'not-found')) {
-    const slugs = await dependencies.api
-      .modelVariants()
-      .then((variants) => variants.map((variant) => variant.slug))
-      .catch(() => null);
-    if (slugs !== null && !slugs.includes(workload.model)) {
-      await replyPrivately(
-        target,
-        buildUnknownModelMessage(workload.model, closestSlugs(workload.model, slugs)),
-      );
-      return;
-    }
-  }
+  if (await replyIfUnknownModel(dependencies, target, error, workload.model)) return;
   await replyWithFailure(target, error, example, change);
+}
+
+/**
+ * When the API refused a request and the model it named is not in the catalog, answers with the
+ * closest slugs and the `models` command (true); otherwise leaves the failure to the caller.
+ */
+export async function replyIfUnknownModel(
+  dependencies: BotDependencies,
+  target: ReplyTarget,
+  error: unknown,
+  model: string,
+): Promise<boolean> {
+  if (!(error instanceof GraphqlCallError) || (error.kind !== 'invalid-input' && error.kind !== 'not-found'))
+    return false;
+  const slugs = await dependencies.api
+    .modelVariants()
+    .then((variants) => variants.map((variant) => variant.slug))
+    .catch(() => null);
+  if (slugs === null || slugs.includes(model)) return false;
+  await replyPrivately(target, buildUnknownModelMessage(model, closestSlugs(model, slugs)));
+  return true;
 }
 
 /** `keep …` and the modal: the decision in the channel. */

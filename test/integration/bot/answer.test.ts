@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ActionId, CallbackId } from '../../../bot/constants';
 import { formatMonthlyRange } from '../../../bot/format/money';
 import { formatRequestsPerMonth } from '../../../bot/format/words';
-import { BotHarness, CHANNEL, messageText, VIEWER } from './harness';
+import { BotHarness, CHANNEL, messageText, OPERATOR, VIEWER } from './harness';
 
 /**
  * The question the bot exists for — where to serve this model, and which constraint you keep —
@@ -263,6 +263,27 @@ describe('/floorplan keep answers the main question', () => {
     const publish = await harness.slack.waitFor(() => harness.slack.callsTo('views.publish')[0]);
     expect(messageText(publish.params)).toContain('The floorplan API is not answering');
     expect(messageText(publish.params)).not.toMatch(/127\.0\.0\.1|http:\/\//);
+  });
+
+  it('answers a benchmark of an unknown model with the closest slugs, and queues nothing', async () => {
+    const before = await harness.api.database.prisma.benchmarkRun.count();
+    const { post } = await ask('bench llama-3.1-8b-lroa concurrency=1', OPERATOR);
+    expect(post.body.text).toBe(
+      "I don't know the model `llama-3.1-8b-lroa`. Did you mean `llama-3.1-8b-lora`? `/floorplan models` lists the ones you can ask about.",
+    );
+    expect(await harness.api.database.prisma.benchmarkRun.count()).toBe(before);
+  });
+
+  it('when the API is down, a benchmark request says whether it was queued', async () => {
+    harness.api.gate.down();
+    const { text } = await ask('bench llama-3.1-8b-lora concurrency=1', OPERATOR);
+    harness.api.gate.up();
+    expect(text).toContain('The floorplan API is not answering right now');
+    expect(text).toMatch(
+      /Nothing was queued\.|I cannot tell whether the run was queued: `\/floorplan runs` shows it/,
+    );
+    expect(text).not.toContain('127.0.0.1');
+    expect(await harness.api.database.prisma.benchmarkRun.count()).toBe(0);
   });
 
   it('shows the API-down note once when Slack redelivers the event', async () => {
