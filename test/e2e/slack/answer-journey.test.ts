@@ -99,6 +99,12 @@ describe('Slack journey: the question, the answer, the evidence', () => {
     expect(result, 'the result in the run thread').toBeDefined();
     expect(messageText(result?.params ?? {})).toMatch(/tok\/s|decode/);
     expect(harness.slack.uploads[0]?.bytes.subarray(1, 4).toString()).toBe('PNG');
+    // Live updates edited the run's one message in place, ending in its final state.
+    const updates = harness.slack
+      .callsTo('chat.update')
+      .filter((update) => update.params.ts === posted.response.ts);
+    expect(updates.length).toBeGreaterThan(0);
+    expect(messageText(updates.at(-1)?.params ?? {})).toContain('finished');
     await harness.stopRunner();
   }, 120_000);
 
