@@ -212,14 +212,16 @@ export function createFloorplanApi(client: GraphqlClient) {
         pageSize: filter.pageSize,
       };
     },
-    /** Every run's changes over one stream (the bot's run feed). */
+    /** The unfinished runs, then every run's changes, over one stream (the bot's run feed). */
     subscribeRunChanges: (handlers: RunChangeHandlers): Unsubscribe =>
       client.subscribe(
         BenchmarkRunChangesDocument,
         {},
         {
           open: () => handlers.onOpen(),
-          next: (data) => handlers.onRun(toRun(data.benchmarkRunChanges)),
+          next: (data) => {
+            for (const run of data.benchmarkRunChanges.runs) handlers.onRun(toRun(run));
+          },
           end: (error) => handlers.onEnd(error),
         },
       ),

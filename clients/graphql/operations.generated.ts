@@ -264,7 +264,7 @@ export type BenchmarkRunProgressSubscription = { benchmarkRunProgress: { cancell
 export type BenchmarkRunChangesSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type BenchmarkRunChangesSubscription = { benchmarkRunChanges: { cancelledBy: string | null, id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, decodeRegression: { percentChange: number | null, zScore: number | null, historyUsed: number | null, reason: string | null } | null, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
+export type BenchmarkRunChangesSubscription = { benchmarkRunChanges: { runs: Array<{ cancelledBy: string | null, id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, decodeRegression: { percentChange: number | null, zScore: number | null, historyUsed: number | null, reason: string | null } | null, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } }> } };
 
 export type ModelVariantsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1073,7 +1073,9 @@ fragment BotRun on BenchmarkRun {
 export const BenchmarkRunChangesDocument = new TypedDocumentString(`
     subscription BenchmarkRunChanges {
   benchmarkRunChanges {
-    ...BotRun
+    runs {
+      ...BotRun
+    }
   }
 }
     fragment BotRunSummary on BenchmarkRun {

@@ -65,6 +65,8 @@ function metricRegressionOf(regression: unknown, metric: string): MetricRegressi
 }
 
 const MetricRegressionRef = builder.objectRef<MetricRegressionShape>('MetricRegression').implement({
+  // As the result it belongs to.
+  authScopes: { catalogReader: true, runner: true },
   description: 'One metric of a result against its history (the regression stored with the result).',
   fields: (t) => ({
     verdict: t.field({ type: RegressionVerdictEnum, nullable: true, resolve: (value) => value.verdict }),

@@ -543,15 +543,21 @@ function watchRun(prisma: PrismaClient, runId: string): Repeater<string> {
   });
 }
 
+/** Open runs sent when a run-change stream opens; more are read with benchmarkRuns. */
+const OPEN_RUNS_ON_SUBSCRIBE = 100;
+
 /**
- * Yields the id of every run that changes (coalesced per run while the client is slow), and the ids
- * of the unfinished runs when changes may have been missed. It ends when the process drains.
+ * Yields, first, the unfinished runs (newest first, at most 100) as they are now, then the id of
+ * every run that changes (coalesced per run while the client is slow), and again the unfinished
+ * runs when changes may have been missed. Listening starts before the first read, so no change
+ * falls between the two. It ends when the process drains.
  */
-function watchAllRuns(prisma: PrismaClient, boxSlug: string | null): Repeater<string> {
+function watchAllRuns(prisma: PrismaClient, boxSlug: string | null): Repeater<string[]> {
   const { events, draining } = runQueueFor(prisma);
-  return new Repeater<string>(async (push, stop) => {
+  const boxWhere = boxSlug === null ? {} : { box: { slug: boxSlug } };
+  return new Repeater<string[]>(async (push, stop) => {
     const changed = new Set<string>();
-    let everything = false;
+    let everything = true;
     let wake: (() => void) | null = null;
     const unsubscribe = events.subscribeAll((runId) => {
       if (runId === null) everything = true;
@@ -574,10 +580,13 @@ function watchAllRuns(prisma: PrismaClient, boxSlug: string | null): Repeater<st
         if (everything) {
           everything = false;
           const open = await prisma.benchmarkRun.findMany({
-            where: { status: { in: ['QUEUED', 'LEASED'] } },
+            where: { status: { in: ['QUEUED', 'LEASED'] }, ...boxWhere },
+            orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+            take: OPEN_RUNS_ON_SUBSCRIBE,
             select: { id: true },
           });
-          for (const { id } of open) changed.add(id);
+          await push(open.map((run) => run.id));
+          continue;
         }
         const ids = [...changed];
         changed.clear();
@@ -586,11 +595,11 @@ function watchAllRuns(prisma: PrismaClient, boxSlug: string | null): Repeater<st
             ? ids
             : (
                 await prisma.benchmarkRun.findMany({
-                  where: { id: { in: ids }, box: { slug: boxSlug } },
+                  where: { id: { in: ids }, ...boxWhere },
                   select: { id: true },
                 })
               ).map((run) => run.id);
-        for (const id of wanted) await push(id);
+        if (wanted.length > 0) await push(wanted);
       }
     } finally {
       draining.removeEventListener('abort', onDrain);
@@ -599,11 +608,27 @@ function watchAllRuns(prisma: PrismaClient, boxSlug: string | null): Repeater<st
   });
 }
 
+const BenchmarkRunChangesRef = builder.objectRef<{ runIds: string[] }>('BenchmarkRunChanges').implement({
+  authScopes: { viewer: true, runner: true },
+  description:
+    'An event of benchmarkRunChanges: the runs that changed, as they are now (the first event: every unfinished run).',
+  fields: (t) => ({
+    runs: t.prismaField({
+      type: ['BenchmarkRun'],
+      resolve: async (query, { runIds }, _args, { prisma }) => {
+        const rows = await prisma.benchmarkRun.findMany({ ...query, where: { id: { in: runIds } } });
+        const order = new Map(runIds.map((id, index) => [id, index]));
+        return rows.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+      },
+    }),
+  }),
+});
+
 builder.subscriptionFields((t) => ({
-  benchmarkRunChanges: t.prismaField({
-    type: 'BenchmarkRun',
+  benchmarkRunChanges: t.field({
+    type: BenchmarkRunChangesRef,
     description:
-      'Every change of any run (or of one box’s runs) as the run now, over one SSE stream: for a client that follows many runs at once. It sends nothing on subscribe; read the runs you follow first. When the API process shuts down the stream ends: subscribe again and re-read.',
+      'Every unfinished run (or one box’s) as it is now, then every change of a run as the run now, over one SSE stream: for a client that follows many runs at once. When the API process shuts down the stream ends: subscribe again.',
     authScopes: { viewer: true, runner: true },
     args: { box: t.arg.string({ required: false, description: 'Box slug' }) },
     subscribe: (_root, { box }, { prisma, identity }) => {
@@ -611,8 +636,7 @@ builder.subscriptionFields((t) => ({
       if (!identity) throw refusalFor({ identity });
       return watchAllRuns(prisma, box ?? null);
     },
-    resolve: (query, runId: string, _args, { prisma }) =>
-      prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: runId } }),
+    resolve: (runIds: string[]) => ({ runIds }),
   }),
   benchmarkRunProgress: t.prismaField({
     type: 'BenchmarkRun',
