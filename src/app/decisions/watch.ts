@@ -3,6 +3,7 @@ import type { Axis } from '../../domain/engine/axes';
 import { type Decision, decide } from '../../domain/engine/decide';
 import type { DecideOptions } from '../../domain/engine/evaluate';
 import type { EvidenceSnapshot } from '../../domain/engine/evidence';
+import { valueAt } from '../../domain/price-history';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import { type DecisionAnswer, toAnswer, workloadOrThrow } from './answer';
 import {
@@ -405,6 +406,53 @@ export async function notifyVersions(
   return posted;
 }
 
+/** One replica at a time looks for price values that took effect after they were recorded. */
+const DUE_PRICES_LOCK = 17_170_017;
+/** How far back a round looks for them: a watcher down for longer misses older ones. */
+const DUE_WINDOW_MS = 30 * 86_400_000;
+
+/**
+ * A price value recorded ahead of its effective date (an offer file published for next month, a
+ * catalog edit dated later) changes the figure in effect only when that date arrives, with no write
+ * at that moment. Each round records that change once (under an advisory lock, so replicas do not
+ * both record it), dated `now`, when the value is then the one in effect and its amount differs
+ * from the one before it.
+ */
+export async function recordDuePriceChanges(prisma: PrismaClient, now: Date = new Date()): Promise<number> {
+  return prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT pg_advisory_xact_lock(${DUE_PRICES_LOCK}::bigint)::text AS "locked"`;
+    const due = await tx.$queryRaw<{ id: string; componentId: string }[]>`
+      SELECT v.id, v."componentId" FROM "PriceValue" v
+      WHERE v."effectiveFrom"::timestamp <= ${now}
+        AND v."effectiveFrom"::timestamp > ${new Date(now.getTime() - DUE_WINDOW_MS)}
+        AND v."effectiveFrom"::timestamp > v."recordedAt"
+        AND NOT EXISTS (SELECT 1 FROM "EvidenceChange" e WHERE e."subjectId" = v.id)
+      ORDER BY v."effectiveFrom", v.id`;
+    let recorded = 0;
+    for (const row of due) {
+      const component = await tx.priceComponent.findUniqueOrThrow({
+        where: { id: row.componentId },
+        include: { values: true },
+      });
+      const current = valueAt(component.values, now);
+      if (current?.id !== row.id) continue; // superseded before it took effect
+      const before = valueAt(component.values, new Date(current.effectiveFrom.getTime() - 1));
+      if (before && new Decimal(before.amount.toString()).equals(current.amount.toString())) continue;
+      const money = (amount: { toString(): string }) => `$${new Decimal(amount.toString()).toFixed()}`;
+      await tx.evidenceChange.create({
+        data: {
+          kind: 'PRICE_VALUE',
+          subjectId: current.id,
+          summary: `${component.slug}: ${before ? money(before.amount) : '(none)'} → ${money(current.amount)} from ${current.effectiveFrom.toISOString().slice(0, 10)} (recorded ahead, now in effect)`,
+          createdAt: now,
+        },
+      });
+      recorded += 1;
+    }
+    return recorded;
+  });
+}
+
 /** Drains every waiting change, then posts; what one poll of the watcher does. */
 export async function runWatchRound(
   prisma: PrismaClient,
@@ -413,6 +461,7 @@ export async function runWatchRound(
   publicUrl: string,
 ): Promise<number> {
   let handled = 0;
+  await recordDuePriceChanges(prisma);
   while (await reevaluateNextChange(prisma, replica)) handled += 1;
   if (notifier) await notifyVersions(prisma, notifier, publicUrl);
   return handled;

@@ -6,10 +6,12 @@ import { createApiToken } from '../../../src/app/auth/tokens';
 import { slackWatchNotifier } from '../../../src/app/decisions/slack-notifier';
 import {
   type Explanation,
+  recordDuePriceChanges,
   reevaluateNextChange,
   runWatchRound,
   startDecisionWatcher,
 } from '../../../src/app/decisions/watch';
+import { recordPriceValue } from '../../../src/app/prices/record-value';
 import { type Database, openDatabase } from '../../../src/db/connection';
 import { FakeSlackServer } from '../../fakes/slack-server';
 import { createTestDatabase, type TestDatabase, usingPostgres } from '../../support/database';
@@ -211,6 +213,41 @@ describe('watched decisions re-check on results, evaluations and access attempts
     // Handled once: nothing is left to claim, and a second replica's round records nothing more.
     expect(await reevaluateNextChange(database.prisma, 'replica-b')).toBeNull();
     expect(await database.prisma.decisionVersion.count({ where: { decisionId: commodity } })).toBe(1);
+  });
+
+  it('a price recorded ahead of its date re-checks the watched decisions once, when it takes effect', async () => {
+    const commodity = await saveAndWatch(await labWorkload());
+    const component = await database.prisma.priceComponent.findUniqueOrThrow({
+      where: { slug: 'bedrock-on-demand-8b-output' },
+    });
+    const today = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
+    const tomorrow = new Date(today.getTime() + 86_400_000);
+    const changesBefore = await database.prisma.evidenceChange.count();
+    await database.prisma.$transaction((tx) =>
+      recordPriceValue(tx, {
+        componentId: component.id,
+        amount: '1000',
+        effectiveFrom: tomorrow,
+        source: 'test: a price list published for tomorrow',
+        confidence: 'C',
+        recordedBy: 'test',
+      }),
+    );
+    // Not in effect yet: nothing changed, nothing to record.
+    expect(await database.prisma.evidenceChange.count()).toBe(changesBefore);
+    expect(await recordDuePriceChanges(database.prisma)).toBe(0);
+    // Tomorrow (noon), twice: recorded once.
+    const noon = new Date(tomorrow.getTime() + 12 * 3_600_000);
+    expect(await recordDuePriceChanges(database.prisma, noon)).toBe(1);
+    expect(await recordDuePriceChanges(database.prisma, noon)).toBe(0);
+    const handled = await reevaluateNextChange(database.prisma, 'replica-a');
+    expect(handled?.reevaluated).toContain(commodity);
+    const [version] = await database.prisma.decisionVersion.findMany({ where: { decisionId: commodity } });
+    expect(version?.summary).toMatch(
+      new RegExp(
+        `^recommendation flipped from bedrock-on-demand to \\S+ because bedrock-on-demand-8b-output rose from \\$0\\.22 to \\$1,000 on ${tomorrow.toISOString().slice(0, 10)}`,
+      ),
+    );
   });
 
   it('a quality evaluation of the fine-tune re-evaluates the decision that serves it, not the base-model one', async () => {

@@ -216,24 +216,59 @@ builder.subscriptionFields((t) => ({
   }),
 }));
 
-async function* decisionVersions(prisma: PrismaClient, decisionId: string) {
-  if (!(await prisma.decision.findUnique({ where: { id: decisionId }, select: { id: true } })))
-    throw new NotFoundError('saved decision', decisionId);
-  const seen = new Set(
-    (await prisma.decisionVersion.findMany({ where: { decisionId }, select: { id: true } })).map(
-      (row) => row.id,
-    ),
-  );
-  // Versions are written by whichever replica claimed the change; reading the table finds them all.
-  for (;;) {
-    const fresh = await prisma.decisionVersion.findMany({
-      where: { decisionId, id: { notIn: [...seen] } },
-      orderBy: { createdAt: 'asc' },
+/**
+ * The ids of new versions of one decision, polled once a second (versions are written by whichever
+ * replica claimed the change; reading the table finds them all). Not a generator: a generator
+ * suspended between polls only sees `return()` at its next yield, so a subscriber who left while
+ * nothing changed would keep it polling for good. Here `return()` stops the poll at once.
+ */
+function decisionVersions(prisma: PrismaClient, decisionId: string): AsyncIterableIterator<string> {
+  let stopped = false;
+  let seen: Set<string> | null = null;
+  const queue: string[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let wake: (() => void) | undefined;
+  const pause = () =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+      timer = setTimeout(resolve, 1000);
     });
-    for (const version of fresh) {
-      seen.add(version.id);
-      yield version.id;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
+  const finished = { value: undefined, done: true } as const;
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next() {
+      if (seen === null) {
+        if (!(await prisma.decision.findUnique({ where: { id: decisionId }, select: { id: true } })))
+          throw new NotFoundError('saved decision', decisionId);
+        const existing = await prisma.decisionVersion.findMany({
+          where: { decisionId },
+          select: { id: true },
+        });
+        seen = new Set(existing.map((row) => row.id));
+      }
+      while (!stopped) {
+        const next = queue.shift();
+        if (next !== undefined) return { value: next, done: false };
+        const fresh = await prisma.decisionVersion.findMany({
+          where: { decisionId, id: { notIn: [...seen] } },
+          orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+          select: { id: true },
+        });
+        for (const version of fresh) {
+          seen.add(version.id);
+          queue.push(version.id);
+        }
+        if (queue.length === 0 && !stopped) await pause();
+      }
+      return finished;
+    },
+    async return() {
+      stopped = true;
+      clearTimeout(timer);
+      wake?.();
+      return finished;
+    },
+  };
 }
