@@ -39,10 +39,16 @@ export function useFloorplanErrors(): Plugin {
   };
   return {
     // Last, over every answer (parse and validation errors too): a long value is never echoed whole.
+    // Every error carries a code: what reaches here without one was thrown on purpose by graphql-js
+    // (a variable that does not coerce) or a plugin (a bad cursor), i.e. the input was wrong.
     onResultProcess: ({ result, setResult }) => {
       if (Array.isArray(result) || Symbol.asyncIterator in result || !result.errors) return;
-      if (!result.errors.some((error) => error.message.length > MAX_ECHO)) return;
-      setResult({ ...result, errors: result.errors.map(abbreviated) });
+      const needsWork = (error: GraphQLError) => error.message.length > MAX_ECHO || !hasCode(error);
+      if (!result.errors.some(needsWork)) return;
+      setResult({
+        ...result,
+        errors: result.errors.map((error) => (needsWork(error) ? rewritten(error) : error)),
+      });
     },
     onExecute: () => ({
       onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, mapErrors),
@@ -80,16 +86,23 @@ function abbreviateMessage(message: string): string {
   return quoted.length > MAX_MESSAGE ? `${quoted.slice(0, MAX_MESSAGE)}… (cut)` : quoted;
 }
 
-function abbreviated(error: GraphQLError): GraphQLError {
-  if (!(error instanceof GraphQLError) || error.message.length <= MAX_ECHO) return error;
-  return new GraphQLError(abbreviateMessage(error.message), {
-    ...(error.nodes ? { nodes: error.nodes } : {}),
-    ...(error.source ? { source: error.source } : {}),
-    ...(error.positions ? { positions: error.positions } : {}),
-    ...(error.path ? { path: error.path } : {}),
-    ...(error.originalError ? { originalError: error.originalError } : {}),
-    extensions: error.extensions,
-  });
+function hasCode(error: GraphQLError): boolean {
+  return typeof error.extensions?.code === 'string';
+}
+
+function rewritten(error: GraphQLError): GraphQLError {
+  if (!(error instanceof GraphQLError)) return error;
+  return new GraphQLError(
+    error.message.length > MAX_ECHO ? abbreviateMessage(error.message) : error.message,
+    {
+      ...(error.nodes ? { nodes: error.nodes } : {}),
+      ...(error.source ? { source: error.source } : {}),
+      ...(error.positions ? { positions: error.positions } : {}),
+      ...(error.path ? { path: error.path } : {}),
+      ...(error.originalError ? { originalError: error.originalError } : {}),
+      extensions: hasCode(error) ? error.extensions : { ...error.extensions, code: 'BAD_USER_INPUT' },
+    },
+  );
 }
 
 function extensionsOf(error: FloorplanError): Record<string, unknown> {

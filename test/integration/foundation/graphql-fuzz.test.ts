@@ -26,7 +26,8 @@ import { createGraphQLCaller, type GraphQLCaller } from '../../support/graphql';
  * is called with hostile and plausible arguments (NUL bytes, dates outside Postgres' range, huge
  * decimals, oversized strings, deep JSON, wrong enums, and the database's own slugs and ids so
  * that calls get past the lookups) and a random selection of its result. No answer may be an
- * internal error ("Unexpected error.", INTERNAL_SERVER_ERROR) or a 5xx. 2,000 cases by default;
+ * internal error ("Unexpected error.", INTERNAL_SERVER_ERROR) or a 5xx, and every error carries an
+ * `extensions.code`. 2,000 cases by default;
  * FUZZ_RUNS=20000 for a deeper run. Seeded by test/support/fast-check-seed.ts (FC_SEED).
  */
 
@@ -354,7 +355,7 @@ describe('GraphQL input fuzz (generated from the schema)', () => {
   });
 
   it(
-    `answers ${FUZZ_RUNS} generated operations without an internal error or a 5xx`,
+    `answers ${FUZZ_RUNS} generated operations without an internal error, a 5xx or an error without a code`,
     async () => {
       const roots = [
         ['query', schema.getQueryType()],
@@ -369,6 +370,7 @@ describe('GraphQL input fuzz (generated from the schema)', () => {
           operationsFor(keyword, field, pools).map((operation) => ({ field, operation })),
         );
       const outcomes = new Map<string, number>();
+      const examples = new Map<string, string>();
       const perField = new Map<string, number>();
       const failures: string[] = [];
       let cases = 0;
@@ -384,11 +386,14 @@ describe('GraphQL input fuzz (generated from the schema)', () => {
           const codes = (reply.errors ?? []).map((error) => error.extensions?.code ?? 'NO_CODE');
           const outcome = `${status} ${codes.length ? [...new Set(codes)].sort().join('+') : 'OK'}`;
           outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+          if (!examples.has(outcome) && reply.errors?.[0])
+            examples.set(outcome, `${field.name}: ${abbreviate(reply.errors[0].message).slice(0, 160)}`);
           const internal = (reply.errors ?? []).filter(
             (error) =>
               error.message === 'Unexpected error.' || error.extensions?.code === 'INTERNAL_SERVER_ERROR',
           );
-          if (status >= 500 || internal.length > 0) {
+          // An error without a code leaves a client guessing whether to fix its input or retry.
+          if (status >= 500 || internal.length > 0 || codes.includes('NO_CODE')) {
             failures.push(
               `${status} ${field.name}: ${abbreviate(JSON.stringify(reply.errors))}\n  ${abbreviate(operation.query)}\n  ${abbreviate(JSON.stringify(operation.variables))}`,
             );
@@ -402,10 +407,13 @@ describe('GraphQL input fuzz (generated from the schema)', () => {
       const internalCount = failures.length;
       console.log(
         [
-          `GraphQL fuzz: ${cases} cases over ${perField.size} of ${fields.length} operations in ${seconds.toFixed(1)} s; internal errors or 5xx: ${internalCount}`,
+          `GraphQL fuzz: ${cases} cases over ${perField.size} of ${fields.length} operations in ${seconds.toFixed(1)} s; internal errors, 5xx or errors without a code: ${internalCount}`,
           ...[...outcomes.entries()]
             .sort((a, b) => b[1] - a[1])
-            .map(([outcome, count]) => `  ${outcome}: ${count}`),
+            .map(
+              ([outcome, count]) =>
+                `  ${outcome}: ${count}${examples.has(outcome) ? ` (e.g. ${examples.get(outcome)})` : ''}`,
+            ),
         ].join('\n'),
       );
       expect(cases).toBe(FUZZ_RUNS);
