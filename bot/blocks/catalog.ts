@@ -96,11 +96,17 @@ export function closestSlugs(typed: string, slugs: readonly string[]): string[] 
 }
 
 /** "I don't know the model `llama-3.1-8b-lra`. Did you mean `llama-3.1-8b-lora`?" and the list command. */
-export function buildUnknownModelMessage(typed: string, suggestions: readonly string[]): SlackMessage {
+export function buildUnknownModelMessage(
+  typed: string,
+  suggestions: readonly string[],
+  example?: string,
+): SlackMessage {
   const guess =
     suggestions.length === 0
       ? ''
       : ` Did you mean ${suggestions.map((slug) => `\`${escapeMrkdwn(slug)}\``).join(' or ')}?`;
   const text = `:grey_question: I don't know the model \`${escapeMrkdwn(typed)}\`.${guess} \`${SLASH_COMMAND} models\` lists the ones you can ask about.`;
-  return fitMessage(text.replace(/^:[a-z_]+: /, ''), [section(text)]);
+  const blocks: KnownBlock[] = [section(text)];
+  if (example !== undefined) blocks.push(context([`Try: \`${example}\``]));
+  return fitMessage(text.replace(/^:[a-z_]+: /, ''), blocks);
 }

@@ -78,7 +78,8 @@ export async function queueBenchmarkRun(
     // Nothing was queued: let the same button or command be tried again.
     dependencies.claimedRunKeys.forget(request.idempotencyKey);
     // A model the catalog does not have gets the closest slugs, as in `keep`.
-    if (await replyIfUnknownModel(dependencies, target, error, request.modelVariant)) return;
+    const example = request.profile.sloSearch === undefined ? EXAMPLES.bench : SLO_SEARCH_EXAMPLE;
+    if (await replyIfUnknownModel(dependencies, target, error, request.modelVariant, example)) return;
     await replyWithFailure(
       target,
       error,

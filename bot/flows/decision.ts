@@ -27,7 +27,7 @@ export async function replyWithWorkloadFailure(
   example: string,
   change: AttemptedChange = 'none',
 ): Promise<void> {
-  if (await replyIfUnknownModel(dependencies, target, error, workload.model)) return;
+  if (await replyIfUnknownModel(dependencies, target, error, workload.model, example)) return;
   await replyWithFailure(target, error, example, change);
 }
 
@@ -40,6 +40,7 @@ export async function replyIfUnknownModel(
   target: ReplyTarget,
   error: unknown,
   model: string,
+  example?: string,
 ): Promise<boolean> {
   if (!(error instanceof GraphqlCallError) || (error.kind !== 'invalid-input' && error.kind !== 'not-found'))
     return false;
@@ -48,7 +49,7 @@ export async function replyIfUnknownModel(
     .then((variants) => variants.map((variant) => variant.slug))
     .catch(() => null);
   if (slugs === null || slugs.includes(model)) return false;
-  await replyPrivately(target, buildUnknownModelMessage(model, closestSlugs(model, slugs)));
+  await replyPrivately(target, buildUnknownModelMessage(model, closestSlugs(model, slugs), example));
   return true;
 }
 

@@ -197,13 +197,14 @@ describe('live benchmark runs', () => {
     expect(messageText(commandAnswer.body)).toContain(runId);
   });
 
-  it('answers an unknown model with the models command, queuing nothing', async () => {
+  it('answers an unknown model with the models command and a working example, queuing nothing', async () => {
     const delivery = await harness.slashCommand('bench gpt-17-lora concurrency=1', { user: OPERATOR });
     const post = await harness.waitForResponse(delivery.responseId);
     expect(post.body.response_type).toBe('ephemeral');
     expect(post.body.text).toBe(
       "I don't know the model `gpt-17-lora`. `/floorplan models` lists the ones you can ask about.",
     );
+    expect(messageText(post.body)).toContain('Try: `/floorplan bench llama-3.1-8b-lora concurrency=1,8,32');
     expect(harness.slack.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
