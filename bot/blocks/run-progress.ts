@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/web-api';
+import { describeSlos } from '../../src/domain/slo-search';
 import { ActionId } from '../constants';
 import { type BenchmarkRun, type RunProgress, TERMINAL_RUN_STATUSES } from '../floorplan-api';
 import { slackDate } from '../format/dates';
@@ -40,8 +41,15 @@ export function describeSpec(run: BenchmarkRun): string {
   const load =
     spec.concurrency.length > 0
       ? `concurrency ${spec.concurrency.join(', ')}`
-      : spec.profileKind === 'slo-search'
-        ? 'SLO search'
+      : spec.sloSearch !== null
+        ? `SLO search (${[
+            describeSlos(spec.sloSearch.slos),
+            ...(spec.sloSearch.maxConcurrency === null
+              ? []
+              : [`up to ${spec.sloSearch.maxConcurrency} streams`]),
+          ]
+            .filter((part) => part !== '')
+            .join(', ')})`
         : spec.profileKind.toLowerCase();
   const prompts = spec.numPrompts === null ? '' : ` · ${spec.numPrompts} prompts`;
   const lengths =

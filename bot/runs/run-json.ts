@@ -13,6 +13,8 @@ export interface RunSpecSummary {
   numPrompts: number | null;
   inputTokens: number | null;
   outputTokens: number | null;
+  /** An SLO search's objectives (ms) and highest level, as the run spec states them. */
+  sloSearch: { slos: Record<string, number>; maxConcurrency: number | null } | null;
 }
 
 /** A runner heartbeat's progress. */
@@ -26,7 +28,14 @@ export interface RunProgress {
 }
 
 const specSchema = z.looseObject({
-  profile: z.looseObject({ kind: z.string(), levels: z.array(z.number()).optional() }).optional(),
+  profile: z
+    .looseObject({
+      kind: z.string(),
+      levels: z.array(z.number()).optional(),
+      slos: z.record(z.string(), z.number()).optional(),
+      maxConcurrency: z.number().optional(),
+    })
+    .optional(),
   numPrompts: z.number().optional(),
   inputTokens: z.number().optional(),
   outputTokens: z.number().optional(),
@@ -41,6 +50,10 @@ export function readRunSpec(value: unknown): RunSpecSummary {
     numPrompts: spec.numPrompts ?? null,
     inputTokens: spec.inputTokens ?? null,
     outputTokens: spec.outputTokens ?? null,
+    sloSearch:
+      spec.profile?.kind === 'slo-search'
+        ? { slos: spec.profile.slos ?? {}, maxConcurrency: spec.profile.maxConcurrency ?? null }
+        : null,
   };
 }
 

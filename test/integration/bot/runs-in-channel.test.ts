@@ -211,4 +211,43 @@ describe('runs in the channel', () => {
       );
     }
   });
+
+  it('says who cancelled a run the runner was measuring', async () => {
+    // Slow answers (~1 s a request), so the run is still measuring when the cancel arrives.
+    await harness.startRunner({ ttftMs: 200, tokenGapMs: 100 });
+    await harness.slashCommand('bench llama-3.1-8b-lora concurrency=1 prompts=20 in=16 out=8', {
+      user: OPERATOR,
+    });
+    const posted = await harness.slack.waitFor(() => harness.slack.callsTo('chat.postMessage')[0]);
+    const [queued] = await harness.runs();
+    if (queued === undefined) throw new Error('no run queued');
+    const leaseDeadline = Date.now() + 15_000;
+    while (
+      (await harness.api.database.prisma.benchmarkRun.findUniqueOrThrow({ where: { id: queued.id } }))
+        .status !== 'LEASED'
+    ) {
+      if (Date.now() > leaseDeadline) throw new Error('the runner did not lease the run');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await harness.buttonClick({ actionId: ActionId.cancelRun, value: queued.id, user: OPERATOR });
+    const final = await harness.slack.waitFor(
+      () =>
+        harness.slack
+          .callsTo('chat.update')
+          .find(
+            (call) =>
+              call.params.ts === posted.response.ts && JSON.stringify(call.params).includes('Cancelled by'),
+          ),
+      20_000,
+      'the cancelled state',
+    );
+    const run = await harness.api.database.prisma.benchmarkRun.findUniqueOrThrow({
+      where: { id: queued.id },
+    });
+    expect(run.status).toBe('CANCELLED');
+    expect(run.startedAt).not.toBeNull();
+    expect(lastSectionText(final)).toBe(
+      `:no_entry_sign: Cancelled by <@${OPERATOR}> ${slackDate(run.finishedAt ?? new Date(0))}.`,
+    );
+  }, 60_000);
 });

@@ -56,7 +56,9 @@ describe('SLO search from Slack', () => {
       slos: { tpotMeanMs: 16.5 },
       maxConcurrency: 64,
     });
-    expect(JSON.stringify(posted.params)).toContain('SLO search · 15 prompts · 16 in / 40 out');
+    expect(JSON.stringify(posted.params)).toContain(
+      'SLO search (TPOT mean ≤ 16.5 ms, up to 64 streams) · 15 prompts · 16 in / 40 out',
+    );
 
     await harness.slack.waitFor(
       () => harness.slack.callsTo('files.completeUploadExternal')[1],

@@ -102,6 +102,7 @@ function run(overrides: Partial<BenchmarkRun> = {}): BenchmarkRun {
       numPrompts: 200,
       inputTokens: 512,
       outputTokens: 256,
+      sloSearch: null,
     },
     requestedBy: 'token:bot',
     attempt: 1,
