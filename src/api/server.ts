@@ -74,6 +74,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     plugins: options.yogaPlugins ?? [],
     corsOrigins: options.corsOrigins ?? [],
     ...(options.overloadLimits ? { overloadLimits: options.overloadLimits } : {}),
+    ...(options.log ? { log: options.log } : {}),
   });
   const routes = options.routes ?? [];
   const requested = options.timeouts ?? DEFAULT_TIMEOUTS;

@@ -11,7 +11,7 @@ import type { Context } from './graphql/context';
 import { useFloorplanErrors } from './graphql/errors';
 import { schema } from './graphql/schema';
 import { type Logger, silentLogger } from './log';
-import { useUnexpectedErrorLog } from './plugins/error-log';
+import { useUnexpectedErrorLog, yogaLogger } from './plugins/error-log';
 import { useEvidenceInvalidation } from './plugins/evidence-invalidation';
 import { DEFAULT_OVERLOAD_LIMITS, type OverloadLimits, useOverloadProtection } from './plugins/overload';
 
@@ -25,6 +25,8 @@ export interface YogaOptions {
   corsOrigins?: readonly string[];
   /** When answers are refused with 503 OVERLOADED instead of queued (defaults suit 2 cores). */
   overloadLimits?: OverloadLimits;
+  /** The structured log for Yoga's own lines; without one, Yoga logs to the console. */
+  log?: Logger;
 }
 
 export const GRAPHIQL_FIRST_QUERY = `# floorplan: own the box or rent the floor.
@@ -103,7 +105,11 @@ export function createFloorplanYoga(options: YogaOptions): FloorplanYoga {
     graphiql: options.isProduction ? false : { title: 'floorplan', defaultQuery: GRAPHIQL_FIRST_QUERY },
     // GraphiQL's scripts and styles are served inline from the package, not a CDN: it works offline.
     renderGraphiQL,
-    logging: options.isProduction ? 'info' : 'warn',
+    logging: options.log
+      ? yogaLogger(options.log, options.isProduction ? 'info' : 'warn')
+      : options.isProduction
+        ? 'info'
+        : 'warn',
     context: async ({ request, log }): Promise<Context> => {
       const check = await authenticate(options.prisma, request.headers.get('authorization'));
       if (check.kind === 'invalid') {
