@@ -207,12 +207,23 @@ async function execute(
   });
   const reader = response.body?.getReader();
   let text = '';
-  while (reader && !/\ndata: .*\n/.test(`\n${text}`)) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    text += new TextDecoder().decode(value);
+  // A refusal arrives at once, as the first event. A subscription that sends nothing on subscribe
+  // (benchmarkRunChanges waits for the next change) has admitted the caller: stop waiting after a
+  // quiet second instead of holding the test until some run changes.
+  let quiet: NodeJS.Timeout | undefined;
+  const quietSecond = new Promise<'quiet'>((resolve) => {
+    quiet = setTimeout(() => resolve('quiet'), 1_000);
+  });
+  try {
+    while (reader && !/\ndata: .*\n/.test(`\n${text}`)) {
+      const next = await Promise.race([reader.read(), quietSecond]);
+      if (next === 'quiet' || next.done) break;
+      text += new TextDecoder().decode(next.value);
+    }
+  } finally {
+    clearTimeout(quiet);
+    await reader?.cancel();
   }
-  await reader?.cancel();
   const data = /(?:^|\n)data: (.*)\n/.exec(text)?.[1];
   return data ? (JSON.parse(data) as Reply) : {};
 }
