@@ -6,7 +6,7 @@ import { waitFor } from '../../support/processes';
 /**
  * GET /metrics scraped from the real API on loopback (wired as `npm start` wires it): GraphQL
  * requests, latency and errors per operation, the queue and runs by state, a runner's heartbeat
- * age, and the lease sweeper's requeue of a run whose runner went silent.
+ * age, and the lease sweeper's requeues and its "runner lost" failure of a run whose runners went silent.
  */
 
 async function post(
@@ -151,5 +151,26 @@ describe('GET /metrics (Prometheus)', { timeout: 120_000 }, () => {
     expect(sample(after, 'floorplan_run_queue_depth')).toBe(2);
     expect(sample(after, 'floorplan_runs', { status: 'LEASED' })).toBe(0);
     expect(sample(after, 'floorplan_lease_sweeper_runs_total', { outcome: 'runner_lost' })).toBe(0);
+
+    // Two more silent leases of the same (oldest) run: its third expiry fails it as "runner lost".
+    for (const expiries of [2, 3]) {
+      const again = await post(api, api.tokens.runner, LEASE, { box: 'dgx-spark', runner: 'spark-1' });
+      expect((again.data?.leaseBenchmarkRun as { id: string }).id).toBe(run.id);
+      await waitFor(
+        `expiry ${expiries}`,
+        async () => {
+          const { text } = await scrape(api);
+          const requeued = sample(text, 'floorplan_lease_sweeper_runs_total', { outcome: 'requeued' }) ?? 0;
+          const lost = sample(text, 'floorplan_lease_sweeper_runs_total', { outcome: 'runner_lost' }) ?? 0;
+          return requeued + lost === expiries;
+        },
+        { timeoutMs: 30_000, intervalMs: 250 },
+      );
+    }
+    const { text: end } = await scrape(api);
+    expect(sample(end, 'floorplan_lease_sweeper_runs_total', { outcome: 'requeued' })).toBe(2);
+    expect(sample(end, 'floorplan_lease_sweeper_runs_total', { outcome: 'runner_lost' })).toBe(1);
+    expect(sample(end, 'floorplan_runs', { status: 'FAILED' })).toBe(1);
+    expect(sample(end, 'floorplan_run_queue_depth')).toBe(1);
   });
 });
