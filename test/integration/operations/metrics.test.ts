@@ -155,7 +155,7 @@ describe('GET /metrics (Prometheus)', { timeout: 120_000 }, () => {
     // Two more silent leases of the same (oldest) run: its third expiry fails it as "runner lost".
     for (const expiries of [2, 3]) {
       const again = await post(api, api.tokens.runner, LEASE, { box: 'dgx-spark', runner: 'spark-1' });
-      expect((again.data?.leaseBenchmarkRun as { id: string }).id).toBe(run.id);
+      expect((again.data?.leaseBenchmarkRun as { id: string } | undefined)?.id).toBe(run.id);
       await waitFor(
         `expiry ${expiries}`,
         async () => {
