@@ -1,9 +1,9 @@
 import type { Logger } from '@slack/bolt';
 import type { FloorplanApi } from './floorplan-api';
+import type { BackgroundTasks } from './live-runs/background-tasks';
+import type { LiveRunOptions } from './live-runs/live-run';
+import type { RunFeed } from './live-runs/run-feed';
 import type { RoleDirectory } from './roles';
-import type { BackgroundTasks } from './runs/background-tasks';
-import type { LiveRunOptions } from './runs/live-run';
-import type { RunFeed } from './runs/run-feed';
 import type { SeenKeys } from './security/seen-keys';
 
 /** What every listener needs, passed to `register(app, dependencies)`; no module-level state. */

@@ -36,7 +36,7 @@ import {
 
 export type { RunProgress, RunSpecSummary };
 
-import { type RunProgress, type RunSpecSummary, readRunProgress, readRunSpec } from './runs/run-json';
+import { type RunProgress, type RunSpecSummary, readRunProgress, readRunSpec } from './live-runs/run-json';
 
 /**
  * The bot's calls to the floorplan API: each one generated document sent through the one GraphQL

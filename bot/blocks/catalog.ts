@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/web-api';
-import { EXAMPLES } from '../commands/parse';
+import { EXAMPLES } from '../command-text/parse';
 import { SLASH_COMMAND } from '../constants';
 import type { BoxEntry, ModelVariantEntry } from '../floorplan-api';
 import { formatMoney } from '../format/money';

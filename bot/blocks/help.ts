@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/web-api';
-import { EXAMPLES, WORKLOAD_ARGUMENTS_HINT, WORKLOAD_DEFAULTS } from '../commands/parse';
+import { EXAMPLES, WORKLOAD_ARGUMENTS_HINT, WORKLOAD_DEFAULTS } from '../command-text/parse';
 import { context, fitMessage, header, type SlackMessage, section } from './limits';
 
 const DESCRIPTIONS: Record<keyof typeof EXAMPLES, string> = {

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/web-api';
-import type { CommandError } from '../commands/parse';
+import type { CommandError } from '../command-text/parse';
 import type { GraphqlCallError } from '../floorplan-api';
 import { escapeMrkdwn } from '../format/words';
 import { context, fitMessage, type SlackMessage, section } from './limits';

@@ -1,5 +1,5 @@
 import type { InputBlock, ModalView } from '@slack/web-api';
-import { WORKLOAD_DEFAULTS } from '../commands/parse';
+import { WORKLOAD_DEFAULTS } from '../command-text/parse';
 import { CallbackId, WorkloadFormField } from '../constants';
 
 /** What the modal remembers between opening and submission (where to answer). */

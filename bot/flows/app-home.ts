@@ -3,7 +3,7 @@ import { buildAppHomeView } from '../blocks/app-home';
 import { apiFailureWords } from '../blocks/replies';
 import type { BotDependencies } from '../dependencies';
 import { TERMINAL_RUN_STATUSES } from '../floorplan-api';
-import { withRateLimitRetry } from '../runs/slack-calls';
+import { withRateLimitRetry } from '../live-runs/slack-calls';
 
 /** Rows per run list on the Home tab (the counts come from the API, not from the rows shown). */
 const HOME_ROWS = 15;

@@ -1,13 +1,13 @@
 import type { WebClient } from '@slack/web-api';
 import { buildNoticeMessage, buildRefusalMessage } from '../blocks/replies';
-import type { BenchmarkProfileInput } from '../commands/parse';
-import { EXAMPLES, SLO_SEARCH_EXAMPLE } from '../commands/parse';
+import type { BenchmarkProfileInput } from '../command-text/parse';
+import { EXAMPLES, SLO_SEARCH_EXAMPLE } from '../command-text/parse';
 import type { BotDependencies } from '../dependencies';
 import type { BenchmarkRun } from '../floorplan-api';
 import { escapeMrkdwn, RUN_STATUS_WORDS } from '../format/words';
 import { type ReplyTarget, replyPrivately, replyWithFailure } from '../listeners/replies';
-import { startLiveRun } from '../runs/live-run';
-import { slackErrorCode } from '../runs/slack-calls';
+import { startLiveRun } from '../live-runs/live-run';
+import { slackErrorCode } from '../live-runs/slack-calls';
 import { replyIfUnknownModel } from './decision';
 
 export interface BenchmarkRequest {

@@ -1,11 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import { buildCostMessage } from '../blocks/cost';
-import { EXAMPLES, workloadToArguments } from '../commands/parse';
+import { EXAMPLES, workloadToArguments } from '../command-text/parse';
 import type { BotDependencies } from '../dependencies';
 import type { WorkloadInput } from '../floorplan-api';
 import { type ReplyTarget, replyPublicly } from '../listeners/replies';
-import { costChartPath } from '../runs/chart-paths';
-import { withRateLimitRetry } from '../runs/slack-calls';
+import { costChartPath } from '../live-runs/chart-paths';
+import { withRateLimitRetry } from '../live-runs/slack-calls';
 import { replyWithWorkloadFailure, savedDecisionRequester } from './decision';
 
 /**

@@ -3,7 +3,7 @@ import { buildCompareMessage } from '../blocks/compare';
 import { buildDecisionMessage } from '../blocks/decision';
 import { buildDecisionDetailsMessage } from '../blocks/decision-details';
 import { type AttemptedChange, buildNoticeMessage } from '../blocks/replies';
-import { EXAMPLES, workloadToArguments } from '../commands/parse';
+import { EXAMPLES, workloadToArguments } from '../command-text/parse';
 import type { BotDependencies } from '../dependencies';
 import { type Axis, GraphqlCallError, type WorkloadInput } from '../floorplan-api';
 import { formatMonthlyCost } from '../format/money';

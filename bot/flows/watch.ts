@@ -1,5 +1,5 @@
 import { buildNoticeMessage } from '../blocks/replies';
-import { EXAMPLES } from '../commands/parse';
+import { EXAMPLES } from '../command-text/parse';
 import type { BotDependencies } from '../dependencies';
 import type { Axis, WorkloadInput } from '../floorplan-api';
 import { escapeMrkdwn } from '../format/words';

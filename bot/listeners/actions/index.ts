@@ -1,8 +1,8 @@
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import { z } from 'zod';
 import { buildCommandErrorMessage, buildNoticeMessage, buildRefusalMessage } from '../../blocks/replies';
-import { buttonIdempotencyKey } from '../../commands/idempotency';
-import { EXAMPLES, tryParseWorkloadArguments } from '../../commands/parse';
+import { buttonIdempotencyKey } from '../../command-text/idempotency';
+import { EXAMPLES, tryParseWorkloadArguments } from '../../command-text/parse';
 import { ActionId } from '../../constants';
 import type { BotDependencies } from '../../dependencies';
 import { publishAppHome } from '../../flows/app-home';

@@ -6,7 +6,7 @@ import {
   KEEPABLE,
   type WorkloadFormMetadata,
 } from '../../blocks/workload-modal';
-import { tryParseWorkloadArguments } from '../../commands/parse';
+import { tryParseWorkloadArguments } from '../../command-text/parse';
 import { CallbackId, WorkloadFormField } from '../../constants';
 import type { BotDependencies } from '../../dependencies';
 import { answerKeep } from '../../flows/decision';

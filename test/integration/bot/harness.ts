@@ -3,7 +3,7 @@ import { LogLevel } from '@slack/bolt';
 import { type BotApp, createBotApp, SLACK_EVENTS_PATH } from '../../../bot/app';
 import type { BotConfig } from '../../../bot/config';
 import { createFloorplanApi } from '../../../bot/floorplan-api';
-import type { LiveRunOptions } from '../../../bot/runs/live-run';
+import type { LiveRunOptions } from '../../../bot/live-runs/live-run';
 import { computeSlackSignature } from '../../../bot/security/request-signature';
 import { createGraphqlClient } from '../../../clients/graphql/client';
 import { runRunnerAgent } from '../../../runner/agent';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommand, SLO_SEARCH_EXAMPLE } from '../../../bot/commands/parse';
+import { parseCommand, SLO_SEARCH_EXAMPLE } from '../../../bot/command-text/parse';
 
 const strip = (example: string) => example.replace(/^\/floorplan\s*/, '');
 

@@ -8,7 +8,7 @@ import {
   parseWorkloadArguments,
   WORKLOAD_DEFAULTS,
   workloadToArguments,
-} from '../../../bot/commands/parse';
+} from '../../../bot/command-text/parse';
 import type { WorkloadInput } from '../../../bot/floorplan-api';
 
 const strip = (example: string) => example.replace(/^\/floorplan\s*/, '');
