@@ -29,9 +29,9 @@ import {
 } from './schemas';
 import {
   type ChartLayout,
-  chartConfig,
   FONT_SIZES,
   INK,
+  layeredChart,
   layoutFor,
   SERIES_COLOURS,
   SERIES_DASHES,
@@ -266,23 +266,7 @@ function buildCostChartSpec(
     ...breakEvenLayers(input, curveOfPath, frame, x, y, unit),
   ];
 
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width: layout.layoutWidth,
-    height: layout.layoutHeight,
-    autosize: { type: 'fit', contains: 'padding' },
-    config: chartConfig,
-    title: {
-      text: wrapText(
-        input.title ?? 'Monthly cost by serving path',
-        layout.layoutWidth - 60,
-        FONT_SIZES.title,
-        'bold',
-      ),
-      ...(subtitleLines.length > 0 ? { subtitle: subtitleLines } : {}),
-    },
-    layer: layers,
-  };
+  return layeredChart(layout, input.title ?? 'Monthly cost by serving path', subtitleLines, layers);
 }
 
 function lineRows(curves: PlottedCurve[]) {

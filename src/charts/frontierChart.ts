@@ -1,7 +1,7 @@
 import Decimal from 'decimal.js';
 import { z } from 'zod';
 import { measureTextWidth, useBundledFontMetrics } from './fonts';
-import { formatMoney, powersOfTenWithin, suffixedNumberExpression, wrapText } from './labels';
+import { formatMoney, powersOfTenWithin, suffixedNumberExpression } from './labels';
 import { renderVegaLite } from './render';
 import {
   type ChartImage,
@@ -12,9 +12,9 @@ import {
 } from './schemas';
 import {
   type ChartLayout,
-  chartConfig,
   FONT_SIZES,
   INK,
+  layeredChart,
   layoutFor,
   SERIES_COLOURS,
   SERIES_SHAPES,
@@ -173,21 +173,10 @@ export function buildFrontierChartSpec(input: ValidFrontierChartInput, layout: C
   const subtitle =
     input.subtitle ??
     'Filled: eligible and passes the quality gate; hollow: fails it, unevaluated, or not eligible. Ringed and joined by the dashed line: the Pareto frontier (nothing is both cheaper per goodput token and faster per user).';
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width: layout.layoutWidth,
-    height: layout.layoutHeight,
-    autosize: { type: 'fit', contains: 'padding' },
-    config: chartConfig,
-    title: {
-      text: wrapText(
-        input.title ?? 'Dollars per million goodput tokens against per-user speed',
-        layout.layoutWidth - 60,
-        FONT_SIZES.title,
-        'bold',
-      ),
-      subtitle: wrapText(subtitle, layout.layoutWidth - 60, FONT_SIZES.subtitle),
-    },
-    layer: layers,
-  };
+  return layeredChart(
+    layout,
+    input.title ?? 'Dollars per million goodput tokens against per-user speed',
+    subtitle,
+    layers,
+  );
 }

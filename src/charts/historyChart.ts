@@ -1,6 +1,5 @@
 import { HISTORY_METRICS } from '../domain/metrics/history-metrics';
 import { haloedTextLayers, type QuantitativePosition } from './annotations';
-import { wrapText } from './labels';
 import { renderVegaLite } from './render';
 import {
   type ChartImage,
@@ -11,7 +10,7 @@ import {
   parseOrThrow,
   type ValidHistoryChartInput,
 } from './schemas';
-import { type ChartLayout, chartConfig, FONT_SIZES, INK, layoutFor, SERIES_COLOURS } from './theme';
+import { type ChartLayout, FONT_SIZES, INK, layeredChart, layoutFor, SERIES_COLOURS } from './theme';
 import type { ChartLayer, LayeredSpec } from './vegaLiteTypes';
 
 /**
@@ -154,23 +153,7 @@ function buildHistoryChartSpec(input: ValidHistoryChartInput, layout: ChartLayou
   }
 
   const subtitle = `${input.box} · ${input.model} · ${input.profile} · ${points.length} ${points.length === 1 ? 'run' : 'runs'}`;
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width: layout.layoutWidth,
-    height: layout.layoutHeight,
-    autosize: { type: 'fit', contains: 'padding' },
-    config: chartConfig,
-    title: {
-      text: wrapText(
-        input.title ?? `${metric.label} over time`,
-        layout.layoutWidth - 60,
-        FONT_SIZES.title,
-        'bold',
-      ),
-      subtitle: wrapText(subtitle, layout.layoutWidth - 60, FONT_SIZES.subtitle),
-    },
-    layer: layers,
-  };
+  return layeredChart(layout, input.title ?? `${metric.label} over time`, subtitle, layers);
 }
 
 function formatMetricValue(value: number): string {

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { haloedTextLayers, type QuantitativePosition } from './annotations';
-import { wrapText } from './labels';
 import { renderVegaLite } from './render';
 import { type ChartImage, type ChartRenderOptions, chartRenderOptionsSchema, parseOrThrow } from './schemas';
-import { type ChartLayout, chartConfig, FONT_SIZES, INK, layoutFor, SERIES_COLOURS } from './theme';
+import { type ChartLayout, FONT_SIZES, INK, layeredChart, layoutFor, SERIES_COLOURS } from './theme';
 import type { ChartLayer, LayeredSpec } from './vegaLiteTypes';
 
 /**
@@ -103,16 +102,5 @@ function buildPriceHistoryChartSpec(input: ValidInput, layout: ChartLayout): Lay
     ),
   ];
   const subtitle = `${sorted.length} dated ${sorted.length === 1 ? 'value' : 'values'} · C vendor, S secondary, U unconfirmed · latest: ${sorted.at(-1)?.source ?? ''}`;
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width: layout.layoutWidth,
-    height: layout.layoutHeight,
-    autosize: { type: 'fit', contains: 'padding' },
-    config: chartConfig,
-    title: {
-      text: wrapText(`Price history: ${input.component}`, layout.layoutWidth - 60, FONT_SIZES.title, 'bold'),
-      subtitle: wrapText(subtitle, layout.layoutWidth - 60, FONT_SIZES.subtitle),
-    },
-    layer: layers,
-  };
+  return layeredChart(layout, `Price history: ${input.component}`, subtitle, layers);
 }

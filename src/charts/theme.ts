@@ -1,5 +1,7 @@
 import type { Config } from 'vega-lite';
 import { CHART_FONT_STACK } from './fonts';
+import { wrapText } from './labels';
+import type { ChartLayer, LayeredSpec } from './vegaLiteTypes';
 
 /**
  * Series colours ordered so neighbouring series differ by 12+ points of CIE L* (14.5, 32.8, 45.5,
@@ -124,3 +126,34 @@ export const chartConfig: Config = {
     rowPadding: 8,
   },
 };
+
+/**
+ * The one frame every chart shares: its size, the theme, and a title (and subtitle) wrapped to the
+ * chart's width. A subtitle given as lines is used as it is (the caller wrapped it).
+ */
+export function layeredChart(
+  layout: ChartLayout,
+  title: string,
+  subtitle: string | readonly string[] | null,
+  layers: ChartLayer[],
+): LayeredSpec {
+  const textWidth = layout.layoutWidth - 60;
+  const subtitleLines =
+    subtitle === null
+      ? []
+      : typeof subtitle === 'string'
+        ? wrapText(subtitle, textWidth, FONT_SIZES.subtitle)
+        : [...subtitle];
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    width: layout.layoutWidth,
+    height: layout.layoutHeight,
+    autosize: { type: 'fit', contains: 'padding' },
+    config: chartConfig,
+    title: {
+      text: wrapText(title, textWidth, FONT_SIZES.title, 'bold'),
+      ...(subtitleLines.length > 0 ? { subtitle: subtitleLines } : {}),
+    },
+    layer: layers,
+  };
+}
