@@ -309,6 +309,53 @@ describe('decide on the seeded evidence', () => {
     );
   });
 
+  it('bills Custom Model Import at least one window on each of the 22 days with traffic, at burstiness 1000 (item 8)', async () => {
+    const query = `query($w: WorkloadInput!) { decide(workload: $w) {
+      paths { pathSlug monthlyCost { amount }
+        windows { reading billedWindowsPerMonth billedCopyHoursPerMonth warmHoursPerMonth coldStartsPerMonth } } } }`;
+    type Windows = {
+      decide: {
+        paths: {
+          pathSlug: string;
+          monthlyCost: { amount: string };
+          windows: {
+            reading: string;
+            billedWindowsPerMonth: number;
+            billedCopyHoursPerMonth: number;
+            warmHoursPerMonth: number;
+            coldStartsPerMonth: number;
+          } | null;
+        }[];
+      };
+    };
+    const cmiAt = async (requestsPerDay: number) => {
+      const { body } = await api.run<Windows>(
+        query,
+        { w: { ...labRetrieval, requestsPerDay, burstiness: 1000, minDecodeTokensPerSecond: null } },
+        { as: 'VIEWER' },
+      );
+      expect(body.errors).toBeUndefined();
+      return body.data?.decide.paths.find((option) => option.pathSlug === 'bedrock-cmi');
+    };
+    // 20 requests a day: so clustered that the renewal model alone would leave most days empty; the
+    // workload puts traffic on each of its 22 days, so each bills one 5-minute window, one warm tail
+    // and one cold start: 22 windows = 22 x 5 / 60 = 1.8333 copy-hours.
+    const sparse = await cmiAt(20);
+    expect(sparse?.windows).toMatchObject({
+      reading: 'CLOCK_ALIGNED',
+      billedWindowsPerMonth: 22,
+      coldStartsPerMonth: 22,
+    });
+    expect(sparse?.windows?.billedCopyHoursPerMonth).toBeCloseTo(22 / 12, 10);
+    expect(sparse?.windows?.warmHoursPerMonth).toBeCloseTo(22 / 12, 10);
+    // The lab's 2,000 a day at the same burstiness: more than one window a day, never fewer.
+    const lab = await cmiAt(2000);
+    expect(lab?.windows?.billedWindowsPerMonth).toBeGreaterThan(22);
+    expect(lab?.windows?.coldStartsPerMonth).toBeGreaterThanOrEqual(22);
+    // And the cost never falls as volume rises from the floor.
+    expect(Number(lab?.monthlyCost.amount)).toBeGreaterThan(Number(sparse?.monthlyCost.amount));
+  });
+
   it('treats owned boxes as purchases: the upfront spend is the commitment, and supply is judged on the count', async () => {
     const query = `query($w: WorkloadInput!) { decide(workload: $w) {
       paths { pathSlug unitsNeeded leadTimeDays failedAxes commitment { amount }

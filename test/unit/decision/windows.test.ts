@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { simulateBilledWindows } from '../../../src/domain/engine/simulate';
 import { trafficShapeOf } from '../../../src/domain/engine/traffic';
 import {
+  BILLING_READINGS,
   estimateBilledWindows,
   probabilityOfNoArrival,
   STATED_BILLING_READING,
@@ -103,5 +105,46 @@ describe('billed-window model against a seeded simulation of arrivals', () => {
     const dense = estimateBilledWindows(shapeFor(18_000, 10, 1));
     // 120 windows in 10 hours plus the idle tail's window, on 22 days.
     expect(dense.billedWindowsPerMonth).toBeCloseTo(121 * 22, 6);
+  });
+
+  it('bills at least one window, one warm tail and one cold start on every day with traffic, at any burstiness (issue 12, item 8)', () => {
+    // The issue's case: 20 requests a day at burstiness 1000 on 22 days billed 7.4 windows a month
+    // (the renewal model alone leaves most days empty); one a day with traffic is the floor.
+    const extreme = estimateBilledWindows(
+      trafficShapeOf(customRetrievalWorkload({ requestsPerDay: 20, burstiness: 1000 })),
+    );
+    expect(extreme.billedWindowsPerMonth).toBe(22);
+    expect(extreme.coldStartsPerMonth).toBe(22);
+    expect(extreme.warmHoursPerMonth).toBeCloseTo((22 * 5) / 60, 12);
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1, max: 1e6, noNaN: true }),
+        fc.double({ min: 0.01, max: 1000, noNaN: true }),
+        fc.constantFrom(0.5, 1, 10, 23.9),
+        fc.integer({ min: 1, max: 31 }),
+        fc.constantFrom(...BILLING_READINGS),
+        (requestsPerDay, burstiness, activeHoursPerDay, activeDaysPerMonth, reading) => {
+          const shape = trafficShapeOf(
+            customRetrievalWorkload({ requestsPerDay, burstiness, activeHoursPerDay, activeDaysPerMonth }),
+          );
+          const estimate = estimateBilledWindows(shape, reading);
+          expect(estimate.billedWindowsPerMonth).toBeGreaterThanOrEqual(activeDaysPerMonth);
+          // Billed windows cover the warm time; clock-aligned, at most every window of the active
+          // hours plus the idle tail's, each day; counted from each first call, at most the warm
+          // time plus one part-window per warm period.
+          const warmWindows = (estimate.warmHoursPerMonth * 60) / 5;
+          expect(estimate.billedWindowsPerMonth).toBeGreaterThanOrEqual(warmWindows * (1 - 1e-9));
+          const ceiling =
+            reading === 'CLOCK_ALIGNED'
+              ? (Math.ceil((activeHoursPerDay * 3600) / 300) + 1) * activeDaysPerMonth
+              : warmWindows + estimate.coldStartsPerMonth;
+          expect(estimate.billedWindowsPerMonth).toBeLessThanOrEqual(ceiling * (1 + 1e-6));
+          expect(estimate.coldStartsPerMonth).toBeGreaterThanOrEqual(activeDaysPerMonth);
+          expect(estimate.warmHoursPerMonth).toBeGreaterThanOrEqual((activeDaysPerMonth * 5) / 60 - 1e-9);
+          expect(estimate.billedCopyHoursPerMonth).toBeCloseTo((estimate.billedWindowsPerMonth * 5) / 60, 9);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
