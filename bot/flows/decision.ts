@@ -60,9 +60,8 @@ export async function answerKeep(
   workload: WorkloadInput,
   keep: readonly Axis[],
 ): Promise<void> {
-  try {
-    const decision = await dependencies.api.decide(workload, keep);
-    await replyPublicly(
+  await withDecision(dependencies, target, workload, keep, EXAMPLES.keep, (decision) =>
+    replyPublicly(
       target,
       buildDecisionMessage({
         decision,
@@ -70,10 +69,8 @@ export async function answerKeep(
         workloadArguments: workloadToArguments(workload, keep),
         modelVariant: workload.model,
       }),
-    );
-  } catch (error) {
-    await replyWithWorkloadFailure(dependencies, target, error, workload, EXAMPLES.keep);
-  }
+    ),
+  );
 }
 
 /** "Compare with cloud": costs and break-evens from the same answer; nothing is saved. */
@@ -83,12 +80,9 @@ export async function answerCompare(
   workload: WorkloadInput,
   keep: readonly Axis[],
 ): Promise<void> {
-  try {
-    const decision = await dependencies.api.decide(workload, keep);
-    await replyPublicly(target, buildCompareMessage(decision, workload.model));
-  } catch (error) {
-    await replyWithWorkloadFailure(dependencies, target, error, workload, EXAMPLES.cost);
-  }
+  await withDecision(dependencies, target, workload, keep, EXAMPLES.cost, (decision) =>
+    replyPublicly(target, buildCompareMessage(decision, workload.model)),
+  );
 }
 
 /** "Details": every kept set and warning, to the user who asked. */
@@ -98,11 +92,24 @@ export async function answerDetails(
   workload: WorkloadInput,
   keep: readonly Axis[],
 ): Promise<void> {
+  await withDecision(dependencies, target, workload, keep, EXAMPLES.keep, (decision) =>
+    replyPrivately(target, buildDecisionDetailsMessage(decision, workload.model)),
+  );
+}
+
+/** Asks the API to decide and replies with the answer; a failure is answered with `example`. */
+async function withDecision(
+  dependencies: BotDependencies,
+  target: ReplyTarget,
+  workload: WorkloadInput,
+  keep: readonly Axis[],
+  example: string,
+  reply: (decision: Awaited<ReturnType<BotDependencies['api']['decide']>>) => Promise<unknown>,
+): Promise<void> {
   try {
-    const decision = await dependencies.api.decide(workload, keep);
-    await replyPrivately(target, buildDecisionDetailsMessage(decision, workload.model));
+    await reply(await dependencies.api.decide(workload, keep));
   } catch (error) {
-    await replyWithWorkloadFailure(dependencies, target, error, workload, EXAMPLES.keep);
+    await replyWithWorkloadFailure(dependencies, target, error, workload, example);
   }
 }
 

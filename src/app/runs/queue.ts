@@ -450,7 +450,20 @@ export async function failRun(queue: RunQueue, call: FencedCall, reason: string)
         "failureReason" = ${reason}, "finishedAt" = ${DATABASE_NOW}, "leaseExpiresAt" = NULL,
         "attemptHistory" = "attemptHistory" || ${attemptEndSql(call.attempt, 'failed', reason)}
     WHERE "id" = ${call.runId} AND "attempt" = ${call.attempt} AND "status" = 'LEASED' AND "boxId" = ${call.boxId}`;
-  if (changed === 0) throw await refusal(queue, call, 'fail');
+  return afterFencedChange(queue, call, changed, 'fail');
+}
+
+/**
+ * After an UPDATE fenced on the caller's attempt: refused when it changed nothing (the attempt no
+ * longer holds the run), otherwise every subscriber is told and the run returned as it is now.
+ */
+async function afterFencedChange(
+  queue: RunQueue,
+  call: FencedCall,
+  changed: number,
+  verb: Parameters<typeof refusal>[2],
+): Promise<BenchmarkRun> {
+  if (changed === 0) throw await refusal(queue, call, verb);
   await queue.events.publish(call.runId);
   return queue.prisma.benchmarkRun.findUniqueOrThrow({ where: { id: call.runId } });
 }
@@ -469,9 +482,7 @@ export async function releaseRun(queue: RunQueue, call: FencedCall, reason: stri
         "leasedBy" = NULL, "leaseExpiresAt" = NULL, "progress" = NULL,
         "attemptHistory" = "attemptHistory" || ${attemptEndSql(call.attempt, 'released', reason)}
     WHERE "id" = ${call.runId} AND "attempt" = ${call.attempt} AND "status" = 'LEASED' AND "boxId" = ${call.boxId}`;
-  if (changed === 0) throw await refusal(queue, call, 'release');
-  await queue.events.publish(call.runId);
-  return queue.prisma.benchmarkRun.findUniqueOrThrow({ where: { id: call.runId } });
+  return afterFencedChange(queue, call, changed, 'release');
 }
 
 /**
