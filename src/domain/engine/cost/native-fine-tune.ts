@@ -2,7 +2,7 @@ import { selectPrice } from '../catalog';
 import { formatMoney, formatNumber, HOURS_PER_MONTH, quantity, ZERO } from '../money';
 import { commitmentOf, modelUnitLine, modelUnitRate } from './provisioned-throughput';
 import type { CostLine, CostModelContext, CostModelResult } from './types';
-import { missingPrice, perUnitTotals, unitsAtVolume } from './units';
+import { flatPerUnitModel, missingPrice } from './units';
 
 /**
  * Native fine-tune: training (tokens x epochs x $/1K, one-time, spread over the horizon) + model
@@ -50,29 +50,18 @@ export function nativeFineTuneCostModel(context: CostModelContext): CostModelRes
     });
   }
   const fixed = trainingPerMonth.plus(storagePerMonth);
-  const totalFor = perUnitTotals(rate.amount.times(HOURS_PER_MONTH), fixed);
-  return {
-    ok: true,
-    model: {
-      behavior: 'FLAT_PER_UNIT',
-      unitLabel: 'model unit',
-      outputTokensPerSecondPerUnit: context.outputTokensPerSecondPerUnit,
-      priceComponents: [training, rate, ...(storage ? [storage] : [])],
-      unitsAt: (requestsPerMonth) => unitsAtVolume(context, requestsPerMonth),
-      totalAt: (requestsPerMonth) => totalFor(unitsAtVolume(context, requestsPerMonth)),
-      costAt: (requestsPerMonth) => {
-        const units = unitsAtVolume(context, requestsPerMonth);
-        const floor = modelUnitLine(units, rate, 'Provisioned throughput floor to serve it');
-        const lines = [...fixedLines, floor];
-        return {
-          total: fixed.plus(floor.amount),
-          lines,
-          units,
-          windows: null,
-          range: null,
-          commitment: commitmentOf(units, rate),
-        };
-      },
+  return flatPerUnitModel(context, {
+    unitLabel: 'model unit',
+    priceComponents: [training, rate, ...(storage ? [storage] : [])],
+    perUnit: rate.amount.times(HOURS_PER_MONTH),
+    fixed,
+    breakdown: (units) => {
+      const floor = modelUnitLine(units, rate, 'Provisioned throughput floor to serve it');
+      return {
+        total: fixed.plus(floor.amount),
+        lines: [...fixedLines, floor],
+        commitment: commitmentOf(units, rate),
+      };
     },
-  };
+  });
 }

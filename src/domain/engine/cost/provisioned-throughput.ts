@@ -4,7 +4,7 @@ import type { PriceComponent, ServingPath } from '../evidence';
 import { formatMoney, HOURS_PER_MONTH } from '../money';
 import type { Workload } from '../workload';
 import type { CostLine, CostModelContext, CostModelResult } from './types';
-import { missingPrice, perUnitTotals, plural, unitsAtVolume } from './units';
+import { flatPerUnitModel, missingPrice, plural } from './units';
 
 /**
  * The model-unit rate for a workload: the cheapest term whose commitment fits inside the horizon
@@ -49,28 +49,13 @@ export function provisionedThroughputCostModel(context: CostModelContext): CostM
   const { path, variant, workload } = context;
   const rate = modelUnitRate(path, [variant.slug, variant.baseModelSlug], workload);
   if (!rate) return missingPrice(path, 'model-unit', variant.slug);
-  const totalFor = perUnitTotals(rate.amount.times(HOURS_PER_MONTH));
-  return {
-    ok: true,
-    model: {
-      behavior: 'FLAT_PER_UNIT',
-      unitLabel: 'model unit',
-      outputTokensPerSecondPerUnit: context.outputTokensPerSecondPerUnit,
-      priceComponents: [rate],
-      unitsAt: (requestsPerMonth) => unitsAtVolume(context, requestsPerMonth),
-      totalAt: (requestsPerMonth) => totalFor(unitsAtVolume(context, requestsPerMonth)),
-      costAt: (requestsPerMonth) => {
-        const units = unitsAtVolume(context, requestsPerMonth);
-        const line = modelUnitLine(units, rate, 'Provisioned throughput');
-        return {
-          total: line.amount,
-          lines: [line],
-          units,
-          windows: null,
-          range: null,
-          commitment: commitmentOf(units, rate),
-        };
-      },
+  return flatPerUnitModel(context, {
+    unitLabel: 'model unit',
+    priceComponents: [rate],
+    perUnit: rate.amount.times(HOURS_PER_MONTH),
+    breakdown: (units) => {
+      const line = modelUnitLine(units, rate, 'Provisioned throughput');
+      return { total: line.amount, lines: [line], commitment: commitmentOf(units, rate) };
     },
-  };
+  });
 }

@@ -1,7 +1,7 @@
 import { selectPrice } from '../catalog';
 import { formatMoney, HOURS_PER_MONTH, quantity } from '../money';
 import type { CostModelContext, CostModelResult } from './types';
-import { missingPrice, perUnitTotals, plural, unitsAtVolume } from './units';
+import { flatPerUnitModel, missingPrice, plural } from './units';
 
 /**
  * Rented instance: instance-hours x rate, minimum durations paid up front. An instance with a
@@ -22,39 +22,28 @@ export function rentedInstanceCostModel(context: CostModelContext): CostModelRes
     ? Math.max(HOURS_PER_MONTH, minimumHours)
     : Math.max(minimumHours, Math.ceil(workload.activeHoursPerDay) * workload.activeDaysPerMonth);
   const perInstance = rate.amount.times(quantity(hoursPerInstance));
-  const totalFor = perUnitTotals(perInstance);
   const minimumSpend = minimumHours > 0 ? rate.amount.times(minimumHours) : null;
-  return {
-    ok: true,
-    model: {
-      behavior: 'FLAT_PER_UNIT',
-      unitLabel: 'instance',
-      outputTokensPerSecondPerUnit: context.outputTokensPerSecondPerUnit,
-      priceComponents: [rate],
-      unitsAt: (requestsPerMonth) => unitsAtVolume(context, requestsPerMonth),
-      totalAt: (requestsPerMonth) => totalFor(unitsAtVolume(context, requestsPerMonth)),
-      costAt: (requestsPerMonth) => {
-        const units = unitsAtVolume(context, requestsPerMonth);
-        const amount = perInstance.times(units);
-        const holding = heldAllMonth
-          ? `held all month (minimum ${minimumHours} h, paid up front)`
-          : `${Math.ceil(workload.activeHoursPerDay)} h on each of ${workload.activeDaysPerMonth} active days`;
-        return {
-          total: amount,
-          lines: [
-            {
-              label: 'Instance-hours',
-              amount,
-              priceComponentIds: [rate.id],
-              formula: `${plural(units, 'instance')} x ${hoursPerInstance.toFixed(1)} h (${holding}) x ${formatMoney(rate.amount)} per instance-hour`,
-            },
-          ],
-          units,
-          windows: null,
-          range: null,
-          commitment: minimumSpend ? minimumSpend.times(units) : null,
-        };
-      },
+  const holding = heldAllMonth
+    ? `held all month (minimum ${minimumHours} h, paid up front)`
+    : `${Math.ceil(workload.activeHoursPerDay)} h on each of ${workload.activeDaysPerMonth} active days`;
+  return flatPerUnitModel(context, {
+    unitLabel: 'instance',
+    priceComponents: [rate],
+    perUnit: perInstance,
+    breakdown: (units) => {
+      const amount = perInstance.times(units);
+      return {
+        total: amount,
+        lines: [
+          {
+            label: 'Instance-hours',
+            amount,
+            priceComponentIds: [rate.id],
+            formula: `${plural(units, 'instance')} x ${hoursPerInstance.toFixed(1)} h (${holding}) x ${formatMoney(rate.amount)} per instance-hour`,
+          },
+        ],
+        commitment: minimumSpend ? minimumSpend.times(units) : null,
+      };
     },
-  };
+  });
 }

@@ -1,7 +1,7 @@
 import Decimal from 'decimal.js';
-import type { ServingPath } from '../evidence';
+import type { PriceComponent, ServingPath } from '../evidence';
 import { unitsNeeded } from '../throughput';
-import type { CostModelContext, CostModelResult } from './types';
+import type { CostModelContext, CostModelResult, MonthlyCost } from './types';
 
 /** Units (boxes, copies, model units, instances) needed at a monthly volume for this context. */
 export function unitsAtVolume(context: CostModelContext, requestsPerMonth: number): number {
@@ -31,5 +31,37 @@ export function perUnitTotals(perUnit: Decimal, fixed: Decimal = new Decimal(0))
       cache.set(units, total);
     }
     return total;
+  };
+}
+
+/**
+ * A path billed per unit held (model units, instances): `fixed` plus `perUnit` per unit, the units
+ * sized from the workload's peak at each volume. `breakdown` gives the lines for a unit count.
+ */
+export function flatPerUnitModel(
+  context: CostModelContext,
+  billing: {
+    unitLabel: string;
+    priceComponents: PriceComponent[];
+    perUnit: Decimal;
+    fixed?: Decimal;
+    breakdown: (units: number) => Omit<MonthlyCost, 'units' | 'windows' | 'range'>;
+  },
+): CostModelResult {
+  const totalFor = perUnitTotals(billing.perUnit, billing.fixed);
+  return {
+    ok: true,
+    model: {
+      behavior: 'FLAT_PER_UNIT',
+      unitLabel: billing.unitLabel,
+      outputTokensPerSecondPerUnit: context.outputTokensPerSecondPerUnit,
+      priceComponents: billing.priceComponents,
+      unitsAt: (requestsPerMonth) => unitsAtVolume(context, requestsPerMonth),
+      totalAt: (requestsPerMonth) => totalFor(unitsAtVolume(context, requestsPerMonth)),
+      costAt: (requestsPerMonth) => {
+        const units = unitsAtVolume(context, requestsPerMonth);
+        return { ...billing.breakdown(units), units, windows: null, range: null };
+      },
+    },
   };
 }
