@@ -146,6 +146,21 @@ describe('price-file imports through GraphQL', () => {
       dryRun: false,
     });
     expect(notJson.body.errors?.[0]?.message).toMatch(/file: \(file\): not valid JSON/);
+    const litellm = JSON.parse(await fixture('litellm-prices.json')) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    const model = 'bedrock/us-east-1/meta.llama3-1-8b-instruct-v1:0';
+    (litellm[model] as Record<string, unknown>).output_cost_per_token = '2.2e-7';
+    const badLiteLlm = await api.run(IMPORT, {
+      file: JSON.stringify(litellm),
+      mapping: await fixture('litellm.mapping.yaml'),
+      dryRun: false,
+    });
+    expect(badLiteLlm.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(badLiteLlm.body.errors?.[0]?.message).toContain(
+      `Malformed price file; nothing was stored: file: ${model}.output_cost_per_token: expected a number (LiteLLM writes costs as JSON numbers)`,
+    );
     const badMapping = await api.run(IMPORT, {
       file: await fixture('aws-bedrock-offer.json'),
       mapping:

@@ -291,6 +291,87 @@ describe('watched decisions re-check on results, evaluations and access attempts
     ]);
     expect(versions[0]?.summary).toContain(`because quality evaluation ${slug} accepted 29 of 30`);
   });
+
+  it('a price edit that moves no recommendation, verdict or kept set and a cost by less than 5% records no version', async () => {
+    const commodity = await saveAndWatch(await labWorkload());
+    let left = await reevaluateNextChange(database.prisma, 'replica-a');
+    while (left) left = await reevaluateNextChange(database.prisma, 'replica-a');
+    const versionsBefore = await database.prisma.decisionVersion.count({ where: { decisionId: commodity } });
+    // The recommended per-token path's input price, up by half a percent.
+    const edited = await api.run(
+      `mutation { updatePriceComponent(slug: "bedrock-on-demand-8b-input", input: { amount: "0.221", source: "test: a rounding on the price page", asOf: "${new Date().toISOString()}" }) { slug } }`,
+      {},
+      { as: 'ADMIN' },
+    );
+    expect(edited.body.errors).toBeUndefined();
+    const handled = await reevaluateNextChange(database.prisma, 'replica-a');
+    expect(handled?.reevaluated).toContain(commodity);
+    expect(handled?.versions.filter((version) => version.decisionId === commodity)).toEqual([]);
+    expect(await database.prisma.decisionVersion.count({ where: { decisionId: commodity } })).toBe(
+      versionsBefore,
+    );
+  });
+
+  it('an access attempt re-evaluates the watched decisions that weigh its serving path, once; one on a path that serves nothing touches none', async () => {
+    const commodity = await saveAndWatch(await labWorkload());
+    // Drain what earlier tests left, so the next claim is the attempt's change.
+    let left = await reevaluateNextChange(database.prisma, 'replica-a');
+    while (left) left = await reevaluateNextChange(database.prisma, 'replica-a');
+    const versionsBefore = await database.prisma.decisionVersion.count({ where: { decisionId: commodity } });
+    const record = async (accessPath: string) => {
+      const recorded = await api.run<{ recordAccessAttempt: { id: string } }>(
+        `mutation($input: RecordAccessAttemptInput!) { recordAccessAttempt(input: $input) { id } }`,
+        {
+          input: {
+            accessPath,
+            requestedAt: new Date(Date.now() - 3_600_000).toISOString(),
+            answeredAt: new Date().toISOString(),
+            outcome: 'DENIED',
+            notes: 'test: refused',
+          },
+        },
+        { as: 'OPERATOR' },
+      );
+      expect(recorded.body.errors).toBeUndefined();
+      const id = recorded.body.data?.recordAccessAttempt.id ?? '';
+      const change = await database.prisma.evidenceChange.findFirstOrThrow({ where: { subjectId: id } });
+      expect(change.kind).toBe('ACCESS_ATTEMPT');
+      return change;
+    };
+
+    // dgx-spark-purchase serves the dgx-spark path, which the commodity answer weighed.
+    const spark = await record('dgx-spark-purchase');
+    const handled = await reevaluateNextChange(database.prisma, 'replica-a');
+    expect(handled?.changeId).toBe(spark.id);
+    expect(handled?.reevaluated).toContain(commodity);
+    // Any version it recorded names the attempt as a cause.
+    for (const version of handled?.versions ?? []) {
+      const row = await database.prisma.decisionVersion.findUniqueOrThrow({
+        where: { id: version.versionId },
+      });
+      expect(row.changeId).toBe(spark.id);
+      const explanation = row.explanation as unknown as Explanation;
+      expect(explanation.causes.map((cause) => cause.kind)).toContain('ACCESS_ATTEMPT');
+    }
+    // Handled once: a second replica finds nothing to claim.
+    expect(await reevaluateNextChange(database.prisma, 'replica-b')).toBeNull();
+    expect(await database.prisma.evidenceChange.findUniqueOrThrow({ where: { id: spark.id } })).toMatchObject(
+      {
+        processedBy: 'replica-a',
+        processedAt: expect.any(Date),
+      },
+    );
+
+    // The hyperscaler quota form serves no path floorplan prices: nothing is re-evaluated.
+    const form = await record('hyperscaler-gpu-quota-form');
+    const none = await reevaluateNextChange(database.prisma, 'replica-a');
+    expect(none?.changeId).toBe(form.id);
+    expect(none?.reevaluated).toEqual([]);
+    expect(none?.versions).toEqual([]);
+    expect(await database.prisma.decisionVersion.count({ where: { decisionId: commodity } })).toBe(
+      versionsBefore + (handled?.versions.length ?? 0),
+    );
+  });
 });
 
 describe.skipIf(!usingPostgres())('two API replicas on PostgreSQL', () => {
