@@ -263,6 +263,84 @@ describe('decide on the seeded evidence', () => {
     }
   });
 
+  it('sensitivity on latency-slo-30 and base-model-commodity re-runs to the answer it reports (item 2)', async () => {
+    type Sensitivity = {
+      decide: {
+        recommendation: { optionId: string } | null;
+        sensitivity: {
+          input: string;
+          flipsAt: string | null;
+          newRecommendation: string | null;
+          flipsAtValue: number | null;
+          holdsAtValue: number | null;
+        }[];
+      };
+    };
+    const analyse = async (workload: Record<string, unknown>) => {
+      const { body } = await api.run<Sensitivity>(
+        `query($w: WorkloadInput!) { decide(workload: $w) { recommendation { optionId }
+          sensitivity { input flipsAt newRecommendation flipsAtValue holdsAtValue } } }`,
+        { w: workload },
+        { as: 'VIEWER' },
+      );
+      expect(body.errors).toBeUndefined();
+      return body.data?.decide as Sensitivity['decide'];
+    };
+    const recommended = async (workload: Record<string, unknown>) => {
+      const decision = await decide(workload);
+      return `${decision.recommendation?.pathSlug}/${decision.recommendation?.variantSlug}`;
+    };
+    // seeds/workloads/latency-slo-30.json: the Spark keeping FAST. The issue saw every price flip at
+    // "+0.0%" to the base model; now the one flip is volume, x5.9042 (259,786 requests a month), to
+    // Custom Model Import, and it re-runs: 2,000 x 5.9042 a day gives CMI, just below it the Spark.
+    const latency = { ...labRetrieval, minDecodeTokensPerSecond: 30, neededByDays: 30 };
+    const slo30 = await analyse(latency);
+    expect(slo30.recommendation?.optionId).toBe('dgx-spark/llama-3.1-8b-lora');
+    const flips30 = slo30.sensitivity.filter((finding) => finding.flipsAt !== null);
+    expect(flips30.map((finding) => [finding.input, finding.flipsAt, finding.newRecommendation])).toEqual([
+      ['VOLUME', 'x5.9042 (259,786 requests/month)', 'bedrock-cmi/llama-3.1-8b-lora'],
+    ]);
+    const volume = flips30[0];
+    expect(await recommended({ ...latency, requestsPerDay: 2000 * (volume?.flipsAtValue ?? 0) })).toBe(
+      'bedrock-cmi/llama-3.1-8b-lora',
+    );
+    expect(await recommended({ ...latency, requestsPerDay: 2000 * (volume?.holdsAtValue ?? 0) })).toBe(
+      'dgx-spark/llama-3.1-8b-lora',
+    );
+    // seeds/workloads/base-model-commodity.json with a 17.5 tok/s SLO. The issue saw a flip reported at
+    // 17.5 where decide at 17.5 does not flip. The Spark decodes 20.5 (measured) and passes all five;
+    // the decode-SLO flip is just above 20.5, to on-demand tokens, and decide agrees on both sides.
+    const commodity = {
+      requestsPerDay: 3000,
+      meanInputTokens: 500,
+      meanOutputTokens: 200,
+      activeHoursPerDay: 8,
+      activeDaysPerMonth: 22,
+      burstiness: 1,
+      peakToMean: 2,
+      model: 'llama-3.1-8b-instruct-base',
+      needsCustomWeights: false,
+      mustOwnWeights: false,
+      horizonMonths: 12,
+      minDecodeTokensPerSecond: 17.5,
+    };
+    const base = await analyse(commodity);
+    expect(base.recommendation?.optionId).toBe('dgx-spark/llama-3.1-8b-instruct-base');
+    const slo = base.sensitivity.find((finding) => finding.input === 'DECODE_SLO');
+    expect(slo?.flipsAt).toBe('above 20.5 tok/s (e.g. 20.50002)');
+    expect(slo?.holdsAtValue).toBe(20.5);
+    expect(slo?.newRecommendation).toBe('bedrock-on-demand/llama-3.1-8b-instruct-base');
+    for (const speed of [17.5, 20.5])
+      expect(await recommended({ ...commodity, minDecodeTokensPerSecond: speed })).toBe(
+        'dgx-spark/llama-3.1-8b-instruct-base',
+      );
+    expect(await recommended({ ...commodity, minDecodeTokensPerSecond: slo?.flipsAtValue })).toBe(
+      'bedrock-on-demand/llama-3.1-8b-instruct-base',
+    );
+    for (const finding of [...slo30.sensitivity, ...base.sensitivity])
+      expect(finding.flipsAt ?? '').not.toMatch(/[+-]0\.0+%/);
+  });
+
   it('bounds every numeric input with BAD_USER_INPUT naming the field and the range, and keeps money exact and plain', async () => {
     const huge = await api.run(
       DECIDE,
