@@ -35,7 +35,7 @@ const inputArbitrary = fc.record({
   needsCustomWeights: fc.boolean(),
   mustOwnWeights: fc.boolean(),
   minDecodeTokensPerSecond: fc.option(
-    fc.oneof(inRange(R.minDecodeTokensPerSecond), fc.double({ min: 1, max: 80 })),
+    fc.oneof(inRange(R.minDecodeTokensPerSecond), fc.double({ min: 1, max: 80, noNaN: true })),
     {
       nil: null,
     },
