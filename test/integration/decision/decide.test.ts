@@ -461,6 +461,39 @@ describe('decide on the seeded evidence', () => {
     expect(spark?.unitsNeeded).toBe(2);
     expect(spark?.commitment?.amount).toBe('9398');
     expect(spark?.failedAxes).not.toContain('AVAILABLE');
+    // Amortization months are a workload input, never longer than the horizon: the purchase line is
+    // 2 x $4,699 / months, power 70.2 kWh x $0.17 = $11.934 whatever the months.
+    const amortized = async (amortizationMonths: number | null) => {
+      const { body } = await api.run<{
+        decide: {
+          paths: {
+            pathSlug: string;
+            monthlyCost: { amount: string };
+            commitment: { amount: string } | null;
+            costLines: { formula: string; amount: { amount: string } }[];
+          }[];
+        };
+      }>(
+        `query($w: WorkloadInput!) { decide(workload: $w) { paths { pathSlug monthlyCost { amount }
+          commitment { amount } costLines { formula amount { amount } } } } }`,
+        { w: { ...labRetrieval, amortizationMonths } },
+        { as: 'VIEWER' },
+      );
+      expect(body.errors).toBeUndefined();
+      return body.data?.decide.paths.find((option) => option.pathSlug === 'dgx-spark');
+    };
+    const defaulted = await amortized(null);
+    expect(defaulted?.costLines.map((line) => [line.formula, line.amount.amount])).toEqual([
+      ['2 boxes x $4,699.00 / 36 months', '261.0555555556'],
+      ['2 boxes x (90 W x 220.0 active h + 30 W x 510.0 idle h) = 70.20 kWh x 0.17 $/kWh', '11.934'],
+    ]);
+    const yearly = await amortized(12);
+    expect(yearly?.costLines[0]?.formula).toBe('2 boxes x $4,699.00 / 12 months');
+    // 2 x $4,699 / 12 = $783.1666666667, + $11.934 power.
+    expect(yearly?.monthlyCost.amount).toBe('795.1006666667');
+    expect(yearly?.commitment?.amount).toBe('9398');
+    // 60 months asked over a 36-month horizon: spread over the 36.
+    expect((await amortized(60))?.monthlyCost.amount).toBe('272.9895555556');
     // 2e7 requests a day needs thousands of boxes: far past the 8 the recorded lead time covers.
     const big = (await sparkOf({ ...labRetrieval, requestsPerDay: 2e7 })).find(
       (option) => option.pathSlug === 'dgx-spark',

@@ -10,8 +10,12 @@ export function unitsAtVolume(context: CostModelContext, requestsPerMonth: numbe
   return unitsNeeded(requestsPerMonth * context.peakOutputTokensPerSecondPerMonthlyRequest, perUnit);
 }
 
+/** "1 box", "2 boxes", "2 copies", "3 instances". */
 export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+  if (count === 1) return `${count} ${noun}`;
+  if (/(s|x|z|ch|sh)$/.test(noun)) return `${count} ${noun}es`;
+  if (/[^aeiou]y$/.test(noun)) return `${count} ${noun.slice(0, -1)}ies`;
+  return `${count} ${noun}s`;
 }
 
 export function missingPrice(path: ServingPath, what: string, modelSlug: string): CostModelResult {
