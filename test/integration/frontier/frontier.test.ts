@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chartRoute } from '../../../src/api/http/charts';
 import { type ApiServer, startApiServer } from '../../../src/api/server';
+import { reevaluateNextChange } from '../../../src/app/decisions/watch';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { createGraphQLCaller, type GraphQLCaller } from '../../support/graphql';
 
@@ -251,6 +252,16 @@ describe('frontier: $/1M goodput tokens on every path', () => {
   });
 
   it('after a sweep of the Spark under two configurations: one point per configuration, citing its sweep', async () => {
+    // A decision saved and watched before the sweep: each sweep re-checks it (issue 17, item 3).
+    let drained = await reevaluateNextChange(database.prisma, 'frontier-watcher');
+    while (drained) drained = await reevaluateNextChange(database.prisma, 'frontier-watcher');
+    const saved = await api.run<{ saveDecision: { id: string } }>(
+      'mutation($w: WorkloadInput!) { saveDecision(workload: $w) { id } }',
+      { w: lab },
+    );
+    const watchedId = saved.body.data?.saveDecision.id ?? '';
+    const watched = await api.run(`mutation { watchDecision(id: "${watchedId}") { id } }`);
+    expect(watched.body.errors).toBeUndefined();
     // An operator queues the SLO search; the Spark's runner leases it and reports its levels.
     const created = await api.run<{ createBenchmarkRun: { id: string } }>(
       `mutation Create($input: CreateBenchmarkRunInput!) { createBenchmarkRun(input: $input) { id } }`,
@@ -359,6 +370,25 @@ describe('frontier: $/1M goodput tokens on every path', () => {
     const verdict = (axis: string) => sparkAnswer?.verdicts.find((entry) => entry.axis === axis);
     expect(verdict('FAST')?.evidenceIds[0]).toBe(sweepOf.get('nvfp4')?.id);
     expect(verdict('HIGH_CONFIDENCE')?.pass).toBe(true);
+
+    // The watcher: every change the report recorded is handled once; each sweep re-evaluated the
+    // watched decision, and a version recorded after a sweep names a sweep among its causes.
+    const sweepChanges = await database.prisma.evidenceChange.findMany({
+      where: { kind: 'SLO_SWEEP', subjectId: { in: [...sweepOf.values()].map((sweep) => sweep.id) } },
+    });
+    expect(sweepChanges).toHaveLength(2);
+    const reevaluatedBy = new Map<string, string[]>();
+    for (let handled = await reevaluateNextChange(database.prisma, 'frontier-watcher'); handled; ) {
+      reevaluatedBy.set(handled.changeId, handled.reevaluated);
+      handled = await reevaluateNextChange(database.prisma, 'frontier-watcher');
+    }
+    for (const change of sweepChanges) expect(reevaluatedBy.get(change.id)).toContain(watchedId);
+    const versions = await database.prisma.decisionVersion.findMany({ where: { decisionId: watchedId } });
+    expect(versions.length).toBeGreaterThan(0);
+    for (const version of versions.filter((entry) => sweepChanges.some((c) => c.id === entry.changeId))) {
+      const causes = (version.explanation as { causes: { kind: string }[] }).causes;
+      expect(causes.map((cause) => cause.kind)).toContain('SLO_SWEEP');
+    }
   });
 
   it('draws GET /charts/frontier.svg|png: every path, labels whole, the frontier joined', async () => {
