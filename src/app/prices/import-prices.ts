@@ -207,7 +207,11 @@ export async function importPriceFile(
     );
 
   const mappedKeys = new Set(mapping.prices.map((line) => line.key));
-  const unmapped = [...file.figures.keys()].filter((key) => !mappedKeys.has(key)).sort();
+  // A figure mapped by one of its keys (an AWS SKU) is not listed again under its other (its rate code).
+  const unmapped = [...file.figures.values()]
+    .filter((figure) => !mappedKeys.has(figure.key) && !(figure.sameAs && mappedKeys.has(figure.sameAs)))
+    .map((figure) => figure.key)
+    .sort();
   let recorded = 0;
   if (input.apply) {
     await prisma.$transaction(async (tx) => {

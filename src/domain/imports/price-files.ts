@@ -27,6 +27,8 @@ export interface PriceFigure {
   unit: string;
   description: string;
   effectiveFrom: Date | null;
+  /** Another key of the file for this very figure (an AWS on-demand SKU and its rate code). */
+  sameAs?: string;
 }
 
 export interface ParsedPriceFile {
@@ -149,7 +151,10 @@ function parseAwsOffer(text: string, what: string): ParsedPriceFile {
   }
   for (const [sku, skuFigures] of onDemandCount) {
     const only = skuFigures[0];
-    if (skuFigures.length === 1 && only) figures.set(sku, { ...only, key: sku });
+    if (skuFigures.length === 1 && only) {
+      figures.set(sku, { ...only, key: sku, sameAs: only.key });
+      figures.set(only.key, { ...only, sameAs: sku });
+    }
   }
   for (const [sku, terms] of Object.entries(file.terms.Reserved ?? {})) {
     for (const term of Object.values(terms)) {

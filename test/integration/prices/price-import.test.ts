@@ -67,6 +67,9 @@ describe('price-file imports through GraphQL', () => {
     // The mapping names a SKU the file lacks; the file holds a 70B SKU nobody mapped: both listed.
     expect(report?.missingKeys).toEqual(['B70OUTPUTSKU0001']);
     expect(report?.unmappedKeys).toContain('B70INPUTSKU00001');
+    // The rate codes of the mapped SKUs are the same figures: not listed as unmapped.
+    expect(report?.unmappedKeys).not.toContain('B8INPUTSKU000001.JRTCKXETXF.6YS6EN2CT7');
+    expect(report?.unmappedKeys).not.toContain('B8OUTPUTSKU00001.JRTCKXETXF.6YS6EN2CT7');
     expect(await values('bedrock-on-demand-8b-input')).toBe(before);
 
     const applied = await api.run<ImportData>(IMPORT, { ...variables, dryRun: false });
