@@ -230,7 +230,16 @@ function pointOf(catalog: Catalog, candidate: Candidate, workload: Workload, swe
       const sweep = (catalog.sweepsByVariant.get(option.servedVariant.slug) ?? [])
         .concat(catalog.sweepsByVariant.get(option.servedVariant.baseModelSlug) ?? [])
         .find((entry) => entry.id === sizing.sweepId);
-      if (sweep && !sweepAsStrict(sweep, workload))
+      // Sized at a level that met the workload's SLOs but missed the sweep's own stricter ones: the
+      // sweep counted (next to) no goodput there, which says nothing about the workload's SLOs.
+      const level = sweep?.levels.find((entry) => entry.resultId === sizing.evidenceIds[1]);
+      if (sweep && level && !level.meetsSlo && capacityBased) {
+        goodputPerUnit = sizing.outputTokensPerSecondPerUnit;
+        flags.push({
+          code: 'GOODPUT_AT_OTHER_SLOS',
+          message: `${option.id}: sized at concurrency ${level.concurrency}, which meets the workload's SLOs but missed sweep ${sweep.id}'s own (${sloText(sweep)} ms), so the sweep counted no goodput at the workload's SLOs there; its throughput (${formatNumber(sizing.outputTokensPerSecondPerUnit)} tok/s per ${unitLabel}) is taken as goodput. Sweep again at the workload's SLOs to measure it.`,
+        });
+      } else if (sweep && !sweepAsStrict(sweep, workload))
         flags.push({
           code: 'GOODPUT_AT_OTHER_SLOS',
           message: `${option.id}: sweep ${sweep.id} counted goodput against ${sloText(sweep)} ms, looser than (or different from) the workload's SLOs; sweep again at the workload's SLOs.`,

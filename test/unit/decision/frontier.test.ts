@@ -6,6 +6,7 @@ import { type FrontierPoint, frontier } from '../../../src/domain/engine/frontie
 import { moneyAmount, quantity } from '../../../src/domain/engine/money';
 import { type NumericRange, parseWorkload, WORKLOAD_RANGES } from '../../../src/domain/engine/workload';
 import { labEvidence } from '../../fixtures/lab/lab';
+import { customRetrievalWorkload } from '../../fixtures/lab/lab-workloads';
 
 /**
  * Properties of the frontier on random in-range workloads over the lab evidence with a
@@ -160,5 +161,64 @@ describe('frontier on random workloads', () => {
       .toNumber();
     expect(ratio).toBeCloseTo((60 * Math.sqrt(8)) / (40 * Math.sqrt(4)), 6);
     expect(fp8.onFrontier).toBe(false);
+  });
+});
+
+describe('frontier sized on a sweep stricter than the workload', () => {
+  it('prices a level that meets the workload but missed the sweep’s own SLO on its throughput, flagged', () => {
+    // The loaded fake's baseline swept at TPOT mean ≤ 17 ms: TPOT = 3c ms, so 1, 2, 4 and 5 meet it;
+    // 6 (18 ms) and 8 (24 ms) ran in full and missed it, counting no goodput. The workload asks for
+    // 15 tok/s (66.7 ms), which 6 and 8 meet: the Spark is sized on one of them (6, as the e2e sweep
+    // did when its 6 ran in full, which made that test flaky: no $/1M goodput tokens at all).
+    const level = (concurrency: number): SweptLevel => {
+      const tpotMs = 3 * concurrency;
+      const decode = 1000 / tpotMs;
+      return {
+        resultId: `result-c${concurrency}`,
+        concurrency,
+        meetsSlo: tpotMs <= 17,
+        stoppedEarly: false,
+        failed: 0,
+        decodeTokensPerSecondPerStream: decode,
+        ttftP95Ms: 10,
+        outputTokensPerSecond: decode * concurrency,
+        goodputOutputTokensPerSecond: tpotMs <= 17 ? decode * concurrency : 0,
+      };
+    };
+    const evidence: EvidenceSnapshot = {
+      ...labEvidence(),
+      sweeps: [
+        {
+          id: 'sweep-baseline',
+          boxSlug: 'dgx-spark',
+          variantSlug: 'llama-3.1-8b-lora',
+          serverConfiguration: 'baseline',
+          slos: { tpotMeanMs: 17 },
+          maxConcurrencyAtSlo: 5,
+          measuredAt: '2026-11-30T10:00:00.000Z',
+          levels: [1, 2, 4, 8, 6, 5].map(level),
+        },
+      ],
+    };
+    const answer = frontier(customRetrievalWorkload({ minDecodeTokensPerSecond: 15 }), evidence);
+    const spark = answer.points.find((point) => point.id === 'spark-vllm/llama-3.1-8b-lora');
+    if (!spark) throw new Error('no Spark point');
+    expect(spark.sweepId).toBe('sweep-baseline');
+    // Before: goodput 0 at the sized level, so no $/1M and no flag saying why.
+    expect(spark.costPerMillionGoodputTokens).not.toBeNull();
+    const sized = spark.concurrency ?? 0;
+    expect(level(sized).meetsSlo).toBe(false);
+    // One box at its throughput: 1000 / (3c) x c = 333.33 tok/s over 220 active hours.
+    expect(spark.goodputTokensPerMonth).toBeCloseTo((1000 / 3) * 220 * 3600, 0);
+    expect(spark.flags.map((flag) => flag.code)).toContain('GOODPUT_AT_OTHER_SLOS');
+    expect(spark.flags.find((flag) => flag.code === 'GOODPUT_AT_OTHER_SLOS')?.message).toMatch(
+      /missed sweep sweep-baseline's own \(tpotMeanMs 17(\.0)? ms\)/,
+    );
+    expect(
+      spark.costPerMillionGoodputTokens
+        ?.minus(spark.monthlyCost.times(1e6).dividedBy(spark.goodputTokensPerMonth))
+        .abs()
+        .lessThan(1e-6),
+    ).toBe(true);
   });
 });
