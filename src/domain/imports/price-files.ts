@@ -69,12 +69,18 @@ function parseWith<Schema extends z.ZodType>(schema: Schema, value: unknown, wha
   );
 }
 
-function parseJson(text: string, what: string): unknown {
+/** `format` names what the mapping expects, so a file given with the wrong mapping says so. */
+function parseJson(text: string, what: string, format: PriceFileFormat): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
     throw new PriceFileError(
-      [{ path: '(file)', message: `not valid JSON (${(error as Error).message})` }],
+      [
+        {
+          path: '(file)',
+          message: `not valid JSON (${(error as Error).message}); the mapping says format ${format}, a JSON file: is this the file that mapping is for?`,
+        },
+      ],
       what,
     );
   }
@@ -126,7 +132,7 @@ const awsOfferSchema = z.object({
 });
 
 function parseAwsOffer(text: string, what: string): ParsedPriceFile {
-  const file = parseWith(awsOfferSchema, parseJson(text, what), what);
+  const file = parseWith(awsOfferSchema, parseJson(text, what, 'aws-offer'), what);
   const figures = new Map<string, PriceFigure>();
   const onDemandCount = new Map<string, PriceFigure[]>();
   for (const [sku, terms] of Object.entries(file.terms.OnDemand)) {
@@ -194,7 +200,7 @@ const litellmSchema = z.record(
 );
 
 function parseLiteLlm(text: string, what: string): ParsedPriceFile {
-  const file = parseWith(litellmSchema, parseJson(text, what), what);
+  const file = parseWith(litellmSchema, parseJson(text, what, 'litellm'), what);
   const figures = new Map<string, PriceFigure>();
   for (const [model, entry] of Object.entries(file)) {
     // LiteLLM documents the format with a `sample_spec` entry whose values are words, not prices.

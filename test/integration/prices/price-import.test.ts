@@ -148,7 +148,9 @@ describe('price-file imports through GraphQL', () => {
       mapping: await fixture('aws-bedrock.mapping.yaml'),
       dryRun: false,
     });
-    expect(notJson.body.errors?.[0]?.message).toMatch(/file: \(file\): not valid JSON/);
+    expect(notJson.body.errors?.[0]?.message).toMatch(
+      /file: \(file\): not valid JSON \(.*\); the mapping says format aws-offer, a JSON file: is this the file that mapping is for\?/,
+    );
     const litellm = JSON.parse(await fixture('litellm-prices.json')) as Record<
       string,
       Record<string, unknown>
