@@ -128,10 +128,16 @@ describe('SLO search: GraphQL → runner process → launched server configurati
     const byConfiguration = new Map(run.sloSweeps.map((sweep) => [sweep.serverConfiguration, sweep]));
     const baseline = byConfiguration.get('baseline');
     const quantized = byConfiguration.get('quantized');
-    expect(baseline?.maxConcurrencyAtSlo).toBe(5);
-    expect(baseline?.firstMissConcurrency).toBe(6);
-    expect(quantized?.maxConcurrencyAtSlo).toBe(8);
-    expect(quantized?.firstMissConcurrency).toBe(9);
+    // Steady state crosses TPOT 17 ms at c = 17/3 ≈ 5.67 (baseline, 3c ms) and 8.5 (quantized, 2c ms):
+    // between integers, where the issue asks for the answer within one bisection step. A level's
+    // measured mean sits a little under steady state when the runner refills a slot late (its first
+    // and last requests see fewer streams), which on a loaded machine can let c = 6 pass; the exact
+    // crossing is asserted on the in-process fake (test/integration/runner-measure/slo-search.test.ts).
+    expect([5, 6]).toContain(baseline?.maxConcurrencyAtSlo);
+    expect([8, 9]).toContain(quantized?.maxConcurrencyAtSlo);
+    for (const sweep of [baseline, quantized]) {
+      expect(sweep?.firstMissConcurrency).toBe((sweep?.maxConcurrencyAtSlo ?? 0) + 1);
+    }
     for (const sweep of [baseline, quantized]) {
       expect(sweep?.endReason).toBe('BRACKETED');
       expect(sweep?.slos.tpotMeanMs).toBe(17);
@@ -143,14 +149,16 @@ describe('SLO search: GraphQL → runner process → launched server configurati
         expect(level.result?.sloSweep?.id).toBe(sweep?.id);
       }
     }
-    expect(baseline?.levels.map((level) => [level.concurrency, level.phase])).toEqual([
+    // Geometric climb to the first miss, then bisection between the last pass and the first miss.
+    const baselineLevels = baseline?.levels.map((level) => [level.concurrency, level.phase]) ?? [];
+    expect(baselineLevels.slice(0, 5)).toEqual([
       [1, 'CLIMB'],
       [2, 'CLIMB'],
       [4, 'CLIMB'],
       [8, 'CLIMB'],
       [6, 'BISECT'],
-      [5, 'BISECT'],
     ]);
+    expect(baselineLevels.slice(5)).toEqual([[baseline?.maxConcurrencyAtSlo === 6 ? 7 : 5, 'BISECT']]);
     // The runner started and stopped each configuration.
     const output = runner.output();
     expect(output).toContain('server configuration baseline: healthy');
