@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   boxSeedSchema,
   capacitySeedSchema,
+  datedFigures,
   decimalString,
   layer,
   pathSeedSchema,
@@ -353,17 +354,7 @@ class CatalogWriter {
     const row = await this.tx.priceComponent.create({ data: { ...price, pathId, modelId: modelId.id } });
     // The figure and its history become dated values, as every later edit will.
     const values = [];
-    for (const figure of [
-      {
-        amount: price.amount,
-        asOf: price.asOf,
-        source: price.source,
-        sourceUrl: price.sourceUrl,
-        confidence: price.confidence,
-        note: undefined,
-      },
-      ...history,
-    ]) {
+    for (const figure of datedFigures({ ...price, history })) {
       values.push(
         await recordPriceValue(this.tx, {
           componentId: row.id,

@@ -271,3 +271,20 @@ export type PathsFile = z.infer<typeof pathsFileSchema>;
 export type EvidenceFile = z.infer<typeof evidenceFileSchema>;
 export type AccessFile = z.infer<typeof accessFileSchema>;
 export type LabFile = z.infer<typeof labFileSchema>;
+
+type SeedPrice = z.output<typeof priceSeedSchema>;
+export type DatedFigure = SeedPrice['history'][number];
+
+/**
+ * A price's own figure and its history, as written: each becomes one dated value. The price's
+ * `note` describes the component, not a figure, so the first figure has none.
+ */
+export function datedFigures(
+  price: Pick<SeedPrice, 'amount' | 'asOf' | 'source' | 'sourceUrl' | 'confidence' | 'history'>,
+): DatedFigure[] {
+  const { amount, asOf, source, sourceUrl, confidence } = price;
+  return [
+    { amount, asOf, source, confidence, ...(sourceUrl === undefined ? {} : { sourceUrl }) },
+    ...price.history,
+  ];
+}

@@ -11,6 +11,7 @@ import {
   accessFileSchema,
   type CatalogFile,
   catalogFileSchema,
+  datedFigures,
   type EvidenceFile,
   evidenceFileSchema,
   type LabFile,
@@ -201,18 +202,7 @@ async function seedPriceValues(
   price: Omit<SeedPrice, 'model' | 'history'>,
   history: SeedPrice['history'],
 ): Promise<void> {
-  const figures = [
-    {
-      amount: price.amount,
-      asOf: price.asOf,
-      source: price.source,
-      sourceUrl: price.sourceUrl,
-      confidence: price.confidence,
-      note: undefined,
-    },
-    ...history,
-  ];
-  for (const figure of figures) {
+  for (const figure of datedFigures({ ...price, history })) {
     const sameDay = await tx.priceValue.findFirst({
       where: { componentId, effectiveFrom: figure.asOf, amount: figure.amount },
     });
