@@ -90,11 +90,19 @@ async function main(): Promise<void> {
     onError: (error) => log.error({ err: error }, `watched decisions: ${(error as Error).message}`),
   });
   log.info({ url: `${api.url}/graphql` }, 'listening');
+  // One write: whoever waits for "ready" (a person, a script, a test) finds the first admin token
+  // in the same block, never a moment later.
   console.error(
-    `\nfloorplan API ready: ${api.url}/graphql${config.isProduction ? '' : '  (GraphiQL: open it in a browser)'}`,
-  );
-  console.error(
-    'Try:  { servingPaths { slug kind priceComponents { slug price { amount currency } source asOf confidence } } }',
+    [
+      `\nfloorplan API ready: ${api.url}/graphql${config.isProduction ? '' : '  (GraphiQL: open it in a browser)'}`,
+      'Try:  { servingPaths { slug kind priceComponents { slug price { amount currency } source asOf confidence } } }',
+      ...(report.firstAdminToken
+        ? [
+            `\nFirst admin token (shown once, store it now):\n  ${report.firstAdminToken}`,
+            'Send it as "Authorization: Bearer <token>". More: npx floorplan token create --role viewer --name alice',
+          ]
+        : []),
+    ].join('\n'),
   );
   // With Slack credentials in the environment the bot runs beside the API, as its own process and
   // one more GraphQL client of it: the API never loads the bot's code.
@@ -102,12 +110,6 @@ async function main(): Promise<void> {
     process.env.SLACK_SIGNING_SECRET && process.env.SLACK_BOT_TOKEN
       ? startBot(`${api.url}/graphql`, log)
       : null;
-  if (report.firstAdminToken) {
-    console.error(`\nFirst admin token (shown once, store it now):\n  ${report.firstAdminToken}`);
-    console.error(
-      'Send it as "Authorization: Bearer <token>". More: npx floorplan token create --role viewer --name alice',
-    );
-  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {
