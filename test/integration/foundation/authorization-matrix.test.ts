@@ -100,6 +100,19 @@ describe('authorization lint (from the built schema)', () => {
     expect(missing).toEqual([]);
   });
 
+  it('makes every field with a rule of its own nullable, so a refusal nulls only that field', () => {
+    // A refused non-null field nulls its parent, and up a chain of non-null lists the whole answer:
+    // an anonymous `accessPaths { attempts { recordedBy } }` would lose every path it may read.
+    const nonNull = objectTypes
+      .filter((type) => !roots.includes(type))
+      .flatMap((type) =>
+        Object.values(type.getFields())
+          .filter((field) => ruleOf(field) && field.type instanceof GraphQLNonNull)
+          .map((field) => `${type.name}.${field.name}`),
+      );
+    expect(nonNull).toEqual([]);
+  });
+
   it('keeps every field that names a person or token out of the public catalog', () => {
     const exposed = objectTypes.flatMap((type) =>
       Object.values(type.getFields())
@@ -314,20 +327,37 @@ describe('authorization matrix (generated from the schema)', () => {
   });
 
   it('refuses anonymous callers the nested paths that once leaked, and admits viewers', async () => {
-    const leaks = /* GraphQL */ `{
-      benchmarkResults(first: 50) { edges { node { id run { requestedBy leasedBy attemptHistory spec } } } }
-      accessPaths { slug attempts { recordedBy } }
-    }`;
-    const anonymous = (await callers.public.run(leaks, {}, { as: 'ANONYMOUS' })).body as Reply;
-    const refusedPaths = (anonymous.errors ?? [])
-      .filter((error) => error.extensions?.code === 'FORBIDDEN')
-      .map((error) => (error.path ?? []).filter((part) => typeof part === 'string').join('.'));
-    expect(refusedPaths).toContain('benchmarkResults.edges.node.run.requestedBy');
-    expect(refusedPaths).toContain('accessPaths.attempts.recordedBy');
-    expect(JSON.stringify(anonymous.data ?? null)).not.toContain('someone-private');
-    const viewer = (await callers.public.run(leaks, {}, { as: 'VIEWER' })).body as Reply;
-    expect(viewer.errors).toBeUndefined();
-    expect(JSON.stringify(viewer.data)).toContain('token:someone-private');
+    // One request per path: GraphQL resolves root fields in parallel, and when one of them fails
+    // up to the root the other's errors may never be collected, so each path is asked on its own.
+    const leaks = {
+      'benchmarkResults.edges.node.run.requestedBy': /* GraphQL */ `{
+        benchmarkResults(first: 50) { edges { node { id run { requestedBy leasedBy attemptHistory spec } } } }
+      }`,
+      'accessPaths.attempts.recordedBy': /* GraphQL */ `{ accessPaths { slug attempts { outcome recordedBy } } }`,
+    };
+    for (const [refused, query] of Object.entries(leaks)) {
+      const anonymous = (await callers.public.run(query, {}, { as: 'ANONYMOUS' })).body as Reply;
+      const refusedPaths = (anonymous.errors ?? [])
+        .filter((error) => error.extensions?.code === 'FORBIDDEN')
+        .map((error) => (error.path ?? []).filter((part) => typeof part === 'string').join('.'));
+      expect(refusedPaths).toContain(refused);
+      expect(JSON.stringify(anonymous.data ?? null)).not.toContain('someone-private');
+      const viewer = (await callers.public.run(query, {}, { as: 'VIEWER' })).body as Reply;
+      expect(viewer.errors).toBeUndefined();
+      expect(JSON.stringify(viewer.data)).toContain('token:someone-private');
+    }
+    // The refusal nulls only the refused field: the public rest of the answer is still there.
+    const attempts = (
+      await callers.public.run(
+        '{ accessPaths { slug attempts { outcome recordedBy } } }',
+        {},
+        { as: 'ANONYMOUS' },
+      )
+    ).body as { data?: { accessPaths: { attempts: { outcome: string; recordedBy: string | null }[] }[] } };
+    const seen = attempts.data?.accessPaths.flatMap((path) => path.attempts) ?? [];
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.map((attempt) => attempt.recordedBy)).toEqual(seen.map(() => null));
+    expect(seen.map((attempt) => attempt.outcome)).toContain('PENDING');
   });
 
   it('refuses or admits each role at each operation exactly as its rule says', async () => {

@@ -76,8 +76,14 @@ builder.prismaObject('AccessAttempt', {
     answeredAt: t.expose('answeredAt', { type: 'DateTime', nullable: true }),
     outcome: t.expose('outcome', { type: AccessOutcomeEnum }),
     notes: t.exposeString('notes', { nullable: true }),
-    // Names a person or token: not part of the public catalog.
-    recordedBy: t.exposeString('recordedBy', { authScopes: { viewer: true } }),
+    // Names a person or token: not part of the public catalog. Nullable, so that refusing it to a
+    // public-catalog caller nulls only this field, not the list (and the whole answer) above it.
+    recordedBy: t.exposeString('recordedBy', {
+      authScopes: { viewer: true },
+      nullable: true,
+      description:
+        'Who recorded it (a token or person); null, with a FORBIDDEN error, for callers without a viewer token.',
+    }),
   }),
 });
 

@@ -103,8 +103,14 @@ builder.prismaObject('PriceValue', {
     sourceUrl: t.exposeString('sourceUrl', { nullable: true }),
     confidence: t.expose('confidence', { type: ConfidenceEnum }),
     note: t.exposeString('note', { nullable: true }),
-    // Names a person or token: not part of the public catalog.
-    recordedBy: t.exposeString('recordedBy', { authScopes: { viewer: true } }),
+    // Names a person or token: not part of the public catalog. Nullable, so that refusing it to a
+    // public-catalog caller nulls only this field, not the list (and the whole answer) above it.
+    recordedBy: t.exposeString('recordedBy', {
+      authScopes: { viewer: true },
+      nullable: true,
+      description:
+        'Who recorded it (a token or person); null, with a FORBIDDEN error, for callers without a viewer token.',
+    }),
     recordedAt: t.expose('recordedAt', {
       type: 'DateTime',
       description: 'When floorplan learned it; decide(asOf) uses only values recorded by then.',
