@@ -8,11 +8,10 @@ export interface ListenOptions {
   /** Names the listener in log lines ("run events", "evidence cache"). */
   label: string;
   onNotification(payload: string | undefined): void;
-  /**
-   * Called when the connection drops and again once it is back: notifications sent meanwhile are
-   * lost, so whoever relies on them must re-read.
-   */
-  onMissedNotifications(): void;
+  /** Called when the connection drops (a cache may drop what it can no longer keep current). */
+  onDisconnected?(): void;
+  /** Called once the connection is back: notifications sent meanwhile are lost, so re-read. */
+  onReconnected(): void;
   log?: (line: string) => void;
 }
 
@@ -52,7 +51,7 @@ export async function listenWithReconnect(options: ListenOptions): Promise<Liste
 
   const scheduleReconnect = (): void => {
     if (closed || reconnectTimer) return;
-    options.onMissedNotifications();
+    options.onDisconnected?.();
     const previous = client;
     client = null;
     void previous?.end().catch(() => {});
@@ -60,7 +59,7 @@ export async function listenWithReconnect(options: ListenOptions): Promise<Liste
       reconnectTimer = undefined;
       try {
         await connect();
-        options.onMissedNotifications();
+        options.onReconnected();
       } catch (error) {
         log(`${options.label}: reconnect failed (${(error as Error).message}); retrying`);
         scheduleReconnect();

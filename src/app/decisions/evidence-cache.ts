@@ -173,7 +173,9 @@ export async function listenForEvidenceChanges(
     channel: EVIDENCE_CHANNEL,
     label: 'evidence cache',
     onNotification: () => evidenceChanged(prisma),
-    onMissedNotifications: () => evidenceChanged(prisma),
+    // Changes made while nobody listened would be missed: start from the database again.
+    onDisconnected: () => evidenceChanged(prisma),
+    onReconnected: () => evidenceChanged(prisma),
     log,
   });
   // Anything cached before the LISTEN began may predate a change nobody heard about.

@@ -71,8 +71,8 @@ export function createInProcessRunEvents(): RunEvents {
 }
 
 /**
- * On Postgres: every change is a NOTIFY, every process LISTENs. After a lost connection every local
- * subscriber is told to re-read, since notifications sent meanwhile are lost.
+ * On Postgres: every change is a NOTIFY, every process LISTENs. Once a lost connection is back every
+ * local subscriber is told to re-read, since notifications sent meanwhile are lost.
  */
 export async function listenForRunEvents(
   databaseUrl: string,
@@ -86,7 +86,7 @@ export async function listenForRunEvents(
     onNotification: (payload) => {
       if (payload) subscribers.emit(payload);
     },
-    onMissedNotifications: () => subscribers.emitToEveryone(),
+    onReconnected: () => subscribers.emitToEveryone(),
     log,
   });
   return {
