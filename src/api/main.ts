@@ -88,6 +88,7 @@ async function main(): Promise<void> {
     publicUrl: process.env.FLOORPLAN_PUBLIC_URL ?? api.url,
     intervalMs: 2000,
     onError: (error) => log.error({ err: error }, `watched decisions: ${(error as Error).message}`),
+    warn: (line) => log.warn(line),
   });
   log.info({ url: `${api.url}/graphql` }, 'listening');
   // One write: whoever waits for "ready" (a person, a script, a test) finds the first admin token

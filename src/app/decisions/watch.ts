@@ -468,8 +468,30 @@ export async function runWatchRound(
 }
 
 /**
+ * New versions of decisions watched from a Slack channel that nobody has posted: on an API without
+ * the bot's token they wait (and are posted once one runs with it). Newest 50, with their channels.
+ */
+export async function unpostedChannelVersions(
+  prisma: PrismaClient,
+): Promise<{ id: string; decisionId: string; channels: string[] }[]> {
+  const pending = await prisma.decisionVersion.findMany({
+    where: { notifiedAt: null, decision: { watches: { some: { channel: { not: null } } } } },
+    select: { id: true, decisionId: true, decision: { select: { watches: { select: { channel: true } } } } },
+    orderBy: { createdAt: 'desc' },
+    take: 50,
+  });
+  return pending.map((version) => ({
+    id: version.id,
+    decisionId: version.decisionId,
+    channels: version.decision.watches.flatMap((watch) => (watch.channel ? [watch.channel] : [])),
+  }));
+}
+
+/**
  * Polls for evidence changes on an interval (every replica may: the claim makes each change
- * handled once). Returns a stop function that waits for a round in progress.
+ * handled once). Returns a stop function that waits for a round in progress. Without a notifier,
+ * each version that a channel is waiting for is reported once through `warn`, so a missing Slack
+ * token is not silent.
  */
 export function startDecisionWatcher(
   prisma: PrismaClient,
@@ -479,13 +501,27 @@ export function startDecisionWatcher(
     publicUrl: string;
     intervalMs: number;
     onError?: (error: unknown) => void;
+    warn?: (line: string) => void;
   },
 ): () => Promise<void> {
   let stopped = false;
   let round: Promise<unknown> = Promise.resolve();
+  const warned = new Set<string>();
+  const warnUnposted = async () => {
+    if (options.notifier || !options.warn) return;
+    const fresh = (await unpostedChannelVersions(prisma)).filter((version) => !warned.has(version.id));
+    if (fresh.length === 0) return;
+    for (const version of fresh) warned.add(version.id);
+    const channels = [...new Set(fresh.flatMap((version) => version.channels))].sort();
+    const decisions = [...new Set(fresh.map((version) => version.decisionId))];
+    options.warn(
+      `watched decisions: ${fresh.length} new version(s) of ${decisions.join(', ')} are recorded but not posted to Slack channel(s) ${channels.join(', ')}: this API has no SLACK_BOT_TOKEN. Set SLACK_BOT_TOKEN (the bot's token) and restart the API; waiting versions are posted then. Meanwhile: npx floorplan decisions history ${decisions[0]}.`,
+    );
+  };
   const tick = () => {
     if (stopped) return;
     round = runWatchRound(prisma, options.replica, options.notifier, options.publicUrl)
+      .then(warnUnposted)
       .catch((error: unknown) => options.onError?.(error))
       .finally(() => {
         if (!stopped) timer = setTimeout(tick, options.intervalMs);

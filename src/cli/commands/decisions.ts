@@ -134,7 +134,14 @@ export async function runDecisionsCommand(args: string[]): Promise<number> {
         console.log(
           values.json
             ? JSON.stringify(data.watchDecision, null, 2)
-            : `Watching ${id} (${channelText(data.watchDecision.channel)}): every change of the evidence it rests on re-checks it; npx floorplan decisions history ${id} lists what moved.`,
+            : [
+                `Watching ${id} (${channelText(data.watchDecision.channel)}): every change of the evidence it rests on re-checks it; npx floorplan decisions history ${id} lists what moved.`,
+                ...(data.watchDecision.channel
+                  ? [
+                      `Posts to ${data.watchDecision.channel} are sent by the API server (npm start) when it runs with SLACK_BOT_TOKEN, the bot's token; without it, new versions are recorded and wait, and the API logs a warning.`,
+                    ]
+                  : []),
+              ].join('\n'),
         );
         return 0;
       }

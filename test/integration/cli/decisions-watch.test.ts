@@ -67,6 +67,12 @@ describe('npx floorplan decisions', { timeout: 300_000 }, () => {
     expect(JSON.parse(watched.stdout)).toMatchObject({ channel: 'C0CLI', createdBy: expect.any(String) });
     const again = await cli('watch', id);
     expect(again.stdout).toContain(`Watching ${id} (no channel)`);
+    expect(again.stdout).not.toContain('SLACK_BOT_TOKEN');
+    // With a channel, the text says who posts there and what it needs (the same watch again).
+    const channelText = await cli('watch', id, '--channel', 'C0CLI');
+    expect(channelText.stdout).toContain(
+      'Posts to C0CLI are sent by the API server (npm start) when it runs with SLACK_BOT_TOKEN',
+    );
 
     // The stale prices it costs with, in GraphQL's shape; then the same as text with the refresh.
     const stale = JSON.parse(
