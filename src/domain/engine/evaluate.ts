@@ -15,6 +15,7 @@ import {
   minimalKeptSets,
   type Recommendation,
   recommend,
+  recommendedIndex,
 } from './kept-sets';
 import { buildServingOptions, type ExcludedOption, type OptionSet } from './serving-options';
 import { trafficShapeOf } from './traffic';
@@ -113,18 +114,16 @@ function noRecommendationOf(
   };
 }
 
-/** Options, costs, the five axes, the minimal kept sets and the recommendation for one workload. */
-export function evaluateCore(
+/** Every option with its cost and five axes, and the eligible ones: what every answer reads. */
+function evaluateOptions(
   catalog: Catalog,
   workload: Workload,
   settings: ResolvedOptions,
-  /** Options built for the same shape, SLOs, horizon and model; reused when only volume or deadline moves. */
-  prebuilt?: OptionSet,
-): CoreEvaluation {
-  const { options, excluded } =
-    prebuilt ?? buildServingOptions(catalog, workload, settings.candidateModelSlugs);
+  prebuilt: OptionSet | undefined,
+): { optionSet: OptionSet; evaluated: EvaluatedOption[]; eligible: EvaluatedOption[] } {
+  const optionSet = prebuilt ?? buildServingOptions(catalog, workload, settings.candidateModelSlugs);
   const volume = trafficShapeOf(workload).requestsPerMonth;
-  const partials = options.map((option) => {
+  const partials = optionSet.options.map((option) => {
     const cost = option.costModel.costAt(volume);
     return { option, cost, ...profileWithoutCheap(catalog, option, cost, workload, settings.policy) };
   });
@@ -140,17 +139,43 @@ export function evaluateCore(
       }))
     : [];
   const eligible = evaluated.filter((entry) => entry.option.notEligibleReason === null);
+  return { optionSet, evaluated, eligible };
+}
+
+/** Options, costs, the five axes, the minimal kept sets and the recommendation for one workload. */
+export function evaluateCore(
+  catalog: Catalog,
+  workload: Workload,
+  settings: ResolvedOptions,
+  /** Options built for the same shape, SLOs, horizon and model; reused when only volume or deadline moves. */
+  prebuilt?: OptionSet,
+): CoreEvaluation {
+  const { optionSet, evaluated, eligible } = evaluateOptions(catalog, workload, settings, prebuilt);
   const keptSets = minimalKeptSets(eligible);
   const recommendation = recommend(eligible, settings.keep);
   return {
-    optionSet: { options, excluded },
+    optionSet,
     evaluated,
     eligible,
-    excluded,
+    excluded: optionSet.excluded,
     keptSets,
     recommendation,
     noRecommendation: recommendation
       ? null
       : noRecommendationOf(eligible, evaluated, workload, settings.keep),
   };
+}
+
+/**
+ * The id `evaluateCore(...).recommendation` would have, by the same evaluation and the same rule,
+ * without the kept sets and the reasons' sentences: what sensitivity re-runs for each scenario.
+ */
+export function recommendedOptionId(
+  catalog: Catalog,
+  workload: Workload,
+  settings: ResolvedOptions,
+  prebuilt?: OptionSet,
+): string | null {
+  const { eligible } = evaluateOptions(catalog, workload, settings, prebuilt);
+  return eligible[recommendedIndex(eligible, settings.keep)]?.option.id ?? null;
 }

@@ -151,6 +151,18 @@ function keptInWords(kept: readonly Axis[]): string {
   return kept.length === 0 ? 'nothing' : kept.join(' + ');
 }
 
+/** The index in `eligible` that `recommend` picks (see `pickRecommended`); -1 when none. */
+export function recommendedIndex(eligible: readonly EvaluatedOption[], keep: readonly Axis[] | null): number {
+  return pickRecommended(
+    eligible.map((entry) => ({
+      id: entry.option.id,
+      total: entry.cost.total,
+      failMask: entry.profile.failMask,
+    })),
+    keep ? maskOfAxes(keep) : null,
+  );
+}
+
 /**
  * The recommended option among `eligible` (the caller filters with the eligibility rule): see
  * `pickRecommended`. Its reasons say which axes it keeps — that is, which shortfalls it accepts.
@@ -159,15 +171,7 @@ export function recommend(
   eligible: readonly EvaluatedOption[],
   keep: readonly Axis[] | null,
 ): Recommendation | null {
-  const index = pickRecommended(
-    eligible.map((entry) => ({
-      id: entry.option.id,
-      total: entry.cost.total,
-      failMask: entry.profile.failMask,
-    })),
-    keep ? maskOfAxes(keep) : null,
-  );
-  const entry = eligible[index];
+  const entry = eligible[recommendedIndex(eligible, keep)];
   if (!entry) return null;
   const kept = axesOfMask(entry.profile.failMask);
   const shortfalls = kept.map((axis) => ({ axis, shortfall: entry.profile.verdicts[axis].shortfall ?? '' }));

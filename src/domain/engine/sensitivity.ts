@@ -1,11 +1,11 @@
 import Decimal from 'decimal.js';
 import { axisBit, effectiveLeadTime, maskOfAxes } from './axes';
 import { buildCatalog, type Catalog } from './catalog';
-import { type CoreEvaluation, evaluateCore, type ResolvedOptions } from './evaluate';
+import { type CoreEvaluation, type ResolvedOptions, recommendedOptionId } from './evaluate';
 import type { EvidenceSnapshot, PriceComponent } from './evidence';
 import { pickRecommended } from './kept-sets';
 import { formatNumber } from './money';
-import type { OptionSet } from './serving-options';
+import { resizedServingOptions } from './serving-options';
 import { trafficShapeOf } from './traffic';
 import type { Workload } from './workload';
 
@@ -45,7 +45,21 @@ const PRICE_DIGITS = 8;
 
 /** The recommendation of a full re-run (new catalog if given), the check behind every finding. */
 function rerun(catalog: Catalog, workload: Workload, settings: ResolvedOptions): string | null {
-  return evaluateCore(catalog, workload, settings).recommendation?.optionId ?? null;
+  return recommendedOptionId(catalog, workload, settings);
+}
+
+/**
+ * The recommendation at each value of one input, each value evaluated once: the search and the
+ * verification ask for the same values again (the evaluation is deterministic).
+ */
+function remembered(pick: (value: number) => string | null): (value: number) => string | null {
+  const known = new Map<number, string | null>();
+  return (value) => {
+    if (known.has(value)) return known.get(value) ?? null;
+    const found = pick(value);
+    known.set(value, found);
+    return found;
+  };
 }
 
 /** Both sides of a flip re-run: flips at `flip` (to what), holds at `hold`. */
@@ -216,15 +230,6 @@ function priceFindings(
   return findings;
 }
 
-function pickFor(
-  catalog: Catalog,
-  workload: Workload,
-  settings: ResolvedOptions,
-  prebuilt?: OptionSet,
-): string | null {
-  return evaluateCore(catalog, workload, settings, prebuilt).recommendation?.optionId ?? null;
-}
-
 function volumeFinding(
   core: CoreEvaluation,
   catalog: Catalog,
@@ -235,7 +240,8 @@ function volumeFinding(
   const requests = trafficShapeOf(workload).requestsPerMonth;
   const scaled = (factor: number) => ({ ...workload, requestsPerDay: workload.requestsPerDay * factor });
   // Volume changes neither sizing per unit nor prices, so the search reuses the built options.
-  const at = (factor: number) => pickFor(catalog, scaled(factor), settings, core.optionSet);
+  const at = remembered((factor) => recommendedOptionId(catalog, scaled(factor), settings, core.optionSet));
+  const atInFull = remembered((factor) => rerun(catalog, scaled(factor), settings));
   const fields = {
     priceComponentId: null,
     description: 'monthly volume (same traffic shape)',
@@ -261,8 +267,8 @@ function volumeFinding(
       }
       const pick = verify(
         () => ({
-          flip: rerun(catalog, scaled(flip), settings),
-          hold: rerun(catalog, scaled(near), settings),
+          flip: atInFull(flip),
+          hold: atInFull(near),
         }),
         baseline,
       );
@@ -335,9 +341,14 @@ function decodeFinding(
     .filter((speed) => current !== null && speed < current)
     .reverse()
     .map((speed) => ({ value: speed, hold: Math.min(speed * JUST_ABOVE, current ?? speed) }));
+  // The SLO moves only the sizing points: the options are re-sized, not rebuilt.
   const found = firstFlip(
     { above, below },
-    (slo) => rerun(catalog, { ...workload, minDecodeTokensPerSecond: slo }, settings),
+    remembered((slo) => {
+      const changed = { ...workload, minDecodeTokensPerSecond: slo };
+      const resized = resizedServingOptions(core.optionSet, catalog, changed, settings.candidateModelSlugs);
+      return recommendedOptionId(catalog, changed, settings, resized);
+    }),
     baseline,
     (slo) => Math.abs(slo - (current ?? 0)),
   );
@@ -372,7 +383,7 @@ function horizonFinding(
   baseline: string | null,
 ): SensitivityFinding {
   const current = workload.horizonMonths;
-  const at = (months: number) => rerun(catalog, { ...workload, horizonMonths: months }, settings);
+  const at = remembered((months) => rerun(catalog, { ...workload, horizonMonths: months }, settings));
   /** The whole month nearest today at which the answer still stands, between today and `months`. */
   const holdFor = (months: number) => {
     const step = months > current ? -1 : 1;
@@ -441,9 +452,12 @@ function neededByFinding(
   const looser = leads
     .filter((lead) => current !== null && lead > current)
     .map((lead) => ({ value: lead, hold: Math.max(lead / JUST_ABOVE, current ?? lead) }));
+  // No option, sizing or cost reads the deadline (only AVAILABLE does), so the options are reused.
   const found = firstFlip(
     { above: looser, below: tighter },
-    (days) => rerun(catalog, { ...workload, neededByDays: days }, settings),
+    remembered((days) =>
+      recommendedOptionId(catalog, { ...workload, neededByDays: days }, settings, core.optionSet),
+    ),
     baseline,
     (days) => Math.abs(days - (current ?? days)),
   );

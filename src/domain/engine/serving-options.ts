@@ -154,3 +154,41 @@ export function buildServingOptions(
   }
   return { options, excluded };
 }
+
+/**
+ * The options `buildServingOptions` gives for `workload`, from `prebuilt`, built for a workload that
+ * differs from it only in its speed SLOs (minimum decode, maximum TTFT). Those move only the sizing
+ * point: the paths, variants, operating points, exclusions and eligibility stay as they are, and no
+ * cost model reads an SLO, so an option whose sizing point is unchanged is reused as it is and
+ * the others get the cost model for their new point.
+ */
+export function resizedServingOptions(
+  prebuilt: OptionSet,
+  catalog: Catalog,
+  workload: Workload,
+  candidateModelSlugs: readonly string[],
+): OptionSet {
+  const peakPerMonthlyRequest = peakOutputTokensPerSecondPerMonthlyRequest(workload);
+  const options: ServingOption[] = [];
+  for (const option of prebuilt.options) {
+    const sizing = sizingPoint(option.points, workload);
+    if (sizing === option.sizing) {
+      options.push(option);
+      continue;
+    }
+    const built = buildCostModel({
+      catalog,
+      path: option.path,
+      variant: option.servedVariant,
+      box: option.box,
+      workload,
+      outputTokensPerSecondPerUnit:
+        option.path.kind === 'ON_DEMAND_TOKENS' || !sizing ? null : sizing.outputTokensPerSecondPerUnit,
+      peakOutputTokensPerSecondPerMonthlyRequest: peakPerMonthlyRequest,
+    });
+    // Unreachable while cost models fail only on missing prices; rebuilt in full if one ever does.
+    if (!built.ok) return buildServingOptions(catalog, workload, candidateModelSlugs);
+    options.push({ ...option, sizing, costModel: built.model });
+  }
+  return { options, excluded: prebuilt.excluded };
+}
