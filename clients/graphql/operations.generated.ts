@@ -57,6 +57,12 @@ export type BenchmarkRunSpecInput = {
   warmupRequests?: number | null | undefined;
 };
 
+/** C = vendor source, S = secondary source, U = unconfirmed or conflicting. */
+export type Confidence =
+  | 'C'
+  | 'S'
+  | 'U';
+
 export type CreateBenchmarkRunInput = {
   /** Box slug, e.g. dgx-spark. */
   box: string;
@@ -70,9 +76,23 @@ export type CreateBenchmarkRunInput = {
   variant: string;
 };
 
+export type DecisionMoveKind =
+  | 'COST'
+  | 'KEPT_SETS'
+  | 'RECOMMENDATION'
+  | 'VERDICT';
+
 export type EndpointKind =
   | 'CHAT'
   | 'COMPLETIONS';
+
+/** A kind of evidence whose change re-checks watched decisions. */
+export type EvidenceKind =
+  | 'ACCESS_ATTEMPT'
+  | 'BENCHMARK_RESULT'
+  | 'PRICE_VALUE'
+  | 'QUALITY_EVALUATION'
+  | 'SLO_SWEEP';
 
 export type LoadProfileInput = {
   /** RATE and SWEEP: gamma shape of the gaps (default 1). */
@@ -334,6 +354,42 @@ export type BotRecommendationFragment = { optionId: string, pathSlug: string, va
 export type BotDecisionFragment = { id: string | null, requestsPerMonth: number, tokensPerMonth: number, noRecommendation: { code: NoRecommendationCode, message: string } | null, notEligible: Array<{ optionId: string, pathSlug: string, reason: string }>, paths: Array<{ optionId: string, pathSlug: string, pathName: string, pathKind: PathKind, servedVariant: string, decodeTokensPerSecond: number | null, leadTimeDays: number | null, failedAxes: Array<Axis>, eligible: boolean, verdicts: Array<{ axis: Axis, pass: boolean, sentence: string, shortfall: string | null }>, monthlyCost: { amount: string, currency: string }, costLow: { amount: string, currency: string } | null, costHigh: { amount: string, currency: string } | null }>, minimalKeptSets: Array<{ kept: Array<Axis>, unlocked: Array<{ optionId: string, pathSlug: string, variantSlug: string, monthlyCost: { amount: string, currency: string }, shortfalls: Array<{ axis: Axis, shortfall: string }> }> }>, recommendation: { optionId: string, pathSlug: string, variantSlug: string, kept: Array<Axis>, reasons: Array<string>, monthlyCost: { amount: string, currency: string }, shortfalls: Array<{ axis: Axis, shortfall: string }> } | null, warnings: Array<{ code: WarningCode, message: string, optionId: string, affectsRecommendation: boolean }>, breakEvens: Array<{ optionA: string, optionB: string, summary: string, crossings: Array<{ requestsPerMonth: number, cheaperBelow: string }> }> };
 
 export type BotCostDecisionFragment = { id: string | null, requestsPerMonth: number, paths: Array<{ optionId: string, pathSlug: string, pathName: string, pathKind: PathKind, servedVariant: string, decodeTokensPerSecond: number | null, leadTimeDays: number | null, failedAxes: Array<Axis>, eligible: boolean, monthlyCost: { amount: string, currency: string }, costLow: { amount: string, currency: string } | null, costHigh: { amount: string, currency: string } | null }>, recommendation: { optionId: string, pathSlug: string, variantSlug: string, kept: Array<Axis>, reasons: Array<string>, monthlyCost: { amount: string, currency: string } } | null, breakEvens: Array<{ optionA: string, optionB: string, summary: string, crossings: Array<{ requestsPerMonth: number, cheaperBelow: string }> }> };
+
+export type CliWatchDecisionMutationVariables = Exact<{
+  id: string | number;
+  channel?: string | null | undefined;
+}>;
+
+
+export type CliWatchDecisionMutation = { watchDecision: { id: string, channel: string | null, createdBy: string, createdAt: string } };
+
+export type CliUnwatchDecisionMutationVariables = Exact<{
+  id: string | number;
+  channel?: string | null | undefined;
+}>;
+
+
+export type CliUnwatchDecisionMutation = { unwatchDecision: { id: string, watches: Array<{ id: string, channel: string | null, createdBy: string, createdAt: string }> } };
+
+export type CliDecisionHistoryQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type CliDecisionHistoryQuery = { savedDecision: { id: string, createdAt: string, createdBy: string, decision: { recommendation: { optionId: string, pathSlug: string, monthlyCost: { amount: string, currency: string } } | null }, watches: Array<{ id: string, channel: string | null, createdBy: string, createdAt: string }>, versions: Array<{ id: string, changeId: string, createdAt: string, summary: string, change: { id: string, kind: EvidenceKind, summary: string, createdAt: string, processedBy: string | null } | null, moves: Array<{ what: DecisionMoveKind, text: string, optionId: string | null }>, causes: Array<{ kind: EvidenceKind, input: string, text: string, verified: boolean, together: boolean }>, decision: { recommendation: { optionId: string, pathSlug: string, monthlyCost: { amount: string, currency: string } } | null } }> } };
+
+export type CliWatchFragment = { id: string, channel: string | null, createdBy: string, createdAt: string };
+
+export type CliRecommendationFragment = { optionId: string, pathSlug: string, monthlyCost: { amount: string, currency: string } };
+
+export type CliStalePricesQueryVariables = Exact<{
+  olderThanDays?: number | null | undefined;
+}>;
+
+
+export type CliStalePricesQuery = { stalePrices: { olderThanDays: number, asOf: string, decisions: Array<{ decisionId: string, createdAt: string, watched: boolean, channels: Array<string>, recommendation: string | null, prices: Array<{ slug: string, pathSlug: string, unit: string, effectiveFrom: string, ageDays: number, confidence: Confidence, source: string, price: { amount: string, currency: string }, refresh: Array<{ kind: PriceRefreshKind, command: string, format: string | null, mapping: string | null, fetchFrom: string | null, catalogEdit: string | null }> }> }>, notCited: Array<{ slug: string, pathSlug: string, unit: string, effectiveFrom: string, ageDays: number, confidence: Confidence, source: string, price: { amount: string, currency: string }, refresh: Array<{ kind: PriceRefreshKind, command: string, format: string | null, mapping: string | null, fetchFrom: string | null, catalogEdit: string | null }> }>, prices: Array<{ slug: string, pathSlug: string, unit: string, effectiveFrom: string, ageDays: number, confidence: Confidence, source: string, price: { amount: string, currency: string }, refresh: Array<{ kind: PriceRefreshKind, command: string, format: string | null, mapping: string | null, fetchFrom: string | null, catalogEdit: string | null }> }> } };
+
+export type CliStalePriceFragment = { slug: string, pathSlug: string, unit: string, effectiveFrom: string, ageDays: number, confidence: Confidence, source: string, price: { amount: string, currency: string }, refresh: Array<{ kind: PriceRefreshKind, command: string, format: string | null, mapping: string | null, fetchFrom: string | null, catalogEdit: string | null }> };
 
 export type FailBenchmarkRunMutationVariables = Exact<{
   id: string | number;
@@ -686,6 +742,47 @@ export const BotCostDecisionFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"BotCostDecision"}) as unknown as TypedDocumentString<BotCostDecisionFragment, unknown>;
+export const CliWatchFragmentDoc = new TypedDocumentString(`
+    fragment CliWatch on DecisionWatch {
+  id
+  channel
+  createdBy
+  createdAt
+}
+    `, {"fragmentName":"CliWatch"}) as unknown as TypedDocumentString<CliWatchFragment, unknown>;
+export const CliRecommendationFragmentDoc = new TypedDocumentString(`
+    fragment CliRecommendation on Recommendation {
+  optionId
+  pathSlug
+  monthlyCost {
+    amount
+    currency
+  }
+}
+    `, {"fragmentName":"CliRecommendation"}) as unknown as TypedDocumentString<CliRecommendationFragment, unknown>;
+export const CliStalePriceFragmentDoc = new TypedDocumentString(`
+    fragment CliStalePrice on StalePrice {
+  slug
+  pathSlug
+  unit
+  price {
+    amount
+    currency
+  }
+  effectiveFrom
+  ageDays
+  confidence
+  source
+  refresh {
+    kind
+    command
+    format
+    mapping
+    fetchFrom
+    catalogEdit
+  }
+}
+    `, {"fragmentName":"CliStalePrice"}) as unknown as TypedDocumentString<CliStalePriceFragment, unknown>;
 export const LeasedRunFragmentDoc = new TypedDocumentString(`
     fragment LeasedRun on BenchmarkRun {
   id
@@ -1425,6 +1522,137 @@ export const StalePricesDocument = new TypedDocumentString(`
   amount
   currency
 }`) as unknown as TypedDocumentString<StalePricesQuery, StalePricesQueryVariables>;
+export const CliWatchDecisionDocument = new TypedDocumentString(`
+    mutation CliWatchDecision($id: ID!, $channel: String) {
+  watchDecision(id: $id, channel: $channel) {
+    ...CliWatch
+  }
+}
+    fragment CliWatch on DecisionWatch {
+  id
+  channel
+  createdBy
+  createdAt
+}`) as unknown as TypedDocumentString<CliWatchDecisionMutation, CliWatchDecisionMutationVariables>;
+export const CliUnwatchDecisionDocument = new TypedDocumentString(`
+    mutation CliUnwatchDecision($id: ID!, $channel: String) {
+  unwatchDecision(id: $id, channel: $channel) {
+    id
+    watches {
+      ...CliWatch
+    }
+  }
+}
+    fragment CliWatch on DecisionWatch {
+  id
+  channel
+  createdBy
+  createdAt
+}`) as unknown as TypedDocumentString<CliUnwatchDecisionMutation, CliUnwatchDecisionMutationVariables>;
+export const CliDecisionHistoryDocument = new TypedDocumentString(`
+    query CliDecisionHistory($id: ID!) {
+  savedDecision(id: $id) {
+    id
+    createdAt
+    createdBy
+    decision {
+      recommendation {
+        ...CliRecommendation
+      }
+    }
+    watches {
+      ...CliWatch
+    }
+    versions {
+      id
+      changeId
+      createdAt
+      summary
+      change {
+        id
+        kind
+        summary
+        createdAt
+        processedBy
+      }
+      moves {
+        what
+        text
+        optionId
+      }
+      causes {
+        kind
+        input
+        text
+        verified
+        together
+      }
+      decision {
+        recommendation {
+          ...CliRecommendation
+        }
+      }
+    }
+  }
+}
+    fragment CliWatch on DecisionWatch {
+  id
+  channel
+  createdBy
+  createdAt
+}
+fragment CliRecommendation on Recommendation {
+  optionId
+  pathSlug
+  monthlyCost {
+    amount
+    currency
+  }
+}`) as unknown as TypedDocumentString<CliDecisionHistoryQuery, CliDecisionHistoryQueryVariables>;
+export const CliStalePricesDocument = new TypedDocumentString(`
+    query CliStalePrices($olderThanDays: Int) {
+  stalePrices(olderThanDays: $olderThanDays) {
+    olderThanDays
+    asOf
+    decisions {
+      decisionId
+      createdAt
+      watched
+      channels
+      recommendation
+      prices {
+        ...CliStalePrice
+      }
+    }
+    notCited {
+      ...CliStalePrice
+    }
+    prices {
+      ...CliStalePrice
+    }
+  }
+}
+    fragment CliStalePrice on StalePrice {
+  slug
+  pathSlug
+  unit
+  price {
+    amount
+    currency
+  }
+  effectiveFrom
+  ageDays
+  confidence
+  source
+  refresh {
+    kind
+    command
+    format
+    mapping
+    fetchFrom
+    catalogEdit
+  }
+}`) as unknown as TypedDocumentString<CliStalePricesQuery, CliStalePricesQueryVariables>;
 export const FailBenchmarkRunDocument = new TypedDocumentString(`
     mutation FailBenchmarkRun($id: ID!, $attempt: Int!, $reason: String!) {
   failBenchmarkRun(id: $id, attempt: $attempt, reason: $reason) {

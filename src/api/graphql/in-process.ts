@@ -1,3 +1,4 @@
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 import {
   type ExecutionResult,
   execute,
@@ -44,16 +45,30 @@ export class InProcessGraphQLError extends Error {
  * Runs one operation against the API's schema in this process, as `identity`: the CLI answers
  * with the same resolvers, checks and names as the HTTP API, without a server.
  */
+export async function executeInProcess<Data, Variables extends Record<string, unknown>>(
+  prisma: PrismaClient,
+  identity: Identity,
+  /** A generated document (clients/graphql/operations.generated.ts), typed by the schema. */
+  document: DocumentTypeDecoration<Data, Variables> & { toString(): string },
+  variables: Variables,
+): Promise<Data>;
+/** An ad-hoc selection (the `--json` of a whole answer, built with `selectAllOf`). */
 export async function executeInProcess<Data>(
   prisma: PrismaClient,
   identity: Identity,
   document: string,
   variables: Record<string, unknown>,
+): Promise<Data>;
+export async function executeInProcess<Data>(
+  prisma: PrismaClient,
+  identity: Identity,
+  document: string | { toString(): string },
+  variables: Record<string, unknown>,
 ): Promise<Data> {
   const contextValue: Context = { prisma, identity, publicCatalog: false, log: silentLogger };
   const result = (await execute({
     schema,
-    document: parse(document),
+    document: parse(document.toString()),
     variableValues: variables,
     contextValue,
   })) as ExecutionResult<Data>;

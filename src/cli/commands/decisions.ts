@@ -1,4 +1,11 @@
 import Decimal from 'decimal.js';
+import {
+  CliDecisionHistoryDocument,
+  type CliDecisionHistoryQuery,
+  type CliRecommendationFragment,
+  CliUnwatchDecisionDocument,
+  CliWatchDecisionDocument,
+} from '../../../clients/graphql/operations.generated';
 import { executeInProcess, InProcessGraphQLError } from '../../api/graphql/in-process';
 import { LOCAL_CLI_IDENTITY } from '../../app/auth/identity';
 import { formatMoney } from '../../domain/engine/money';
@@ -20,58 +27,8 @@ export const USAGE = [
   'IDs: savedDecision ids, e.g. from saveDecision or { savedDecisions { id } }.',
 ].join('\n');
 
-const WATCH = `mutation Watch($id: ID!, $channel: String) {
-  watchDecision(id: $id, channel: $channel) { id channel createdBy createdAt }
-}`;
-
-const UNWATCH = `mutation Unwatch($id: ID!, $channel: String) {
-  unwatchDecision(id: $id, channel: $channel) { id watches { id channel createdBy createdAt } }
-}`;
-
-const HISTORY = `query History($id: ID!) {
-  savedDecision(id: $id) {
-    id createdAt createdBy
-    decision { recommendation { optionId pathSlug monthlyCost { amount currency } } }
-    watches { id channel createdBy createdAt }
-    versions {
-      id changeId createdAt summary
-      change { id kind summary createdAt processedBy }
-      moves { what text optionId }
-      causes { kind input text verified together }
-      decision { recommendation { optionId pathSlug monthlyCost { amount currency } } }
-    }
-  }
-}`;
-
-interface Watch {
-  id: string;
-  channel: string | null;
-  createdBy: string;
-  createdAt: string;
-}
-
-interface Recommendation {
-  optionId: string;
-  monthlyCost: { amount: string; currency: string };
-}
-
-interface History {
-  savedDecision: {
-    id: string;
-    createdAt: string;
-    createdBy: string;
-    decision: { recommendation: Recommendation | null };
-    watches: Watch[];
-    versions: {
-      id: string;
-      createdAt: string;
-      summary: string;
-      change: { kind: string; summary: string; processedBy: string | null } | null;
-      causes: { kind: string; input: string; verified: boolean; together: boolean }[];
-      decision: { recommendation: Recommendation | null };
-    }[];
-  };
-}
+type History = CliDecisionHistoryQuery;
+type Recommendation = CliRecommendationFragment;
 
 const when = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 const channelText = (channel: string | null) => (channel ? `channel ${channel}` : 'no channel');
@@ -126,11 +83,12 @@ export async function runDecisionsCommand(args: string[]): Promise<number> {
       `--channel: "${channel}" is not a Slack channel id; give the id (e.g. C0123ABC, from the channel's details), not its name.`,
     );
   return withDatabase(async (database) => {
-    const run = <Data>(document: string, variables: Record<string, unknown>) =>
-      executeInProcess<Data>(database.prisma, LOCAL_CLI_IDENTITY, document, variables);
     try {
       if (sub === 'watch') {
-        const data = await run<{ watchDecision: Watch }>(WATCH, { id, channel });
+        const data = await executeInProcess(database.prisma, LOCAL_CLI_IDENTITY, CliWatchDecisionDocument, {
+          id,
+          channel,
+        });
         console.log(
           values.json
             ? JSON.stringify(data.watchDecision, null, 2)
@@ -146,7 +104,7 @@ export async function runDecisionsCommand(args: string[]): Promise<number> {
         return 0;
       }
       if (sub === 'unwatch') {
-        const data = await run<{ unwatchDecision: { id: string; watches: Watch[] } }>(UNWATCH, {
+        const data = await executeInProcess(database.prisma, LOCAL_CLI_IDENTITY, CliUnwatchDecisionDocument, {
           id,
           channel,
         });
@@ -158,7 +116,9 @@ export async function runDecisionsCommand(args: string[]): Promise<number> {
         );
         return 0;
       }
-      const data = await run<History>(HISTORY, { id });
+      const data = await executeInProcess(database.prisma, LOCAL_CLI_IDENTITY, CliDecisionHistoryDocument, {
+        id,
+      });
       console.log(
         values.json ? JSON.stringify(data.savedDecision, null, 2) : formatHistory(data.savedDecision),
       );

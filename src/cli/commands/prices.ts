@@ -1,6 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import Decimal from 'decimal.js';
-import { executeInProcess, selectAllOf } from '../../api/graphql/in-process';
+import {
+  type CliStalePriceFragment,
+  CliStalePricesDocument,
+  type CliStalePricesQuery,
+} from '../../../clients/graphql/operations.generated';
+import { executeInProcess } from '../../api/graphql/in-process';
 import { LOCAL_CLI_IDENTITY } from '../../app/auth/identity';
 import {
   formatImportReport,
@@ -76,36 +81,8 @@ export async function runPricesCommand(args: string[]): Promise<number> {
   });
 }
 
-interface StalePriceData {
-  slug: string;
-  pathSlug: string;
-  price: { amount: string; currency: string };
-  unit: string;
-  effectiveFrom: string;
-  ageDays: number;
-  source: string;
-  confidence: string;
-  refresh: {
-    kind: 'IMPORT' | 'EDIT';
-    command: string;
-    fetchFrom: string | null;
-    catalogEdit: string | null;
-  }[];
-}
-
-interface StalePricesData {
-  olderThanDays: number;
-  asOf: string;
-  decisions: {
-    decisionId: string;
-    watched: boolean;
-    channels: string[];
-    recommendation: string | null;
-    prices: StalePriceData[];
-  }[];
-  notCited: StalePriceData[];
-  prices: StalePriceData[];
-}
+type StalePricesData = CliStalePricesQuery['stalePrices'];
+type StalePriceData = CliStalePriceFragment;
 
 const priceLine = (price: StalePriceData) =>
   `${price.slug}: ${new Decimal(price.price.amount).toFixed()} ${price.unit}, in effect since ${price.effectiveFrom.slice(0, 10)} (${price.ageDays} days, ${price.confidence}; ${price.source})`;
@@ -157,12 +134,9 @@ async function runStaleCommand(args: string[]): Promise<number> {
       `--days: "${values.days}" is not a whole number of days from 0 to 3650 (e.g. --days 90)`,
     );
   return withDatabase(async (database) => {
-    const data = await executeInProcess<{ stalePrices: StalePricesData }>(
-      database.prisma,
-      LOCAL_CLI_IDENTITY,
-      `query Stale($days: Int) { stalePrices(olderThanDays: $days)${selectAllOf('StalePrices')} }`,
-      { days },
-    );
+    const data = await executeInProcess(database.prisma, LOCAL_CLI_IDENTITY, CliStalePricesDocument, {
+      olderThanDays: days,
+    });
     console.log(
       values.json ? JSON.stringify(data.stalePrices, null, 2) : formatStalePrices(data.stalePrices),
     );
