@@ -5,6 +5,7 @@ import type { MonthlyCost } from './cost/types';
 import type { PriceComponent } from './evidence';
 import { formatMoney, formatNumber } from './money';
 import type { ServingOption } from './serving-options';
+import type { OperatingPoint } from './throughput';
 import { trafficShapeOf } from './traffic';
 import type { Workload } from './workload';
 
@@ -128,6 +129,7 @@ function fastVerdict(
   option: ServingOption,
   cost: MonthlyCost,
   workload: Workload,
+  words: boolean,
 ): { verdict: AxisVerdict; decode: number | null; ttft: number | null } {
   const point = option.sizing;
   if (!point) {
@@ -136,7 +138,7 @@ function fastVerdict(
       verdict: {
         axis: 'FAST',
         pass: noSlo,
-        sentence: `No speed evidence for ${option.servedVariant.name} on ${option.path.name}.`,
+        sentence: words ? `No speed evidence for ${option.servedVariant.name} on ${option.path.name}.` : '',
         shortfall: noSlo ? null : 'no measured or assumed decode speed to compare with the SLO',
         evidenceIds: [],
       },
@@ -151,33 +153,28 @@ function fastVerdict(
     const coldShare = cost.windows.coldStartsPerMonth / requests;
     if (coldShare > P95_TAIL_SHARE) {
       ttft = Math.max(ttft ?? 0, option.path.coldStartSeconds * 1000);
-      coldNote = ` (cold starts on ${percent(Math.min(1, coldShare))} of requests)`;
+      if (words) coldNote = ` (cold starts on ${percent(Math.min(1, coldShare))} of requests)`;
     }
   }
   const shortfalls: string[] = [];
   const decode = point.decodeTokensPerSecondPerStream;
   if (workload.minDecodeTokensPerSecond !== null && decode < workload.minDecodeTokensPerSecond) {
-    shortfalls.push(`decode ${fixed(decode)} tok/s vs ${fixed(workload.minDecodeTokensPerSecond)} required`);
+    shortfalls.push(
+      words ? `decode ${fixed(decode)} tok/s vs ${fixed(workload.minDecodeTokensPerSecond)} required` : '',
+    );
   }
   if (workload.maxTtftMsP95 !== null && ttft !== null && ttft > workload.maxTtftMsP95) {
     shortfalls.push(
-      `TTFT p95 ~${fixed(ttft, 0)} ms${coldNote} vs ${fixed(workload.maxTtftMsP95, 0)} ms required`,
+      words
+        ? `TTFT p95 ~${fixed(ttft, 0)} ms${coldNote} vs ${fixed(workload.maxTtftMsP95, 0)} ms required`
+        : '',
     );
   }
-  const basis = {
-    MEASURED: 'measured',
-    MEASURED_ON_BASE_MODEL: 'measured on the base model',
-    ASSUMED: 'assumed, not measured',
-    ROOFLINE: 'roofline estimate, not measured',
-  }[point.basis];
-  const sweptText = point.sweepId
-    ? `; SLO sweep ${point.sweepId}${point.serverConfiguration ? `, configuration ${point.serverConfiguration}` : ''}`
-    : '';
   return {
     verdict: {
       axis: 'FAST',
       pass: shortfalls.length === 0,
-      sentence: `${option.servedVariant.name} decodes ${fixed(decode)} tok/s per stream at concurrency ${point.concurrency} on ${option.path.name} (${basis}${sweptText})${ttft !== null ? `, TTFT p95 ~${fixed(ttft, 0)} ms${coldNote}` : ''}.`,
+      sentence: words ? fastSentence(option, point, decode, ttft, coldNote) : '',
       shortfall: shortfalls.length > 0 ? shortfalls.join('; ') : null,
       evidenceIds: point.evidenceIds,
     },
@@ -186,17 +183,39 @@ function fastVerdict(
   };
 }
 
+const BASIS_WORDS: Record<OperatingPoint['basis'], string> = {
+  MEASURED: 'measured',
+  MEASURED_ON_BASE_MODEL: 'measured on the base model',
+  ASSUMED: 'assumed, not measured',
+  ROOFLINE: 'roofline estimate, not measured',
+};
+
+function fastSentence(
+  option: ServingOption,
+  point: OperatingPoint,
+  decode: number,
+  ttft: number | null,
+  coldNote: string,
+): string {
+  const sweptText = point.sweepId
+    ? `; SLO sweep ${point.sweepId}${point.serverConfiguration ? `, configuration ${point.serverConfiguration}` : ''}`
+    : '';
+  return `${option.servedVariant.name} decodes ${fixed(decode)} tok/s per stream at concurrency ${point.concurrency} on ${option.path.name} (${BASIS_WORDS[point.basis]}${sweptText})${ttft !== null ? `, TTFT p95 ~${fixed(ttft, 0)} ms${coldNote}` : ''}.`;
+}
+
 function cheapVerdict(
   option: ServingOption,
   cost: MonthlyCost,
   workload: Workload,
   cheapest: Decimal,
   policy: AxisPolicy,
+  words: boolean,
 ): AxisVerdict {
-  const evidenceIds = [...new Set(cost.lines.flatMap((line) => line.priceComponentIds))];
-  const monthly = formatMoney(cost.total);
+  const evidenceIds = words ? [...new Set(cost.lines.flatMap((line) => line.priceComponentIds))] : [];
+  const monthly = words ? formatMoney(cost.total) : '';
   if (workload.monthlyBudget !== null) {
     const pass = cost.total.lessThanOrEqualTo(workload.monthlyBudget);
+    if (!words) return { axis: 'CHEAP', pass, sentence: '', shortfall: pass ? null : '', evidenceIds };
     return {
       axis: 'CHEAP',
       pass,
@@ -211,6 +230,7 @@ function cheapVerdict(
       : Number.POSITIVE_INFINITY
     : cost.total.dividedBy(cheapest).toNumber();
   const pass = ratio <= policy.cheapRatio;
+  if (!words) return { axis: 'CHEAP', pass, sentence: '', shortfall: pass ? null : '', evidenceIds };
   return {
     axis: 'CHEAP',
     pass,
@@ -237,6 +257,7 @@ function highConfidenceVerdict(
   cost: MonthlyCost,
   workload: Workload,
   policy: AxisPolicy,
+  words: boolean,
 ): { verdict: AxisVerdict; acceptedRate: number | null } {
   const shortfalls: string[] = [];
   const evidenceIds: string[] = [];
@@ -251,21 +272,27 @@ function highConfidenceVerdict(
     evidenceIds.push(evaluation.id);
     if (!best || rate > best.rate) best = { rate, id: evaluation.id };
   }
-  const rates = evaluations.map((evaluation) =>
-    evaluation.total > 0 ? evaluation.accepted / evaluation.total : 0,
-  );
-  const rateText =
-    rates.length > 1
+  const rates = words
+    ? evaluations.map((evaluation) => (evaluation.total > 0 ? evaluation.accepted / evaluation.total : 0))
+    : [];
+  const rateText = !words
+    ? ''
+    : rates.length > 1
       ? `${percent(Math.min(...rates))}–${percent(Math.max(...rates))}`
       : best
         ? percent(best.rate)
         : 'unevaluated';
   if (option.servedAs === 'BASE_ONLY') {
-    sentences.push(
-      `${option.path.name} serves base models only, so ${option.servedVariant.name} stands in (accepted ${rateText}).`,
-    );
+    if (words)
+      sentences.push(
+        `${option.path.name} serves base models only, so ${option.servedVariant.name} stands in (accepted ${rateText}).`,
+      );
     if (workload.needsCustomWeights)
-      shortfalls.push(`serves the base model only (accepted ${rateText}); custom weights required`);
+      shortfalls.push(
+        words ? `serves the base model only (accepted ${rateText}); custom weights required` : '',
+      );
+  } else if (!words) {
+    // Sentences only.
   } else if (option.servedAs === 'PLATFORM_TRAINED') {
     sentences.push(
       `${option.path.name} trains its own copy from our data; our evaluated weights do not carry over, so its quality is unevaluated.`,
@@ -276,25 +303,34 @@ function highConfidenceVerdict(
   if (workload.minAcceptedRate !== null) {
     if (!best)
       shortfalls.push(
-        `no accepted-rate evaluation for the model served here vs ${percent(workload.minAcceptedRate)} required`,
+        words
+          ? `no accepted-rate evaluation for the model served here vs ${percent(workload.minAcceptedRate)} required`
+          : '',
       );
     else if (best.rate < workload.minAcceptedRate) {
-      shortfalls.push(`accepted ${percent(best.rate)} vs ${percent(workload.minAcceptedRate)} required`);
+      shortfalls.push(
+        words ? `accepted ${percent(best.rate)} vs ${percent(workload.minAcceptedRate)} required` : '',
+      );
     }
   }
   const speedSloSet = workload.minDecodeTokensPerSecond !== null || workload.maxTtftMsP95 !== null;
   if (speedSloSet && option.sizing && !option.sizing.measured) {
     shortfalls.push(
-      `speed rests on an assumed ${fixed(option.sizing.decodeTokensPerSecondPerStream)} tok/s, not a measurement`,
+      words
+        ? `speed rests on an assumed ${fixed(option.sizing.decodeTokensPerSecondPerStream)} tok/s, not a measurement`
+        : '',
     );
     evidenceIds.push(...option.sizing.evidenceIds);
   }
   for (const component of dominantPrices(cost, option)) {
-    const age = Math.floor(daysBetween(component.asOf, catalog.nowMs));
     if (component.confidence === 'U')
-      shortfalls.push(`main cost rests on an unconfirmed (U-grade) price ${component.id}`);
+      shortfalls.push(words ? `main cost rests on an unconfirmed (U-grade) price ${component.id}` : '');
     else if (policy.stalePricesFailConfidence && isStale(component, catalog))
-      shortfalls.push(`main cost rests on a ${age}-day-old price (over ${STALE_AFTER_DAYS})`);
+      shortfalls.push(
+        words
+          ? `main cost rests on a ${Math.floor(daysBetween(component.asOf, catalog.nowMs))}-day-old price (over ${STALE_AFTER_DAYS})`
+          : '',
+      );
     else continue;
     evidenceIds.push(component.id);
   }
@@ -317,29 +353,35 @@ function holdsWeights(option: ServingOption): boolean {
   return true;
 }
 
-function controlledVerdict(
-  option: ServingOption,
-  workload: Workload,
-  policy: AxisPolicy,
-): { verdict: AxisVerdict; score: number } {
-  const shortfalls: string[] = [];
-  const weightsHeld = holdsWeights(option);
-  if (workload.mustOwnWeights && !weightsHeld) shortfalls.push('weights stay with the platform');
-  if (policy.requireRuntimeRetained && !option.path.runtimeRetained)
-    shortfalls.push('runtime (layer2b) is delegated to the platform');
-  const weightsText = {
+function weightsWords(servedAs: ServingOption['servedAs'], weightsHeld: boolean): string {
+  return {
     CUSTOM: weightsHeld ? 'our weights, which we keep' : 'our weights, which we cannot take back out',
     PLATFORM_TRAINED: weightsHeld
       ? 'a platform-trained model we can export'
       : 'a platform-trained model whose weights never leave the platform (metrics only)',
     BASE_ONLY: 'public base weights only',
     BASE: 'public base weights',
-  }[option.servedAs];
+  }[servedAs];
+}
+
+function controlledVerdict(
+  option: ServingOption,
+  workload: Workload,
+  policy: AxisPolicy,
+  words: boolean,
+): { verdict: AxisVerdict; score: number } {
+  const shortfalls: string[] = [];
+  const weightsHeld = holdsWeights(option);
+  if (workload.mustOwnWeights && !weightsHeld) shortfalls.push('weights stay with the platform');
+  if (policy.requireRuntimeRetained && !option.path.runtimeRetained)
+    shortfalls.push('runtime (layer2b) is delegated to the platform');
   return {
     verdict: {
       axis: 'CONTROLLED',
       pass: shortfalls.length === 0,
-      sentence: `${option.path.name} serves ${weightsText}; runtime ${option.path.runtimeRetained ? 'retained' : 'delegated'}.`,
+      sentence: words
+        ? `${option.path.name} serves ${weightsWords(option.servedAs, weightsHeld)}; runtime ${option.path.runtimeRetained ? 'retained' : 'delegated'}.`
+        : '',
       shortfall: shortfalls.length > 0 ? shortfalls.join('; ') : null,
       evidenceIds: [option.path.id],
     },
@@ -353,25 +395,33 @@ function availableVerdict(
   cost: MonthlyCost,
   workload: Workload,
   policy: AxisPolicy,
+  words: boolean,
 ): { verdict: AxisVerdict; leadTimeDays: number | null } {
   const lead = effectiveLeadTime(catalog, option);
   const shortfalls: string[] = [];
   const evidenceIds = [option.path.id, ...lead.evidenceIds];
   if (workload.neededByDays !== null && lead.days === null) {
-    shortfalls.push(`lead time unknown (none on record) vs ${fixed(workload.neededByDays, 0)} days needed`);
+    shortfalls.push(
+      words ? `lead time unknown (none on record) vs ${fixed(workload.neededByDays, 0)} days needed` : '',
+    );
   } else if (workload.neededByDays !== null && lead.days !== null && lead.days > workload.neededByDays) {
     shortfalls.push(
-      `lead time ~${fixed(lead.days, 0)} days${lead.pending ? ' and still unanswered' : ''} vs ${fixed(workload.neededByDays, 0)} needed`,
+      words
+        ? `lead time ~${fixed(lead.days, 0)} days${lead.pending ? ' and still unanswered' : ''} vs ${fixed(workload.neededByDays, 0)} needed`
+        : '',
     );
   }
-  if (option.path.quotaWall.blocked) shortfalls.push(`quota wall: ${option.path.quotaWall.note}`);
+  if (option.path.quotaWall.blocked)
+    shortfalls.push(words ? `quota wall: ${option.path.quotaWall.note}` : '');
   const slugs = [option.servedVariant.slug, option.servedVariant.baseModelSlug];
   const unitCap = capacityValue(option.path, 'MAX_UNITS_WITHOUT_QUOTA_CASE', slugs);
   if (unitCap && cost.units > unitCap.value) {
     shortfalls.push(
-      option.path.kind === 'OWNED_BOX'
-        ? `needs ${formatNumber(cost.units, 0)} boxes; the recorded supply and lead time cover ${unitCap.value} (more is a procurement of unknown lead time)`
-        : `needs ${formatNumber(cost.units, 0)} ${option.costModel.unitLabel}s; ${unitCap.value} without a quota case`,
+      !words
+        ? ''
+        : option.path.kind === 'OWNED_BOX'
+          ? `needs ${formatNumber(cost.units, 0)} boxes; the recorded supply and lead time cover ${unitCap.value} (more is a procurement of unknown lead time)`
+          : `needs ${formatNumber(cost.units, 0)} ${option.costModel.unitLabel}s; ${unitCap.value} without a quota case`,
     );
     evidenceIds.push(unitCap.id);
   }
@@ -386,7 +436,9 @@ function availableVerdict(
     for (const commitment of commitments) {
       if (commitment.amount.greaterThan(policy.maxCommitment)) {
         shortfalls.push(
-          `minimum commitment ${formatMoney(commitment.amount)} vs ${formatMoney(policy.maxCommitment)} acceptable`,
+          words
+            ? `minimum commitment ${formatMoney(commitment.amount)} vs ${formatMoney(policy.maxCommitment)} acceptable`
+            : '',
         );
         if (commitment.id !== 'cost:commitment') evidenceIds.push(commitment.id);
       }
@@ -396,7 +448,9 @@ function availableVerdict(
     verdict: {
       axis: 'AVAILABLE',
       pass: shortfalls.length === 0,
-      sentence: `${option.path.name}: ${lead.days === null ? 'lead time unknown' : `lead time ~${fixed(lead.days, 0)} days`}${option.path.quotaRequired ? ', quota required' : ''}${option.path.quotaWall.blocked ? ' and blocked' : ''}.`,
+      sentence: words
+        ? `${option.path.name}: ${lead.days === null ? 'lead time unknown' : `lead time ~${fixed(lead.days, 0)} days`}${option.path.quotaRequired ? ', quota required' : ''}${option.path.quotaWall.blocked ? ' and blocked' : ''}.`
+        : '',
       shortfall: shortfalls.length > 0 ? shortfalls.join('; ') : null,
       evidenceIds: [...new Set(evidenceIds)],
     },
@@ -411,18 +465,23 @@ export interface AxisProfile {
   metrics: OptionMetrics;
 }
 
-/** Every axis but CHEAP: none of them depends on the other options. */
+/**
+ * Every axis but CHEAP: none of them depends on the other options. With `words` false the verdicts
+ * pass and fail exactly as with it, but carry no sentences and empty shortfalls (sensitivity's
+ * scenarios read only which axes pass).
+ */
 export function profileWithoutCheap(
   catalog: Catalog,
   option: ServingOption,
   cost: MonthlyCost,
   workload: Workload,
   policy: AxisPolicy,
+  words = true,
 ): { verdicts: Omit<Record<Axis, AxisVerdict>, 'CHEAP'>; metrics: OptionMetrics } {
-  const fast = fastVerdict(option, cost, workload);
-  const quality = highConfidenceVerdict(catalog, option, cost, workload, policy);
-  const control = controlledVerdict(option, workload, policy);
-  const available = availableVerdict(catalog, option, cost, workload, policy);
+  const fast = fastVerdict(option, cost, workload, words);
+  const quality = highConfidenceVerdict(catalog, option, cost, workload, policy, words);
+  const control = controlledVerdict(option, workload, policy, words);
+  const available = availableVerdict(catalog, option, cost, workload, policy, words);
   return {
     verdicts: {
       FAST: fast.verdict,
@@ -466,10 +525,11 @@ export function completeProfile(
   partial: { verdicts: Omit<Record<Axis, AxisVerdict>, 'CHEAP'>; metrics: OptionMetrics },
   reference: Decimal,
   policy: AxisPolicy,
+  words = true,
 ): AxisProfile {
   const verdicts: Record<Axis, AxisVerdict> = {
     ...partial.verdicts,
-    CHEAP: cheapVerdict(option, cost, workload, reference, policy),
+    CHEAP: cheapVerdict(option, cost, workload, reference, policy, words),
   };
   let failMask = 0;
   for (const axis of AXES) if (!verdicts[axis].pass) failMask |= axisBit(axis);

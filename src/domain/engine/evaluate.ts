@@ -120,12 +120,14 @@ function evaluateOptions(
   workload: Workload,
   settings: ResolvedOptions,
   prebuilt: OptionSet | undefined,
+  /** False: the same costs and verdicts without formulas and sentences (nobody reads them). */
+  words: boolean,
 ): { optionSet: OptionSet; evaluated: EvaluatedOption[]; eligible: EvaluatedOption[] } {
   const optionSet = prebuilt ?? buildServingOptions(catalog, workload, settings.candidateModelSlugs);
   const volume = trafficShapeOf(workload).requestsPerMonth;
   const partials = optionSet.options.map((option) => {
-    const cost = option.costModel.costAt(volume);
-    return { option, cost, ...profileWithoutCheap(catalog, option, cost, workload, settings.policy) };
+    const cost = option.costModel.costAt(volume, words);
+    return { option, cost, ...profileWithoutCheap(catalog, option, cost, workload, settings.policy, words) };
   });
   // An option that is not eligible is not a price anyone can pay for this workload, so it does not
   // set what "cheap" means (unless nothing eligible is on offer, so its own verdicts still read).
@@ -135,7 +137,15 @@ function evaluateOptions(
     ? partials.map((partial) => ({
         option: partial.option,
         cost: partial.cost,
-        profile: completeProfile(partial.option, partial.cost, workload, partial, reference, settings.policy),
+        profile: completeProfile(
+          partial.option,
+          partial.cost,
+          workload,
+          partial,
+          reference,
+          settings.policy,
+          words,
+        ),
       }))
     : [];
   const eligible = evaluated.filter((entry) => entry.option.notEligibleReason === null);
@@ -150,7 +160,7 @@ export function evaluateCore(
   /** Options built for the same shape, SLOs, horizon and model; reused when only volume or deadline moves. */
   prebuilt?: OptionSet,
 ): CoreEvaluation {
-  const { optionSet, evaluated, eligible } = evaluateOptions(catalog, workload, settings, prebuilt);
+  const { optionSet, evaluated, eligible } = evaluateOptions(catalog, workload, settings, prebuilt, true);
   const keptSets = minimalKeptSets(eligible);
   const recommendation = recommend(eligible, settings.keep);
   return {
@@ -176,6 +186,6 @@ export function recommendedOptionId(
   settings: ResolvedOptions,
   prebuilt?: OptionSet,
 ): string | null {
-  const { eligible } = evaluateOptions(catalog, workload, settings, prebuilt);
+  const { eligible } = evaluateOptions(catalog, workload, settings, prebuilt, false);
   return eligible[recommendedIndex(eligible, settings.keep)]?.option.id ?? null;
 }

@@ -5,7 +5,7 @@ import { type CoreEvaluation, type ResolvedOptions, recommendedOptionId } from '
 import type { EvidenceSnapshot, PriceComponent } from './evidence';
 import { pickRecommended } from './kept-sets';
 import { formatNumber } from './money';
-import { resizedServingOptions } from './serving-options';
+import { recostedServingOptions, resizedServingOptions } from './serving-options';
 import { trafficShapeOf } from './traffic';
 import type { Workload } from './workload';
 
@@ -377,13 +377,24 @@ function decodeFinding(
 const HORIZONS = [1, 6, 12, 24, 36, 60];
 
 function horizonFinding(
+  core: CoreEvaluation,
   catalog: Catalog,
   workload: Workload,
   settings: ResolvedOptions,
   baseline: string | null,
 ): SensitivityFinding {
   const current = workload.horizonMonths;
-  const at = remembered((months) => rerun(catalog, { ...workload, horizonMonths: months }, settings));
+  // The horizon moves only the cost models (amortization, training spread, commitment terms): the
+  // sized options are re-costed, not rebuilt.
+  const at = remembered((months) => {
+    const changed = { ...workload, horizonMonths: months };
+    return recommendedOptionId(
+      catalog,
+      changed,
+      settings,
+      recostedServingOptions(core.optionSet, catalog, changed),
+    );
+  });
   /** The whole month nearest today at which the answer still stands, between today and `months`. */
   const holdFor = (months: number) => {
     const step = months > current ? -1 : 1;
@@ -495,7 +506,7 @@ export function sensitivityOf(
     ...priceFindings(core, catalog, workload, settings, baseline),
     volumeFinding(core, catalog, workload, settings, baseline),
     decodeFinding(core, catalog, workload, settings, baseline),
-    horizonFinding(catalog, workload, settings, baseline),
+    horizonFinding(core, catalog, workload, settings, baseline),
     neededByFinding(core, catalog, workload, settings, baseline),
   ];
 }

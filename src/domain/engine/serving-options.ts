@@ -44,7 +44,12 @@ export interface ExcludedOption {
 export interface OptionSet {
   options: ServingOption[];
   excluded: ExcludedOption[];
+  /** Every path and variant in build order before costing: what `recostedServingOptions` reuses. */
+  sized: SizedEntry[];
 }
+
+/** An option before its cost model, or why it was left out before costing. */
+type SizedEntry = { option: Omit<ServingOption, 'costModel'> } | { excluded: ExcludedOption };
 
 function servedVariantFor(
   catalog: Catalog,
@@ -86,10 +91,17 @@ export function buildServingOptions(
   workload: Workload,
   candidateModelSlugs: readonly string[],
 ): OptionSet {
-  const options: ServingOption[] = [];
-  const excluded: ExcludedOption[] = [];
+  return costedServingOptions(sizedEntries(catalog, workload, candidateModelSlugs), catalog, workload);
+}
+
+/** Paths and variants, served variants, operating points, sizing and eligibility: no cost yet. */
+function sizedEntries(
+  catalog: Catalog,
+  workload: Workload,
+  candidateModelSlugs: readonly string[],
+): SizedEntry[] {
+  const entries: SizedEntry[] = [];
   const seen = new Set<string>();
-  const peakPerMonthlyRequest = peakOutputTokensPerSecondPerMonthlyRequest(workload);
   for (const path of catalog.evidence.paths) {
     const box = path.boxSlug ? (catalog.boxesBySlug.get(path.boxSlug) ?? null) : null;
     for (const slug of candidateModelSlugs) {
@@ -97,17 +109,19 @@ export function buildServingOptions(
       if (!requested) continue;
       const served = servedVariantFor(catalog, path, requested);
       if ('reason' in served) {
-        excluded.push({ pathSlug: path.slug, variantSlug: slug, reason: served.reason });
+        entries.push({ excluded: { pathSlug: path.slug, variantSlug: slug, reason: served.reason } });
         continue;
       }
       const id = `${path.slug}/${served.variant.slug}`;
       if (seen.has(id)) continue;
       seen.add(id);
       if (path.kind === 'OWNED_BOX' && box && !fitsOnBox(box, served.variant)) {
-        excluded.push({
-          pathSlug: path.slug,
-          variantSlug: served.variant.slug,
-          reason: `${served.variant.name} does not fit in ${box.memoryGiB} GiB on ${box.name}`,
+        entries.push({
+          excluded: {
+            pathSlug: path.slug,
+            variantSlug: served.variant.slug,
+            reason: `${served.variant.name} does not fit in ${box.memoryGiB} GiB on ${box.name}`,
+          },
         });
         continue;
       }
@@ -115,44 +129,80 @@ export function buildServingOptions(
       const providerSized = path.kind === 'ON_DEMAND_TOKENS';
       const sizing = sizingPoint(points, workload);
       if (!providerSized && !sizing) {
-        excluded.push({
-          pathSlug: path.slug,
-          variantSlug: served.variant.slug,
-          reason: `no throughput evidence or assumption for ${served.variant.name} on ${path.name}`,
+        entries.push({
+          excluded: {
+            pathSlug: path.slug,
+            variantSlug: served.variant.slug,
+            reason: `no throughput evidence or assumption for ${served.variant.name} on ${path.name}`,
+          },
         });
         continue;
       }
-      const built = buildCostModel({
-        catalog,
-        path,
-        variant: served.variant,
-        box,
-        workload,
-        outputTokensPerSecondPerUnit: providerSized || !sizing ? null : sizing.outputTokensPerSecondPerUnit,
-        peakOutputTokensPerSecondPerMonthlyRequest: peakPerMonthlyRequest,
-      });
-      if (!built.ok) {
-        excluded.push({ pathSlug: path.slug, variantSlug: served.variant.slug, reason: built.reason });
-        continue;
-      }
-      options.push({
-        id,
-        path,
-        box,
-        requestedVariant: requested,
-        servedVariant: served.variant,
-        servedAs: served.servedAs,
-        notEligibleReason: notEligibleReason(
-          { path, servedAs: served.servedAs, servedVariant: served.variant, requestedVariant: requested },
-          workload,
-        ),
-        points,
-        sizing,
-        costModel: built.model,
+      entries.push({
+        option: {
+          id,
+          path,
+          box,
+          requestedVariant: requested,
+          servedVariant: served.variant,
+          servedAs: served.servedAs,
+          notEligibleReason: notEligibleReason(
+            { path, servedAs: served.servedAs, servedVariant: served.variant, requestedVariant: requested },
+            workload,
+          ),
+          points,
+          sizing,
+        },
       });
     }
   }
-  return { options, excluded };
+  return entries;
+}
+
+function costModelFor(option: Omit<ServingOption, 'costModel'>, catalog: Catalog, workload: Workload) {
+  const sizing = option.sizing;
+  return buildCostModel({
+    catalog,
+    path: option.path,
+    variant: option.servedVariant,
+    box: option.box,
+    workload,
+    outputTokensPerSecondPerUnit:
+      option.path.kind === 'ON_DEMAND_TOKENS' || !sizing ? null : sizing.outputTokensPerSecondPerUnit,
+    peakOutputTokensPerSecondPerMonthlyRequest: peakOutputTokensPerSecondPerMonthlyRequest(workload),
+  });
+}
+
+function costedServingOptions(sized: SizedEntry[], catalog: Catalog, workload: Workload): OptionSet {
+  const options: ServingOption[] = [];
+  const excluded: ExcludedOption[] = [];
+  for (const entry of sized) {
+    if ('excluded' in entry) {
+      excluded.push(entry.excluded);
+      continue;
+    }
+    const { option } = entry;
+    const built = costModelFor(option, catalog, workload);
+    if (!built.ok) {
+      excluded.push({
+        pathSlug: option.path.slug,
+        variantSlug: option.servedVariant.slug,
+        reason: built.reason,
+      });
+      continue;
+    }
+    options.push({ ...option, costModel: built.model });
+  }
+  return { options, excluded, sized };
+}
+
+/**
+ * The options `buildServingOptions` gives for `workload`, from `prebuilt`, built from the same
+ * catalog for a workload that differs from it only in what the cost models read and sizing and
+ * eligibility do not (the horizon, the amortization): the sizing is reused, the costs rebuilt.
+ */
+export function recostedServingOptions(prebuilt: OptionSet, catalog: Catalog, workload: Workload): OptionSet {
+  return costedServingOptions(prebuilt.sized, catalog, workload);
 }
 
 /**
@@ -168,7 +218,6 @@ export function resizedServingOptions(
   workload: Workload,
   candidateModelSlugs: readonly string[],
 ): OptionSet {
-  const peakPerMonthlyRequest = peakOutputTokensPerSecondPerMonthlyRequest(workload);
   const options: ServingOption[] = [];
   for (const option of prebuilt.options) {
     const sizing = sizingPoint(option.points, workload);
@@ -176,19 +225,15 @@ export function resizedServingOptions(
       options.push(option);
       continue;
     }
-    const built = buildCostModel({
-      catalog,
-      path: option.path,
-      variant: option.servedVariant,
-      box: option.box,
-      workload,
-      outputTokensPerSecondPerUnit:
-        option.path.kind === 'ON_DEMAND_TOKENS' || !sizing ? null : sizing.outputTokensPerSecondPerUnit,
-      peakOutputTokensPerSecondPerMonthlyRequest: peakPerMonthlyRequest,
-    });
+    const built = costModelFor({ ...option, sizing }, catalog, workload);
     // Unreachable while cost models fail only on missing prices; rebuilt in full if one ever does.
     if (!built.ok) return buildServingOptions(catalog, workload, candidateModelSlugs);
     options.push({ ...option, sizing, costModel: built.model });
   }
-  return { options, excluded: prebuilt.excluded };
+  const sized = prebuilt.sized.map((entry) =>
+    'option' in entry
+      ? { option: { ...entry.option, sizing: sizingPoint(entry.option.points, workload) } }
+      : entry,
+  );
+  return { options, excluded: prebuilt.excluded, sized };
 }

@@ -56,7 +56,7 @@ export function customModelImportCostModel(context: CostModelContext): CostModel
         ),
       costAtCopyHours: (copyHoursPerMonth) =>
         storagePerMonth.plus(perCopyHour.times(quantity(copyHoursPerMonth))),
-      costAt: (requestsPerMonth) => {
+      costAt: (requestsPerMonth, formulas = true) => {
         const copies = unitsAtVolume(context, requestsPerMonth);
         const stated = windowsAt(requestsPerMonth, STATED_BILLING_READING);
         const other = windowsAt(
@@ -71,13 +71,15 @@ export function customModelImportCostModel(context: CostModelContext): CostModel
             label: 'Model storage',
             amount: storagePerMonth,
             priceComponentIds: [storage.id],
-            formula: `${cmus.value} CMUs x ${formatMoney(storage.amount)} per CMU-month`,
+            formula: formulas ? `${cmus.value} CMUs x ${formatMoney(storage.amount)} per CMU-month` : '',
           },
           {
             label: 'Billed 5-minute windows',
             amount: serving,
             priceComponentIds: [perMinute.id],
-            formula: `${plural(copies, 'copy')} x ${cmus.value} CMUs x ${perMinute.amount.toString()} $/CMU-minute x ${windowMinutes} min x ${stated.billedWindowsPerMonth.toFixed(1)} expected billed windows (${stated.billedCopyHoursPerMonth.toFixed(2)} copy-hours, ${stated.coldStartsPerMonth.toFixed(1)} cold starts)`,
+            formula: formulas
+              ? `${plural(copies, 'copy')} x ${cmus.value} CMUs x ${perMinute.amount.toString()} $/CMU-minute x ${windowMinutes} min x ${stated.billedWindowsPerMonth.toFixed(1)} expected billed windows (${stated.billedCopyHoursPerMonth.toFixed(2)} copy-hours, ${stated.coldStartsPerMonth.toFixed(1)} cold starts)`
+              : '',
           },
         ];
         return {

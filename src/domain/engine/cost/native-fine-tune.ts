@@ -55,8 +55,8 @@ export function nativeFineTuneCostModel(context: CostModelContext): CostModelRes
     priceComponents: [training, rate, ...(storage ? [storage] : [])],
     perUnit: rate.amount.times(HOURS_PER_MONTH),
     fixed,
-    breakdown: (units) => {
-      const floor = modelUnitLine(units, rate, 'Provisioned throughput floor to serve it');
+    breakdown: (units, formulas) => {
+      const floor = modelUnitLine(units, rate, 'Provisioned throughput floor to serve it', formulas);
       return {
         total: fixed.plus(floor.amount),
         lines: [...fixedLines, floor],

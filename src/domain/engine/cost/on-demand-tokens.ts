@@ -22,20 +22,24 @@ export function onDemandTokensCostModel(context: CostModelContext): CostModelRes
     .times(workload.meanInputTokens)
     .plus(output.amount.times(workload.meanOutputTokens))
     .dividedBy(1_000_000);
-  const lines = (requestsPerMonth: number): CostLine[] => {
+  const lines = (requestsPerMonth: number, formulas: boolean): CostLine[] => {
     const requests = quantity(requestsPerMonth);
     return [
       {
         label: 'Input tokens',
         amount: input.amount.times(workload.meanInputTokens).times(requests).dividedBy(1_000_000),
         priceComponentIds: [input.id],
-        formula: `${formatNumber(requestsPerMonth, 0)} requests x ${workload.meanInputTokens} tokens x ${input.amount.toString()} $/1M`,
+        formula: formulas
+          ? `${formatNumber(requestsPerMonth, 0)} requests x ${workload.meanInputTokens} tokens x ${input.amount.toString()} $/1M`
+          : '',
       },
       {
         label: 'Output tokens',
         amount: output.amount.times(workload.meanOutputTokens).times(requests).dividedBy(1_000_000),
         priceComponentIds: [output.id],
-        formula: `${formatNumber(requestsPerMonth, 0)} requests x ${workload.meanOutputTokens} tokens x ${output.amount.toString()} $/1M`,
+        formula: formulas
+          ? `${formatNumber(requestsPerMonth, 0)} requests x ${workload.meanOutputTokens} tokens x ${output.amount.toString()} $/1M`
+          : '',
       },
     ];
   };
@@ -48,8 +52,8 @@ export function onDemandTokensCostModel(context: CostModelContext): CostModelRes
       priceComponents: [input, output],
       unitsAt: () => 1,
       totalAt: (requestsPerMonth) => perRequest.times(quantity(requestsPerMonth)),
-      costAt: (requestsPerMonth) => {
-        const breakdown = lines(requestsPerMonth);
+      costAt: (requestsPerMonth, formulas = true) => {
+        const breakdown = lines(requestsPerMonth, formulas);
         const total = perRequest.times(quantity(requestsPerMonth));
         return { total, lines: breakdown, units: 1, windows: null, range: null, commitment: null };
       },

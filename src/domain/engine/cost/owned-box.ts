@@ -43,20 +43,24 @@ export function ownedBoxCostModel(context: CostModelContext): CostModelResult {
   const totalFor = perUnitTotals(perBox);
   const components = [purchaseComponent, electricity, ops].filter((component) => component !== null);
 
-  const lines = (boxes: number): CostLine[] => {
+  const lines = (boxes: number, formulas: boolean): CostLine[] => {
     const count = quantity(boxes);
     const result: CostLine[] = [
       {
         label: 'Box purchase, amortized',
         amount: purchasePerBox.times(count),
         priceComponentIds: purchaseComponent ? [purchaseComponent.id] : [],
-        formula: `${plural(boxes, 'box')} x ${formatMoney(purchase)} / ${amortizationMonths} months`,
+        formula: formulas
+          ? `${plural(boxes, 'box')} x ${formatMoney(purchase)} / ${amortizationMonths} months`
+          : '',
       },
       {
         label: 'Power',
         amount: powerPerBox.times(count),
         priceComponentIds: [electricity.id],
-        formula: `${plural(boxes, 'box')} x (${box.powerActiveW} W x ${activeHours.toFixed(1)} active h + ${box.powerIdleW} W x ${idleHours.toFixed(1)} idle h) = ${kilowattHoursPerBox.times(count).toFixed(2)} kWh x ${electricity.amount.toString()} $/kWh`,
+        formula: !formulas
+          ? ''
+          : `${plural(boxes, 'box')} x (${box.powerActiveW} W x ${activeHours.toFixed(1)} active h + ${box.powerIdleW} W x ${idleHours.toFixed(1)} idle h) = ${kilowattHoursPerBox.times(count).toFixed(2)} kWh x ${electricity.amount.toString()} $/kWh`,
       },
     ];
     if (ops) {
@@ -64,7 +68,7 @@ export function ownedBoxCostModel(context: CostModelContext): CostModelResult {
         label: 'Operations',
         amount: opsPerBox.times(count),
         priceComponentIds: [ops.id],
-        formula: `${plural(boxes, 'box')} x ${formatMoney(ops.amount)} per box-month`,
+        formula: formulas ? `${plural(boxes, 'box')} x ${formatMoney(ops.amount)} per box-month` : '',
       });
     }
     return result;
@@ -79,9 +83,9 @@ export function ownedBoxCostModel(context: CostModelContext): CostModelResult {
       priceComponents: components,
       unitsAt: (requestsPerMonth) => unitsAtVolume(context, requestsPerMonth),
       totalAt: (requestsPerMonth) => totalFor(unitsAtVolume(context, requestsPerMonth)),
-      costAt: (requestsPerMonth) => {
+      costAt: (requestsPerMonth, formulas = true) => {
         const units = unitsAtVolume(context, requestsPerMonth);
-        const breakdown = lines(units);
+        const breakdown = lines(units, formulas);
         return {
           total: sumMoney(breakdown.map((line) => line.amount)),
           lines: breakdown,

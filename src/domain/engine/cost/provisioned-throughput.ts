@@ -28,13 +28,15 @@ export function modelUnitRate(
   return cheapest;
 }
 
-export function modelUnitLine(units: number, rate: PriceComponent, label: string): CostLine {
+export function modelUnitLine(units: number, rate: PriceComponent, label: string, formulas = true): CostLine {
   const months = rate.commitmentMonths ?? 0;
   return {
     label,
     amount: rate.amount.times(HOURS_PER_MONTH).times(units),
     priceComponentIds: [rate.id],
-    formula: `${plural(units, 'model unit')} x ${formatMoney(rate.amount)} per MU-hour (${months === 0 ? 'no commitment' : `${months}-month term`}) x ${HOURS_PER_MONTH} h, billed whatever the traffic`,
+    formula: !formulas
+      ? ''
+      : `${plural(units, 'model unit')} x ${formatMoney(rate.amount)} per MU-hour (${months === 0 ? 'no commitment' : `${months}-month term`}) x ${HOURS_PER_MONTH} h, billed whatever the traffic`,
   };
 }
 
@@ -53,8 +55,8 @@ export function provisionedThroughputCostModel(context: CostModelContext): CostM
     unitLabel: 'model unit',
     priceComponents: [rate],
     perUnit: rate.amount.times(HOURS_PER_MONTH),
-    breakdown: (units) => {
-      const line = modelUnitLine(units, rate, 'Provisioned throughput');
+    breakdown: (units, formulas) => {
+      const line = modelUnitLine(units, rate, 'Provisioned throughput', formulas);
       return { total: line.amount, lines: [line], commitment: commitmentOf(units, rate) };
     },
   });

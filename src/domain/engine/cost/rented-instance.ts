@@ -30,7 +30,7 @@ export function rentedInstanceCostModel(context: CostModelContext): CostModelRes
     unitLabel: 'instance',
     priceComponents: [rate],
     perUnit: perInstance,
-    breakdown: (units) => {
+    breakdown: (units, formulas) => {
       const amount = perInstance.times(units);
       return {
         total: amount,
@@ -39,7 +39,9 @@ export function rentedInstanceCostModel(context: CostModelContext): CostModelRes
             label: 'Instance-hours',
             amount,
             priceComponentIds: [rate.id],
-            formula: `${plural(units, 'instance')} x ${hoursPerInstance.toFixed(1)} h (${holding}) x ${formatMoney(rate.amount)} per instance-hour`,
+            formula: formulas
+              ? `${plural(units, 'instance')} x ${hoursPerInstance.toFixed(1)} h (${holding}) x ${formatMoney(rate.amount)} per instance-hour`
+              : '',
           },
         ],
         commitment: minimumSpend ? minimumSpend.times(units) : null,

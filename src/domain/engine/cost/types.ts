@@ -42,7 +42,8 @@ export interface CostModel {
   priceComponents: PriceComponent[];
   unitsAt(requestsPerMonth: number): number;
   totalAt(requestsPerMonth: number): Decimal;
-  costAt(requestsPerMonth: number): MonthlyCost;
+  /** With `formulas` false, every amount is the same and every line's formula is left empty. */
+  costAt(requestsPerMonth: number, formulas?: boolean): MonthlyCost;
   /**
    * For window-billed paths: monthly cost as a function of billed copy-hours (fixed copies), the
    * utilization axis on which break-evens against flat paths are linear.

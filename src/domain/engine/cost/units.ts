@@ -49,7 +49,7 @@ export function flatPerUnitModel(
     priceComponents: PriceComponent[];
     perUnit: Decimal;
     fixed?: Decimal;
-    breakdown: (units: number) => Omit<MonthlyCost, 'units' | 'windows' | 'range'>;
+    breakdown: (units: number, formulas: boolean) => Omit<MonthlyCost, 'units' | 'windows' | 'range'>;
   },
 ): CostModelResult {
   const totalFor = perUnitTotals(billing.perUnit, billing.fixed);
@@ -62,9 +62,9 @@ export function flatPerUnitModel(
       priceComponents: billing.priceComponents,
       unitsAt: (requestsPerMonth) => unitsAtVolume(context, requestsPerMonth),
       totalAt: (requestsPerMonth) => totalFor(unitsAtVolume(context, requestsPerMonth)),
-      costAt: (requestsPerMonth) => {
+      costAt: (requestsPerMonth, formulas = true) => {
         const units = unitsAtVolume(context, requestsPerMonth);
-        return { ...billing.breakdown(units), units, windows: null, range: null };
+        return { ...billing.breakdown(units, formulas), units, windows: null, range: null };
       },
     },
   };
