@@ -33,6 +33,8 @@ export const WorkloadFormField = {
   neededByDays: 'needed_by_days',
   minAcceptedRate: 'min_accepted_rate',
   region: 'region',
+  burstiness: 'burstiness',
+  peakToMean: 'peak_to_mean',
   requirements: 'requirements',
   keeping: 'keeping',
 } as const;

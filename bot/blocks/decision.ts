@@ -104,6 +104,11 @@ function workloadSummary(decision: Decision, workload: WorkloadInput | undefined
     if (workload.activeDaysPerMonth != null)
       parts.push(`${formatNumber(workload.activeDaysPerMonth)} days/mo`);
     if (workload.horizonMonths != null) parts.push(`${workload.horizonMonths}-month horizon`);
+    // The traffic shape, only when it is not the default (Poisson, flat within the active hours).
+    if (workload.burstiness != null && workload.burstiness !== 1)
+      parts.push(`burstiness ${formatNumber(workload.burstiness)}`);
+    if (workload.peakToMean != null && workload.peakToMean !== 1)
+      parts.push(`peak ${formatNumber(workload.peakToMean)}x mean`);
     if (workload.needsCustomWeights) parts.push('custom weights');
     if (workload.mustOwnWeights) parts.push('weights stay ours');
   }

@@ -135,6 +135,22 @@ export function buildWorkloadModal(metadata: WorkloadFormMetadata): ModalView {
         `Default ${WORKLOAD_DEFAULTS.region}.`,
         WORKLOAD_DEFAULTS.region,
       ),
+      textInput(
+        WorkloadFormField.burstiness,
+        'Burstiness of arrivals',
+        '1',
+        true,
+        'Default 1 (Poisson); more = clustered bursts, which bill more windows on scale-to-zero paths.',
+        '1',
+      ),
+      textInput(
+        WorkloadFormField.peakToMean,
+        'Peak-to-mean arrival rate',
+        '1',
+        true,
+        'Default 1 (flat within active hours); 3 = the busiest hour sees 3x the mean. Capacity is sized for the peak.',
+        '1',
+      ),
       {
         type: 'input',
         block_id: WorkloadFormField.requirements,
@@ -184,6 +200,8 @@ export const FORM_FIELD_ARGUMENT: Record<Exclude<WorkloadFormField, 'requirement
   [WorkloadFormField.neededByDays]: 'needed-by=',
   [WorkloadFormField.minAcceptedRate]: 'accepted>=',
   [WorkloadFormField.region]: 'region=',
+  [WorkloadFormField.burstiness]: 'burstiness=',
+  [WorkloadFormField.peakToMean]: 'peak=',
 };
 
 /** Which form field an argument name from the parser belongs to, to place an error beside it. */
@@ -204,4 +222,6 @@ export const ARGUMENT_FORM_FIELD: Record<string, WorkloadFormField> = {
   ttft: WorkloadFormField.maxTtftMs,
   budget: WorkloadFormField.budget,
   'needed-by': WorkloadFormField.neededByDays,
+  burstiness: WorkloadFormField.burstiness,
+  peak: WorkloadFormField.peakToMean,
 };

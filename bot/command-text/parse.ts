@@ -81,7 +81,7 @@ export const WORKLOAD_DEFAULTS = {
 
 /** Every workload argument, as the help and the "I don't know" answers list them. */
 export const WORKLOAD_ARGUMENTS_HINT =
-  '`model=` `requests=2000/day` (or `60k/month`) `in=` `out=` `hours=` `days=` `months=` `amortization=` `budget=` `needed-by=` `tps>=` `ttft<=` `accepted>=` `region=` `keeping=` and the flags `custom`, `base`, `own-weights`';
+  '`model=` `requests=2000/day` (or `60k/month`) `in=` `out=` `hours=` `days=` `months=` `amortization=` `budget=` `needed-by=` `tps>=` `ttft<=` `accepted>=` `region=` `burstiness=` `peak=` `keeping=` and the flags `custom`, `base`, `own-weights`';
 
 const SLUG = /^[a-z0-9][a-z0-9._:-]{0,79}$/i;
 const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -267,6 +267,8 @@ const workloadSchema = z
     neededByDays: z.number().int().min(0).max(3650).optional(),
     minAcceptedRate: z.number().min(0).max(1).optional(),
     region: z.string().optional(),
+    burstiness: z.number().min(WORKLOAD_RANGES.burstiness.min).max(WORKLOAD_RANGES.burstiness.max).optional(),
+    peakToMean: z.number().min(WORKLOAD_RANGES.peakToMean.min).max(WORKLOAD_RANGES.peakToMean.max).optional(),
   })
   .strict();
 
@@ -398,6 +400,32 @@ export function parseWorkloadArguments(tokens: readonly string[]): ParsedWorkloa
       case 'region':
         expectOperator('=');
         setOnce('region', { region: parseSlug('region', value) });
+        break;
+      case 'burstiness':
+      case 'burst':
+        // How clustered arrivals are: 1 = Poisson, more = clustered (what a scale-to-zero path bills).
+        expectOperator('=');
+        setOnce('burstiness', {
+          burstiness: parseBoundedNumber(
+            'burstiness',
+            value,
+            WORKLOAD_RANGES.burstiness.min,
+            WORKLOAD_RANGES.burstiness.max,
+          ),
+        });
+        break;
+      case 'peak':
+      case 'peak-to-mean':
+        // The busiest arrival rate within active hours over the mean: what capacity is sized for.
+        expectOperator('=');
+        setOnce('peak', {
+          peakToMean: parseBoundedNumber(
+            'peak',
+            value.replace(/x$/i, ''),
+            WORKLOAD_RANGES.peakToMean.min,
+            WORKLOAD_RANGES.peakToMean.max,
+          ),
+        });
         break;
       case 'keeping':
         expectOperator('=');
@@ -756,6 +784,8 @@ export function workloadToArguments(workload: WorkloadInput, keep: readonly Axis
   if (workload.neededByDays !== undefined) parts.push(`needed-by=${workload.neededByDays}`);
   if (workload.minAcceptedRate !== undefined) parts.push(`accepted>=${workload.minAcceptedRate}`);
   if (workload.region !== undefined) parts.push(`region=${workload.region}`);
+  if (workload.burstiness !== undefined) parts.push(`burstiness=${workload.burstiness}`);
+  if (workload.peakToMean !== undefined) parts.push(`peak=${workload.peakToMean}`);
   if (keep.length > 0) parts.push(`keeping=${keep.map((axis) => axis.toLowerCase()).join(',')}`);
   return parts.join(' ');
 }

@@ -94,6 +94,30 @@ describe('/floorplan keep answers the main question', () => {
     expect(text).toContain('22 days/mo');
   });
 
+  it('takes the traffic shape typed as burstiness= and peak=, and answers what the API answers for it', async () => {
+    const { text } = await ask(`keep ${ISSUE_WORKLOAD} burstiness=50 peak=3`);
+    expect(text).toContain('burstiness 50 · peak 3x mean');
+    const shaped = {
+      model: 'llama-3.1-8b-lora',
+      requestsPerDay: 2000,
+      meanInputTokens: 900,
+      meanOutputTokens: 250,
+      activeHoursPerDay: 10,
+      needsCustomWeights: true,
+      mustOwnWeights: true,
+    };
+    const truth = await harness.adminApi().decide({ ...shaped, burstiness: 50, peakToMean: 3 }, []);
+    const flat = await harness.adminApi().decide(shaped, []);
+    // Clustered arrivals bill Custom Model Import more windows: the shape reached the API.
+    const cmiCost = (answer: typeof truth) =>
+      answer.paths.find((path) => path.pathSlug === 'bedrock-cmi')?.monthlyCost.amount;
+    expect(Number(cmiCost(truth))).not.toBe(Number(cmiCost(flat)));
+    const recommendation = truth.recommendation;
+    if (recommendation === null) throw new Error('the seeded catalog should recommend a path');
+    const option = truth.paths.find((path) => path.optionId === recommendation.optionId);
+    expect(text).toContain(formatMonthlyRange(recommendation.monthlyCost, option?.costLow, option?.costHigh));
+  });
+
   it('lists a base-model-only path last and labelled not eligible for a custom-weights workload', async () => {
     const { text } = await ask(`keep ${ISSUE_WORKLOAD}`);
     const truth = await harness.adminApi().decide(
@@ -321,7 +345,7 @@ describe('bad input, subcommand by subcommand', () => {
     ],
     [
       'keep model=llama-3.1-8b-lora requests=2000/day in=900 out=250 month=12',
-      "I don't know the argument `month`. Workload arguments: `model=` `requests=2000/day` (or `60k/month`) `in=` `out=` `hours=` `days=` `months=` `amortization=` `budget=` `needed-by=` `tps>=` `ttft<=` `accepted>=` `region=` `keeping=` and the flags `custom`, `base`, `own-weights`.",
+      "I don't know the argument `month`. Workload arguments: `model=` `requests=2000/day` (or `60k/month`) `in=` `out=` `hours=` `days=` `months=` `amortization=` `budget=` `needed-by=` `tps>=` `ttft<=` `accepted>=` `region=` `burstiness=` `peak=` `keeping=` and the flags `custom`, `base`, `own-weights`.",
       '/floorplan keep model=llama-3.1-8b-lora requests=2000/day in=900 out=250 hours=10 custom own-weights',
     ],
     [

@@ -70,9 +70,13 @@ describe('SLO search from Slack', () => {
     const sweep = await harness.api.database.prisma.sloSweep.findFirstOrThrow({
       where: { runId: queued.id },
     });
-    expect(sweep.maxConcurrencyAtSlo).toBe(5);
-    expect(sweep.firstMissConcurrency).toBe(6);
-    const expected = `*SLO search* (TPOT mean ≤ 16.5 ms): largest concurrency at the SLO *5* (6 missed) · goodput ${one(sweep.goodputRequestsPerSecond, 2)} req/s, ${one(sweep.goodputOutputTokensPerSecond)} output tok/s\n*concurrency 5*: decode `;
+    // The steady-state crossing lies between 5 and 6 streams; on a loaded machine (CI with other
+    // suites, or other work beside it) level 5 can measure just over the SLO, so the answer is
+    // accepted within one bisection step, as the issue states. What the bot shows must be the sweep's.
+    const largest = sweep.maxConcurrencyAtSlo ?? 0;
+    expect([4, 5]).toContain(largest);
+    expect(sweep.firstMissConcurrency).toBe(largest + 1);
+    const expected = `*SLO search* (TPOT mean ≤ 16.5 ms): largest concurrency at the SLO *${largest}* (${largest + 1} missed) · goodput ${one(sweep.goodputRequestsPerSecond, 2)} req/s, ${one(sweep.goodputOutputTokensPerSecond)} output tok/s\n*concurrency ${largest}*: decode `;
 
     const final = harness.slack.callsTo('chat.update').at(-1);
     expect(final?.params.ts).toBe(posted.response.ts);

@@ -6,6 +6,7 @@ import {
   EXAMPLES,
   parseCommand,
   parseWorkloadArguments,
+  tryParseWorkloadArguments,
   WORKLOAD_DEFAULTS,
   workloadToArguments,
 } from '../../../bot/command-text/parse';
@@ -63,6 +64,37 @@ describe('parseCommand', () => {
     const everyDay = parseWorkloadArguments(['model=m', 'requests=60k/month', 'in=1', 'out=1']);
     expect(everyDay.workload.requestsPerDay).toBe(60_000 / WORKLOAD_DEFAULTS.activeDaysPerMonth);
     expect(everyDay.workload.activeDaysPerMonth).toBeUndefined();
+  });
+
+  it('takes the traffic shape: burstiness and peak-to-mean, bounded as the API bounds them', () => {
+    const shaped = parseWorkloadArguments([
+      'model=m',
+      'requests=1/day',
+      'in=1',
+      'out=1',
+      'burstiness=3',
+      'peak=2.5x',
+    ]);
+    expect(shaped.workload).toMatchObject({ burstiness: 3, peakToMean: 2.5 });
+    expect(
+      parseWorkloadArguments(['model=m', 'requests=1/day', 'in=1', 'out=1', 'burst=0.5']).workload.burstiness,
+    ).toBe(0.5);
+    const tooBursty = tryParseWorkloadArguments([
+      'model=m',
+      'requests=1/day',
+      'in=1',
+      'out=1',
+      'burstiness=5000',
+    ]);
+    expect(tooBursty).toMatchObject({
+      ok: false,
+      error: { argument: 'burstiness', message: '`burstiness` must be between 0.01 and 1000, got `5000`.' },
+    });
+    const belowFlat = tryParseWorkloadArguments(['model=m', 'requests=1/day', 'in=1', 'out=1', 'peak=0.5']);
+    expect(belowFlat).toMatchObject({
+      ok: false,
+      error: { argument: 'peak', message: '`peak` must be between 1 and 1000, got `0.5`.' },
+    });
   });
 
   it('reads numbers as people type them: 2,000 and 2k and 2000 are one workload', () => {
@@ -185,6 +217,8 @@ describe('parseCommand', () => {
         monthlyBudget: fc.integer({ min: 0, max: 1_000_000 }).map(String),
         neededByDays: fc.integer({ min: 0, max: 365 }),
         region: fc.constantFrom('us-east-1', 'eu-west-1'),
+        burstiness: fc.constantFrom(0.01, 0.5, 1, 3, 1000),
+        peakToMean: fc.constantFrom(1, 2.5, 1000),
       },
       { requiredKeys: ['model', 'requestsPerDay', 'meanInputTokens', 'meanOutputTokens'] },
     );
