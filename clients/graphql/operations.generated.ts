@@ -90,6 +90,7 @@ export type EndpointKind =
 export type EvidenceKind =
   | 'ACCESS_ATTEMPT'
   | 'BENCHMARK_RESULT'
+  | 'CAPACITY_FACT'
   | 'PRICE_VALUE'
   | 'QUALITY_EVALUATION'
   | 'SLO_SWEEP';

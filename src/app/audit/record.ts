@@ -16,8 +16,8 @@ function toJson(value: unknown): Prisma.InputJsonValue | undefined {
 }
 
 /** Writes one audit row inside the caller's transaction, so the change and its record land together. */
-export async function recordAudit(tx: Prisma.TransactionClient, entry: AuditEntry): Promise<void> {
-  await tx.auditEvent.create({
+export async function recordAudit(tx: Prisma.TransactionClient, entry: AuditEntry): Promise<string> {
+  const row = await tx.auditEvent.create({
     data: {
       actor: entry.actor,
       action: entry.action,
@@ -26,5 +26,7 @@ export async function recordAudit(tx: Prisma.TransactionClient, entry: AuditEntr
       before: toJson(entry.before),
       after: toJson(entry.after),
     },
+    select: { id: true },
   });
+  return row.id;
 }

@@ -14,6 +14,7 @@ import {
 import { ValidationError, type ValidationIssue } from '../../domain/errors';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import { recordAudit } from '../audit/record';
+import { recordEvidenceChange } from '../decisions/watch';
 import { recordPriceValue } from '../prices/record-value';
 
 /**
@@ -290,8 +291,8 @@ class CatalogWriter {
     row: { id: string; slug: string },
     before: unknown,
     after: unknown,
-  ): Promise<void> {
-    await recordAudit(this.tx, {
+  ): Promise<string> {
+    const auditId = await recordAudit(this.tx, {
       actor: this.actor,
       action: action === 'ADDED' ? 'catalog.add' : 'catalog.edit',
       entityType,
@@ -300,6 +301,24 @@ class CatalogWriter {
       after,
     });
     this.changes.push({ entityType, slug: row.slug, action });
+    return auditId;
+  }
+
+  /**
+   * A capacity fact sizes every path that has no measurement: adding or changing one re-checks the
+   * watched decisions. The change names the audit row, which keeps the value before it (facts are
+   * edited in place, unlike prices, which keep every dated value).
+   */
+  private async capacityChanged(
+    auditId: string,
+    row: { slug: string; value: { toString(): string } },
+    before?: { value: { toString(): string } },
+  ): Promise<void> {
+    await recordEvidenceChange(this.tx, {
+      kind: 'CAPACITY_FACT',
+      subjectId: auditId,
+      summary: `${row.slug}: ${before ? before.value.toString() : '(new)'} → ${row.value.toString()}`,
+    });
   }
 
   async add(document: Additions): Promise<void> {
@@ -385,7 +404,7 @@ class CatalogWriter {
     const modelId = await this.optionalReference('model', model, this.at(section, index, 'model'));
     if (!fresh || !modelId.ok) return;
     const row = await this.tx.capacityFact.create({ data: { ...fact, pathId, modelId: modelId.id } });
-    await this.audit('ADDED', 'CapacityFact', row, undefined, row);
+    await this.capacityChanged(await this.audit('ADDED', 'CapacityFact', row, undefined, row), row);
   }
 
   /** The row an edit names, or null after recording an issue at its slug. */
@@ -522,7 +541,9 @@ class CatalogWriter {
         where: { id: before.id },
         data: { ...fields, ...(modelId.id ? { modelId: modelId.id } : {}) },
       });
-      await this.audit('UPDATED', 'CapacityFact', row, before, row);
+      const auditId = await this.audit('UPDATED', 'CapacityFact', row, before, row);
+      if (!row.value.equals(before.value) || row.modelId !== before.modelId || row.kind !== before.kind)
+        await this.capacityChanged(auditId, row, before);
     }
   }
 }

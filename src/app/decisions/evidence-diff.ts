@@ -7,7 +7,8 @@ export type EvidenceKind =
   | 'BENCHMARK_RESULT'
   | 'SLO_SWEEP'
   | 'QUALITY_EVALUATION'
-  | 'ACCESS_ATTEMPT';
+  | 'ACCESS_ATTEMPT'
+  | 'CAPACITY_FACT';
 
 /**
  * One input that differs between two snapshots, with how to put it, alone, into the earlier one:
@@ -61,6 +62,38 @@ export function inputChanges(before: EvidenceSnapshot, after: EvidenceSnapshot):
                   priceComponents: item.priceComponents.map((component) =>
                     component.id === price.id ? now : component,
                   ),
+                },
+          ),
+        }),
+      });
+    }
+  }
+
+  for (const path of after.paths) {
+    for (const fact of path.capacityAssumptions) {
+      const was = before.paths
+        .find((item) => item.slug === path.slug)
+        ?.capacityAssumptions.find((item) => item.id === fact.id);
+      if (was && was.value === fact.value && was.kind === fact.kind && was.modelSlug === fact.modelSlug)
+        continue;
+      const now = fact;
+      changes.push({
+        kind: 'CAPACITY_FACT',
+        input: fact.id,
+        text: was
+          ? `capacity ${fact.id} on ${path.slug} ${now.value > was.value ? 'rose' : 'fell'} from ${was.value} to ${now.value}${now.isAssumption ? ' (an assumption)' : ''}`
+          : `capacity ${fact.id} on ${path.slug} was added at ${now.value}${now.isAssumption ? ' (an assumption)' : ''}`,
+        applyTo: (snapshot) => ({
+          ...snapshot,
+          paths: snapshot.paths.map((item) =>
+            item.slug !== path.slug
+              ? item
+              : {
+                  ...item,
+                  capacityAssumptions: [
+                    ...item.capacityAssumptions.filter((other) => other.id !== fact.id),
+                    now,
+                  ],
                 },
           ),
         }),

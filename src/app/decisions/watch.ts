@@ -225,9 +225,66 @@ async function scopeOf(
       const servingPath = attempt.accessPath.servingPath;
       return servingPath ? { ...none, pathSlugs: [servingPath.slug] } : { ...none, touchesNothing: true };
     }
+    case 'CAPACITY_FACT': {
+      const fact = await capacityFactOfChange(prisma, change.subjectId);
+      return fact ? { ...none, pathSlugs: [fact.pathSlug] } : none;
+    }
     default:
       return none;
   }
+}
+
+/**
+ * The capacity fact a CAPACITY_FACT change is about, through the audit row it names, with the value
+ * before it (facts are edited in place; the audit keeps the old row). Null when either is gone.
+ */
+async function capacityFactOfChange(
+  prisma: PrismaClient,
+  auditId: string,
+): Promise<{ slug: string; pathSlug: string; before: { value: string } | null } | null> {
+  const audit = await prisma.auditEvent.findUnique({ where: { id: auditId } });
+  if (!audit) return null;
+  const fact = await prisma.capacityFact.findUnique({
+    where: { id: audit.entityId },
+    select: { slug: true, path: { select: { slug: true } } },
+  });
+  if (!fact) return null;
+  const before = audit.before as { value?: unknown } | null;
+  return {
+    slug: fact.slug,
+    pathSlug: fact.path.slug,
+    before: before && before.value != null ? { value: String(before.value) } : null,
+  };
+}
+
+/**
+ * The earlier evidence as it stood before a capacity fact changed: facts have no dated history, so a
+ * snapshot loaded for any moment holds today's value; the change's audit row gives the old one (or
+ * says the fact was new), so the explanation can try the change alone.
+ */
+async function beforeCapacityChange(
+  prisma: PrismaClient,
+  change: { kind: string; subjectId: string },
+  snapshot: EvidenceSnapshot,
+): Promise<EvidenceSnapshot> {
+  if (change.kind !== 'CAPACITY_FACT') return snapshot;
+  const fact = await capacityFactOfChange(prisma, change.subjectId);
+  if (!fact) return snapshot;
+  return {
+    ...snapshot,
+    paths: snapshot.paths.map((path) =>
+      path.slug !== fact.pathSlug
+        ? path
+        : {
+            ...path,
+            capacityAssumptions: fact.before
+              ? path.capacityAssumptions.map((item) =>
+                  item.id === fact.slug ? { ...item, value: Number(fact.before?.value) } : item,
+                )
+              : path.capacityAssumptions.filter((item) => item.id !== fact.slug),
+          },
+    ),
+  };
 }
 
 /** Every option an answer weighed, with the variants it served, asked for, and their base models. */
@@ -322,7 +379,7 @@ export async function reevaluateNextChange(
     const afterAnswer = toAnswer(afterDecision);
     const moves = movesBetween(beforeAnswer, afterAnswer, threshold);
     if (moves.length === 0) continue;
-    const before = await loadEvidenceSnapshot(prisma, since);
+    const before = await beforeCapacityChange(prisma, change, await loadEvidenceSnapshot(prisma, since));
     const [headline = { what: 'RECOMMENDATION', text: 'the answer changed' }] = moves;
     const causes = explain(
       decision.workload.input,
@@ -337,7 +394,7 @@ export async function reevaluateNextChange(
     const verified = causes.filter((cause) => cause.verified);
     const summary = verified.length
       ? `${headline.text} because ${verified.map((cause) => cause.text).join(' and ')}`
-      : `${headline.text}; no change of price, result, evaluation or access attempt reproduces it on the earlier evidence (the answer's date moved from ${before.now} to ${after.now})`;
+      : `${headline.text}; no change of price, capacity, result, evaluation or access attempt reproduces it on the earlier evidence (the answer's date moved from ${before.now} to ${after.now})`;
     const explanation: Explanation = { moves, causes };
     const version = await prisma.decisionVersion.upsert({
       where: { decisionId_changeId: { decisionId: decision.id, changeId: change.id } },

@@ -215,6 +215,66 @@ describe('watched decisions re-check on results, evaluations and access attempts
     expect(await database.prisma.decisionVersion.count({ where: { decisionId: commodity } })).toBe(1);
   });
 
+  it('a capacity-fact edit re-checks the watched decisions on its path, and the version names the fact as the verified cause', async () => {
+    let left = await reevaluateNextChange(database.prisma, 'replica-a');
+    while (left) left = await reevaluateNextChange(database.prisma, 'replica-a');
+    const commodity = await saveAndWatch(await labWorkload());
+    const costOfPt = async () =>
+      (
+        (await database.prisma.decision.findUniqueOrThrow({ where: { id: commodity } }))
+          .answer as unknown as {
+          options: { pathSlug: string; cost: { total: string } }[];
+        }
+      ).options.find((option) => option.pathSlug === 'bedrock-pt')?.cost.total;
+    expect(await costOfPt()).toBeDefined();
+    // A hundredth of the assumed tokens per model unit: Provisioned Throughput needs many more units.
+    const edited = await api.run(
+      'mutation($input: CatalogInput!) { editCatalog(input: $input) { entityType slug action } }',
+      {
+        input: {
+          capacityFacts: [
+            { slug: 'bedrock-pt-tokens-per-unit', value: '600', source: 'test: our own PT measurement' },
+          ],
+        },
+      },
+      { as: 'ADMIN' },
+    );
+    expect(edited.body.errors).toBeUndefined();
+    const change = await database.prisma.evidenceChange.findFirstOrThrow({
+      where: { kind: 'CAPACITY_FACT' },
+      orderBy: { createdAt: 'desc' },
+    });
+    expect(change.summary).toBe('bedrock-pt-tokens-per-unit: 60000 → 600');
+    const handled = await reevaluateNextChange(database.prisma, 'replica-a');
+    expect(handled?.changeId).toBe(change.id);
+    expect(handled?.reevaluated).toContain(commodity);
+    const version = await database.prisma.decisionVersion.findFirstOrThrow({
+      where: { decisionId: commodity, changeId: change.id },
+    });
+    expect(version.summary).toContain('bedrock-pt');
+    expect(version.summary).toContain(
+      'because capacity bedrock-pt-tokens-per-unit on bedrock-pt fell from 60000 to 600 (an assumption)',
+    );
+    const explanation = version.explanation as unknown as Explanation;
+    expect(explanation.causes).toEqual([
+      {
+        kind: 'CAPACITY_FACT',
+        input: 'bedrock-pt-tokens-per-unit',
+        verified: true,
+        text: expect.any(String),
+      },
+    ]);
+    // An edit that changes only the source moves no capacity: no change is recorded for it.
+    const before = await database.prisma.evidenceChange.count({ where: { kind: 'CAPACITY_FACT' } });
+    const sourceOnly = await api.run(
+      'mutation($input: CatalogInput!) { editCatalog(input: $input) { slug } }',
+      { input: { capacityFacts: [{ slug: 'bedrock-pt-tokens-per-unit', source: 'test: reworded' }] } },
+      { as: 'ADMIN' },
+    );
+    expect(sourceOnly.body.errors).toBeUndefined();
+    expect(await database.prisma.evidenceChange.count({ where: { kind: 'CAPACITY_FACT' } })).toBe(before);
+  });
+
   it('a price recorded ahead of its date re-checks the watched decisions once, when it takes effect', async () => {
     const commodity = await saveAndWatch(await labWorkload());
     const component = await database.prisma.priceComponent.findUniqueOrThrow({

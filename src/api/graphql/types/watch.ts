@@ -27,6 +27,7 @@ export const EvidenceKindEnum = builder.enumType('EvidenceKind', {
     'SLO_SWEEP',
     'QUALITY_EVALUATION',
     'ACCESS_ATTEMPT',
+    'CAPACITY_FACT',
   ] as const satisfies readonly EvidenceKind[],
 });
 
@@ -71,7 +72,7 @@ const EvidenceChangeRef = builder.prismaObject('EvidenceChange', {
     }),
     subjectId: t.exposeString('subjectId', {
       description:
-        'The row that changed: a price value, benchmark result, SLO sweep, evaluation or attempt id.',
+        'The row that changed: a price value, benchmark result, SLO sweep, evaluation or attempt id; for a capacity fact, the audit event of its edit (which keeps the value before).',
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     processedAt: t.expose('processedAt', { type: 'DateTime', nullable: true }),
@@ -136,7 +137,7 @@ builder.mutationFields((t) => ({
     type: 'DecisionWatch',
     authScopes: { viewer: true },
     description:
-      'Watch a saved decision: when a price, result, evaluation or access attempt it could rest on changes, it is answered again and a new version recorded when it moved. With a Slack channel id, each new version is posted there.',
+      'Watch a saved decision: when a price, capacity fact, result, evaluation or access attempt it could rest on changes, it is answered again and a new version recorded when it moved. With a Slack channel id, each new version is posted there.',
     args: { id: t.arg.id({ required: true }), channel: t.arg.string({ required: false }) },
     resolve: async (query, _root, { id, channel }, { prisma, identity }) => {
       const decision = await prisma.decision.findUnique({ where: { id: String(id) } });
