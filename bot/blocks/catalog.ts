@@ -52,7 +52,12 @@ export function buildBoxesMessage(boxes: readonly BoxEntry[]): SlackMessage {
         `• \`${escapeMrkdwn(box.slug)}\` ${escapeMrkdwn(box.name)} · ${escapeMrkdwn(box.acceleratorClass)} · ${formatNumber(
           Number(box.memoryGiB),
           0,
-        )} GiB · ${formatMoney(box.purchasePrice)}`,
+        )} GiB · ${
+          // A rented box has no purchase price: its paths price it per instance-hour.
+          box.ownership === 'RENTED' || box.purchasePrice === null
+            ? 'rented (priced per instance-hour on its paths)'
+            : `owned, bought for ${formatMoney(box.purchasePrice)}`
+        }`,
     );
   for (let start = 0; start < lines.length; start += 20) {
     blocks.push(

@@ -57,6 +57,11 @@ export type BenchmarkRunSpecInput = {
   warmupRequests?: number | null | undefined;
 };
 
+/** OWNED: bought, amortized and powered by you (purchase price, amortization, power set); RENTED: an instance type hired by the hour, priced per instance-hour on its RENTED_INSTANCE paths (no purchase price). */
+export type BoxOwnership =
+  | 'OWNED'
+  | 'RENTED';
+
 /** C = vendor source, S = secondary source, U = unconfirmed or conflicting. */
 export type Confidence =
   | 'C'
@@ -295,7 +300,7 @@ export type ModelVariantsQuery = { modelVariants: Array<{ slug: string, name: st
 export type BoxesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type BoxesQuery = { boxes: Array<{ slug: string, name: string, acceleratorClass: string, memoryGiB: string, purchasePrice: { amount: string, currency: string } }> };
+export type BoxesQuery = { boxes: Array<{ slug: string, name: string, acceleratorClass: string, ownership: BoxOwnership, memoryGiB: string, purchasePrice: { amount: string, currency: string } | null }> };
 
 export type DecideQueryVariables = Exact<{
   workload: WorkloadInput;
@@ -1264,6 +1269,7 @@ export const BoxesDocument = new TypedDocumentString(`
     slug
     name
     acceleratorClass
+    ownership
     memoryGiB
     purchasePrice {
       amount

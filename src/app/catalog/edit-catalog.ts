@@ -8,9 +8,11 @@ import {
   pathSeedSchema,
   placement,
   priceSeedSchema,
+  refineBoxOwnership,
   slug,
   variantSeedSchema,
 } from '../../db/seed/files';
+import { boxOwnershipIssues, pathBoxIssue } from '../../domain/box-ownership';
 import { ValidationError, type ValidationIssue } from '../../domain/errors';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import { recordAudit } from '../audit/record';
@@ -60,9 +62,9 @@ const quantity = fits(9, 3).refine(notNegative, 'cannot be negative');
 const box = boxSeedSchema.extend({
   memoryGiB: quantity,
   memoryBandwidthGBs: quantity,
-  powerActiveW: quantity,
-  powerIdleW: quantity,
-  purchasePrice: priceAmount,
+  powerActiveW: quantity.optional(),
+  powerIdleW: quantity.optional(),
+  purchasePrice: priceAmount.optional(),
 });
 const variant = variantSeedSchema.extend({ bytesPerParam: fits(3, 3).refine(notNegative).optional() });
 const capacity = capacitySeedSchema.extend({ value: fits(12, 4).refine(notNegative, 'cannot be negative') });
@@ -79,7 +81,7 @@ const newCapacity = capacity.strict();
 
 const additionsSchema = z
   .strictObject({
-    boxes: z.array(box.strict()).default([]),
+    boxes: z.array(box.strict().superRefine(refineBoxOwnership)).default([]),
     variants: z.array(variant.strict()).default([]),
     paths: z
       .array(
@@ -341,6 +343,7 @@ class CatalogWriter {
       const vendorId = await this.reference('vendor', vendor, this.at('paths', index, 'vendor'));
       const boxId = await this.optionalReference('box', box, this.at('paths', index, 'box'));
       if (!fresh || !vendorId || !boxId.ok) continue;
+      if (!(await this.pairsWithBox(path.kind, boxId.id, this.at('paths', index, 'box')))) continue;
       const row = await this.tx.servingPath.create({ data: { ...path, vendorId, boxId: boxId.id } });
       await this.tx.layerPlacement.createMany({
         data: placements.map((entry) => ({ ...entry, pathId: row.id })),
@@ -407,6 +410,18 @@ class CatalogWriter {
     await this.capacityChanged(await this.audit('ADDED', 'CapacityFact', row, undefined, row), row);
   }
 
+  /** Whether a path of this kind may run on the box (box-ownership.ts); records an issue when not. */
+  private async pairsWithBox(kind: string, boxId: string | null, field: string): Promise<boolean> {
+    if (boxId === null) return true;
+    const box = await this.tx.box.findUnique({
+      where: { id: boxId },
+      select: { slug: true, ownership: true },
+    });
+    const issue = pathBoxIssue(kind, box);
+    if (issue) this.issues.push({ path: field, message: issue });
+    return issue === null;
+  }
+
   /** The row an edit names, or null after recording an issue at its slug. */
   private async existing<Row>(
     kind: ReferenceKind,
@@ -431,6 +446,28 @@ class CatalogWriter {
       );
       const vendorId = await this.optionalReference('vendor', vendor, this.at('boxes', index, 'vendor'));
       if (!before || !vendorId.ok) continue;
+      // The box as it would be after the edit must still say what an owned box costs (or carry no
+      // purchase price if rented), and its paths must still match it.
+      const ownershipIssues = boxOwnershipIssues({ ...before, ...fields });
+      for (const issue of ownershipIssues)
+        this.issues.push({ path: this.at('boxes', index, issue.field), message: issue.message });
+      if (ownershipIssues.length > 0) continue;
+      if (fields.ownership !== undefined && fields.ownership !== before.ownership) {
+        const paths = await this.tx.servingPath.findMany({
+          where: { boxId: before.id },
+          select: { slug: true, kind: true },
+        });
+        const mismatched = paths.filter((entry) =>
+          pathBoxIssue(entry.kind, { slug: before.slug, ownership: fields.ownership ?? before.ownership }),
+        );
+        if (mismatched.length > 0) {
+          this.issues.push({
+            path: this.at('boxes', index, 'ownership'),
+            message: `${before.slug} would be ${fields.ownership} while ${mismatched.map((entry) => `${entry.slug} (${entry.kind})`).join(', ')} run on it: change or move those paths first`,
+          });
+          continue;
+        }
+      }
       const row = await this.tx.box.update({
         where: { id: before.id },
         data: { ...fields, ...(vendorId.id ? { vendorId: vendorId.id } : {}) },
@@ -458,6 +495,8 @@ class CatalogWriter {
       const vendorId = await this.optionalReference('vendor', vendor, this.at('paths', index, 'vendor'));
       const boxId = await this.optionalReference('box', box, this.at('paths', index, 'box'));
       if (!before || !vendorId.ok || !boxId.ok) continue;
+      const field = this.at('paths', index, box === undefined ? 'kind' : 'box');
+      if (!(await this.pairsWithBox(fields.kind ?? before.kind, boxId.id ?? before.boxId, field))) continue;
       const row = await this.tx.servingPath.update({
         where: { id: before.id },
         data: {

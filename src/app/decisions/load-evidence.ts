@@ -186,11 +186,12 @@ export async function loadEvidenceSnapshot(
     boxes: boxes.map((box) => ({
       slug: box.slug,
       name: box.name,
+      ownership: box.ownership,
       memoryGiB: box.memoryGiB.toNumber(),
       memoryBandwidthGBs: box.memoryBandwidthGBs.toNumber(),
-      powerActiveW: box.powerActiveW.toNumber(),
-      powerIdleW: box.powerIdleW.toNumber(),
-      purchasePrice: exact(box.purchasePrice),
+      powerActiveW: box.powerActiveW?.toNumber() ?? null,
+      powerIdleW: box.powerIdleW?.toNumber() ?? null,
+      purchasePrice: box.purchasePrice === null ? null : exact(box.purchasePrice),
       amortizationMonths: box.amortizationMonths,
     })),
     models: variants.map((variant) => ({

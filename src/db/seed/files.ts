@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BOX_OWNERSHIPS, boxOwnershipIssues } from '../../domain/box-ownership';
 import { PATH_KINDS } from '../../domain/engine/evidence';
 
 /**
@@ -24,14 +25,22 @@ export const boxSeedSchema = z.object({
   acceleratorClass: z.string(),
   memoryGiB: decimalString,
   memoryBandwidthGBs: decimalString,
-  powerActiveW: decimalString,
-  powerIdleW: decimalString,
-  purchasePrice: decimalString,
-  amortizationMonths: z.number().int().positive(),
+  /** OWNED (the default): bought, with purchase price, amortization and power; RENTED: an instance type. */
+  ownership: z.enum(BOX_OWNERSHIPS).default('OWNED'),
+  powerActiveW: decimalString.optional(),
+  powerIdleW: decimalString.optional(),
+  purchasePrice: decimalString.optional(),
+  amortizationMonths: z.number().int().positive().optional(),
   source,
   asOf: isoDate,
   confidence,
 });
+
+/** Owned boxes say what they cost and draw; rented ones carry no purchase price (box-ownership.ts). */
+export function refineBoxOwnership(box: z.output<typeof boxSeedSchema>, context: z.RefinementCtx): void {
+  for (const issue of boxOwnershipIssues(box))
+    context.addIssue({ code: 'custom', path: [issue.field], message: issue.message });
+}
 
 export const variantSeedSchema = z.object({
   slug,
@@ -50,7 +59,7 @@ export const variantSeedSchema = z.object({
 
 export const catalogFileSchema = z.object({
   vendors: z.array(z.object({ slug, name: z.string() })),
-  boxes: z.array(boxSeedSchema),
+  boxes: z.array(boxSeedSchema.superRefine(refineBoxOwnership)),
   models: z.array(
     z.object({
       slug,

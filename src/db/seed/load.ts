@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { SEEDED_ATTEMPT } from '../../app/decisions/load-evidence';
 import { refreshCurrentValue } from '../../app/prices/record-value';
+import { pathBoxIssue } from '../../domain/box-ownership';
 import { SEED_RECORDER } from '../../domain/price-history';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import {
@@ -64,9 +65,17 @@ export interface SeedFiles {
 
 /** Reads and validates every seed file before anything touches the database. */
 export async function readSeedFiles(): Promise<SeedFiles> {
+  const catalog = await readSeedFile('catalog.yaml', catalogFileSchema);
+  const paths = await readSeedFile('paths.yaml', pathsFileSchema);
+  const boxes = new Map(catalog.boxes.map((box) => [box.slug, box]));
+  for (const [index, servingPath] of paths.paths.entries()) {
+    const pairing = pathBoxIssue(servingPath.kind, boxes.get(servingPath.box ?? '') ?? null);
+    if (pairing)
+      throw new SeedFileError(`seeds/paths.yaml: paths.${index}.box (${servingPath.slug}): ${pairing}`);
+  }
   return {
-    catalog: await readSeedFile('catalog.yaml', catalogFileSchema),
-    paths: await readSeedFile('paths.yaml', pathsFileSchema),
+    catalog,
+    paths,
     evidence: await readSeedFile('evidence.yaml', evidenceFileSchema),
     access: await readSeedFile('access.yaml', accessFileSchema),
     lab: await readSeedFile('lab.yaml', labFileSchema),

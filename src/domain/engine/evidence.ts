@@ -1,5 +1,6 @@
 import type Decimal from 'decimal.js';
 import type { AccessOutcomeName } from '../access';
+import type { BoxOwnership } from '../box-ownership';
 import type { SloTargets } from '../slo-search';
 
 /**
@@ -137,17 +138,24 @@ export interface ServingPath {
   capacityAssumptions: CapacityAssumption[];
 }
 
+/**
+ * A machine a runner can run on (so it can be swept), owned or rented. Only an owned box has a
+ * purchase price, amortization and power draw (box-ownership.ts); a rented one is priced per
+ * instance-hour on its rented-instance paths.
+ */
 export interface Box {
   slug: string;
   name: string;
+  ownership: BoxOwnership;
   memoryGiB: number;
   memoryBandwidthGBs: number;
-  /** Wall draw while serving, watts. */
-  powerActiveW: number;
-  /** Wall draw while powered with nothing to serve, watts. */
-  powerIdleW: number;
-  purchasePrice: Decimal;
-  amortizationMonths: number;
+  /** Wall draw while serving, watts; null on rented hardware (the instance-hour includes it). */
+  powerActiveW: number | null;
+  /** Wall draw while powered with nothing to serve, watts; null on rented hardware. */
+  powerIdleW: number | null;
+  /** Null on rented hardware. */
+  purchasePrice: Decimal | null;
+  amortizationMonths: number | null;
 }
 
 export interface ModelVariant {

@@ -115,7 +115,7 @@ function sizedEntries(
       const id = `${path.slug}/${served.variant.slug}`;
       if (seen.has(id)) continue;
       seen.add(id);
-      if (path.kind === 'OWNED_BOX' && box && !fitsOnBox(box, served.variant)) {
+      if (box && !fitsOnBox(box, served.variant)) {
         entries.push({
           excluded: {
             pathSlug: path.slug,

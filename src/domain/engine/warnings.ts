@@ -9,7 +9,7 @@ export const WARNING_CODES = [
   'ASSUMED_PRICE',
   'ASSUMED_THROUGHPUT',
   'BILLING_RULE_RANGE',
-  /** An owned box sized without an SLO sweep: what to run to measure its capacity at the SLO. */
+  /** A path on a box (owned, or a rented instance type) sized without an SLO sweep: what to run. */
   'NO_SLO_SWEEP',
   /** Every swept level misses the workload's SLO: what to run next. */
   'STRICTER_THAN_SWEPT',
@@ -38,7 +38,7 @@ export function collectWarnings(
   const warnings: DecisionWarning[] = [];
   for (const { option, cost } of evaluated) {
     const affectsRecommendation = option.id === recommendedId;
-    if (workload && option.path.kind === 'OWNED_BOX') {
+    if (workload && option.path.boxSlug !== null) {
       const sweepWarning = sweepAdvice(catalog, option, workload);
       if (sweepWarning) warnings.push({ ...sweepWarning, optionId: option.id, affectsRecommendation });
     }
@@ -103,7 +103,8 @@ function workloadSloFlags(workload: Workload): string {
 }
 
 /**
- * Owned boxes are sized from SLO sweeps when there are any; otherwise say so and what to run. When
+ * Paths on a box (owned boxes, and rented instances on a rented box such as p5-48xlarge) are sized
+ * from the box's SLO sweeps when there are any; otherwise say so and what to run. When
  * every swept level misses the workload's SLO, say whether the box misses it even at one stream
  * (measured) or what sweep to run below the levels tried.
  */

@@ -223,6 +223,13 @@ describe('/floorplan keep answers the main question', () => {
     const { text: boxList } = await ask('boxes');
     expect(boxList).toContain(`Boxes (${boxes.length})`);
     for (const box of boxes) expect(boxList).toContain(`\`${box.slug}\``);
+    // A rented instance type is listed as rented, never with a purchase price of ours.
+    expect(boxList).toMatch(
+      /`p5-48xlarge` EC2 p5\.48xlarge \(8x H100 80 GB\) · H100 · 640 GiB · rented \(priced per instance-hour on its paths\)/,
+    );
+    expect(boxList).toContain(
+      '`dgx-spark` NVIDIA DGX Spark (Founders Edition) · GB10 Grace Blackwell · 128 GiB · owned, bought for $3,999',
+    );
   });
 
   it('opens the modal with days per month and horizon, defaults shown, and answers it submitted as is', async () => {

@@ -241,7 +241,7 @@ describe('catalog editing over GraphQL (addToCatalog, editCatalog)', () => {
     );
     const missing = await api.run(EDIT, { input: { boxes: [{ slug: 'no-such-box', name: 'x' }] } });
     expect(missing.body.errors?.[0]?.message).toMatch(
-      /input\.boxes\[0\]\.slug: no box "no-such-box" to edit \(known: dgx-spark\)/,
+      /input\.boxes\[0\]\.slug: no box "no-such-box" to edit \(known: dgx-spark, p5-48xlarge\)/,
     );
     const empty = await api.run(EDIT, { input: {} });
     expect(empty.body.errors?.[0]?.message).toMatch(/nothing to edit: give at least one of boxes, variants/);

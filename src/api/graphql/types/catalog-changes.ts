@@ -4,6 +4,7 @@ import { applyCatalogChange, type CatalogChange, type CatalogMode } from '../../
 import { builder } from '../builder';
 import {
   AccessChannelEnum,
+  BoxOwnershipEnum,
   CapacityKindEnum,
   ConfidenceEnum,
   DapmLayerEnum,
@@ -43,6 +44,11 @@ const BoxInput = builder.inputType('CatalogBoxInput', {
     name: t.string(),
     vendor: t.string({ description: "The vendor's slug." }),
     acceleratorClass: t.string(),
+    ownership: t.field({
+      type: BoxOwnershipEnum,
+      description:
+        'OWNED (the default) needs purchasePrice, amortizationMonths and power; RENTED takes none of purchasePrice or amortizationMonths (price it per instance-hour on its RENTED_INSTANCE path).',
+    }),
     memoryGiB: t.field({ type: 'Decimal' }),
     memoryBandwidthGBs: t.field({ type: 'Decimal' }),
     powerActiveW: t.field({ type: 'Decimal' }),

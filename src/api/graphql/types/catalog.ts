@@ -1,7 +1,7 @@
 import { NotFoundError } from '../../../domain/errors';
 import { builder } from '../builder';
 import { MoneyRef } from '../scalars';
-import { ConfidenceEnum, FeasibilityStatusEnum, FineTuneMethodEnum } from './enums';
+import { BoxOwnershipEnum, ConfidenceEnum, FeasibilityStatusEnum, FineTuneMethodEnum } from './enums';
 
 builder.prismaObject('Vendor', {
   authScopes: { catalogReader: true },
@@ -15,23 +15,37 @@ builder.prismaObject('Vendor', {
 
 builder.prismaObject('Box', {
   authScopes: { catalogReader: true },
-  description: 'A machine you can own: its memory, bandwidth, power draw and price.',
+  description:
+    'A machine a runner can run on and an SLO sweep can measure: one you own (memory, bandwidth, power draw, purchase price) or a rented instance type (ownership RENTED: no purchase price, amortization or power; priced per instance-hour on the RENTED_INSTANCE paths that run on it).',
   fields: (t) => ({
     id: t.exposeID('id'),
     slug: t.exposeString('slug'),
     name: t.exposeString('name'),
     vendor: t.relation('vendor'),
     acceleratorClass: t.exposeString('acceleratorClass'),
+    ownership: t.expose('ownership', { type: BoxOwnershipEnum }),
     memoryGiB: t.expose('memoryGiB', { type: 'Decimal' }),
     memoryBandwidthGBs: t.expose('memoryBandwidthGBs', { type: 'Decimal' }),
-    powerActiveW: t.expose('powerActiveW', { type: 'Decimal' }),
-    powerIdleW: t.expose('powerIdleW', { type: 'Decimal' }),
+    powerActiveW: t.expose('powerActiveW', {
+      type: 'Decimal',
+      nullable: true,
+      description: 'Watts while serving; null for a rented box (the instance-hour includes power).',
+    }),
+    powerIdleW: t.expose('powerIdleW', {
+      type: 'Decimal',
+      nullable: true,
+      description: 'Watts idle; null for a rented box.',
+    }),
     purchasePrice: t.field({
       type: MoneyRef,
+      nullable: true,
+      description:
+        'What an owned box costs to buy; null for a rented box, priced per instance-hour on its paths.',
       select: { purchasePrice: true, currency: true },
-      resolve: (box) => ({ amount: box.purchasePrice, currency: box.currency }),
+      resolve: (box) =>
+        box.purchasePrice === null ? null : { amount: box.purchasePrice, currency: box.currency },
     }),
-    amortizationMonths: t.exposeInt('amortizationMonths'),
+    amortizationMonths: t.exposeInt('amortizationMonths', { nullable: true }),
     source: t.exposeString('source'),
     asOf: t.expose('asOf', { type: 'DateTime' }),
     confidence: t.expose('confidence', { type: ConfidenceEnum }),

@@ -1,6 +1,7 @@
 import {
   AccessChannel,
   AccessOutcome,
+  BoxOwnership,
   CapacityKind,
   Confidence,
   DapmLayer,
@@ -16,6 +17,11 @@ import {
 } from '../../../generated/prisma/enums';
 import { builder } from '../builder';
 
+export const BoxOwnershipEnum = builder.enumType(BoxOwnership, {
+  name: 'BoxOwnership',
+  description:
+    'OWNED: bought, amortized and powered by you (purchase price, amortization, power set); RENTED: an instance type hired by the hour, priced per instance-hour on its RENTED_INSTANCE paths (no purchase price).',
+});
 export const PathKindEnum = builder.enumType(PathKind, { name: 'PathKind' });
 export const PriceKindEnum = builder.enumType(PriceKind, { name: 'PriceKind' });
 export const ConfidenceEnum = builder.enumType(Confidence, {

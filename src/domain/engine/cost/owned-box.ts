@@ -25,18 +25,27 @@ export function ownedBoxCostModel(context: CostModelContext): CostModelResult {
   });
   const ops = selectPrice(path, { kind: 'OPS_PER_MONTH', modelSlugs: slugs, region: workload.region });
   if (!electricity) return { ok: false, reason: `${path.name} has no electricity price in the evidence` };
-
+  // A rented box (an instance type) is priced per instance-hour on its rented-instance paths; it
+  // has no purchase, amortization or power of ours to cost as an owned box.
+  const { powerActiveW, powerIdleW } = box;
   const purchase = purchaseComponent ? purchaseComponent.amount : box.purchasePrice;
-  const amortizationMonths = Math.min(
-    workload.amortizationMonths ?? box.amortizationMonths,
-    workload.horizonMonths,
-  );
+  const boxMonths = box.amortizationMonths;
+  if (
+    box.ownership !== 'OWNED' ||
+    purchase === null ||
+    boxMonths === null ||
+    powerActiveW === null ||
+    powerIdleW === null
+  )
+    return {
+      ok: false,
+      reason: `${box.name} is rented hardware (no purchase price, amortization or power on record): it is costed per instance-hour on a rented-instance path, not as an owned box`,
+    };
+  const amortizationMonths = Math.min(workload.amortizationMonths ?? boxMonths, workload.horizonMonths);
   const purchasePerBox = purchase.dividedBy(amortizationMonths);
   const activeHours = Math.min(HOURS_PER_MONTH, workload.activeHoursPerDay * workload.activeDaysPerMonth);
   const idleHours = HOURS_PER_MONTH - activeHours;
-  const kilowattHoursPerBox = quantity(box.powerActiveW * activeHours + box.powerIdleW * idleHours).dividedBy(
-    1000,
-  );
+  const kilowattHoursPerBox = quantity(powerActiveW * activeHours + powerIdleW * idleHours).dividedBy(1000);
   const powerPerBox = kilowattHoursPerBox.times(electricity.amount);
   const opsPerBox = ops ? ops.amount : ZERO;
   const perBox = purchasePerBox.plus(powerPerBox).plus(opsPerBox);
@@ -60,7 +69,7 @@ export function ownedBoxCostModel(context: CostModelContext): CostModelResult {
         priceComponentIds: [electricity.id],
         formula: !formulas
           ? ''
-          : `${plural(boxes, 'box')} x (${box.powerActiveW} W x ${activeHours.toFixed(1)} active h + ${box.powerIdleW} W x ${idleHours.toFixed(1)} idle h) = ${kilowattHoursPerBox.times(count).toFixed(2)} kWh x ${electricity.amount.toString()} $/kWh`,
+          : `${plural(boxes, 'box')} x (${powerActiveW} W x ${activeHours.toFixed(1)} active h + ${powerIdleW} W x ${idleHours.toFixed(1)} idle h) = ${kilowattHoursPerBox.times(count).toFixed(2)} kWh x ${electricity.amount.toString()} $/kWh`,
       },
     ];
     if (ops) {
