@@ -8,7 +8,7 @@ import { authenticate } from '../app/auth/tokens';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db/unavailable';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Context } from './graphql/context';
-import { useFloorplanErrors } from './graphql/errors';
+import { floorplanErrorOf, useFloorplanErrors } from './graphql/errors';
 import { schema } from './graphql/schema';
 import { type Logger, silentLogger } from './log';
 import { useUnexpectedErrorLog, yogaLogger } from './plugins/error-log';
@@ -75,7 +75,7 @@ function maskDatabaseOutage(error: unknown, message: string, isDev?: boolean): E
       },
     );
   }
-  return maskError(error, message, isDev);
+  return floorplanErrorOf(error) ?? maskError(error, message, isDev);
 }
 
 /** What the HTTP server hands Yoga with each request: its id and the log lines carrying it. */

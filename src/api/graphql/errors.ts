@@ -24,6 +24,19 @@ function toGraphQLError(error: GraphQLError): GraphQLError {
   });
 }
 
+/**
+ * The same mapping for an error that reaches Yoga's masking outside any execution result: thrown
+ * by a subscription's event stream between events (a NotFound on its first read, say), which
+ * graphql-js passes on as it is instead of as an error in a result. Null when it is not ours.
+ */
+export function floorplanErrorOf(error: unknown): GraphQLError | null {
+  if (error instanceof FloorplanError)
+    return new GraphQLError(error.message, { extensions: extensionsOf(error) });
+  if (error instanceof GraphQLError && error.originalError instanceof FloorplanError)
+    return toGraphQLError(error);
+  return null;
+}
+
 /** Applies `toGraphQLError` to every answer, queries, mutations and each subscription event alike. */
 export function useFloorplanErrors(): Plugin {
   const mapErrors = ({

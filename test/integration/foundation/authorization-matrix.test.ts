@@ -208,37 +208,7 @@ async function execute(
   subscription: boolean,
 ): Promise<Reply> {
   if (!subscription) return (await api.run(query, variables, { as: caller })).body as Reply;
-  const token = caller === 'ANONYMOUS' ? null : api.tokens[caller];
-  const response = await api.yoga.fetch('http://localhost/graphql', {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'text/event-stream',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const reader = response.body?.getReader();
-  let text = '';
-  // A refusal arrives at once, as the first event. A subscription that sends nothing on subscribe
-  // (benchmarkRunChanges waits for the next change) has admitted the caller: stop waiting after a
-  // quiet second instead of holding the test until some run changes.
-  let quiet: NodeJS.Timeout | undefined;
-  const quietSecond = new Promise<'quiet'>((resolve) => {
-    quiet = setTimeout(() => resolve('quiet'), 1_000);
-  });
-  try {
-    while (reader && !/\ndata: .*\n/.test(`\n${text}`)) {
-      const next = await Promise.race([reader.read(), quietSecond]);
-      if (next === 'quiet' || next.done) break;
-      text += new TextDecoder().decode(next.value);
-    }
-  } finally {
-    clearTimeout(quiet);
-    await reader?.cancel();
-  }
-  const data = /(?:^|\n)data: (.*)\n/.exec(text)?.[1];
-  return data ? (JSON.parse(data) as Reply) : {};
+  return (await api.firstEvent(query, variables, { as: caller })).body as Reply;
 }
 
 const refusedByRule = (reply: Reply, path: (string | number)[]) =>
