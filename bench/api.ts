@@ -26,6 +26,7 @@ import pg from 'pg';
 import { createApiToken } from '../src/app/auth/tokens';
 import { bootstrapDatabase } from '../src/db/bootstrap';
 import { openDatabase } from '../src/db/connection';
+import { benchmarkRunSpecSchema } from '../src/domain/run-spec';
 import type { PrismaClient } from '../src/generated/prisma/client';
 import { type ParentMessage, type ServerMessage, serveBareYoga, serveFloorplanApi } from './api-processes';
 
@@ -406,7 +407,18 @@ async function attachResultsToRuns(prisma: PrismaClient): Promise<number> {
         boxId: first.boxId,
         variantId: first.variantId,
         endpointKind: 'CHAT',
-        spec: { profile: { kind: 'CONCURRENCY', levels: group.map((result) => result.concurrency) } },
+        // A spec as createBenchmarkRun stores it: the API reads it back through the same schema.
+        spec: benchmarkRunSpecSchema.parse({
+          endpointKind: 'chat',
+          model: 'bench',
+          profile: {
+            kind: 'concurrency',
+            levels: [...new Set(group.map((result) => result.concurrency ?? 1))],
+          },
+          numPrompts: 200,
+          inputTokens: 512,
+          outputTokens: 256,
+        }),
         specHash: randomBytes(8).toString('hex'),
         status: 'SUCCEEDED',
         idempotencyKey: `bench-${randomBytes(8).toString('hex')}`,

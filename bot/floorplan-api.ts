@@ -9,7 +9,7 @@ import {
   type BenchmarkRunsQuery,
   type BotCostDecisionFragment,
   type BotMoneyFragment,
-  type BotRunFragment,
+  type BotRunDetailsFragment,
   type BotRunSummaryFragment,
   BoxesDocument,
   type BoxesQuery,
@@ -34,15 +34,11 @@ import {
   type WorkloadInput,
 } from '../clients/graphql/operations.generated';
 
-export type { RunProgress, RunSpecSummary };
-
-import { type RunProgress, type RunSpecSummary, readRunProgress, readRunSpec } from './live-runs/run-json';
-
 /**
  * The bot's calls to the floorplan API: each one generated document sent through the one GraphQL
  * transport. Result types are the generated ones (schema/operations/bot/); the only reading done
- * here is of the fields the schema still types as JSON (a run's spec and progress, a result's
- * a saved decision's workload).
+ * here is of the one field the schema still types as JSON that the bot reads (a saved decision's
+ * workload).
  */
 
 export type { Axis, CreateBenchmarkRunInput, RunStatus, SloTargetsInput, WorkloadInput };
@@ -63,16 +59,15 @@ export type SavedDecision = SaveDecisionMutation['saveDecision'];
 export type StalePrices = StalePricesQuery['stalePrices'];
 export type ModelVariantEntry = ModelVariantsQuery['modelVariants'][number];
 export type BoxEntry = BoxesQuery['boxes'][number];
-type ResultFragment = BotRunFragment['results'][number];
+type ResultFragment = BotRunDetailsFragment['results'][number];
 export type BenchmarkResult = ResultFragment;
-export type SloSweep = BotRunFragment['sloSweeps'][number];
+export type SloSweep = BotRunDetailsFragment['sloSweeps'][number];
+/** A run's heartbeat progress. */
+export type RunProgress = NonNullable<BotRunSummaryFragment['progress']>;
 /**
- * A run with its JSON fields read; lists carry no results, sweeps or canceller (depth and cost), a
- * single run does.
+ * A run; lists carry no results, sweeps or canceller (depth and cost), a single run does.
  */
-export type BenchmarkRun = Omit<BotRunSummaryFragment, 'spec' | 'progress'> & {
-  spec: RunSpecSummary;
-  progress: RunProgress | null;
+export type BenchmarkRun = BotRunSummaryFragment & {
   results: BenchmarkResult[];
   sloSweeps: SloSweep[];
   cancelledBy: string | null;
@@ -93,12 +88,10 @@ const MAX_API_PAGE = 100;
 
 export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 
-function toRun(run: BotRunSummaryFragment | BotRunFragment): BenchmarkRun {
+function toRun(run: BotRunSummaryFragment | (BotRunSummaryFragment & BotRunDetailsFragment)): BenchmarkRun {
   const results = 'results' in run ? run.results : [];
   return {
     ...run,
-    spec: readRunSpec(run.spec),
-    progress: readRunProgress(run.progress),
     results,
     sloSweeps: 'sloSweeps' in run ? run.sloSweeps : [],
     cancelledBy: 'cancelledBy' in run ? run.cancelledBy : null,

@@ -15,7 +15,7 @@ import {
   ReportBenchmarkResultDocument,
 } from '../clients/graphql/operations.generated';
 import { REFUSAL_CODES } from '../src/domain/errors';
-import { parseBenchmarkRunSpec } from '../src/domain/run-spec';
+import { progressInputOf, runSpecOf } from './leased-run';
 import {
   BenchmarkCancelledError,
   type BenchmarkProgress,
@@ -104,7 +104,7 @@ class RunnerApiClient {
 
   async call<Result, Variables>(
     document: TypedDocument<Result, Variables>,
-    variables: Variables,
+    variables: NoInfer<Variables>,
   ): Promise<Result> {
     try {
       return await this.client.execute(document, variables);
@@ -220,7 +220,10 @@ export async function runRunnerAgent(options: RunnerAgentOptions): Promise<void>
         if (heartbeatStop.signal.aborted || abortCause === 'lost-lease') return;
         try {
           const progress: BenchmarkProgress | null = latestProgress === sentProgress ? null : latestProgress;
-          const data = await api.call(HeartbeatBenchmarkRunDocument, { ...fenced, progress });
+          const data = await api.call(HeartbeatBenchmarkRunDocument, {
+            ...fenced,
+            progress: progress === null ? null : progressInputOf(progress),
+          });
           sentProgress = progress ?? sentProgress;
           if (data.heartbeatBenchmarkRun.cancelRequested) abort('cancel');
         } catch (error) {
@@ -253,7 +256,7 @@ export async function runRunnerAgent(options: RunnerAgentOptions): Promise<void>
     };
 
     try {
-      const parsed = parseBenchmarkRunSpec(run.spec);
+      const parsed = runSpecOf(run.spec);
       if (!parsed.success) {
         await finalCall('FailBenchmarkRun', `invalid run spec: ${parsed.errors.join('; ')}`);
         return;

@@ -38,7 +38,7 @@ export interface BenchmarkProgress {
   /** Known in advance except for a sweep, whose rates depend on its first two levels. */
   levelCount: number;
   profile: LoadProfile;
-  phase: 'warmup' | 'measure';
+  phase: 'WARMUP' | 'MEASURE';
   completed: number;
   failed: number;
   total: number;
@@ -278,7 +278,7 @@ async function runLevel(
       new Array<number>(warmupPrompts.length).fill(0),
       {
         maxConcurrency: maxConcurrency ?? warmupPrompts.length,
-        onCounts: report('warmup'),
+        onCounts: report('WARMUP'),
       },
     );
   }
@@ -312,7 +312,7 @@ async function runLevel(
   let overReason: string | null = null;
   const { outcomes, stoppedEarly } = await runPhase(spec, options, streak, agent, measuredPrompts, offsets, {
     maxConcurrency: maxConcurrency ?? measuredPrompts.length,
-    onCounts: report('measure'),
+    onCounts: report('MEASURE'),
     shouldStop:
       watch === null
         ? undefined

@@ -21,7 +21,7 @@ export class ProgressBar {
     const filled = Math.round(fraction * BAR_WIDTH);
     const bar = `${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}`;
     const level = `level ${progress.levelIndex + 1}/${progress.levelCount} ${describeProfile(progress.profile)}`;
-    const phase = progress.phase === 'warmup' ? ' warm-up' : '';
+    const phase = progress.phase === 'WARMUP' ? ' warm-up' : '';
     const failed = progress.failed > 0 ? `, ${progress.failed} failed` : '';
     this.draw(
       `${level}${phase} [${bar}] ${done}/${progress.total} requests, ${progress.outputTokens} tokens${failed}`,

@@ -4,6 +4,7 @@ import { ActionId } from '../constants';
 import { type BenchmarkRun, type RunProgress, TERMINAL_RUN_STATUSES } from '../floorplan-api';
 import { slackDate } from '../format/dates';
 import { escapeMrkdwn, RUN_STATUS_WORDS } from '../format/words';
+import { concurrencyLevelsOf, profileWordOf, sloSearchOf } from '../live-runs/run-spec';
 import {
   actions,
   BlockKitLimits,
@@ -28,35 +29,31 @@ export function progressBar(completed: number, total: number, width = 20): strin
 function describeProgress(run: BenchmarkRun, progress: RunProgress | null): string {
   if (progress === null) return `\`${progressBar(0, 0)}\` waiting for the runner`;
   const levels = progress.levelCount > 1 ? ` · level ${progress.levelIndex + 1}/${progress.levelCount}` : '';
-  const concurrency = run.spec.concurrency[progress.levelIndex];
+  const concurrency = concurrencyLevelsOf(run.spec)[progress.levelIndex];
   const level = concurrency === undefined ? '' : ` (concurrency ${concurrency})`;
   // An SLO search does not know its level count ahead: it climbs, then bisects.
-  const levelsText = run.spec.profileKind === 'slo-search' ? ` · level ${progress.levelIndex + 1}` : levels;
+  const levelsText =
+    run.spec.profile.__typename === 'SloSearchProfile' ? ` · level ${progress.levelIndex + 1}` : levels;
   const failed = progress.failed > 0 ? ` · ${progress.failed} failed` : '';
-  return `\`${progressBar(progress.completed, progress.total)}\` ${progress.completed}/${progress.total} requests${levelsText}${level} · ${escapeMrkdwn(progress.phase)}${failed}`;
+  return `\`${progressBar(progress.completed, progress.total)}\` ${progress.completed}/${progress.total} requests${levelsText}${level} · ${progress.phase.toLowerCase()}${failed}`;
 }
 
 export function describeSpec(run: BenchmarkRun): string {
   const { spec } = run;
+  const levels = concurrencyLevelsOf(spec);
+  const sloSearch = sloSearchOf(spec);
   const load =
-    spec.concurrency.length > 0
-      ? `concurrency ${spec.concurrency.join(', ')}`
-      : spec.sloSearch !== null
+    levels.length > 0
+      ? `concurrency ${levels.join(', ')}`
+      : sloSearch !== null
         ? `SLO search (${[
-            describeSlos(spec.sloSearch.slos),
-            ...(spec.sloSearch.maxConcurrency === null
-              ? []
-              : [`up to ${spec.sloSearch.maxConcurrency} streams`]),
+            describeSlos(sloSearch.slos),
+            ...(sloSearch.maxConcurrency === null ? [] : [`up to ${sloSearch.maxConcurrency} streams`]),
           ]
             .filter((part) => part !== '')
             .join(', ')})`
-        : spec.profileKind.toLowerCase();
-  const prompts = spec.numPrompts === null ? '' : ` · ${spec.numPrompts} prompts`;
-  const lengths =
-    spec.inputTokens === null || spec.outputTokens === null
-      ? ''
-      : ` · ${spec.inputTokens} in / ${spec.outputTokens} out`;
-  return `${load}${prompts}${lengths}`;
+        : profileWordOf(spec);
+  return `${load} · ${spec.numPrompts} prompts · ${spec.inputTokens} in / ${spec.outputTokens} out`;
 }
 
 export function runTitle(run: BenchmarkRun): string {

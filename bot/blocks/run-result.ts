@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/web-api';
 import { ActionId, SLASH_COMMAND } from '../constants';
 import type { BenchmarkResult, BenchmarkRun, RegressionVerdict } from '../floorplan-api';
 import { escapeMrkdwn, formatNumber, formatPercent, plural, RUN_STATUS_WORDS } from '../format/words';
+import { concurrencyLevelsOf } from '../live-runs/run-spec';
 import {
   actions,
   BlockKitLimits,
@@ -120,14 +121,15 @@ export function buildRunResultMessage(run: BenchmarkRun, options: { chartAttache
 
   const tail: KnownBlock[] = [];
   // "Run again" repeats a concurrency sweep; runs of other profiles are repeated from the API.
-  if (run.spec.concurrency.length > 0) {
+  const levels = concurrencyLevelsOf(run.spec);
+  if (levels.length > 0) {
     const value: RunAgainButtonValue = {
       modelVariant: run.modelVariant.slug,
       box: run.box.slug,
-      concurrency: run.spec.concurrency,
-      prompts: run.spec.numPrompts ?? 200,
-      inputTokens: run.spec.inputTokens ?? 512,
-      outputTokens: run.spec.outputTokens ?? 256,
+      concurrency: levels,
+      prompts: run.spec.numPrompts,
+      inputTokens: run.spec.inputTokens,
+      outputTokens: run.spec.outputTokens,
       repeatOf: run.id,
     };
     tail.push(actions([button('Run again', ActionId.runAgain, JSON.stringify(value))], 'result_actions'));

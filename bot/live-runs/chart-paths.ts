@@ -1,4 +1,5 @@
 import type { BenchmarkRun } from '../floorplan-api';
+import { concurrencyLevelsOf } from './run-spec';
 
 /**
  * Chart URLs on the API host (src/charts/http.ts). The bot fetches the PNG with its token and
@@ -21,8 +22,8 @@ export function historyChartPath(run: BenchmarkRun): string | null {
   const lowest = run.results
     .map((result) => result.profileKey)
     .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))[0];
-  const profile =
-    lowest ?? (run.spec.concurrency[0] === undefined ? undefined : `concurrency=${run.spec.concurrency[0]}`);
+  const firstLevel = concurrencyLevelsOf(run.spec)[0];
+  const profile = lowest ?? (firstLevel === undefined ? undefined : `concurrency=${firstLevel}`);
   if (profile === undefined) return null;
   return `/charts/history.png?${new URLSearchParams({
     box: run.box.slug,

@@ -64,11 +64,11 @@ export interface GraphqlClient {
   readonly endpoint: URL;
   execute<Result, Variables>(
     document: TypedDocument<Result, Variables>,
-    variables: Variables,
+    variables: NoInfer<Variables>,
   ): Promise<Result>;
   subscribe<Result, Variables>(
     document: TypedDocument<Result, Variables>,
-    variables: Variables,
+    variables: NoInfer<Variables>,
     handlers: SubscriptionHandlers<Result>,
   ): Unsubscribe;
   /** GETs a path on the API's own host (charts, CSV) with the token; refuses any other host. */
@@ -137,7 +137,7 @@ export function createGraphqlClient(options: GraphqlClientOptions): GraphqlClien
 
   async function execute<Result, Variables>(
     document: TypedDocument<Result, Variables>,
-    variables: Variables,
+    variables: NoInfer<Variables>,
   ): Promise<Result> {
     const operationName = operationNameOf(document);
     const fail = (kind: GraphqlCallErrorKind, message: string, code: string | null = null) =>
@@ -185,7 +185,7 @@ export function createGraphqlClient(options: GraphqlClientOptions): GraphqlClien
 
   function subscribe<Result, Variables>(
     document: TypedDocument<Result, Variables>,
-    variables: Variables,
+    variables: NoInfer<Variables>,
     handlers: SubscriptionHandlers<Result>,
   ): Unsubscribe {
     const operationName = operationNameOf(document);

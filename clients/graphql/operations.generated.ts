@@ -33,6 +33,26 @@ export type BenchmarkLevelResultInput = {
   summary: unknown;
 };
 
+export type BenchmarkPhase =
+  /** The measured requests of the level. */
+  | 'MEASURE'
+  /** Unmeasured requests before the level. */
+  | 'WARMUP';
+
+/** A heartbeat’s progress (BenchmarkRunProgress). */
+export type BenchmarkRunProgressInput = {
+  completed: number;
+  failed: number;
+  levelCount: number;
+  levelIndex: number;
+  outputTokens: number;
+  phase: BenchmarkPhase;
+  searchPhase?: SloSearchPhase | null | undefined;
+  searchSteps?: Array<SearchStepInput> | null | undefined;
+  serverConfiguration?: string | null | undefined;
+  total: number;
+};
+
 /** What to measure (vLLM bench serve semantics). The runner knows its endpoint URL. */
 export type BenchmarkRunSpecInput = {
   /** A JSONL prompt file on the runner's machine. */
@@ -80,6 +100,12 @@ export type CreateBenchmarkRunInput = {
   /** Model variant slug. */
   variant: string;
 };
+
+export type DatasetKind =
+  /** A JSONL prompt file on the runner's machine. */
+  | 'JSONL'
+  /** Synthetic prompts of inputTokens tokens. */
+  | 'SYNTHETIC';
 
 export type DecisionMoveKind =
   | 'COST'
@@ -168,11 +194,24 @@ export type RunStatus =
   | 'QUEUED'
   | 'SUCCEEDED';
 
+export type SearchStepInput = {
+  /** Concurrency of the level. */
+  concurrency: number;
+  /** Whether the level met every objective. */
+  meetsSlo: boolean;
+};
+
 export type ServiceLevelObjectivesInput = {
   e2elMs?: number | null | undefined;
   tpotMs?: number | null | undefined;
   ttftMs?: number | null | undefined;
 };
+
+export type SloSearchPhase =
+  /** Bisection between the last passing and the first failing level. */
+  | 'BISECT'
+  /** Geometric climb until a level misses. */
+  | 'CLIMB';
 
 export type SloSweepEndReason =
   /** The highest passing and lowest failing levels are within the precision asked. */
@@ -253,7 +292,12 @@ export type CreateBenchmarkRunMutationVariables = Exact<{
 }>;
 
 
-export type CreateBenchmarkRunMutation = { createBenchmarkRun: { cancelledBy: string | null, id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, decodeRegression: { percentChange: number | null, zScore: number | null, historyUsed: number | null, reason: string | null } | null, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
+export type CreateBenchmarkRunMutation = { createBenchmarkRun: { id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, cancelledBy: string | null, box: { slug: string, name: string }, modelVariant: { slug: string, name: string }, spec: { numPrompts: number, inputTokens: number, outputTokens: number, profile:
+        | { __typename: 'ConcurrencyProfile', levels: Array<number> }
+        | { __typename: 'RateProfile' }
+        | { __typename: 'SloSearchProfile', maxConcurrency: number | null, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }
+        | { __typename: 'SweepProfile' }
+       }, progress: { levelIndex: number, levelCount: number, phase: BenchmarkPhase, completed: number, failed: number, total: number } | null, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, decodeRegression: { percentChange: number | null, zScore: number | null, historyUsed: number | null, reason: string | null } | null, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }> } };
 
 export type CancelBenchmarkRunMutationVariables = Exact<{
   id: string | number;
@@ -261,14 +305,24 @@ export type CancelBenchmarkRunMutationVariables = Exact<{
 }>;
 
 
-export type CancelBenchmarkRunMutation = { cancelBenchmarkRun: { cancelledBy: string | null, id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, decodeRegression: { percentChange: number | null, zScore: number | null, historyUsed: number | null, reason: string | null } | null, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
+export type CancelBenchmarkRunMutation = { cancelBenchmarkRun: { id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, cancelledBy: string | null, box: { slug: string, name: string }, modelVariant: { slug: string, name: string }, spec: { numPrompts: number, inputTokens: number, outputTokens: number, profile:
+        | { __typename: 'ConcurrencyProfile', levels: Array<number> }
+        | { __typename: 'RateProfile' }
+        | { __typename: 'SloSearchProfile', maxConcurrency: number | null, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }
+        | { __typename: 'SweepProfile' }
+       }, progress: { levelIndex: number, levelCount: number, phase: BenchmarkPhase, completed: number, failed: number, total: number } | null, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, decodeRegression: { percentChange: number | null, zScore: number | null, historyUsed: number | null, reason: string | null } | null, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }> } };
 
 export type BenchmarkRunQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type BenchmarkRunQuery = { benchmarkRun: { cancelledBy: string | null, id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, decodeRegression: { percentChange: number | null, zScore: number | null, historyUsed: number | null, reason: string | null } | null, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
+export type BenchmarkRunQuery = { benchmarkRun: { id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, cancelledBy: string | null, box: { slug: string, name: string }, modelVariant: { slug: string, name: string }, spec: { numPrompts: number, inputTokens: number, outputTokens: number, profile:
+        | { __typename: 'ConcurrencyProfile', levels: Array<number> }
+        | { __typename: 'RateProfile' }
+        | { __typename: 'SloSearchProfile', maxConcurrency: number | null, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }
+        | { __typename: 'SweepProfile' }
+       }, progress: { levelIndex: number, levelCount: number, phase: BenchmarkPhase, completed: number, failed: number, total: number } | null, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, decodeRegression: { percentChange: number | null, zScore: number | null, historyUsed: number | null, reason: string | null } | null, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }> } };
 
 export type BenchmarkRunsQueryVariables = Exact<{
   first: number;
@@ -278,19 +332,34 @@ export type BenchmarkRunsQueryVariables = Exact<{
 }>;
 
 
-export type BenchmarkRunsQuery = { benchmarkRuns: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } }> } };
+export type BenchmarkRunsQuery = { benchmarkRuns: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, box: { slug: string, name: string }, modelVariant: { slug: string, name: string }, spec: { numPrompts: number, inputTokens: number, outputTokens: number, profile:
+            | { __typename: 'ConcurrencyProfile', levels: Array<number> }
+            | { __typename: 'RateProfile' }
+            | { __typename: 'SloSearchProfile', maxConcurrency: number | null, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }
+            | { __typename: 'SweepProfile' }
+           }, progress: { levelIndex: number, levelCount: number, phase: BenchmarkPhase, completed: number, failed: number, total: number } | null } }> } };
 
 export type BenchmarkRunProgressSubscriptionVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type BenchmarkRunProgressSubscription = { benchmarkRunProgress: { cancelledBy: string | null, id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, decodeRegression: { percentChange: number | null, zScore: number | null, historyUsed: number | null, reason: string | null } | null, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } } };
+export type BenchmarkRunProgressSubscription = { benchmarkRunProgress: { id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, cancelledBy: string | null, box: { slug: string, name: string }, modelVariant: { slug: string, name: string }, spec: { numPrompts: number, inputTokens: number, outputTokens: number, profile:
+        | { __typename: 'ConcurrencyProfile', levels: Array<number> }
+        | { __typename: 'RateProfile' }
+        | { __typename: 'SloSearchProfile', maxConcurrency: number | null, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }
+        | { __typename: 'SweepProfile' }
+       }, progress: { levelIndex: number, levelCount: number, phase: BenchmarkPhase, completed: number, failed: number, total: number } | null, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, decodeRegression: { percentChange: number | null, zScore: number | null, historyUsed: number | null, reason: string | null } | null, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }> } };
 
 export type BenchmarkRunChangesSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type BenchmarkRunChangesSubscription = { benchmarkRunChanges: { runs: Array<{ cancelledBy: string | null, id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, decodeRegression: { percentChange: number | null, zScore: number | null, historyUsed: number | null, reason: string | null } | null, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } }> } };
+export type BenchmarkRunChangesSubscription = { benchmarkRunChanges: { runs: Array<{ id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, cancelledBy: string | null, box: { slug: string, name: string }, modelVariant: { slug: string, name: string }, spec: { numPrompts: number, inputTokens: number, outputTokens: number, profile:
+          | { __typename: 'ConcurrencyProfile', levels: Array<number> }
+          | { __typename: 'RateProfile' }
+          | { __typename: 'SloSearchProfile', maxConcurrency: number | null, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }
+          | { __typename: 'SweepProfile' }
+         }, progress: { levelIndex: number, levelCount: number, phase: BenchmarkPhase, completed: number, failed: number, total: number } | null, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, decodeRegression: { percentChange: number | null, zScore: number | null, historyUsed: number | null, reason: string | null } | null, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }> }> } };
 
 export type ModelVariantsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -349,9 +418,14 @@ export type StalePricesQuery = { stalePrices: { olderThanDays: number, asOf: str
 
 export type BotMoneyFragment = { amount: string, currency: string };
 
-export type BotRunSummaryFragment = { id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } };
+export type BotRunSummaryFragment = { id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, box: { slug: string, name: string }, modelVariant: { slug: string, name: string }, spec: { numPrompts: number, inputTokens: number, outputTokens: number, profile:
+      | { __typename: 'ConcurrencyProfile', levels: Array<number> }
+      | { __typename: 'RateProfile' }
+      | { __typename: 'SloSearchProfile', maxConcurrency: number | null, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }
+      | { __typename: 'SweepProfile' }
+     }, progress: { levelIndex: number, levelCount: number, phase: BenchmarkPhase, completed: number, failed: number, total: number } | null };
 
-export type BotRunFragment = { cancelledBy: string | null, id: string, status: RunStatus, attempt: number, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelRequested: boolean, failureReason: string | null, requestedBy: string, spec: unknown, progress: unknown, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, decodeRegression: { percentChange: number | null, zScore: number | null, historyUsed: number | null, reason: string | null } | null, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }>, box: { slug: string, name: string }, modelVariant: { slug: string, name: string } };
+export type BotRunDetailsFragment = { cancelledBy: string | null, results: Array<{ id: string, concurrency: number | null, profileKey: string, serverConfiguration: string | null, decodeTokensPerSecond: number | null, outputTokensPerSecond: number | null, ttftP95Ms: number | null, regressionVerdict: RegressionVerdict | null, decodeRegression: { percentChange: number | null, zScore: number | null, historyUsed: number | null, reason: string | null } | null, roofline: { ceilingTokensPerSecond: number | null, efficiency: number | null }, previousComparable: { id: string, decodeTokensPerSecond: number | null, measuredAt: string } | null }>, sloSweeps: Array<{ id: string, serverConfiguration: string | null, maxConcurrencyAtSlo: number | null, firstMissConcurrency: number | null, goodputRequestsPerSecond: number | null, goodputOutputTokensPerSecond: number | null, endReason: SloSweepEndReason, summary: string, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }> };
 
 export type BotPathOptionFragment = { optionId: string, pathSlug: string, pathName: string, pathKind: PathKind, servedVariant: string, decodeTokensPerSecond: number | null, leadTimeDays: number | null, failedAxes: Array<Axis>, eligible: boolean, monthlyCost: { amount: string, currency: string }, costLow: { amount: string, currency: string } | null, costHigh: { amount: string, currency: string } | null };
 
@@ -409,7 +483,7 @@ export type FailBenchmarkRunMutation = { failBenchmarkRun: { id: string, status:
 export type HeartbeatBenchmarkRunMutationVariables = Exact<{
   id: string | number;
   attempt: number;
-  progress?: unknown;
+  progress?: BenchmarkRunProgressInput | null | undefined;
 }>;
 
 
@@ -421,7 +495,12 @@ export type LeaseBenchmarkRunMutationVariables = Exact<{
 }>;
 
 
-export type LeaseBenchmarkRunMutation = { leaseBenchmarkRun: { id: string, attempt: number, status: RunStatus, endpointKind: EndpointKind, spec: unknown, cancelRequested: boolean, heartbeatAt: string | null, leaseExpiresAt: string | null } | null };
+export type LeaseBenchmarkRunMutation = { leaseBenchmarkRun: { id: string, attempt: number, status: RunStatus, endpointKind: EndpointKind, cancelRequested: boolean, heartbeatAt: string | null, leaseExpiresAt: string | null, spec: { endpointKind: EndpointKind, model: string, serverConfigurations: Array<string>, numPrompts: number, inputTokens: number, outputTokens: number, warmupRequests: number, ignoreEos: boolean, seed: number, idleTimeoutS: number, requestTimeoutS: number, profile:
+        | { __typename: 'ConcurrencyProfile', levels: Array<number> }
+        | { __typename: 'RateProfile', requestsPerSecond: number | null, infiniteRate: boolean, burstiness: number, maxConcurrency: number | null }
+        | { __typename: 'SloSearchProfile', startConcurrency: number, growthFactor: number, maxConcurrency: number | null, precision: number, stopEarly: boolean, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }
+        | { __typename: 'SweepProfile', intermediateRates: number, burstiness: number, maxConcurrency: number | null }
+      , dataset: { kind: DatasetKind, path: string | null, promptField: string | null }, slos: { ttftMs: number | null, tpotMs: number | null, e2elMs: number | null } } } | null };
 
 export type ReleaseBenchmarkRunMutationVariables = Exact<{
   id: string | number;
@@ -442,7 +521,12 @@ export type ReportBenchmarkResultMutationVariables = Exact<{
 
 export type ReportBenchmarkResultMutation = { reportBenchmarkResult: { id: string, status: RunStatus } };
 
-export type LeasedRunFragment = { id: string, attempt: number, status: RunStatus, endpointKind: EndpointKind, spec: unknown, cancelRequested: boolean, heartbeatAt: string | null, leaseExpiresAt: string | null };
+export type LeasedRunFragment = { id: string, attempt: number, status: RunStatus, endpointKind: EndpointKind, cancelRequested: boolean, heartbeatAt: string | null, leaseExpiresAt: string | null, spec: { endpointKind: EndpointKind, model: string, serverConfigurations: Array<string>, numPrompts: number, inputTokens: number, outputTokens: number, warmupRequests: number, ignoreEos: boolean, seed: number, idleTimeoutS: number, requestTimeoutS: number, profile:
+      | { __typename: 'ConcurrencyProfile', levels: Array<number> }
+      | { __typename: 'RateProfile', requestsPerSecond: number | null, infiniteRate: boolean, burstiness: number, maxConcurrency: number | null }
+      | { __typename: 'SloSearchProfile', startConcurrency: number, growthFactor: number, maxConcurrency: number | null, precision: number, stopEarly: boolean, slos: { ttftP95Ms: number | null, ttftP99Ms: number | null, tpotMeanMs: number | null, tpotP99Ms: number | null, itlP99Ms: number | null, e2elP99Ms: number | null } }
+      | { __typename: 'SweepProfile', intermediateRates: number, burstiness: number, maxConcurrency: number | null }
+    , dataset: { kind: DatasetKind, path: string | null, promptField: string | null }, slos: { ttftMs: number | null, tpotMs: number | null, e2elMs: number | null } } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -481,13 +565,40 @@ export const BotRunSummaryFragmentDoc = new TypedDocumentString(`
     slug
     name
   }
-  spec
-  progress
+  spec {
+    numPrompts
+    inputTokens
+    outputTokens
+    profile {
+      __typename
+      ... on ConcurrencyProfile {
+        levels
+      }
+      ... on SloSearchProfile {
+        maxConcurrency
+        slos {
+          ttftP95Ms
+          ttftP99Ms
+          tpotMeanMs
+          tpotP99Ms
+          itlP99Ms
+          e2elP99Ms
+        }
+      }
+    }
+  }
+  progress {
+    levelIndex
+    levelCount
+    phase
+    completed
+    failed
+    total
+  }
 }
     `, {"fragmentName":"BotRunSummary"}) as unknown as TypedDocumentString<BotRunSummaryFragment, unknown>;
-export const BotRunFragmentDoc = new TypedDocumentString(`
-    fragment BotRun on BenchmarkRun {
-  ...BotRunSummary
+export const BotRunDetailsFragmentDoc = new TypedDocumentString(`
+    fragment BotRunDetails on BenchmarkRun {
   cancelledBy
   results {
     id
@@ -533,27 +644,7 @@ export const BotRunFragmentDoc = new TypedDocumentString(`
     }
   }
 }
-    fragment BotRunSummary on BenchmarkRun {
-  id
-  status
-  attempt
-  createdAt
-  startedAt
-  finishedAt
-  cancelRequested
-  failureReason
-  requestedBy
-  box {
-    slug
-    name
-  }
-  modelVariant: variant {
-    slug
-    name
-  }
-  spec
-  progress
-}`, {"fragmentName":"BotRun"}) as unknown as TypedDocumentString<BotRunFragment, unknown>;
+    `, {"fragmentName":"BotRunDetails"}) as unknown as TypedDocumentString<BotRunDetailsFragment, unknown>;
 export const BotMoneyFragmentDoc = new TypedDocumentString(`
     fragment BotMoney on Money {
   amount
@@ -795,7 +886,61 @@ export const LeasedRunFragmentDoc = new TypedDocumentString(`
   attempt
   status
   endpointKind
-  spec
+  spec {
+    endpointKind
+    model
+    profile {
+      __typename
+      ... on ConcurrencyProfile {
+        levels
+      }
+      ... on RateProfile {
+        requestsPerSecond
+        infiniteRate
+        burstiness
+        maxConcurrency
+      }
+      ... on SweepProfile {
+        intermediateRates
+        burstiness
+        maxConcurrency
+      }
+      ... on SloSearchProfile {
+        slos {
+          ttftP95Ms
+          ttftP99Ms
+          tpotMeanMs
+          tpotP99Ms
+          itlP99Ms
+          e2elP99Ms
+        }
+        startConcurrency
+        growthFactor
+        maxConcurrency
+        precision
+        stopEarly
+      }
+    }
+    serverConfigurations
+    numPrompts
+    inputTokens
+    outputTokens
+    dataset {
+      kind
+      path
+      promptField
+    }
+    warmupRequests
+    ignoreEos
+    seed
+    slos {
+      ttftMs
+      tpotMs
+      e2elMs
+    }
+    idleTimeoutS
+    requestTimeoutS
+  }
   cancelRequested
   heartbeatAt
   leaseExpiresAt
@@ -839,7 +984,8 @@ export const AccessPathsDocument = new TypedDocumentString(`
 export const CreateBenchmarkRunDocument = new TypedDocumentString(`
     mutation CreateBenchmarkRun($input: CreateBenchmarkRunInput!) {
   createBenchmarkRun(input: $input) {
-    ...BotRun
+    ...BotRunSummary
+    ...BotRunDetails
   }
 }
     fragment BotRunSummary on BenchmarkRun {
@@ -860,11 +1006,38 @@ export const CreateBenchmarkRunDocument = new TypedDocumentString(`
     slug
     name
   }
-  spec
-  progress
+  spec {
+    numPrompts
+    inputTokens
+    outputTokens
+    profile {
+      __typename
+      ... on ConcurrencyProfile {
+        levels
+      }
+      ... on SloSearchProfile {
+        maxConcurrency
+        slos {
+          ttftP95Ms
+          ttftP99Ms
+          tpotMeanMs
+          tpotP99Ms
+          itlP99Ms
+          e2elP99Ms
+        }
+      }
+    }
+  }
+  progress {
+    levelIndex
+    levelCount
+    phase
+    completed
+    failed
+    total
+  }
 }
-fragment BotRun on BenchmarkRun {
-  ...BotRunSummary
+fragment BotRunDetails on BenchmarkRun {
   cancelledBy
   results {
     id
@@ -913,7 +1086,8 @@ fragment BotRun on BenchmarkRun {
 export const CancelBenchmarkRunDocument = new TypedDocumentString(`
     mutation CancelBenchmarkRun($id: ID!, $onBehalfOf: String) {
   cancelBenchmarkRun(id: $id, onBehalfOf: $onBehalfOf) {
-    ...BotRun
+    ...BotRunSummary
+    ...BotRunDetails
   }
 }
     fragment BotRunSummary on BenchmarkRun {
@@ -934,11 +1108,38 @@ export const CancelBenchmarkRunDocument = new TypedDocumentString(`
     slug
     name
   }
-  spec
-  progress
+  spec {
+    numPrompts
+    inputTokens
+    outputTokens
+    profile {
+      __typename
+      ... on ConcurrencyProfile {
+        levels
+      }
+      ... on SloSearchProfile {
+        maxConcurrency
+        slos {
+          ttftP95Ms
+          ttftP99Ms
+          tpotMeanMs
+          tpotP99Ms
+          itlP99Ms
+          e2elP99Ms
+        }
+      }
+    }
+  }
+  progress {
+    levelIndex
+    levelCount
+    phase
+    completed
+    failed
+    total
+  }
 }
-fragment BotRun on BenchmarkRun {
-  ...BotRunSummary
+fragment BotRunDetails on BenchmarkRun {
   cancelledBy
   results {
     id
@@ -987,7 +1188,8 @@ fragment BotRun on BenchmarkRun {
 export const BenchmarkRunDocument = new TypedDocumentString(`
     query BenchmarkRun($id: ID!) {
   benchmarkRun(id: $id) {
-    ...BotRun
+    ...BotRunSummary
+    ...BotRunDetails
   }
 }
     fragment BotRunSummary on BenchmarkRun {
@@ -1008,11 +1210,38 @@ export const BenchmarkRunDocument = new TypedDocumentString(`
     slug
     name
   }
-  spec
-  progress
+  spec {
+    numPrompts
+    inputTokens
+    outputTokens
+    profile {
+      __typename
+      ... on ConcurrencyProfile {
+        levels
+      }
+      ... on SloSearchProfile {
+        maxConcurrency
+        slos {
+          ttftP95Ms
+          ttftP99Ms
+          tpotMeanMs
+          tpotP99Ms
+          itlP99Ms
+          e2elP99Ms
+        }
+      }
+    }
+  }
+  progress {
+    levelIndex
+    levelCount
+    phase
+    completed
+    failed
+    total
+  }
 }
-fragment BotRun on BenchmarkRun {
-  ...BotRunSummary
+fragment BotRunDetails on BenchmarkRun {
   cancelledBy
   results {
     id
@@ -1096,13 +1325,42 @@ export const BenchmarkRunsDocument = new TypedDocumentString(`
     slug
     name
   }
-  spec
-  progress
+  spec {
+    numPrompts
+    inputTokens
+    outputTokens
+    profile {
+      __typename
+      ... on ConcurrencyProfile {
+        levels
+      }
+      ... on SloSearchProfile {
+        maxConcurrency
+        slos {
+          ttftP95Ms
+          ttftP99Ms
+          tpotMeanMs
+          tpotP99Ms
+          itlP99Ms
+          e2elP99Ms
+        }
+      }
+    }
+  }
+  progress {
+    levelIndex
+    levelCount
+    phase
+    completed
+    failed
+    total
+  }
 }`) as unknown as TypedDocumentString<BenchmarkRunsQuery, BenchmarkRunsQueryVariables>;
 export const BenchmarkRunProgressDocument = new TypedDocumentString(`
     subscription BenchmarkRunProgress($id: ID!) {
   benchmarkRunProgress(id: $id) {
-    ...BotRun
+    ...BotRunSummary
+    ...BotRunDetails
   }
 }
     fragment BotRunSummary on BenchmarkRun {
@@ -1123,11 +1381,38 @@ export const BenchmarkRunProgressDocument = new TypedDocumentString(`
     slug
     name
   }
-  spec
-  progress
+  spec {
+    numPrompts
+    inputTokens
+    outputTokens
+    profile {
+      __typename
+      ... on ConcurrencyProfile {
+        levels
+      }
+      ... on SloSearchProfile {
+        maxConcurrency
+        slos {
+          ttftP95Ms
+          ttftP99Ms
+          tpotMeanMs
+          tpotP99Ms
+          itlP99Ms
+          e2elP99Ms
+        }
+      }
+    }
+  }
+  progress {
+    levelIndex
+    levelCount
+    phase
+    completed
+    failed
+    total
+  }
 }
-fragment BotRun on BenchmarkRun {
-  ...BotRunSummary
+fragment BotRunDetails on BenchmarkRun {
   cancelledBy
   results {
     id
@@ -1177,7 +1462,8 @@ export const BenchmarkRunChangesDocument = new TypedDocumentString(`
     subscription BenchmarkRunChanges {
   benchmarkRunChanges {
     runs {
-      ...BotRun
+      ...BotRunSummary
+      ...BotRunDetails
     }
   }
 }
@@ -1199,11 +1485,38 @@ export const BenchmarkRunChangesDocument = new TypedDocumentString(`
     slug
     name
   }
-  spec
-  progress
+  spec {
+    numPrompts
+    inputTokens
+    outputTokens
+    profile {
+      __typename
+      ... on ConcurrencyProfile {
+        levels
+      }
+      ... on SloSearchProfile {
+        maxConcurrency
+        slos {
+          ttftP95Ms
+          ttftP99Ms
+          tpotMeanMs
+          tpotP99Ms
+          itlP99Ms
+          e2elP99Ms
+        }
+      }
+    }
+  }
+  progress {
+    levelIndex
+    levelCount
+    phase
+    completed
+    failed
+    total
+  }
 }
-fragment BotRun on BenchmarkRun {
-  ...BotRunSummary
+fragment BotRunDetails on BenchmarkRun {
   cancelledBy
   results {
     id
@@ -1669,7 +1982,7 @@ export const FailBenchmarkRunDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<FailBenchmarkRunMutation, FailBenchmarkRunMutationVariables>;
 export const HeartbeatBenchmarkRunDocument = new TypedDocumentString(`
-    mutation HeartbeatBenchmarkRun($id: ID!, $attempt: Int!, $progress: JSON) {
+    mutation HeartbeatBenchmarkRun($id: ID!, $attempt: Int!, $progress: BenchmarkRunProgressInput) {
   heartbeatBenchmarkRun(id: $id, attempt: $attempt, progress: $progress) {
     id
     attempt
@@ -1688,7 +2001,61 @@ export const LeaseBenchmarkRunDocument = new TypedDocumentString(`
   attempt
   status
   endpointKind
-  spec
+  spec {
+    endpointKind
+    model
+    profile {
+      __typename
+      ... on ConcurrencyProfile {
+        levels
+      }
+      ... on RateProfile {
+        requestsPerSecond
+        infiniteRate
+        burstiness
+        maxConcurrency
+      }
+      ... on SweepProfile {
+        intermediateRates
+        burstiness
+        maxConcurrency
+      }
+      ... on SloSearchProfile {
+        slos {
+          ttftP95Ms
+          ttftP99Ms
+          tpotMeanMs
+          tpotP99Ms
+          itlP99Ms
+          e2elP99Ms
+        }
+        startConcurrency
+        growthFactor
+        maxConcurrency
+        precision
+        stopEarly
+      }
+    }
+    serverConfigurations
+    numPrompts
+    inputTokens
+    outputTokens
+    dataset {
+      kind
+      path
+      promptField
+    }
+    warmupRequests
+    ignoreEos
+    seed
+    slos {
+      ttftMs
+      tpotMs
+      e2elMs
+    }
+    idleTimeoutS
+    requestTimeoutS
+  }
   cancelRequested
   heartbeatAt
   leaseExpiresAt

@@ -55,6 +55,18 @@ export const QUERY_LIMITS = {
   maxRequestBodyBytes: 100_000,
 } as const;
 
+/** QUERY_LIMITS enforced on every operation (and checked against the clients' operation documents). */
+export function useQueryLimits(isProduction: boolean) {
+  return EnvelopArmorPlugin({
+    maxDepth: { n: QUERY_LIMITS.maxDepth },
+    maxAliases: { n: QUERY_LIMITS.maxAliases },
+    maxTokens: { n: QUERY_LIMITS.maxTokens },
+    maxDirectives: { n: QUERY_LIMITS.maxDirectives },
+    costLimit: { maxCost: QUERY_LIMITS.maxCost },
+    blockFieldSuggestion: { enabled: isProduction },
+  });
+}
+
 /**
  * An outage is not the client's fault and not a bug: it is answered as 503 with a code and a
  * Retry-After, so clients retry instead of reporting "Unexpected error.". Everything else is masked
@@ -127,14 +139,7 @@ export function createFloorplanYoga(options: YogaOptions): FloorplanYoga {
     plugins: [
       useFloorplanErrors(),
       useUnexpectedErrorLog(),
-      EnvelopArmorPlugin({
-        maxDepth: { n: QUERY_LIMITS.maxDepth },
-        maxAliases: { n: QUERY_LIMITS.maxAliases },
-        maxTokens: { n: QUERY_LIMITS.maxTokens },
-        maxDirectives: { n: QUERY_LIMITS.maxDirectives },
-        costLimit: { maxCost: QUERY_LIMITS.maxCost },
-        blockFieldSuggestion: { enabled: options.isProduction },
-      }),
+      useQueryLimits(options.isProduction),
       // Browsers cannot send a custom header cross-site without a preflight: requiring one stops CSRF.
       useCSRFPrevention({
         requestHeaders: ['x-graphql-client', 'authorization', 'apollo-require-preflight'],

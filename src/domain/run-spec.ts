@@ -174,6 +174,16 @@ export function parseBenchmarkRunSpec(input: unknown): ParsedRunSpec {
   return { success: false, errors: result.error.issues.map(describeIssue) };
 }
 
+/**
+ * A spec as stored on a run, with the defaults of fields added since filled in. Every stored spec
+ * passed this schema when it was queued, so a failure here is a schema change that needs a migration.
+ */
+export function storedRunSpecOf(value: unknown): BenchmarkRunSpec {
+  const parsed = parseBenchmarkRunSpec(value);
+  if (parsed.success) return parsed.spec;
+  throw new Error(`A stored run spec no longer validates: ${parsed.errors.join('; ')}`);
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = fieldPath(issue.path);
   if (issue.code === 'unrecognized_keys') {

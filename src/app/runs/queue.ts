@@ -144,7 +144,8 @@ interface LeaseCandidate {
 /** How many candidate rows one lease call locks and inspects at a time. */
 const LEASE_BATCH = 10;
 
-function historyOf(value: unknown): AttemptRecord[] {
+/** The stored `attemptHistory` column, oldest first. */
+export function historyOf(value: unknown): AttemptRecord[] {
   return Array.isArray(value) ? (value as AttemptRecord[]) : [];
 }
 

@@ -5,6 +5,11 @@ import { z } from 'zod';
  * half-valid report must be refused whole rather than stored in part.
  */
 
+/** A server configuration's name, as the run spec's serverConfigurations lists them. */
+const configurationNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { error: 'must be a configuration name' });
+
 const loadProfileSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('concurrency'), maxConcurrency: z.int().min(1) }),
   z.strictObject({
@@ -42,11 +47,7 @@ export const reportedSummarySchema = z.looseObject({
   itlMs: distributionSchema.nullable().default(null),
   e2elMs: distributionSchema.nullable().default(null),
   stoppedEarly: z.boolean().optional(),
-  serverConfiguration: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { error: 'must be a configuration name' })
-    .nullable()
-    .optional(),
+  serverConfiguration: configurationNameSchema.nullable().optional(),
   warnings: z.array(z.string()),
 });
 
@@ -66,14 +67,49 @@ export type ReportedLevel = z.input<typeof reportedLevelSchema>;
 export type ReportedSummary = z.output<typeof reportedSummarySchema>;
 
 /** Partial progress a runner sends with each heartbeat (BenchmarkProgress from the load runner). */
-export const runProgressSchema = z.looseObject({
+export const runProgressSchema = z.strictObject({
   levelIndex: z.int().min(0),
   levelCount: z.int().min(0),
-  phase: z.enum(['warmup', 'measure']),
+  phase: z.enum(['WARMUP', 'MEASURE']),
   completed: z.int().min(0),
   failed: z.int().min(0),
   total: z.int().min(0),
   outputTokens: z.int().min(0),
+  searchPhase: z.enum(['CLIMB', 'BISECT']).nullish(),
+  searchSteps: z
+    .array(z.strictObject({ concurrency: z.int().min(1), meetsSlo: z.boolean() }))
+    .max(1000)
+    .nullish(),
+  serverConfiguration: configurationNameSchema.nullish(),
 });
 
 export type RunProgress = z.output<typeof runProgressSchema>;
+
+/**
+ * The stored `progress` column as the API shows it. Progress stored before the phase was an enum
+ * said `warmup`/`measure` and carried the level's profile; those read as the same progress.
+ */
+const storedProgressSchema = z
+  .looseObject({
+    ...runProgressSchema.shape,
+    phase: z
+      .string()
+      .transform((phase): RunProgress['phase'] => (phase.toUpperCase() === 'WARMUP' ? 'WARMUP' : 'MEASURE')),
+  })
+  .transform(({ levelIndex, levelCount, phase, completed, failed, total, outputTokens, ...rest }) => ({
+    levelIndex,
+    levelCount,
+    phase,
+    completed,
+    failed,
+    total,
+    outputTokens,
+    searchPhase: rest.searchPhase ?? null,
+    searchSteps: rest.searchSteps ?? null,
+    serverConfiguration: rest.serverConfiguration ?? null,
+  }));
+
+export function storedProgressOf(value: unknown): RunProgress | null {
+  const parsed = storedProgressSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}

@@ -40,7 +40,7 @@ async function collectProgress(
     },
     body: JSON.stringify({
       query:
-        'subscription P($id: ID!) { benchmarkRunProgress(id: $id) { status attempt progress results { id } } }',
+        'subscription P($id: ID!) { benchmarkRunProgress(id: $id) { status attempt progress { completed total } results { id } } }',
       variables: { id: runId },
     }),
   });

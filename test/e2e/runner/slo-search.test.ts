@@ -66,7 +66,7 @@ describe('SLO search: GraphQL → runner process → launched server configurati
     const created = await graphqlAt<{ createBenchmarkRun: { id: string; status: string } }>(
       api.url,
       operatorToken,
-      `mutation Create($input: CreateBenchmarkRunInput!) { createBenchmarkRun(input: $input) { id status spec } }`,
+      `mutation Create($input: CreateBenchmarkRunInput!) { createBenchmarkRun(input: $input) { id status spec { model } } }`,
       {
         input: {
           box: 'dgx-spark',

@@ -24,7 +24,7 @@ const SWEEP_SECONDS = 0.5;
 const SLACK_MS = 1_500;
 
 const RUN = /* GraphQL */ `
-  query Run($id: ID!) { benchmarkRun(id: $id) { status attempt leasedBy cancelRequested failureReason attemptHistory } }
+  query Run($id: ID!) { benchmarkRun(id: $id) { status attempt leasedBy cancelRequested failureReason attemptHistory { attempt runner kind reason at } } }
 `;
 const CANCEL = /* GraphQL */ `
   mutation Cancel($id: ID!) { cancelBenchmarkRun(id: $id) { status cancelRequested failureReason } }
@@ -120,7 +120,7 @@ describe.skipIf(!usingPostgres())('stranded runs (Postgres only: set TEST_DATABA
       attemptHistory: [
         expect.objectContaining({
           attempt: 1,
-          kind: 'lease-expired',
+          kind: 'LEASE_EXPIRED',
           reason: expect.stringMatching(/doomed stopped heartbeating/),
         }),
       ],

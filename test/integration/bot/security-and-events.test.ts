@@ -123,7 +123,7 @@ describe('App Home and the workload modal', () => {
       progress: {
         levelIndex: 0,
         levelCount: 2,
-        phase: 'measure',
+        phase: 'MEASURE',
         completed: 25,
         failed: 0,
         total: 50,

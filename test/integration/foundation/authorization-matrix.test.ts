@@ -301,7 +301,7 @@ describe('authorization matrix (generated from the schema)', () => {
     // up to the root the other's errors may never be collected, so each path is asked on its own.
     const leaks = {
       'benchmarkResults.edges.node.run.requestedBy': /* GraphQL */ `{
-        benchmarkResults(first: 50) { edges { node { id run { requestedBy leasedBy attemptHistory spec } } } }
+        benchmarkResults(first: 50) { edges { node { id run { requestedBy leasedBy attemptHistory { runner } spec { model } } } } }
       }`,
       'accessPaths.attempts.recordedBy': /* GraphQL */ `{ accessPaths { slug attempts { outcome recordedBy } } }`,
     };

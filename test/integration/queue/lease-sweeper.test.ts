@@ -33,7 +33,7 @@ const spec: BenchmarkRunSpec = benchmarkRunSpecSchema.parse({
 });
 
 const RUN = /* GraphQL */ `
-  query Run($id: ID!) { benchmarkRun(id: $id) { status attempt leasedBy cancelRequested failureReason attemptHistory } }
+  query Run($id: ID!) { benchmarkRun(id: $id) { status attempt leasedBy cancelRequested failureReason attemptHistory { attempt runner kind reason at } } }
 `;
 const CANCEL = /* GraphQL */ `
   mutation Cancel($id: ID!) { cancelBenchmarkRun(id: $id) { status cancelRequested failureReason } }
@@ -89,7 +89,7 @@ describe('lease sweeper', () => {
       {
         levelIndex: 0,
         levelCount: 1,
-        phase: 'measure',
+        phase: 'MEASURE',
         completed: 3,
         failed: 0,
         total: 8,
@@ -116,7 +116,7 @@ describe('lease sweeper', () => {
       attemptHistory: [
         expect.objectContaining({
           attempt: 1,
-          kind: 'lease-expired',
+          kind: 'LEASE_EXPIRED',
           runner: 'doomed-runner',
           reason: expect.stringMatching(/runner doomed-runner stopped heartbeating/),
         }),

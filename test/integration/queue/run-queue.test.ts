@@ -18,15 +18,17 @@ import { createGraphQLCaller, type GraphQLCaller } from '../../support/graphql';
 
 const CREATE_RUN = /* GraphQL */ `
   mutation Create($input: CreateBenchmarkRunInput!) {
-    createBenchmarkRun(input: $input) { id status attempt spec box { slug } variant { slug } }
+    createBenchmarkRun(input: $input) { id status attempt spec { model numPrompts } box { slug } variant { slug } }
   }
 `;
 const LEASE = /* GraphQL */ `
-  mutation Lease($box: String!) { leaseBenchmarkRun(box: $box, runner: "test") { id attempt status leasedBy spec } }
+  mutation Lease($box: String!) { leaseBenchmarkRun(box: $box, runner: "test") { id attempt status leasedBy spec { model } } }
 `;
 const HEARTBEAT = /* GraphQL */ `
-  mutation Heartbeat($id: ID!, $attempt: Int!, $progress: JSON) {
-    heartbeatBenchmarkRun(id: $id, attempt: $attempt, progress: $progress) { id cancelRequested progress }
+  mutation Heartbeat($id: ID!, $attempt: Int!, $progress: BenchmarkRunProgressInput) {
+    heartbeatBenchmarkRun(id: $id, attempt: $attempt, progress: $progress) {
+      id cancelRequested progress { levelIndex levelCount phase completed failed total outputTokens }
+    }
   }
 `;
 const REPORT = /* GraphQL */ `
@@ -267,7 +269,7 @@ describe('benchmark run queue', () => {
     const progress = {
       levelIndex: 0,
       levelCount: 2,
-      phase: 'measure',
+      phase: 'MEASURE',
       completed: 1,
       failed: 0,
       total: 2,

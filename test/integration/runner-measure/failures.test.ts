@@ -135,7 +135,7 @@ describe('cancellation', () => {
         endpointUrl: fake.url,
         signal: abort.signal,
         onProgress: (progress) => {
-          if (progress.completed === 0 && progress.phase === 'measure' && abortedAt === 0) {
+          if (progress.completed === 0 && progress.phase === 'MEASURE' && abortedAt === 0) {
             // Abort once the first requests are streaming.
             setTimeout(() => {
               abortedAt = performance.now();

@@ -50,7 +50,7 @@ describe('SLO search against a loaded server with a known crossing', () => {
       endpointUrl: server.url,
       onProgress: (progress) => {
         if (progress.completed + progress.failed !== 0) return;
-        if (progress.phase === 'warmup') {
+        if (progress.phase === 'WARMUP') {
           const previous = levelStarts[progress.levelIndex - 1];
           if (previous) previous.next = server.requests().length;
         } else {

@@ -6,24 +6,33 @@ import {
   createRun,
   failRun,
   heartbeat,
+  historyOf,
   leaseNextRun,
   releaseRun,
   reportResult,
   TERMINAL_STATUSES,
 } from '../../../app/runs/queue';
-import { reportedLevelsSchema, runProgressSchema } from '../../../app/runs/report';
+import { reportedLevelsSchema, runProgressSchema, storedProgressOf } from '../../../app/runs/report';
 import { runQueueFor } from '../../../app/runs/runtime';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../../domain/errors';
 import {
   type BenchmarkRunSpec,
   type BenchmarkRunSpecInput,
   benchmarkRunSpecSchema,
+  storedRunSpecOf,
 } from '../../../domain/run-spec';
 import type { EndpointKind, PrismaClient, RunStatus } from '../../../generated/prisma/client';
 import { builder, refusalFor } from '../builder';
 import { parseInput } from '../errors';
 import { cappedPageSize } from '../page-size';
 import { EndpointKindEnum, RunStatusEnum } from './enums';
+import {
+  BenchmarkRunProgressInput,
+  BenchmarkRunProgressRef,
+  BenchmarkRunSpecRef,
+  LoadProfileKindEnum,
+  RunAttemptRef,
+} from './run-spec';
 
 builder.prismaObject('BenchmarkRun', {
   authScopes: { viewer: true, runner: true },
@@ -34,17 +43,30 @@ builder.prismaObject('BenchmarkRun', {
     box: t.relation('box'),
     variant: t.relation('variant'),
     endpointKind: t.expose('endpointKind', { type: EndpointKindEnum }),
-    spec: t.expose('spec', { type: 'JSON', description: 'The validated run spec the runner executes.' }),
+    spec: t.field({
+      type: BenchmarkRunSpecRef,
+      description: 'The validated run spec the runner executes.',
+      resolve: (run) => storedRunSpecOf(run.spec),
+    }),
     status: t.expose('status', { type: RunStatusEnum }),
     attempt: t.exposeInt('attempt'),
     maxAttempts: t.exposeInt('maxAttempts'),
     leasedBy: t.exposeString('leasedBy', { nullable: true }),
     leaseExpiresAt: t.expose('leaseExpiresAt', { type: 'DateTime', nullable: true }),
     heartbeatAt: t.expose('heartbeatAt', { type: 'DateTime', nullable: true }),
-    progress: t.expose('progress', { type: 'JSON', nullable: true }),
+    progress: t.field({
+      type: BenchmarkRunProgressRef,
+      nullable: true,
+      description: "The runner's last heartbeat; null before the first one.",
+      resolve: (run) => storedProgressOf(run.progress),
+    }),
     cancelRequested: t.exposeBoolean('cancelRequested'),
     failureReason: t.exposeString('failureReason', { nullable: true }),
-    attemptHistory: t.expose('attemptHistory', { type: 'JSON' }),
+    attemptHistory: t.field({
+      type: [RunAttemptRef],
+      description: 'How each earlier attempt ended, oldest first.',
+      resolve: (run) => historyOf(run.attemptHistory),
+    }),
     requestedBy: t.exposeString('requestedBy'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
@@ -119,18 +141,6 @@ builder.queryFields((t) => ({
 }));
 
 // --- Live runs: triggering and cancelling (operators), the runner protocol, progress over SSE ---
-
-const LoadProfileKindEnum = builder.enumType('LoadProfileKind', {
-  values: {
-    CONCURRENCY: { description: 'Fixed concurrency; a list of levels gives one result per level.' },
-    RATE: { description: 'A request rate with gamma-distributed gaps (burstiness 1 = Poisson).' },
-    SWEEP: { description: 'Synchronous, then maximum throughput, then rates in between.' },
-    SLO_SEARCH: {
-      description:
-        'Largest concurrency within the SLOs: climb concurrency geometrically until a level misses, then bisect; goodput per level.',
-    },
-  } as const,
-});
 
 const SloTargetsInput = builder.inputType('SloTargetsInput', {
   description: 'Latency objectives in ms for SLO_SEARCH; give at least one.',
@@ -425,7 +435,7 @@ builder.mutationFields((t) => ({
     args: {
       id: t.arg.id({ required: true }),
       attempt: t.arg.int({ required: true }),
-      progress: t.arg({ type: 'JSON', required: false }),
+      progress: t.arg({ type: BenchmarkRunProgressInput, required: false }),
     },
     resolve: async (query, _root, args, { prisma, identity }) => {
       const progress =

@@ -24,7 +24,8 @@ export const SloSearchPhaseEnum = builder.enumType('SloSearchPhase', {
 });
 
 export const SloTargetsRef = builder.objectRef<SloTargets>('SloTargets').implement({
-  authScopes: { catalogReader: true },
+  // Also a run spec's objectives, which the box's runner reads.
+  authScopes: { catalogReader: true, runner: true },
   description: 'Latency objectives on a level’s statistics, in milliseconds; null = not checked.',
   fields: (t) => ({
     ttftP95Ms: t.float({ nullable: true, resolve: (slos) => slos.ttftP95Ms ?? null }),
