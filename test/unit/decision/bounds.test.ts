@@ -4,45 +4,26 @@ import { describe, expect, it } from 'vitest';
 import { toAnswer } from '../../../src/app/decisions/answer';
 import { decide } from '../../../src/domain/engine/decide';
 import { MONEY_SCALE, moneyAmount } from '../../../src/domain/engine/money';
-import { type NumericRange, parseWorkload, WORKLOAD_RANGES } from '../../../src/domain/engine/workload';
+import { parseWorkload, WORKLOAD_RANGES } from '../../../src/domain/engine/workload';
 import { labEvidence } from '../../fixtures/lab/lab';
+import { inRange, inRangeWorkload } from '../../support/workload-arbitrary';
 
 const PLAIN = /^-?\d+(\.\d+)?$/;
 
-/** Any value in the range, with its ends (and the smallest step past an exclusive end) favoured. */
-function inRange(range: NumericRange): fc.Arbitrary<number> {
-  const low = range.minExclusive ? (range.integer ? range.min + 1 : range.min + 1e-9) : range.min;
-  const values = range.integer
-    ? fc.integer({ min: low, max: range.max })
-    : fc.double({ min: low, max: range.max, noNaN: true, noDefaultInfinity: true });
-  return fc.oneof(values, fc.constantFrom(low, range.max));
-}
-
 const R = WORKLOAD_RANGES;
-const inputArbitrary = fc.record({
-  requestsPerDay: inRange(R.requestsPerDay),
-  meanInputTokens: inRange(R.meanInputTokens),
-  meanOutputTokens: inRange(R.meanOutputTokens),
-  activeHoursPerDay: inRange(R.activeHoursPerDay),
-  activeDaysPerMonth: inRange(R.activeDaysPerMonth),
-  burstiness: inRange(R.burstiness),
-  peakToMean: inRange(R.peakToMean),
-  model: fc.constantFrom('llama-3.1-8b-lora', 'llama-3.1-8b', 'moe-26b-a4b-lora'),
-  needsCustomWeights: fc.boolean(),
-  mustOwnWeights: fc.boolean(),
-  minDecodeTokensPerSecond: fc.option(inRange(R.minDecodeTokensPerSecond), { nil: null }),
-  maxTtftMsP95: fc.option(inRange(R.maxTtftMsP95), { nil: null }),
-  minAcceptedRate: fc.option(inRange(R.minAcceptedRate), { nil: null }),
-  neededByDays: fc.option(inRange(R.neededByDays), { nil: null }),
-  horizonMonths: inRange(R.horizonMonths),
-  amortizationMonths: fc.option(inRange(R.amortizationMonths), { nil: null }),
-  monthlyBudget: fc.option(
-    fc.oneof(
-      fc.constantFrom('0', '100', '1500.00', `1${'0'.repeat(40)}`, '0.0000000001'),
-      fc.bigInt({ min: 0n, max: 10n ** 45n }).map((value) => `${value}.25`),
+const inputArbitrary = inRangeWorkload({
+  models: ['llama-3.1-8b-lora', 'llama-3.1-8b', 'moe-26b-a4b-lora'],
+  extra: {
+    neededByDays: fc.option(inRange(R.neededByDays), { nil: null }),
+    amortizationMonths: fc.option(inRange(R.amortizationMonths), { nil: null }),
+    monthlyBudget: fc.option(
+      fc.oneof(
+        fc.constantFrom('0', '100', '1500.00', `1${'0'.repeat(40)}`, '0.0000000001'),
+        fc.bigInt({ min: 0n, max: 10n ** 45n }).map((value) => `${value}.25`),
+      ),
+      { nil: null },
     ),
-    { nil: null },
-  ),
+  },
 });
 
 /** Every string under a `monthlyCost`, `amount`-like key of the answer, found by walking it. */

@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import type { EvidenceSnapshot, SweptLevel } from '../../../src/domain/engine/evidence';
 import { type FrontierPoint, frontier } from '../../../src/domain/engine/frontier';
 import { moneyAmount, quantity } from '../../../src/domain/engine/money';
-import { type NumericRange, parseWorkload, WORKLOAD_RANGES } from '../../../src/domain/engine/workload';
+import { parseWorkload, WORKLOAD_RANGES } from '../../../src/domain/engine/workload';
 import { labEvidence } from '../../fixtures/lab/lab';
 import { customRetrievalWorkload } from '../../fixtures/lab/lab-workloads';
+import { inRange, inRangeWorkload } from '../../support/workload-arbitrary';
 
 /**
  * Properties of the frontier on random in-range workloads over the lab evidence with a
@@ -15,35 +16,12 @@ import { customRetrievalWorkload } from '../../fixtures/lab/lab-workloads';
  * exactly "eligible, priced, and dominated by no other eligible priced point".
  */
 
-function inRange(range: NumericRange): fc.Arbitrary<number> {
-  const low = range.minExclusive ? (range.integer ? range.min + 1 : range.min + 1e-9) : range.min;
-  const values = range.integer
-    ? fc.integer({ min: low, max: range.max })
-    : fc.double({ min: low, max: range.max, noNaN: true, noDefaultInfinity: true });
-  return fc.oneof(values, fc.constantFrom(low, range.max));
-}
-
-const R = WORKLOAD_RANGES;
-const inputArbitrary = fc.record({
-  requestsPerDay: inRange(R.requestsPerDay),
-  meanInputTokens: inRange(R.meanInputTokens),
-  meanOutputTokens: inRange(R.meanOutputTokens),
-  activeHoursPerDay: inRange(R.activeHoursPerDay),
-  activeDaysPerMonth: inRange(R.activeDaysPerMonth),
-  burstiness: inRange(R.burstiness),
-  peakToMean: inRange(R.peakToMean),
-  model: fc.constantFrom('llama-3.1-8b-lora', 'llama-3.1-8b'),
-  needsCustomWeights: fc.boolean(),
-  mustOwnWeights: fc.boolean(),
-  minDecodeTokensPerSecond: fc.option(
-    fc.oneof(inRange(R.minDecodeTokensPerSecond), fc.double({ min: 1, max: 80, noNaN: true })),
-    {
-      nil: null,
-    },
+const inputArbitrary = inRangeWorkload({
+  models: ['llama-3.1-8b-lora', 'llama-3.1-8b'],
+  minDecodeTokensPerSecond: fc.oneof(
+    inRange(WORKLOAD_RANGES.minDecodeTokensPerSecond),
+    fc.double({ min: 1, max: 80, noNaN: true }),
   ),
-  maxTtftMsP95: fc.option(inRange(R.maxTtftMsP95), { nil: null }),
-  minAcceptedRate: fc.option(inRange(R.minAcceptedRate), { nil: null }),
-  horizonMonths: inRange(R.horizonMonths),
 });
 
 function level(configuration: string, concurrency: number, decode: number): SweptLevel {
