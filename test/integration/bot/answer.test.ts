@@ -21,6 +21,17 @@ describe('/floorplan keep answers the main question', () => {
   const ISSUE_WORKLOAD =
     'model=llama-3.1-8b-lora requests=2000/day in=900 out=250 hours=10 custom own-weights';
 
+  /** ISSUE_WORKLOAD as the API's WorkloadInput: the expected figures are the API's answer to it. */
+  const ISSUE_INPUT = {
+    model: 'llama-3.1-8b-lora',
+    requestsPerDay: 2000,
+    meanInputTokens: 900,
+    meanOutputTokens: 250,
+    activeHoursPerDay: 10,
+    needsCustomWeights: true,
+    mustOwnWeights: true,
+  };
+
   async function ask(text: string, user = VIEWER) {
     const delivery = await harness.slashCommand(text, { user });
     expect(delivery.status).toBe(200);
@@ -28,21 +39,17 @@ describe('/floorplan keep answers the main question', () => {
     return { post, text: messageText(post.body) };
   }
 
+  /** Clicks a button of the answer to ISSUE_WORKLOAD and waits for the bot's reply to it. */
+  async function click(actionId: string, user = VIEWER) {
+    const clicked = await harness.buttonClick({ actionId, value: ISSUE_WORKLOAD, user });
+    const reply = await harness.waitForResponse(clicked.responseId, 15_000);
+    return { reply, text: messageText(reply.body) };
+  }
+
   it('answers the workload as typed with the recommendation, its monthly cost and what it keeps', async () => {
     const { post, text } = await ask(`keep ${ISSUE_WORKLOAD}`);
     expect(post.body.response_type).toBe('in_channel');
-    const truth = await harness.adminApi().decide(
-      {
-        model: 'llama-3.1-8b-lora',
-        requestsPerDay: 2000,
-        meanInputTokens: 900,
-        meanOutputTokens: 250,
-        activeHoursPerDay: 10,
-        needsCustomWeights: true,
-        mustOwnWeights: true,
-      },
-      [],
-    );
+    const truth = await harness.adminApi().decide(ISSUE_INPUT, []);
     const recommendation = truth.recommendation;
     if (recommendation === null) throw new Error('the seeded catalog should recommend a path');
     const option = truth.paths.find((path) => path.optionId === recommendation.optionId);
@@ -58,19 +65,7 @@ describe('/floorplan keep answers the main question', () => {
     const { text } = await ask(
       'keep model=llama-3.1-8b-lora requests=2000/day in=900 out=250 hours=10 custom own-weights tps>=30 keeping=fast',
     );
-    const truth = await harness.adminApi().decide(
-      {
-        model: 'llama-3.1-8b-lora',
-        requestsPerDay: 2000,
-        meanInputTokens: 900,
-        meanOutputTokens: 250,
-        activeHoursPerDay: 10,
-        needsCustomWeights: true,
-        mustOwnWeights: true,
-        minDecodeTokensPerSecond: 30,
-      },
-      ['FAST'],
-    );
+    const truth = await harness.adminApi().decide({ ...ISSUE_INPUT, minDecodeTokensPerSecond: 30 }, ['FAST']);
     const fast = truth.recommendation?.shortfalls.find((shortfall) => shortfall.axis === 'FAST');
     if (fast === undefined) throw new Error('keeping FAST at 30 tok/s should accept a decode shortfall');
     const decode = /decode ([\d.]+) tok\/s vs 30 required/.exec(fast.shortfall);
@@ -97,17 +92,8 @@ describe('/floorplan keep answers the main question', () => {
   it('takes the traffic shape typed as burstiness= and peak=, and answers what the API answers for it', async () => {
     const { text } = await ask(`keep ${ISSUE_WORKLOAD} burstiness=50 peak=3`);
     expect(text).toContain('burstiness 50 · peak 3x mean');
-    const shaped = {
-      model: 'llama-3.1-8b-lora',
-      requestsPerDay: 2000,
-      meanInputTokens: 900,
-      meanOutputTokens: 250,
-      activeHoursPerDay: 10,
-      needsCustomWeights: true,
-      mustOwnWeights: true,
-    };
-    const truth = await harness.adminApi().decide({ ...shaped, burstiness: 50, peakToMean: 3 }, []);
-    const flat = await harness.adminApi().decide(shaped, []);
+    const truth = await harness.adminApi().decide({ ...ISSUE_INPUT, burstiness: 50, peakToMean: 3 }, []);
+    const flat = await harness.adminApi().decide(ISSUE_INPUT, []);
     // Clustered arrivals bill Custom Model Import more windows: the shape reached the API.
     const cmiCost = (answer: typeof truth) =>
       answer.paths.find((path) => path.pathSlug === 'bedrock-cmi')?.monthlyCost.amount;
@@ -120,18 +106,7 @@ describe('/floorplan keep answers the main question', () => {
 
   it('lists a base-model-only path last and labelled not eligible for a custom-weights workload', async () => {
     const { text } = await ask(`keep ${ISSUE_WORKLOAD}`);
-    const truth = await harness.adminApi().decide(
-      {
-        model: 'llama-3.1-8b-lora',
-        requestsPerDay: 2000,
-        meanInputTokens: 900,
-        meanOutputTokens: 250,
-        activeHoursPerDay: 10,
-        needsCustomWeights: true,
-        mustOwnWeights: true,
-      },
-      [],
-    );
+    const truth = await harness.adminApi().decide(ISSUE_INPUT, []);
     expect(truth.notEligible.length).toBeGreaterThan(0);
     for (const standIn of truth.notEligible) {
       expect(text).toMatch(new RegExp(`${standIn.pathSlug} +\\S+ not eligible`));
@@ -141,37 +116,19 @@ describe('/floorplan keep answers the main question', () => {
 
   it('shows only the warnings that bear on the recommendation; Details has the rest', async () => {
     const { text } = await ask(`keep ${ISSUE_WORKLOAD}`);
-    const truth = await harness.adminApi().decide(
-      {
-        model: 'llama-3.1-8b-lora',
-        requestsPerDay: 2000,
-        meanInputTokens: 900,
-        meanOutputTokens: 250,
-        activeHoursPerDay: 10,
-        needsCustomWeights: true,
-        mustOwnWeights: true,
-      },
-      [],
-    );
+    const truth = await harness.adminApi().decide(ISSUE_INPUT, []);
     const other = truth.warnings.filter((warning) => !warning.affectsRecommendation);
     expect(other.length).toBeGreaterThan(0);
     for (const warning of other) expect(text).not.toContain(JSON.stringify(warning.message).slice(1, -1));
     expect(text).toContain(`${other.length} more warning`);
-    const details = await harness.buttonClick({
-      actionId: ActionId.decisionDetails,
-      value: ISSUE_WORKLOAD,
-    });
-    const answer = await harness.waitForResponse(details.responseId, 15_000);
-    expect(answer.body.response_type).toBe('ephemeral');
-    const detailsText = messageText(answer.body);
+    const { reply, text: detailsText } = await click(ActionId.decisionDetails);
+    expect(reply.body.response_type).toBe('ephemeral');
     expect(detailsText).toContain(JSON.stringify(other[0]?.message ?? '').slice(1, -1));
   });
 
   it('"Compare with cloud" lists the break-evens that exist, the pairs that never cross, and saves nothing', async () => {
     const before = await harness.api.database.prisma.decision.count();
-    const clicked = await harness.buttonClick({ actionId: ActionId.compareWithCloud, value: ISSUE_WORKLOAD });
-    const answer = await harness.waitForResponse(clicked.responseId, 15_000);
-    const text = messageText(answer.body);
+    const { text } = await click(ActionId.compareWithCloud);
     expect(text).toContain('Where the costs cross');
     expect(text).toContain('Never cross (1 to 1B requests/mo, one always cheaper):');
     expect(text).toContain('nothing was saved');
@@ -179,13 +136,8 @@ describe('/floorplan keep answers the main question', () => {
   });
 
   it('"Save decision" records the Slack user and the model, and App Home shows both', async () => {
-    const clicked = await harness.buttonClick({
-      actionId: ActionId.saveDecision,
-      value: ISSUE_WORKLOAD,
-      user: VIEWER,
-    });
-    const answer = await harness.waitForResponse(clicked.responseId, 15_000);
-    expect(messageText(answer.body)).toContain(`for \`llama-3.1-8b-lora\`, asked by <@${VIEWER}>`);
+    const { text } = await click(ActionId.saveDecision, VIEWER);
+    expect(text).toContain(`for \`llama-3.1-8b-lora\`, asked by <@${VIEWER}>`);
     const saved = await harness.api.database.prisma.decision.findFirstOrThrow({
       orderBy: { createdAt: 'desc' },
       include: { workload: true },
