@@ -56,7 +56,8 @@ export function useFloorplanErrors(): Plugin {
     // (a variable that does not coerce) or a plugin (a bad cursor), i.e. the input was wrong.
     onResultProcess: ({ result, setResult }) => {
       if (Array.isArray(result) || Symbol.asyncIterator in result || !result.errors) return;
-      const needsWork = (error: GraphQLError) => error.message.length > MAX_ECHO || !hasCode(error);
+      const needsWork = (error: GraphQLError) =>
+        error.message.length > MAX_ECHO || !hasCode(error) || queryLimitMessage(error.message) !== null;
       if (!result.errors.some(needsWork)) return;
       setResult({
         ...result,
@@ -103,17 +104,64 @@ function hasCode(error: GraphQLError): boolean {
   return typeof error.extensions?.code === 'string';
 }
 
+/**
+ * graphql-armor's refusals (RELIABILITY promise 8) say "Syntax Error: Query depth limit of 10
+ * exceeded, found 12." for a query that parses fine, with no way out, and the token limit comes as a
+ * parse failure. Each becomes what was over which limit and how to ask instead; all BAD_USER_INPUT.
+ */
+const QUERY_LIMIT_ADVICE: [RegExp, (limit: string, found: string | undefined) => string][] = [
+  [
+    /^Syntax Error: Query depth limit of (\d+) exceeded, found (\d+)\.$/,
+    (limit, found) =>
+      `Query depth limit of ${limit} exceeded, found ${found}: nest fields at most ${limit} levels deep, or split the query into several requests.`,
+  ],
+  [
+    /^Syntax Error: Aliases limit of (\d+) exceeded, found (\d+)\.$/,
+    (limit, found) =>
+      `Aliases limit of ${limit} exceeded, found ${found}: use at most ${limit} aliases in one request, or split it into several.`,
+  ],
+  [
+    /^Syntax Error: Directives limit of (\d+) exceeded, found (\d+)\.$/,
+    (limit, found) =>
+      `Directives limit of ${limit} exceeded, found ${found}: use at most ${limit} directives in one request.`,
+  ],
+  [
+    /^Syntax Error: Token limit of (\d+) exceeded\.$/,
+    (limit) =>
+      `Token limit of ${limit} exceeded: the query document has more than ${limit} tokens; ask for fewer fields, pass values as variables, or split the query into several requests.`,
+  ],
+  [
+    /^Syntax Error: Query Cost limit of (\d+) exceeded, found (\d+(?:\.\d+)?)\.$/,
+    (limit, found) =>
+      `Query Cost limit of ${limit} exceeded, found ${Math.ceil(Number(found))}: ask for smaller pages (first/last), fewer nested lists or fewer fields, or split the query into several requests.`,
+  ],
+];
+
+function queryLimitMessage(message: string): string | null {
+  for (const [pattern, advice] of QUERY_LIMIT_ADVICE) {
+    const match = pattern.exec(message);
+    if (match) return advice(match[1] ?? '', match[2]);
+  }
+  return null;
+}
+
 function rewritten(error: GraphQLError): GraphQLError {
   if (!(error instanceof GraphQLError)) return error;
+  const limit = queryLimitMessage(error.message);
   return new GraphQLError(
-    error.message.length > MAX_ECHO ? abbreviateMessage(error.message) : error.message,
+    limit ?? (error.message.length > MAX_ECHO ? abbreviateMessage(error.message) : error.message),
     {
       ...(error.nodes ? { nodes: error.nodes } : {}),
       ...(error.source ? { source: error.source } : {}),
       ...(error.positions ? { positions: error.positions } : {}),
       ...(error.path ? { path: error.path } : {}),
       ...(error.originalError ? { originalError: error.originalError } : {}),
-      extensions: hasCode(error) ? error.extensions : { ...error.extensions, code: 'BAD_USER_INPUT' },
+      extensions:
+        limit !== null
+          ? { ...error.extensions, code: 'BAD_USER_INPUT' }
+          : hasCode(error)
+            ? error.extensions
+            : { ...error.extensions, code: 'BAD_USER_INPUT' },
     },
   );
 }

@@ -23,6 +23,8 @@ describe('query limits and production leaks', () => {
   const firstError = async (query: string, variables: Record<string, unknown> = {}) => {
     const { status, body } = await api.run(query, variables, { as: 'VIEWER' });
     expect(body.data ?? null, query.slice(0, 80)).toBeNull();
+    // A limit is no syntax error (graphql-armor's wording): the message says what to ask instead.
+    expect(body.errors?.[0]?.message).not.toMatch(/^Syntax Error/);
     return { status, message: body.errors?.[0]?.message ?? '', code: body.errors?.[0]?.extensions?.code };
   };
 
