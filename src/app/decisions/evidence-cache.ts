@@ -38,6 +38,9 @@ interface CacheEntry {
   /** Where no NOTIFY reaches this process (the embedded database): a marker that moves on every write. */
   changeProbe: (() => Promise<string>) | null;
   lastProbe: string | null;
+  /** Other reads of evidence tables kept beside the snapshot (`cachedEvidenceRead`), by key. */
+  reads: Map<string, { generation: number; value: Promise<unknown> }>;
+  readLoads: number;
 }
 
 const caches = new WeakMap<PrismaClient, CacheEntry>();
@@ -54,6 +57,8 @@ function entryFor(prisma: PrismaClient): CacheEntry {
       enabled: false,
       changeProbe: null,
       lastProbe: null,
+      reads: new Map(),
+      readLoads: 0,
     };
     caches.set(prisma, entry);
   }
@@ -62,18 +67,22 @@ function entryFor(prisma: PrismaClient): CacheEntry {
 
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 
+/** Where no NOTIFY reaches this process: drops what is cached when the change marker moved. */
+async function probeForChanges(prisma: PrismaClient, entry: CacheEntry): Promise<void> {
+  if (!entry.changeProbe) return;
+  // Read before the cached value: a write landing meanwhile moves the marker again, and the next answer reloads.
+  const marker = await entry.changeProbe();
+  if (marker !== entry.lastProbe) evidenceChanged(prisma);
+  entry.lastProbe = marker;
+}
+
 async function undated(prisma: PrismaClient, entry: CacheEntry, now: Date): Promise<DatedEvidence> {
   if (!entry.enabled) {
     entry.loads++;
     const { now: _now, ...evidence } = await loadEvidenceSnapshot(prisma, now);
     return evidence;
   }
-  if (entry.changeProbe) {
-    // Read before the snapshot: a write landing meanwhile moves the marker again, and the next answer reloads.
-    const marker = await entry.changeProbe();
-    if (marker !== entry.lastProbe) evidenceChanged(prisma);
-    entry.lastProbe = marker;
-  }
+  await probeForChanges(prisma, entry);
   const until = entry.loaded?.until;
   if (until !== undefined && until !== null && now.getTime() >= until) evidenceChanged(prisma);
   const generation = entry.generation;
@@ -120,6 +129,42 @@ export async function cachedEvidence(
   return snapshot;
 }
 
+/** Distinct reads kept at once; more (many shapes of one query) start the collection over. */
+const MAX_KEPT_READS = 64;
+
+/**
+ * A read of tables that only evidence writes change (the catalog: paths, vendors, boxes, prices),
+ * kept beside the snapshot and dropped with it, by the same invalidation. `key` names the read
+ * (its query, including what is selected). Read afresh wherever the cache is not enabled. The
+ * value is shared by every caller until the next change: callers must not modify it.
+ */
+export async function cachedEvidenceRead<T>(
+  prisma: PrismaClient,
+  key: string,
+  read: () => Promise<T>,
+): Promise<T> {
+  const entry = entryFor(prisma);
+  if (!entry.enabled) {
+    entry.readLoads++;
+    return read();
+  }
+  await probeForChanges(prisma, entry);
+  const generation = entry.generation;
+  const kept = entry.reads.get(key);
+  if (kept?.generation === generation) return kept.value as Promise<T>;
+  if (entry.reads.size >= MAX_KEPT_READS) entry.reads.clear();
+  entry.readLoads++;
+  const value = read();
+  entry.reads.set(key, { generation, value });
+  try {
+    return await value;
+  } catch (error) {
+    // A failed read (the database away) is not kept: the next caller tries again.
+    if (entry.reads.get(key)?.value === value) entry.reads.delete(key);
+    throw error;
+  }
+}
+
 /**
  * Keeps the snapshot between answers for this client. Only for a process that invalidates it on
  * every evidence write it can see: the API (mutations in process; on Postgres also
@@ -152,11 +197,17 @@ export function evidenceChanged(prisma: PrismaClient): void {
   entry.generation++;
   entry.loaded = null;
   entry.dated = null;
+  entry.reads.clear();
 }
 
 /** How many times the snapshot was read from the database (for tests and the benchmark). */
 export function evidenceLoads(prisma: PrismaClient): number {
   return entryFor(prisma).loads;
+}
+
+/** How many `cachedEvidenceRead`s went to the database (for tests and the benchmark). */
+export function evidenceReadLoads(prisma: PrismaClient): number {
+  return entryFor(prisma).readLoads;
 }
 
 /**

@@ -6,6 +6,7 @@ import { createApiToken } from '../../../src/app/auth/tokens';
 import {
   enableEvidenceCache,
   evidenceLoads,
+  evidenceReadLoads,
   listenForEvidenceChanges,
 } from '../../../src/app/decisions/evidence-cache';
 import { type Database, openDatabase } from '../../../src/db/connection';
@@ -165,6 +166,43 @@ describe('the cached evidence snapshot', () => {
     const after = await decide(first, token);
     expect(costOf(after, priced.optionId)).not.toBe(costOf(before, priced.optionId));
     expect(evidenceLoads(database.prisma)).toBe(loadsAfterFirst + 1);
+  });
+
+  it('keeps the catalog (servingPaths) beside the snapshot and drops it with it', async () => {
+    const CATALOG = `{ servingPaths { slug vendor { name } priceComponents { slug price { amount } } } }`;
+    type Catalog = {
+      servingPaths: { slug: string; priceComponents: { slug: string; price: { amount: string } }[] }[];
+    };
+    const read = () => graphql<Catalog>(first, token, CATALOG, {});
+    const amountOf = (catalog: Catalog, slug: string) =>
+      catalog.servingPaths.flatMap((item) => item.priceComponents).find((item) => item.slug === slug)?.price
+        .amount;
+    const before = await read();
+    const readsAfterFirst = evidenceReadLoads(database.prisma);
+    for (let index = 0; index < 3; index++) expect(await read()).toEqual(before);
+    // Warm: the same answer, no database read for the catalog.
+    expect(evidenceReadLoads(database.prisma)).toBe(readsAfterFirst);
+
+    const slug = before.servingPaths.flatMap((item) => item.priceComponents)[0]?.slug ?? '';
+    const component = await database.prisma.priceComponent.findUniqueOrThrow({ where: { slug } });
+    await graphql(
+      first,
+      token,
+      `mutation Update($slug: String!, $input: UpdatePriceComponentInput!) {
+        updatePriceComponent(slug: $slug, input: $input) { slug }
+      }`,
+      {
+        slug,
+        input: {
+          amount: component.amount.times(5).toString(),
+          source: 'cache test: five times',
+          asOf: new Date().toISOString(),
+        },
+      },
+    );
+    // No waiting: the mutation dropped the catalog with the snapshot.
+    expect(Number(amountOf(await read(), slug))).toBeCloseTo(component.amount.toNumber() * 5, 10);
+    expect(evidenceReadLoads(database.prisma)).toBe(readsAfterFirst + 1);
   });
 
   it.skipIf(!usingPostgres())(

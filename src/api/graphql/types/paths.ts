@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { recordAudit } from '../../../app/audit/record';
 import { actorOf } from '../../../app/auth/identity';
+import { cachedEvidenceRead } from '../../../app/decisions/evidence-cache';
 import { recordPriceValue } from '../../../app/prices/record-value';
 import { NotFoundError } from '../../../domain/errors';
 import { builder } from '../builder';
@@ -147,8 +148,11 @@ builder.queryFields((t) => ({
     type: ['ServingPath'],
     authScopes: { catalogReader: true },
     args: { kind: t.arg({ type: PathKindEnum, required: false }) },
+    // Only evidence writes change the catalog: it is kept with the evidence snapshot, per selection.
     resolve: (query, _root, { kind }, { prisma }) =>
-      prisma.servingPath.findMany({ ...query, where: kind ? { kind } : {}, orderBy: { slug: 'asc' } }),
+      cachedEvidenceRead(prisma, `servingPaths:${kind ?? ''}:${JSON.stringify(query)}`, () =>
+        prisma.servingPath.findMany({ ...query, where: kind ? { kind } : {}, orderBy: { slug: 'asc' } }),
+      ),
   }),
   servingPath: t.prismaField({
     type: 'ServingPath',
