@@ -37,12 +37,15 @@ export async function serveFloorplanApi(): Promise<void> {
     return (query as (...inner: unknown[]) => unknown).apply(this, args);
   } as typeof query;
   answerStats(() => statements);
-  // main.ts announces its URL on stdout; pass it to the parent instead of parsing the stream.
-  console.log = (...args: unknown[]) => {
+  // main.ts announces its URL on stderr (with the first admin token, in one write); pass it to the
+  // parent instead of parsing the stream.
+  const announce = (...args: unknown[]) => {
     const line = args.map(String).join(' ');
     const ready = /API ready: (\S+)\/graphql/.exec(line);
     if (ready?.[1]) process.send?.({ kind: 'ready', url: ready[1] } satisfies ServerMessage);
   };
+  console.log = announce;
+  console.error = announce;
   await import('../src/api/main');
 }
 

@@ -12,7 +12,10 @@
  * It creates its own database `floorplan_bench_<random>` on BENCH_DATABASE_URL (default
  * postgresql://postgres@127.0.0.1:5432/postgres) and drops it at the end. Prints a table and writes
  * bench/results/api-<label>.json (BENCH_LABEL, default "run"). BENCH_SECONDS sets each open-loop
- * level's duration (default 5).
+ * level's duration (default 5). To measure only part of it: BENCH_ONLY=catalog,decide keeps the
+ * operations whose names contain one of the words (bare Yoga always runs), BENCH_PARTS=closed,growth
+ * keeps those parts (open, closed, growth; default all), and BENCH_REPEATS=3 repeats the closed
+ * loop, alternating with bare Yoga, and reports each operation's median ratio.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -42,6 +45,9 @@ const RATES = [50, 100, 200] as const;
 const CLOSED_LOOP_CLIENTS = 16;
 const CLOSED_LOOP_SECONDS = Number(process.env.BENCH_CLOSED_SECONDS ?? 4);
 const RESULT_COUNTS = [48, 1000, 10000] as const;
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'open,closed,growth').split(','));
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 1);
 /** How long a level may take to drain after its last arrival before what is left counts as unfinished. */
 const DRAIN_GRACE_MS = 10_000;
 
@@ -111,6 +117,12 @@ const OPERATIONS: Operation[] = [
     }),
   },
 ];
+
+/** The operations this run measures (BENCH_ONLY); the bare server always, as the baseline. */
+const SELECTED = OPERATIONS.filter(
+  (operation) =>
+    operation.target === 'bare' || ONLY.length === 0 || ONLY.some((word) => operation.name.includes(word)),
+);
 
 // --- HTTP client --------------------------------------------------------------------------------
 
@@ -551,7 +563,7 @@ async function main(): Promise<void> {
     }
 
     // Warm-up and a correctness check of every operation.
-    for (const operation of OPERATIONS) {
+    for (const operation of SELECTED) {
       for (let index = 0; index < 30; index++) {
         const reply = await post(target(operation), operation.body, tokenFor(operation)).promise;
         if (!reply.ok) throw new Error(`${operation.name}: ${reply.error}`);
@@ -559,7 +571,7 @@ async function main(): Promise<void> {
     }
 
     const sqlStatements: Report['sqlStatements'] = [];
-    for (const operation of OPERATIONS.filter((item) => item.target === 'api')) {
+    for (const operation of SELECTED.filter((item) => item.target === 'api')) {
       const before = await api.stats();
       const count = 20;
       for (let index = 0; index < count; index++) await post(api.url, operation.body, token).promise;
@@ -571,7 +583,7 @@ async function main(): Promise<void> {
     }
 
     const openLoopLevels: OpenLoopLevel[] = [];
-    for (const operation of OPERATIONS) {
+    for (const operation of PARTS.has('open') ? SELECTED : []) {
       for (const rate of RATES) {
         const level = await openLoop(operation, target(operation), tokenFor(operation), rate);
         openLoopLevels.push(level);
@@ -584,21 +596,23 @@ async function main(): Promise<void> {
       }
     }
 
-    const closed = [];
-    for (const operation of OPERATIONS) {
-      closed.push(await closedLoop(operation, target(operation), tokenFor(operation)));
-      await drained(operation, target(operation), tokenFor(operation));
+    const closedLoopResults: Report['closedLoop'] = [];
+    for (let repeat = 0; repeat < (PARTS.has('closed') ? REPEATS : 0); repeat++) {
+      const closed = [];
+      for (const operation of SELECTED) {
+        closed.push(await closedLoop(operation, target(operation), tokenFor(operation)));
+        await drained(operation, target(operation), tokenFor(operation));
+      }
+      // Each repeat against the bare server's rate in the same repeat.
+      const bareRate = closed[0]?.requestsPerSecond ?? Number.NaN;
+      for (const item of closed)
+        closedLoopResults.push({ ...item, ratioToBare: item.requestsPerSecond / bareRate });
     }
-    const bareRate = closed[0]?.requestsPerSecond ?? Number.NaN;
-    const closedLoopResults = closed.map((item) => ({
-      ...item,
-      ratioToBare: item.requestsPerSecond / bareRate,
-    }));
 
     await quiet(api);
     const growth: Report['growth'] = [];
     let firstAnswer: string | null = null;
-    for (const count of RESULT_COUNTS) {
+    for (const count of PARTS.has('growth') ? RESULT_COUNTS : []) {
       await growResults(database.prisma, count);
       const stored = await database.prisma.benchmarkResult.count();
       // The first decide after the write (a cache, if any, reloads here) is not a sample.
@@ -675,6 +689,16 @@ function printReport(report: Report): void {
     console.log(
       `${pad(item.operation, 38)}${pad(item.requestsPerSecond.toFixed(0), 10)}${pad(item.ratioToBare.toFixed(3), 10)}${item.errors}`,
     );
+  }
+  if (REPEATS > 1) {
+    console.log(`median ratio to bare Yoga over ${REPEATS} repeats`);
+    for (const operation of new Set(report.closedLoop.map((item) => item.operation))) {
+      const ratios = report.closedLoop
+        .filter((item) => item.operation === operation)
+        .map((item) => item.ratioToBare)
+        .sort((a, b) => a - b);
+      console.log(`${pad(operation, 38)}${percentile(ratios, 0.5).toFixed(3)}`);
+    }
   }
   console.log('\nSQL statements per request (authentication included)');
   for (const item of report.sqlStatements)
