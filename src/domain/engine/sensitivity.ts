@@ -316,6 +316,36 @@ function firstFlip(
 /** Just past a threshold: the next double above `value` scaled by a part in a million. */
 const JUST_ABOVE = 1 + 1e-6;
 
+/**
+ * Where a requirement of the workload crosses one capability of each option: a minimum decode SLO
+ * against each speed (stricter upwards), a needed-by deadline against each lead time (stricter
+ * downwards). Only there can a verdict, and so the pick, change: at the capability the requirement
+ * passes, just past it it fails. Returned by numeric side, nearest first, each with the value to
+ * try and the value beside it that must still hold.
+ */
+function crossings(
+  capabilities: readonly number[],
+  current: number | null,
+  stricter: 'up' | 'down',
+): { above: { value: number; hold: number }[]; below: { value: number; hold: number }[] } {
+  const up = stricter === 'up';
+  const sorted = [...new Set(capabilities)].filter((value) => value > 0).sort((a, b) => a - b);
+  const past = (value: number) => (up ? value * JUST_ABOVE : value / JUST_ABOVE);
+  // Tightening: flips just past a capability, holds at it.
+  const tighter = sorted
+    .filter((value) => current === null || (up ? value >= current : value <= current))
+    .map((value) => ({ value: past(value), hold: value }));
+  // Loosening: flips at a capability, holds just past it (never past where it stands now).
+  const looser = sorted
+    .filter((value) => current !== null && (up ? value < current : value > current))
+    .map((value) => {
+      const beside = past(value);
+      const now = current ?? value;
+      return { value, hold: up ? Math.min(beside, now) : Math.max(beside, now) };
+    });
+  return up ? { above: tighter, below: looser.reverse() } : { above: looser, below: tighter.reverse() };
+}
+
 function decodeFinding(
   core: CoreEvaluation,
   catalog: Catalog,
@@ -324,26 +354,18 @@ function decodeFinding(
   baseline: string | null,
 ): SensitivityFinding {
   const current = workload.minDecodeTokensPerSecond;
-  const speeds = [
-    ...new Set(
-      core.eligible.flatMap((entry) =>
-        entry.option.points.map((point) => point.decodeTokensPerSecondPerStream),
-      ),
-    ),
-  ].sort((a, b) => a - b);
   // FAST and sizing change only where the SLO crosses a speed: at the speed it passes, just above
-  // it fails. Raising the SLO: flips just above a speed, holds at it. Lowering: flips at a speed,
-  // holds just above it.
-  const above = speeds
-    .filter((speed) => current === null || speed >= current)
-    .map((speed) => ({ value: speed * JUST_ABOVE, hold: speed }));
-  const below = speeds
-    .filter((speed) => current !== null && speed < current)
-    .reverse()
-    .map((speed) => ({ value: speed, hold: Math.min(speed * JUST_ABOVE, current ?? speed) }));
+  // it fails.
+  const candidates = crossings(
+    core.eligible.flatMap((entry) =>
+      entry.option.points.map((point) => point.decodeTokensPerSecondPerStream),
+    ),
+    current,
+    'up',
+  );
   // The SLO moves only the sizing points: the options are re-sized, not rebuilt.
   const found = firstFlip(
-    { above, below },
+    candidates,
     remembered((slo) => {
       const changed = { ...workload, minDecodeTokensPerSecond: slo };
       const resized = resizedServingOptions(core.optionSet, catalog, changed, settings.candidateModelSlugs);
@@ -447,25 +469,18 @@ function neededByFinding(
   baseline: string | null,
 ): SensitivityFinding {
   const current = workload.neededByDays;
-  const leads = [
-    ...new Set(
-      core.eligible
-        .map((entry) => effectiveLeadTime(catalog, entry.option).days)
-        .filter((days): days is number => days !== null),
-    ),
-  ].sort((a, b) => a - b);
   // AVAILABLE changes only where needed-by crosses a lead time: at the lead time it passes, just
   // under it fails.
-  const tighter = leads
-    .filter((lead) => lead > 0 && (current === null || lead <= current))
-    .reverse()
-    .map((lead) => ({ value: lead / JUST_ABOVE, hold: lead }));
-  const looser = leads
-    .filter((lead) => current !== null && lead > current)
-    .map((lead) => ({ value: lead, hold: Math.max(lead / JUST_ABOVE, current ?? lead) }));
+  const candidates = crossings(
+    core.eligible
+      .map((entry) => effectiveLeadTime(catalog, entry.option).days)
+      .filter((days): days is number => days !== null),
+    current,
+    'down',
+  );
   // No option, sizing or cost reads the deadline (only AVAILABLE does), so the options are reused.
   const found = firstFlip(
-    { above: looser, below: tighter },
+    candidates,
     remembered((days) =>
       recommendedOptionId(catalog, { ...workload, neededByDays: days }, settings, core.optionSet),
     ),
