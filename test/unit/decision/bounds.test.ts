@@ -5,14 +5,14 @@ import { toAnswer } from '../../../src/app/decisions/answer';
 import { decide } from '../../../src/domain/engine/decide';
 import { MONEY_SCALE, moneyAmount } from '../../../src/domain/engine/money';
 import { parseWorkload, WORKLOAD_RANGES } from '../../../src/domain/engine/workload';
-import { labEvidence } from '../../fixtures/lab/lab';
+import { labEvidence } from '../../fixtures/lab/lab-evidence';
 import { inRange, inRangeWorkload } from '../../support/workload-arbitrary';
 
 const PLAIN = /^-?\d+(\.\d+)?$/;
 
 const R = WORKLOAD_RANGES;
 const inputArbitrary = inRangeWorkload({
-  models: ['llama-3.1-8b-lora', 'llama-3.1-8b', 'moe-26b-a4b-lora'],
+  models: ['llama-3.1-8b-lora', 'llama-3.1-8b-instruct-base', 'moe-26b-a4b-base'],
   extra: {
     neededByDays: fc.option(inRange(R.neededByDays), { nil: null }),
     amortizationMonths: fc.option(inRange(R.amortizationMonths), { nil: null }),

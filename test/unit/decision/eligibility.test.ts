@@ -5,8 +5,8 @@ import { AXES, type Axis, maskOfAxes } from '../../../src/domain/engine/axes';
 import { decide } from '../../../src/domain/engine/decide';
 import { isFeasibleUnder } from '../../../src/domain/engine/kept-sets';
 import type { Workload } from '../../../src/domain/engine/workload';
-import { labEvidence } from '../../fixtures/lab/lab';
-import { customRetrievalWorkload, MOE_ALTERNATIVE } from '../../fixtures/lab/lab-workloads';
+import { labEvidence } from '../../fixtures/lab/lab-evidence';
+import { customRetrievalWorkload, MOE_ALTERNATIVE, withMoeLora } from '../../fixtures/lab/lab-workloads';
 
 const quick = { analyses: { curves: false, sensitivity: false, breakEvens: false } } as const;
 
@@ -42,19 +42,21 @@ describe('one eligibility rule', () => {
       labEvidence(),
       quick,
     );
-    const onDemand = decision.options.find((option) => option.optionId === 'bedrock-on-demand/llama-3.1-8b');
+    const onDemand = decision.options.find(
+      (option) => option.optionId === 'bedrock-on-demand/llama-3.1-8b-instruct-base',
+    );
     expect(onDemand?.eligible).toBe(false);
     expect(decision.notEligible).toEqual([
       {
-        optionId: 'bedrock-on-demand/llama-3.1-8b',
+        optionId: 'bedrock-on-demand/llama-3.1-8b-instruct-base',
         pathSlug: 'bedrock-on-demand',
-        variantSlug: 'llama-3.1-8b',
+        variantSlug: 'llama-3.1-8b-instruct-base',
         reason:
-          'Bedrock on-demand tokens serves base models only: llama-3.1-8b would stand in for llama-3.1-8b-lora, and the workload needs its custom weights',
+          'Amazon Bedrock on-demand tokens serves base models only: llama-3.1-8b-instruct-base would stand in for llama-3.1-8b-lora, and the workload needs its custom weights',
       },
     ]);
-    expect(decision.recommendation?.optionId).not.toBe('bedrock-on-demand/llama-3.1-8b');
-    expect(decision.pareto).not.toContain('bedrock-on-demand/llama-3.1-8b');
+    expect(decision.recommendation?.optionId).not.toBe('bedrock-on-demand/llama-3.1-8b-instruct-base');
+    expect(decision.pareto).not.toContain('bedrock-on-demand/llama-3.1-8b-instruct-base');
   });
 
   it('keeps the base model eligible when base is fine', () => {
@@ -84,7 +86,7 @@ describe('one eligibility rule', () => {
         workloadArbitrary,
         fc.option(fc.subarray([...AXES] as Axis[]), { nil: null }),
         (workload, keep) => {
-          const decision = decide(workload, labEvidence(), {
+          const decision = decide(workload, withMoeLora(labEvidence()), {
             ...quick,
             keep,
             alternativeModelSlugs: MOE_ALTERNATIVE,

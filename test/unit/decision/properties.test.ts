@@ -9,8 +9,8 @@ import { resolveOptions } from '../../../src/domain/engine/evaluate';
 import { isFeasibleUnder } from '../../../src/domain/engine/kept-sets';
 import { buildServingOptions } from '../../../src/domain/engine/serving-options';
 import type { Workload } from '../../../src/domain/engine/workload';
-import { labEvidence } from '../../fixtures/lab/lab';
-import { customRetrievalWorkload, MOE_ALTERNATIVE } from '../../fixtures/lab/lab-workloads';
+import { labEvidence } from '../../fixtures/lab/lab-evidence';
+import { customRetrievalWorkload, MOE_ALTERNATIVE, withMoeLora } from '../../fixtures/lab/lab-workloads';
 
 const workloadArbitrary: fc.Arbitrary<Workload> = fc
   .record({
@@ -36,7 +36,8 @@ const workloadArbitrary: fc.Arbitrary<Workload> = fc
     }),
   );
 
-const evidence = labEvidence();
+// The lab's evidence with the fine-tuned MoE alternative added (a test variation: see withMoeLora).
+const evidence = withMoeLora(labEvidence());
 const quick = {
   analyses: { curves: false, sensitivity: false, breakEvens: false },
   alternativeModelSlugs: MOE_ALTERNATIVE,

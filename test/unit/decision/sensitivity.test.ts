@@ -6,8 +6,8 @@ import { type DecideOptions, decide } from '../../../src/domain/engine/decide';
 import type { EvidenceSnapshot } from '../../../src/domain/engine/evidence';
 import type { SensitivityFinding } from '../../../src/domain/engine/sensitivity';
 import type { Workload } from '../../../src/domain/engine/workload';
-import { labEvidence } from '../../fixtures/lab/lab';
-import { customRetrievalWorkload, MOE_ALTERNATIVE } from '../../fixtures/lab/lab-workloads';
+import { labEvidence } from '../../fixtures/lab/lab-evidence';
+import { customRetrievalWorkload, MOE_ALTERNATIVE, withMoeLora } from '../../fixtures/lab/lab-workloads';
 
 const noAnalyses = { curves: false, breakEvens: false, sensitivity: false };
 
@@ -107,26 +107,28 @@ describe('sensitivity you can verify', () => {
       analyses: { curves: false, breakEvens: false },
     });
     for (const finding of decision.sensitivity) {
-      expect(finding.newRecommendation).not.toBe('bedrock-on-demand/llama-3.1-8b');
+      expect(finding.newRecommendation).not.toBe('bedrock-on-demand/llama-3.1-8b-instruct-base');
       expect(finding.flipsAt ?? '').not.toMatch(/[+-]0\.00%/);
     }
   });
 
   it('puts a decode-SLO flip just above the speed it crosses: at the speed itself the answer holds', () => {
-    // The MoE alternative decodes 32.8 tok/s (1.6 x 20.5) and clears the 30 tok/s SLO; asking for
-    // more than 32.8 sends the answer back to the dense 8B, which keeps FAST.
+    // The MoE alternative (a test variation: see withMoeLora) decodes at its base's seeded 32.8 tok/s
+    // (1.6 x 20.5) and clears the 30 tok/s SLO; asking for more than 32.8 sends the answer back to
+    // the dense 8B, which keeps FAST.
     const workload = customRetrievalWorkload();
+    const evidence = withMoeLora(labEvidence());
     const options = { alternativeModelSlugs: MOE_ALTERNATIVE };
-    const decision = decide(workload, labEvidence(), {
+    const decision = decide(workload, evidence, {
       ...options,
       analyses: { curves: false, breakEvens: false },
     });
-    expect(decision.recommendation?.optionId).toBe('spark-vllm/moe-26b-a4b-lora');
+    expect(decision.recommendation?.optionId).toBe('dgx-spark/moe-26b-a4b-lora');
     const slo = decision.sensitivity.find((finding) => finding.input === 'DECODE_SLO');
     expect(slo?.holdsAtValue).toBeCloseTo(32.8, 10);
     expect(slo?.flipsAtValue).toBeCloseTo(32.8 * (1 + 1e-6), 10);
     expect(slo?.flipsAt).toBe('above 32.8 tok/s (e.g. 32.800033)');
-    expect(slo?.newRecommendation).toBe('spark-vllm/llama-3.1-8b-lora');
-    expect(expectReproduces(workload, labEvidence(), options)).toBeGreaterThan(0);
+    expect(slo?.newRecommendation).toBe('dgx-spark/llama-3.1-8b-lora');
+    expect(expectReproduces(workload, evidence, options)).toBeGreaterThan(0);
   });
 });

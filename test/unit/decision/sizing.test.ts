@@ -6,10 +6,11 @@ import { decide } from '../../../src/domain/engine/decide';
 import { resolveOptions } from '../../../src/domain/engine/evaluate';
 import { buildServingOptions } from '../../../src/domain/engine/serving-options';
 import type { Workload } from '../../../src/domain/engine/workload';
-import { labEvidence } from '../../fixtures/lab/lab';
-import { customRetrievalWorkload, MOE_ALTERNATIVE } from '../../fixtures/lab/lab-workloads';
+import { labEvidence } from '../../fixtures/lab/lab-evidence';
+import { customRetrievalWorkload, MOE_ALTERNATIVE, withMoeLora } from '../../fixtures/lab/lab-workloads';
 
-const evidence = labEvidence();
+// The lab's evidence with the fine-tuned MoE alternative added (a test variation: see withMoeLora).
+const evidence = withMoeLora(labEvidence());
 const quick = {
   analyses: { curves: false, sensitivity: false, breakEvens: false },
   alternativeModelSlugs: MOE_ALTERNATIVE,
@@ -53,12 +54,12 @@ function relaxed(workload: Workload, by: { decode: number | null; ttft: number |
 }
 
 describe('honest, monotone sizing', () => {
-  it('sizes the Spark on its measurement at 12, 15, 17.5 and 18 tok/s alike (its c8 and c32 points are estimates; c8 meets 12)', () => {
+  it('sizes the Spark on its measurement at 12, 15, 17.5 and 18 tok/s alike (its c8 point is an estimate at 17.5 tok/s a stream, meeting all but 18)', () => {
     for (const slo of [12, 15, 17.5, 18]) {
       const decision = decide(customRetrievalWorkload({ minDecodeTokensPerSecond: slo }), evidence, quick);
-      const spark = decision.options.find((option) => option.optionId === 'spark-vllm/llama-3.1-8b-lora');
+      const spark = decision.options.find((option) => option.optionId === 'dgx-spark/llama-3.1-8b-lora');
       expect(spark?.verdicts.find((verdict) => verdict.axis === 'FAST')?.evidenceIds).toEqual([
-        'bench-spark-8b-fp8-c1',
+        'seed:spark:llama-3.1-8b:fp8:c1',
       ]);
       expect(spark?.failedAxes).not.toContain('HIGH_CONFIDENCE');
       // 1,000 requests x 250 tokens over 10 h, x2 at peak = 13.9 tok/s: one box at 20.5 tok/s.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../../src/domain/engine/decide';
 import { parseWorkload, WorkloadError } from '../../../src/domain/engine/workload';
-import { labEvidence } from '../../fixtures/lab/lab';
+import { labEvidence } from '../../fixtures/lab/lab-evidence';
 import { customRetrievalWorkload } from '../../fixtures/lab/lab-workloads';
 
 const valid = {
