@@ -8,7 +8,6 @@ import { FloorplanError } from '../domain/errors';
 import { type CommandEntry, parseCommandArgs, UsageError, wantsHelp } from './command';
 import { lazyCommands } from './commands/registry';
 import { setCommandLabel, withDatabase } from './database';
-import { printSchemaFile } from './print-schema';
 
 /**
  * `npx floorplan <command>`: one entry point for every command-line job. Each command lives in its
@@ -129,6 +128,8 @@ const commands: Record<string, CommandEntry> = {
     usage: 'usage: floorplan schema:print\n  writes schema/schema.graphql, the sorted SDL of the API',
     run: async (args) => {
       parseCommandArgs({ args, options: {} });
+      // The whole GraphQL schema (every resolver module) is loaded only for this command.
+      const { printSchemaFile } = await import('./print-schema');
       const file = await printSchemaFile();
       console.log(`Wrote ${file}`);
       return 0;

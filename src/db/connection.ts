@@ -1,10 +1,8 @@
-import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type {
   SqlDriverAdapterFactory,
   SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client';
 import {
   EmbeddedDatabaseBusyError,
@@ -80,6 +78,11 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
   }
   if (target.dataDir === 'memory://') {
     // Nothing else can reach an in-memory database: one in-process instance serves Prisma and migrations.
+    // PGlite is loaded only here and by the embedded owner: on PostgreSQL it would cost ~50 MB for nothing.
+    const [{ PGlite }, { PrismaPGlite }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('pglite-prisma-adapter'),
+    ]);
     const pglite = await PGlite.create(target.dataDir);
     const adapterFactory = new PrismaPGlite(pglite);
     const prisma = prismaClient(adapterFactory, options.onQuery);

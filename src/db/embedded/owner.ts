@@ -3,8 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { mkdir, readFile, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketHandler } from '@electric-sql/pglite-socket';
+import type { PGLiteSocketHandler } from '@electric-sql/pglite-socket';
 import { SessionScheduler } from './scheduler';
 
 /**
@@ -128,6 +127,11 @@ export async function tryTakeOwnership(
 }
 
 async function serve(dataDir: string, record: OwnerRecord): Promise<Ownership> {
+  // Loaded here, not at the top: a process on PostgreSQL never needs PGlite (about 50 MB resident).
+  const [{ PGlite }, { PGLiteSocketHandler }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite-socket'),
+  ]);
   const db = await PGlite.create(dataDir);
   const scheduler = new SessionScheduler(db);
   const handlers = new Set<PGLiteSocketHandler>();
