@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
 import { createSchemaEngine } from './schema-engine';
 
@@ -60,13 +61,60 @@ export async function applyMigrations(
 }
 
 async function applyMigrationsOnce(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
+  const migrationsList = await loadMigrationList();
+  if (await nothingToApply(adapterFactory, migrationsList)) return [];
   const { engine, free } = await createSchemaEngine(schemaPath, adapterFactory);
   try {
-    const migrationsList = await loadMigrationList();
     const output = await engine.applyMigrations({ migrationsList, filters: noFilter });
     return output.appliedMigrationNames;
   } finally {
     await free();
+  }
+}
+
+/**
+ * True when the database already records every migration here as finished, with the checksum of
+ * the file as it is now, and no migration failed or rolled back: the schema engine would apply
+ * nothing. Checked with one query so that a command does not instantiate the engine (WebAssembly,
+ * about 40 MB that stays resident) only to learn that; anything else, or any doubt, is false and
+ * the engine decides (and reports) as before.
+ */
+async function nothingToApply(
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory,
+  migrationsList: MigrationList,
+): Promise<boolean> {
+  const expected = new Map<string, string>();
+  for (const directory of migrationsList.migrationDirectories) {
+    const { content } = directory.migrationFile;
+    if (content.tag !== 'ok') return false;
+    expected.set(directory.path, createHash('sha256').update(content.value).digest('hex'));
+  }
+  let adapter: SqlDriverAdapter | undefined;
+  try {
+    adapter = await adapterFactory.connect();
+    const schema = adapter.getConnectionInfo?.().schemaName ?? 'public';
+    const table = await adapter.queryRaw({
+      sql: "SELECT to_regclass(format('%I._prisma_migrations', $1::text)) IS NOT NULL",
+      args: [schema],
+      argTypes: [{ scalarType: 'string', arity: 'scalar' }],
+    });
+    if (table.rows[0]?.[0] !== true) return false;
+    const recorded = await adapter.queryRaw({
+      sql: `SELECT migration_name, checksum, finished_at IS NOT NULL, rolled_back_at IS NOT NULL FROM "${schema.replaceAll('"', '""')}"._prisma_migrations`,
+      args: [],
+      argTypes: [],
+    });
+    const applied = new Map<string, string>();
+    for (const [name, checksum, finished, rolledBack] of recorded.rows) {
+      if (rolledBack === true) continue;
+      if (finished !== true) return false;
+      applied.set(String(name), String(checksum));
+    }
+    return [...expected].every(([name, checksum]) => applied.get(name) === checksum);
+  } catch {
+    return false;
+  } finally {
+    await adapter?.dispose();
   }
 }
 

@@ -21,6 +21,21 @@ describe('migrations and seeds on an empty database', () => {
     expect(recorded.map((row) => row.migration_name)).toEqual(first);
   });
 
+  it('leaves a failed migration to the schema engine, which refuses to go on', async () => {
+    // "Nothing to apply" is decided without the engine; a failed row must still reach it.
+    const [last] = await database.prisma.$queryRaw<{ id: string }[]>`
+      SELECT id FROM _prisma_migrations ORDER BY migration_name DESC LIMIT 1`;
+    const id = last?.id as string;
+    await database.prisma.$executeRaw`UPDATE _prisma_migrations SET finished_at = NULL WHERE id = ${id}`;
+    try {
+      await expect(applyMigrations(database.adapterFactory)).rejects.toThrow(/failed migrations/);
+    } finally {
+      await database.prisma
+        .$executeRaw`UPDATE _prisma_migrations SET finished_at = started_at WHERE id = ${id}`;
+    }
+    expect(await applyMigrations(database.adapterFactory)).toEqual([]);
+  });
+
   it('loads the seeds twice without duplicating a row', async () => {
     await seedDatabase(database.prisma);
     const counts = async () => ({
