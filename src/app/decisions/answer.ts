@@ -4,6 +4,7 @@ import type { DecideOptions } from '../../domain/engine/evaluate';
 import type { EvidenceSnapshot } from '../../domain/engine/evidence';
 import { parseWorkload, type Workload } from '../../domain/engine/workload';
 import { ValidationError } from '../../domain/errors';
+import { canonicalJson } from '../../domain/imports/content-fingerprint';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { cachedEvidence } from './evidence-cache';
 import { loadEvidenceSnapshot } from './load-evidence';
@@ -54,10 +55,50 @@ export function workloadOrThrow(input: unknown, evidence: EvidenceSnapshot): Wor
   return parsed.workload;
 }
 
+/** Answers remembered per evidence snapshot; more distinct questions than this start the set over. */
+const MAX_REMEMBERED_ANSWERS = 128;
+
+/**
+ * The answers given from one snapshot of the current evidence, by question (the workload as asked
+ * and the options). `decide` is pure: the same snapshot and question give the same answer, so a
+ * repeated question (a dashboard polling, the bot asking again, the watched-decisions sweep) is
+ * answered without deciding again. The snapshot is replaced whenever evidence changes or the day
+ * turns (evidence-cache.ts), and its answers go with it. Callers must not modify a decision.
+ */
+const rememberedAnswers = new WeakMap<EvidenceSnapshot, Map<string, Decision>>();
+
+/** How many answers were decided, not remembered (for tests and benches). */
+let decidedCount = 0;
+export function answersDecided(): number {
+  return decidedCount;
+}
+
+function decideRemembered(
+  workload: Workload,
+  workloadInput: unknown,
+  evidence: EvidenceSnapshot,
+  options: DecideOptions,
+): Decision {
+  let answers = rememberedAnswers.get(evidence);
+  if (!answers) {
+    answers = new Map();
+    rememberedAnswers.set(evidence, answers);
+  }
+  const question = canonicalJson({ workload: workloadInput, options });
+  const remembered = answers.get(question);
+  if (remembered) return remembered;
+  decidedCount++;
+  const decision = decide(workload, evidence, options);
+  if (answers.size >= MAX_REMEMBERED_ANSWERS) answers.clear();
+  answers.set(question, decision);
+  return decision;
+}
+
 /**
  * Answers from the evidence and decides: the one path GraphQL, the CLI and saved decisions share.
  * Without `asOf`, the current evidence (cached between answers where the process enabled it, see
- * evidence-cache.ts); with it, the evidence known at that moment, read afresh.
+ * evidence-cache.ts) and an answer already given from it to the same question; with it, the
+ * evidence known at that moment, read afresh and decided afresh.
  */
 export async function answerWorkload(
   prisma: PrismaClient,
@@ -65,7 +106,13 @@ export async function answerWorkload(
   options: DecideOptions,
   asOf?: Date,
 ): Promise<{ workload: Workload; decision: Decision }> {
-  const evidence = asOf ? await loadEvidenceSnapshot(prisma, asOf) : await cachedEvidence(prisma);
+  if (asOf) {
+    const evidence = await loadEvidenceSnapshot(prisma, asOf);
+    const workload = workloadOrThrow(workloadInput, evidence);
+    decidedCount++;
+    return { workload, decision: decide(workload, evidence, options) };
+  }
+  const evidence = await cachedEvidence(prisma);
   const workload = workloadOrThrow(workloadInput, evidence);
-  return { workload, decision: decide(workload, evidence, options) };
+  return { workload, decision: decideRemembered(workload, workloadInput, evidence, options) };
 }

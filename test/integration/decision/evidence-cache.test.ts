@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer } from '../../../src/api/server';
 import { createApiToken } from '../../../src/app/auth/tokens';
+import { answersDecided } from '../../../src/app/decisions/answer';
 import {
   enableEvidenceCache,
   evidenceLoads,
@@ -134,9 +135,17 @@ describe('the cached evidence snapshot', () => {
   it('answers from one load until a mutation changes evidence, then from the new evidence at once', async () => {
     const before = await decide(first, token);
     const loadsAfterFirst = evidenceLoads(database.prisma);
-    for (let index = 0; index < 5; index++) await decide(first, token);
-    // Warm: five answers, no reload.
+    const decidedAfterFirst = answersDecided();
+    for (let index = 0; index < 5; index++) expect(await decide(first, token)).toEqual(before);
+    // Warm: five answers, no reload, and the same question is not decided again.
     expect(evidenceLoads(database.prisma)).toBe(loadsAfterFirst);
+    expect(answersDecided()).toBe(decidedAfterFirst);
+    // Another question is decided, once.
+    const otherWorkload = { ...workload, requestsPerDay: Number(workload.requestsPerDay) * 2 };
+    const other = () => graphql<DecideData>(first, token, DECIDE, { workload: otherWorkload });
+    expect(await other()).not.toEqual(before);
+    await other();
+    expect(answersDecided()).toBe(decidedAfterFirst + 1);
 
     const priced = before.paths.find((option) =>
       option.costLines.some((line) => line.priceComponentIds.length > 0),
@@ -166,6 +175,8 @@ describe('the cached evidence snapshot', () => {
     const after = await decide(first, token);
     expect(costOf(after, priced.optionId)).not.toBe(costOf(before, priced.optionId));
     expect(evidenceLoads(database.prisma)).toBe(loadsAfterFirst + 1);
+    // The answers remembered from the old snapshot went with it: this one was decided afresh.
+    expect(answersDecided()).toBe(decidedAfterFirst + 2);
   });
 
   it('keeps the catalog (servingPaths) beside the snapshot and drops it with it', async () => {
