@@ -10,7 +10,7 @@
  *
  * Only the database's generated row ids are replaced, by stable names (a path by its slug, a result
  * by its fingerprint), so the file is the same on every run; the evidence itself is as loaded.
- * Decimals are written as their exact strings; test/fixtures/lab/lab.ts revives them.
+ * Decimals are written as their exact strings; test/fixtures/lab/lab-evidence.ts revives them.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';

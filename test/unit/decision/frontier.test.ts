@@ -5,7 +5,7 @@ import type { EvidenceSnapshot, SweptLevel } from '../../../src/domain/engine/ev
 import { type FrontierPoint, frontier } from '../../../src/domain/engine/frontier';
 import { moneyAmount, quantity } from '../../../src/domain/engine/money';
 import { parseWorkload, WORKLOAD_RANGES } from '../../../src/domain/engine/workload';
-import { labEvidence } from '../../fixtures/lab/lab';
+import { labEvidence } from '../../fixtures/lab/lab-evidence';
 import { customRetrievalWorkload } from '../../fixtures/lab/lab-workloads';
 import { inRange, inRangeWorkload } from '../../support/workload-arbitrary';
 
@@ -17,7 +17,7 @@ import { inRange, inRangeWorkload } from '../../support/workload-arbitrary';
  */
 
 const inputArbitrary = inRangeWorkload({
-  models: ['llama-3.1-8b-lora', 'llama-3.1-8b'],
+  models: ['llama-3.1-8b-lora', 'llama-3.1-8b-instruct-base'],
   minDecodeTokensPerSecond: fc.oneof(
     inRange(WORKLOAD_RANGES.minDecodeTokensPerSecond),
     fc.double({ min: 1, max: 80, noNaN: true }),
@@ -98,7 +98,7 @@ describe('frontier on random workloads', () => {
         }
         // A swept Spark serving the custom model is priced once per configuration.
         if (parsed.workload.model === 'llama-3.1-8b-lora') {
-          const spark = answer.points.filter((point) => point.pathSlug === 'spark-vllm');
+          const spark = answer.points.filter((point) => point.pathSlug === 'dgx-spark');
           expect(spark.map((point) => point.serverConfiguration).sort()).toEqual(['fp8', 'nvfp4']);
           for (const point of spark) expect(point.sweepId).toBe(`sweep-${point.serverConfiguration}`);
         }
@@ -123,8 +123,8 @@ describe('frontier on random workloads', () => {
     );
     if (!parsed.ok) throw new Error('workload refused');
     const answer = frontier(parsed.workload, evidence);
-    const fp8 = answer.points.find((point) => point.id === 'spark-vllm/llama-3.1-8b-lora#fp8');
-    const nvfp4 = answer.points.find((point) => point.id === 'spark-vllm/llama-3.1-8b-lora#nvfp4');
+    const fp8 = answer.points.find((point) => point.id === 'dgx-spark/llama-3.1-8b-lora#fp8');
+    const nvfp4 = answer.points.find((point) => point.id === 'dgx-spark/llama-3.1-8b-lora#nvfp4');
     if (!fp8 || !nvfp4) throw new Error('a configuration is missing');
     // fp8 decodes 40/√c, nvfp4 60/√c: at ≥ 15 tok/s fp8 sizes at c = 4 (20 tok/s per user, 80 tok/s a
     // box) and nvfp4 at c = 8 (21.2 tok/s per user, 169.7 tok/s a box); goodput is 95% of each. Both
@@ -179,7 +179,7 @@ describe('frontier sized on a sweep stricter than the workload', () => {
       ],
     };
     const answer = frontier(customRetrievalWorkload({ minDecodeTokensPerSecond: 15 }), evidence);
-    const spark = answer.points.find((point) => point.id === 'spark-vllm/llama-3.1-8b-lora');
+    const spark = answer.points.find((point) => point.id === 'dgx-spark/llama-3.1-8b-lora');
     if (!spark) throw new Error('no Spark point');
     expect(spark.sweepId).toBe('sweep-baseline');
     // Before: goodput 0 at the sized level, so no $/1M and no flag saying why.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decide, type OptionResult } from '../../../src/domain/engine/decide';
 import type { EvidenceSnapshot, SloSweepEvidence, SweptLevel } from '../../../src/domain/engine/evidence';
-import { labEvidence } from '../../fixtures/lab/lab';
+import { labEvidence } from '../../fixtures/lab/lab-evidence';
 import { customRetrievalWorkload } from '../../fixtures/lab/lab-workloads';
 
 /**
@@ -11,7 +11,7 @@ import { customRetrievalWorkload } from '../../fixtures/lab/lab-workloads';
  */
 
 const quick = { analyses: { curves: false, sensitivity: false, breakEvens: false } } as const;
-const SPARK = 'spark-vllm/llama-3.1-8b-lora';
+const SPARK = 'dgx-spark/llama-3.1-8b-lora';
 
 /** A level whose per-stream decode falls as 60 / √c tok/s (so 4 streams decode 30 tok/s each). */
 function level(concurrency: number, overrides: Partial<SweptLevel> = {}): SweptLevel {
