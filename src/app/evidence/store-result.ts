@@ -136,11 +136,8 @@ export async function storeBenchmarkResult(
     const winner = await tx.benchmarkResult.findUniqueOrThrow({ where: { fingerprint: input.fingerprint } });
     return { result: sameSubjectOrThrow(winner, input), alreadyStored: true };
   }
-  if (input.rawRecords && input.rawRecords.length > 0) {
-    await tx.benchmarkRawData.create({
-      data: { resultId: created.id, records: toJsonValue([...input.rawRecords]) as Prisma.InputJsonArray },
-    });
-  }
+  if (input.rawRecords && input.rawRecords.length > 0)
+    await storeRawRecords(tx, created.id, input.rawRecords);
   // Watched decisions re-check themselves when a new measurement arrives (app/decisions/watch.ts).
   await recordEvidenceChange(tx, {
     kind: 'BENCHMARK_RESULT',
@@ -148,6 +145,47 @@ export async function storeBenchmarkResult(
     summary: `benchmark result ${created.id} (${profileKey}${created.decodeTokensPerSecond === null ? '' : `, ${created.decodeTokensPerSecond} tok/s decode`})`,
   });
   return { result: created, alreadyStored: false };
+}
+
+/** Records per statement when raw records are sent in pieces: about 2 MB of JSON for vLLM's. */
+export const RAW_RECORDS_PER_CHUNK = 500;
+
+/**
+ * Stores the per-request records as one JSON array in BenchmarkRawData. Up to one chunk goes in one
+ * Prisma create. More (a `--save-detailed` file of tens of megabytes) would have Prisma hold the
+ * array, its JSON text and its own copies all at once (hundreds of MB), so the text goes in
+ * pieces of RAW_RECORDS_PER_CHUNK records into a temporary table of this transaction, and the
+ * database joins them into the row's array itself: the same JSON value, element for element, in
+ * the same order (JSON text made the same way, parsed by the same jsonb input). Inside the caller's
+ * transaction, so a failure leaves neither the row nor the pieces.
+ */
+async function storeRawRecords(
+  tx: Prisma.TransactionClient,
+  resultId: string,
+  records: readonly unknown[],
+): Promise<void> {
+  if (records.length <= RAW_RECORDS_PER_CHUNK) {
+    await tx.benchmarkRawData.create({
+      data: { resultId, records: toJsonValue([...records]) as Prisma.InputJsonArray },
+    });
+    return;
+  }
+  const row = await tx.benchmarkRawData.create({ data: { resultId, records: [] }, select: { id: true } });
+  await tx.$executeRaw`CREATE TEMPORARY TABLE IF NOT EXISTS floorplan_raw_record_chunks (position integer PRIMARY KEY, chunk jsonb NOT NULL) ON COMMIT DROP`;
+  for (let start = 0, position = 0; start < records.length; start += RAW_RECORDS_PER_CHUNK, position++) {
+    const text = jsonText(records.slice(start, start + RAW_RECORDS_PER_CHUNK));
+    await tx.$executeRaw`INSERT INTO floorplan_raw_record_chunks (position, chunk) VALUES (${position}, ${text}::jsonb)`;
+  }
+  await tx.$executeRaw`
+    UPDATE "BenchmarkRawData"
+    SET records = (
+      SELECT jsonb_agg(element ORDER BY chunks.position, elements.ordinality)
+      FROM floorplan_raw_record_chunks AS chunks
+      CROSS JOIN LATERAL jsonb_array_elements(chunks.chunk) WITH ORDINALITY AS elements(element, ordinality)
+    )
+    WHERE id = ${row.id}`;
+  // Another result of the same transaction starts from an empty table.
+  await tx.$executeRaw`DROP TABLE floorplan_raw_record_chunks`;
 }
 
 function sameSubjectOrThrow(existing: BenchmarkResult, input: StoreBenchmarkResultInput): BenchmarkResult {
@@ -166,9 +204,11 @@ function finiteOrNull(value: number | null): number | null {
  * ISO strings, Decimals their exact strings.
  */
 function toJsonValue(value: unknown): Prisma.InputJsonValue {
-  return JSON.parse(
-    JSON.stringify(value, (_key, entry: unknown) =>
-      typeof entry === 'number' && !Number.isFinite(entry) ? null : entry,
-    ),
-  ) as Prisma.InputJsonValue;
+  return JSON.parse(jsonText(value)) as Prisma.InputJsonValue;
+}
+
+function jsonText(value: unknown): string {
+  return JSON.stringify(value, (_key, entry: unknown) =>
+    typeof entry === 'number' && !Number.isFinite(entry) ? null : entry,
+  );
 }
