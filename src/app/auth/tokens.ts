@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { PrismaClient } from '../../generated/prisma/client';
+import { cachedTokenRead } from '../decisions/evidence-cache';
 import type { Identity, RoleName } from './identity';
 
 /**
@@ -57,7 +58,17 @@ export type TokenCheck =
   | { kind: 'invalid'; reason: string }
   | { kind: 'ok'; identity: Identity };
 
-/** Resolves an Authorization header to an identity. Malformed tokens of any length are a clean "invalid". */
+/**
+ * A token's last use is written at most this often (`token list` shows it to the minute): one
+ * UPDATE per token per interval, not one per request.
+ */
+export const LAST_USED_RESOLUTION_MS = 5 * 60_000;
+
+/**
+ * Resolves an Authorization header to an identity. Malformed tokens of any length are a clean
+ * "invalid". In the API the row is kept between requests until any token changes (see
+ * `cachedTokenRead`), so a request costs no lookup; a revocation is seen as soon as it is notified.
+ */
 export async function authenticate(prisma: PrismaClient, authorization: string | null): Promise<TokenCheck> {
   if (!authorization) return { kind: 'none' };
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
@@ -65,13 +76,35 @@ export async function authenticate(prisma: PrismaClient, authorization: string |
   const token = match[1];
   if (!TOKEN_PATTERN.test(token)) return { kind: 'invalid', reason: 'That is not a floorplan API token.' };
   const presentedHash = hashToken(token);
-  const row = await prisma.apiToken.findUnique({ where: { tokenHash: presentedHash } });
+  const row = await cachedTokenRead(prisma, presentedHash, () =>
+    prisma.apiToken.findUnique({
+      where: { tokenHash: presentedHash },
+      select: {
+        id: true,
+        name: true,
+        role: true,
+        boxId: true,
+        tokenHash: true,
+        revokedAt: true,
+        lastUsedAt: true,
+      },
+    }),
+  );
   if (
     !row ||
     row.revokedAt ||
     !timingSafeEqual(Buffer.from(row.tokenHash, 'hex'), Buffer.from(presentedHash, 'hex'))
   ) {
     return { kind: 'invalid', reason: 'Unknown or revoked API token.' };
+  }
+  const now = new Date();
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+    // The kept row remembers it too, so the next requests in this interval write nothing. A failed
+    // write (the database away) does not refuse a valid token: only `token list` misses one use.
+    row.lastUsedAt = now;
+    await prisma.apiToken
+      .update({ where: { id: row.id }, data: { lastUsedAt: now }, select: { id: true } })
+      .catch(() => undefined);
   }
   return { kind: 'ok', identity: { tokenId: row.id, name: row.name, role: row.role, boxId: row.boxId } };
 }

@@ -41,6 +41,9 @@ interface CacheEntry {
   /** Other reads of evidence tables kept beside the snapshot (`cachedEvidenceRead`), by key. */
   reads: Map<string, { generation: number; value: Promise<unknown> }>;
   readLoads: number;
+  /** API tokens found by their hash (`cachedTokenRead`), dropped with the snapshot. */
+  tokens: Map<string, { generation: number; value: unknown }>;
+  tokenLoads: number;
 }
 
 const caches = new WeakMap<PrismaClient, CacheEntry>();
@@ -59,6 +62,8 @@ function entryFor(prisma: PrismaClient): CacheEntry {
       lastProbe: null,
       reads: new Map(),
       readLoads: 0,
+      tokens: new Map(),
+      tokenLoads: 0,
     };
     caches.set(prisma, entry);
   }
@@ -165,6 +170,47 @@ export async function cachedEvidenceRead<T>(
   }
 }
 
+/** Tokens kept at once; more (many callers) start the collection over. */
+const MAX_KEPT_TOKENS = 1024;
+
+/**
+ * An API token's row by its hash, kept beside the snapshot and dropped by the same invalidation:
+ * the ApiToken table notifies like the evidence tables when a token is created, revoked or changed
+ * (migration *_api_token_change_notify; not when only its last use is written), so a revocation by
+ * `floorplan token revoke` reaches every API process as soon as its notification arrives, and on
+ * the embedded database before the next request (the change probe). Only a found row is kept: an
+ * unknown token is looked up every time, so a flood of made-up tokens cannot push the real ones
+ * out, and a token created meanwhile is found at once. Read afresh wherever the cache is off.
+ */
+export async function cachedTokenRead<Row>(
+  prisma: PrismaClient,
+  tokenHash: string,
+  read: () => Promise<Row | null>,
+): Promise<Row | null> {
+  const entry = entryFor(prisma);
+  if (!entry.enabled) {
+    entry.tokenLoads++;
+    return read();
+  }
+  await probeForChanges(prisma, entry);
+  const generation = entry.generation;
+  const kept = entry.tokens.get(tokenHash);
+  if (kept?.generation === generation) return kept.value as Row;
+  entry.tokenLoads++;
+  const row = await read();
+  // Kept only if nothing changed while it was read; otherwise the next request reads again.
+  if (row !== null && entry.generation === generation) {
+    if (entry.tokens.size >= MAX_KEPT_TOKENS) entry.tokens.clear();
+    entry.tokens.set(tokenHash, { generation, value: row });
+  }
+  return row;
+}
+
+/** How many token lookups went to the database (for tests and the benchmark). */
+export function tokenLoads(prisma: PrismaClient): number {
+  return entryFor(prisma).tokenLoads;
+}
+
 /**
  * Keeps the snapshot between answers for this client. Only for a process that invalidates it on
  * every evidence write it can see: the API (mutations in process; on Postgres also
@@ -198,6 +244,7 @@ export function evidenceChanged(prisma: PrismaClient): void {
   entry.loaded = null;
   entry.dated = null;
   entry.reads.clear();
+  entry.tokens.clear();
 }
 
 /** How many times the snapshot was read from the database (for tests and the benchmark). */

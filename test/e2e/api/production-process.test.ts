@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUERY_LIMITS } from '../../../src/api/yoga';
 import { createApiToken } from '../../../src/app/auth/tokens';
 import { createTestDatabase, type TestDatabase, usingPostgres } from '../../support/database';
-import { type ApiProcess, startApiProcess } from '../../support/processes';
+import { type ApiProcess, type ChildHandle, runCli, startApiProcess } from '../../support/processes';
 
 /**
  * RELIABILITY promises 8 (bounded query cost) and 9 (no leaks), and the HTTP-level parts of 10
@@ -297,4 +297,36 @@ describe.skipIf(!usingPostgres())('a production API process over loopback (promi
       { path: 'slug', message: 'contains a NUL character (\\u0000), which cannot be stored: remove it' },
     ]);
   });
+
+  it('refuses a token revoked by the CLI from the next request, though the running API keeps tokens between requests', async () => {
+    const env = { DATABASE_URL: database.url ?? undefined, FLOORPLAN_DATA_DIR: undefined };
+    const exitedWith = async (child: ChildHandle) => {
+      expect(await child.exited, child.output()).toBe(0);
+      return child.output();
+    };
+    // Created by another process (this test's own connection), revoked by the CLI.
+    const { token } = await createApiToken(database.prisma, { name: 'revoke-me', role: 'VIEWER' });
+    // Used twice: the second request finds the token kept in the API process.
+    for (let index = 0; index < 2; index++) {
+      const read = await query('{ viewer { role } }', {}, token);
+      expect(read.body.data?.viewer).toEqual({ role: 'VIEWER' });
+    }
+    // Its last use is recorded (`token list` shows it to the minute), once, not per request.
+    const row = await database.prisma.apiToken.findFirstOrThrow({ where: { name: 'revoke-me' } });
+    expect(row.lastUsedAt).toBeInstanceOf(Date);
+    await exitedWith(runCli(['token', 'revoke', '--name', 'revoke-me'], env));
+    // The revocation NOTIFYs on commit; the API drops the tokens it kept when it hears it, which
+    // is before the CLI process has even exited. Allow the notification a moment, no more.
+    const deadline = Date.now() + 2000;
+    let refused = await query('{ viewer { role } }', {}, token);
+    while (refused.status !== 401 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      refused = await query('{ viewer { role } }', {}, token);
+    }
+    expect(refusal(refused)).toEqual({
+      status: 401,
+      message: 'Unknown or revoked API token.',
+      code: 'UNAUTHENTICATED',
+    });
+  }, 60_000);
 });

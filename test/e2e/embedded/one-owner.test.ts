@@ -92,6 +92,17 @@ describe('the embedded database has one owner (RELIABILITY 18)', { timeout: 480_
     // At once, through the running server, with the token it did not create.
     expect(await resultCount(api, bob)).toBe(seeded + 2);
 
+    // A token revoked beside the server is refused by the next request, though the server keeps
+    // tokens between requests: it checks the folder's write position first.
+    await finished(runCli(['token', 'revoke', '--name', 'bob'], embeddedEnvironment(dataDir)));
+    const refused = await graphql(api, bob, '{ viewer { role } }');
+    expect(refused.errors?.[0]?.message).toBe('Unknown or revoked API token.');
+    const carol = tokenIn(
+      await finished(
+        runCli(['token', 'create', '--role', 'viewer', '--name', 'carol'], embeddedEnvironment(dataDir)),
+      ),
+    );
+
     // A second server on the same folder is turned away, naming the one that holds it.
     await expect(startApiProcess({ dataDir })).rejects.toThrow(
       new RegExp(`Another floorplan server \\(pid ${api.process.pid}`),
@@ -101,7 +112,7 @@ describe('the embedded database has one owner (RELIABILITY 18)', { timeout: 480_
     expect(await readOwner(dataDir)).toBeNull();
     const restarted = await startApiProcess({ dataDir });
     running.push(restarted);
-    expect(await resultCount(restarted, bob)).toBe(seeded + 2);
+    expect(await resultCount(restarted, carol)).toBe(seeded + 2);
   });
 
   it('a kill -9 of the owner during an import leaves a folder that opens, with all of the import or none', async () => {
