@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 
@@ -5,7 +6,8 @@ import { type ImportedFileReport, storeImportedFiles } from '../../app/evidence/
 import { FloorplanError } from '../../domain/errors';
 import { ImportError } from '../../domain/imports/import-error';
 import type { ImportParseResult } from '../../domain/imports/imported-result';
-import { parseResultFile } from '../../domain/imports/parse-result-file';
+import { parseResultDocument, parseResultFile } from '../../domain/imports/parse-result-file';
+import { StreamedJsonObject } from '../../domain/imports/streamed-json-object';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { parseCommandArgs } from '../command';
 import { withDatabase } from '../database';
@@ -140,25 +142,56 @@ function formatStoredReport(reports: readonly ImportedFileReport[], options: Imp
 export async function parseImportFiles(paths: string[]): Promise<ImportParseResult[]> {
   const parsed: ImportParseResult[] = [];
   for (const path of paths) {
-    let content: string;
-    try {
-      content = await readFile(path, 'utf8');
-    } catch (error) {
-      throw new ImportError(
-        path,
-        '',
-        `a readable file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-      );
-    }
     // The path names the file in errors; the base name decides JSON vs YAML.
     try {
-      parsed.push({ ...parseResultFile(basename(path), content), fileName: path });
+      const streamed = basename(path).toLowerCase().endsWith('.json') ? await streamJsonObject(path) : null;
+      parsed.push({
+        ...(streamed === null
+          ? parseResultFile(basename(path), await readWhole(path))
+          : parseResultDocument(basename(path), streamed)),
+        fileName: path,
+      });
     } catch (error) {
       if (error instanceof ImportError) throw new ImportError(path, error.jsonPath, error.expected);
       throw error;
     }
   }
   return parsed;
+}
+
+function unreadable(path: string, error: unknown): ImportError {
+  return new ImportError(
+    path,
+    '',
+    `a readable file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+  );
+}
+
+async function readWhole(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw unreadable(path, error);
+  }
+}
+
+/**
+ * A JSON file read in pieces into its document (StreamedJsonObject): a 58 MB --save-detailed file
+ * is never held as text. Null when the builder gives up; the file is then read whole as before.
+ */
+async function streamJsonObject(path: string): Promise<Record<string, unknown> | null> {
+  const builder = new StreamedJsonObject();
+  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  try {
+    for await (const piece of stream) {
+      if (!builder.feed(piece as string)) return null;
+    }
+  } catch (error) {
+    throw unreadable(path, error);
+  } finally {
+    stream.destroy();
+  }
+  return builder.finish();
 }
 
 /** One line per result plus the mapping report, for a dry run or the import command's output. */

@@ -11,7 +11,11 @@ import { looksLikeVllmBenchServe, parseVllmBenchServe } from './vllm-bench-serve
  * naming the file, the path inside it and what was expected. Nothing partial comes back.
  */
 export function parseResultFile(fileName: string, content: string): ImportParseResult {
-  const { document } = decodeDocument(fileName, content);
+  return parseResultDocument(fileName, decodeDocument(fileName, content).document);
+}
+
+/** `parseResultFile` of a document already decoded (e.g. built by StreamedJsonObject). */
+export function parseResultDocument(fileName: string, document: unknown): ImportParseResult {
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
     throw new ImportError(
       fileName,
