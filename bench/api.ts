@@ -84,8 +84,24 @@ const { name: _name, ...workloadInput } = labWorkload as Record<string, unknown>
 interface Operation {
   name: string;
   target: 'api' | 'bare';
-  body: string;
+  /** The request body; a function where each request asks something new. */
+  body: string | (() => string);
 }
+
+const bodyOf = (operation: Operation) =>
+  typeof operation.body === 'string' ? operation.body : operation.body();
+
+/**
+ * A different question each time (the lab workload at another daily volume): the API remembers
+ * answers per evidence snapshot and question, so this is what deciding afresh costs.
+ */
+let questionsAsked = 0;
+const NEW_QUESTION_DOCUMENT = withFragments(operationText('Decide.graphql'));
+const newQuestionBody = () =>
+  JSON.stringify({
+    query: NEW_QUESTION_DOCUMENT,
+    variables: { workload: { ...workloadInput, requestsPerDay: 1000 + (questionsAsked++ % 1_000_000) } },
+  });
 
 const OPERATIONS: Operation[] = [
   { name: 'bare { hello }', target: 'bare', body: JSON.stringify({ query: '{ hello }' }) },
@@ -116,6 +132,7 @@ const OPERATIONS: Operation[] = [
       variables: { workload: workloadInput },
     }),
   },
+  { name: 'decide, a new question each request', target: 'api', body: newQuestionBody },
 ];
 
 /** The operations this run measures (BENCH_ONLY); the bare server always, as the baseline. */
@@ -229,7 +246,7 @@ async function openLoop(
     const due = start + (index * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await sleep(wait - 0.5);
-    const call = post(url, operation.body, token);
+    const call = post(url, bodyOf(operation), token);
     open.add(call.abort);
     pending.push(
       call.promise.then((reply) => {
@@ -278,7 +295,7 @@ async function closedLoop(operation: Operation, url: string, token: string | nul
   await Promise.all(
     Array.from({ length: CLOSED_LOOP_CLIENTS }, async () => {
       while (performance.now() < end) {
-        const reply = await post(url, operation.body, token).promise;
+        const reply = await post(url, bodyOf(operation), token).promise;
         if (reply.ok) completed++;
         else if (reply.status === 503) overloaded++;
         else errors++;
@@ -328,7 +345,7 @@ async function quiet(api: Server): Promise<void> {
 async function drained(operation: Operation, url: string, token: string | null): Promise<void> {
   for (let attempt = 0; attempt < 600; attempt++) {
     const started = performance.now();
-    const reply = await post(url, operation.body, token).promise;
+    const reply = await post(url, bodyOf(operation), token).promise;
     if (reply.ok && performance.now() - started < 2000) return;
     await sleep(200);
   }
@@ -563,8 +580,9 @@ async function main(): Promise<void> {
     servers.push(bare);
     const target = (operation: Operation) => (operation.target === 'api' ? api.url : bare.url);
     const tokenFor = (operation: Operation) => (operation.target === 'api' ? token : null);
-    const decideOperation = OPERATIONS.find((operation) => operation.name.startsWith('decide'));
-    if (!decideOperation) throw new Error('no decide operation');
+    const sameQuestion = OPERATIONS.find((operation) => operation.name.startsWith('decide ('));
+    const newQuestion = OPERATIONS.find((operation) => operation.name.startsWith('decide, a new'));
+    if (!sameQuestion || !newQuestion) throw new Error('no decide operation');
 
     // Saved decisions to list: the bot's SaveDecision document.
     const save = withFragments(saveDecisionDocument);
@@ -580,7 +598,7 @@ async function main(): Promise<void> {
     // Warm-up and a correctness check of every operation.
     for (const operation of SELECTED) {
       for (let index = 0; index < 30; index++) {
-        const reply = await post(target(operation), operation.body, tokenFor(operation)).promise;
+        const reply = await post(target(operation), bodyOf(operation), tokenFor(operation)).promise;
         if (!reply.ok) throw new Error(`${operation.name}: ${reply.error}`);
       }
     }
@@ -589,7 +607,7 @@ async function main(): Promise<void> {
     for (const operation of SELECTED.filter((item) => item.target === 'api')) {
       const before = await api.stats();
       const count = 20;
-      for (let index = 0; index < count; index++) await post(api.url, operation.body, token).promise;
+      for (let index = 0; index < count; index++) await post(api.url, bodyOf(operation), token).promise;
       const after = await api.stats();
       sqlStatements.push({
         operation: operation.name,
@@ -632,7 +650,7 @@ async function main(): Promise<void> {
       const stored = await database.prisma.benchmarkResult.count();
       // The first decide after the write (a cache, if any, reloads here) is not a sample.
       await quiet(api);
-      const first = await post(api.url, decideOperation.body, token).promise;
+      const first = await post(api.url, bodyOf(newQuestion), token).promise;
       if (!first.ok) throw new Error(`decide at ${stored} results: ${first.error}`);
       const samples: number[] = [];
       const budgetEnd = performance.now() + 20_000;
@@ -640,12 +658,16 @@ async function main(): Promise<void> {
       let answer = '';
       while (samples.length < 30 && (samples.length < 3 || performance.now() < budgetEnd)) {
         const started = performance.now();
-        const reply = await post(api.url, decideOperation.body, token).promise;
+        // A new question each time: what deciding costs at this much history, not a remembered answer.
+        const reply = await post(api.url, bodyOf(newQuestion), token).promise;
         samples.push(performance.now() - started);
         if (!reply.ok) throw new Error(`decide at ${stored} results: ${reply.error}`);
-        answer = reply.body;
       }
       const statsAfter = await api.stats();
+      // The lab question at every level: more history of the same points must not change the answer.
+      const check = await post(api.url, bodyOf(sameQuestion), token).promise;
+      if (!check.ok) throw new Error(`decide at ${stored} results: ${check.error}`);
+      answer = check.body;
       firstAnswer ??= answer;
       samples.sort((a, b) => a - b);
       growth.push({
