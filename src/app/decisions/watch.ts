@@ -172,10 +172,14 @@ function explain(
   return causes.sort((a, b) => Number(b.verified) - Number(a.verified));
 }
 
-/** The paths, boxes and variants a change is about, read from the row it records. */
+/**
+ * The paths, boxes and variants a change is about, read from the row it records (a capacity fact's
+ * is read once per change by the caller and passed in).
+ */
 async function scopeOf(
   prisma: PrismaClient,
   change: { kind: string; subjectId: string },
+  capacityFact: CapacityFactChange | null,
 ): Promise<ChangeScope> {
   const none: ChangeScope = { pathSlugs: [], boxSlugs: [], variantSlugs: [] };
   const slugs = (...items: ({ slug: string } | null | undefined)[]) =>
@@ -225,10 +229,8 @@ async function scopeOf(
       const servingPath = attempt.accessPath.servingPath;
       return servingPath ? { ...none, pathSlugs: [servingPath.slug] } : { ...none, touchesNothing: true };
     }
-    case 'CAPACITY_FACT': {
-      const fact = await capacityFactOfChange(prisma, change.subjectId);
-      return fact ? { ...none, pathSlugs: [fact.pathSlug] } : none;
-    }
+    case 'CAPACITY_FACT':
+      return capacityFact ? { ...none, pathSlugs: [capacityFact.pathSlug] } : none;
     default:
       return none;
   }
@@ -238,10 +240,16 @@ async function scopeOf(
  * The capacity fact a CAPACITY_FACT change is about, through the audit row it names, with the value
  * before it (facts are edited in place; the audit keeps the old row). Null when either is gone.
  */
+interface CapacityFactChange {
+  slug: string;
+  pathSlug: string;
+  before: { value: string } | null;
+}
+
 async function capacityFactOfChange(
   prisma: PrismaClient,
   auditId: string,
-): Promise<{ slug: string; pathSlug: string; before: { value: string } | null } | null> {
+): Promise<CapacityFactChange | null> {
   const audit = await prisma.auditEvent.findUnique({ where: { id: auditId } });
   if (!audit) return null;
   const fact = await prisma.capacityFact.findUnique({
@@ -262,13 +270,7 @@ async function capacityFactOfChange(
  * snapshot loaded for any moment holds today's value; the change's audit row gives the old one (or
  * says the fact was new), so the explanation can try the change alone.
  */
-async function beforeCapacityChange(
-  prisma: PrismaClient,
-  change: { kind: string; subjectId: string },
-  snapshot: EvidenceSnapshot,
-): Promise<EvidenceSnapshot> {
-  if (change.kind !== 'CAPACITY_FACT') return snapshot;
-  const fact = await capacityFactOfChange(prisma, change.subjectId);
+function beforeCapacityChange(snapshot: EvidenceSnapshot, fact: CapacityFactChange | null): EvidenceSnapshot {
   if (!fact) return snapshot;
   return {
     ...snapshot,
@@ -358,7 +360,9 @@ export async function reevaluateNextChange(
   const versions: VersionRecorded[] = [];
   const reevaluated: string[] = [];
   const after = await loadEvidenceSnapshot(prisma, change.createdAt);
-  const scope = await scopeOf(prisma, change);
+  const capacityFact =
+    change.kind === 'CAPACITY_FACT' ? await capacityFactOfChange(prisma, change.subjectId) : null;
+  const scope = await scopeOf(prisma, change, capacityFact);
   const boxOfPath = new Map(after.paths.map((path) => [path.slug, path.boxSlug]));
   for (const decision of watched) {
     const latest = decision.versions[0];
@@ -379,7 +383,7 @@ export async function reevaluateNextChange(
     const afterAnswer = toAnswer(afterDecision);
     const moves = movesBetween(beforeAnswer, afterAnswer, threshold);
     if (moves.length === 0) continue;
-    const before = await beforeCapacityChange(prisma, change, await loadEvidenceSnapshot(prisma, since));
+    const before = beforeCapacityChange(await loadEvidenceSnapshot(prisma, since), capacityFact);
     const [headline = { what: 'RECOMMENDATION', text: 'the answer changed' }] = moves;
     const causes = explain(
       decision.workload.input,
