@@ -39,14 +39,64 @@ interface CacheEntry {
   changeProbe: (() => Promise<string>) | null;
   lastProbe: string | null;
   /** Other reads of evidence tables kept beside the snapshot (`cachedEvidenceRead`), by key. */
-  reads: Map<string, { generation: number; value: Promise<unknown> }>;
-  readLoads: number;
+  reads: KeptReads;
   /** API tokens found by their hash (`cachedTokenRead`), dropped with the snapshot. */
-  tokens: Map<string, { generation: number; value: unknown }>;
-  tokenLoads: number;
+  tokens: KeptReads;
 }
 
+/** Reads kept beside the snapshot, by key, and how many went to the database. */
+interface KeptReads {
+  values: Map<string, { generation: number; value: Promise<unknown> }>;
+  loads: number;
+  /** Distinct keys kept at once; one more starts the collection over. */
+  max: number;
+}
+
+/** Distinct reads kept at once; more (many shapes of one query) start the collection over. */
+const MAX_KEPT_READS = 64;
+/** Tokens kept at once; more (many callers) start the collection over. */
+const MAX_KEPT_TOKENS = 1024;
+
 const caches = new WeakMap<PrismaClient, CacheEntry>();
+
+/**
+ * A read kept beside the snapshot until the next invalidation; read afresh wherever the cache is
+ * not enabled. Concurrent callers share one read. A failed read, or a value `keep` refuses, is not
+ * kept: the next caller reads again.
+ */
+async function keptRead<T>(
+  prisma: PrismaClient,
+  which: (entry: CacheEntry) => KeptReads,
+  key: string,
+  read: () => Promise<T>,
+  keep: (value: T) => boolean = () => true,
+): Promise<T> {
+  const entry = entryFor(prisma);
+  const kept = which(entry);
+  if (!entry.enabled) {
+    kept.loads++;
+    return read();
+  }
+  await probeForChanges(prisma, entry);
+  const generation = entry.generation;
+  const found = kept.values.get(key);
+  if (found?.generation === generation) return found.value as Promise<T>;
+  if (kept.values.size >= kept.max) kept.values.clear();
+  kept.loads++;
+  const value = read();
+  kept.values.set(key, { generation, value });
+  const forget = () => {
+    if (kept.values.get(key)?.value === value) kept.values.delete(key);
+  };
+  try {
+    const result = await value;
+    if (!keep(result)) forget();
+    return result;
+  } catch (error) {
+    forget();
+    throw error;
+  }
+}
 
 function entryFor(prisma: PrismaClient): CacheEntry {
   let entry = caches.get(prisma);
@@ -60,10 +110,8 @@ function entryFor(prisma: PrismaClient): CacheEntry {
       enabled: false,
       changeProbe: null,
       lastProbe: null,
-      reads: new Map(),
-      readLoads: 0,
-      tokens: new Map(),
-      tokenLoads: 0,
+      reads: { values: new Map(), loads: 0, max: MAX_KEPT_READS },
+      tokens: { values: new Map(), loads: 0, max: MAX_KEPT_TOKENS },
     };
     caches.set(prisma, entry);
   }
@@ -134,9 +182,6 @@ export async function cachedEvidence(
   return snapshot;
 }
 
-/** Distinct reads kept at once; more (many shapes of one query) start the collection over. */
-const MAX_KEPT_READS = 64;
-
 /**
  * A read of tables that only evidence writes change (the catalog: paths, vendors, boxes, prices),
  * kept beside the snapshot and dropped with it, by the same invalidation. `key` names the read
@@ -148,30 +193,8 @@ export async function cachedEvidenceRead<T>(
   key: string,
   read: () => Promise<T>,
 ): Promise<T> {
-  const entry = entryFor(prisma);
-  if (!entry.enabled) {
-    entry.readLoads++;
-    return read();
-  }
-  await probeForChanges(prisma, entry);
-  const generation = entry.generation;
-  const kept = entry.reads.get(key);
-  if (kept?.generation === generation) return kept.value as Promise<T>;
-  if (entry.reads.size >= MAX_KEPT_READS) entry.reads.clear();
-  entry.readLoads++;
-  const value = read();
-  entry.reads.set(key, { generation, value });
-  try {
-    return await value;
-  } catch (error) {
-    // A failed read (the database away) is not kept: the next caller tries again.
-    if (entry.reads.get(key)?.value === value) entry.reads.delete(key);
-    throw error;
-  }
+  return keptRead(prisma, (entry) => entry.reads, key, read);
 }
-
-/** Tokens kept at once; more (many callers) start the collection over. */
-const MAX_KEPT_TOKENS = 1024;
 
 /**
  * An API token's row by its hash, kept beside the snapshot and dropped by the same invalidation:
@@ -187,28 +210,13 @@ export async function cachedTokenRead<Row>(
   tokenHash: string,
   read: () => Promise<Row | null>,
 ): Promise<Row | null> {
-  const entry = entryFor(prisma);
-  if (!entry.enabled) {
-    entry.tokenLoads++;
-    return read();
-  }
-  await probeForChanges(prisma, entry);
-  const generation = entry.generation;
-  const kept = entry.tokens.get(tokenHash);
-  if (kept?.generation === generation) return kept.value as Row;
-  entry.tokenLoads++;
-  const row = await read();
-  // Kept only if nothing changed while it was read; otherwise the next request reads again.
-  if (row !== null && entry.generation === generation) {
-    if (entry.tokens.size >= MAX_KEPT_TOKENS) entry.tokens.clear();
-    entry.tokens.set(tokenHash, { generation, value: row });
-  }
-  return row;
-}
-
-/** How many token lookups went to the database (for tests and the benchmark). */
-export function tokenLoads(prisma: PrismaClient): number {
-  return entryFor(prisma).tokenLoads;
+  return keptRead(
+    prisma,
+    (entry) => entry.tokens,
+    tokenHash,
+    read,
+    (row) => row !== null,
+  );
 }
 
 /**
@@ -243,8 +251,8 @@ export function evidenceChanged(prisma: PrismaClient): void {
   entry.generation++;
   entry.loaded = null;
   entry.dated = null;
-  entry.reads.clear();
-  entry.tokens.clear();
+  entry.reads.values.clear();
+  entry.tokens.values.clear();
 }
 
 /** How many times the snapshot was read from the database (for tests and the benchmark). */
@@ -254,7 +262,7 @@ export function evidenceLoads(prisma: PrismaClient): number {
 
 /** How many `cachedEvidenceRead`s went to the database (for tests and the benchmark). */
 export function evidenceReadLoads(prisma: PrismaClient): number {
-  return entryFor(prisma).readLoads;
+  return entryFor(prisma).reads.loads;
 }
 
 /**
