@@ -360,145 +360,141 @@ function fencedCallOf(args: { id: string | number; attempt: number }, identity: 
   return { runId: String(args.id), attempt: args.attempt, boxId: runnerBoxOf(identity) };
 }
 
-builder.mutationFields((t) => ({
-  createBenchmarkRun: t.prismaField({
-    type: 'BenchmarkRun',
-    description: 'Queue a benchmark run for a box (operator). Idempotent on idempotencyKey. Audited.',
-    authScopes: { operator: true },
-    args: { input: t.arg({ type: CreateBenchmarkRunInput, required: true }) },
-    resolve: async (query, _root, { input }, { prisma, identity }) => {
-      const checked = parseInput(createRunSchema, input);
-      const spec = parseRunSpec(runSpecFromInput(input.spec, input.endpointKind, checked.variant));
-      const { run } = await createRun(runQueueFor(prisma), {
-        boxSlug: checked.box,
-        variantSlug: checked.variant,
-        endpointKind: input.endpointKind,
-        spec,
-        idempotencyKey: checked.idempotencyKey,
-        requestedBy: checked.onBehalfOf
-          ? `${actorOf(identity)} for ${checked.onBehalfOf}`
-          : actorOf(identity),
-      });
-      return prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: run.id } });
-    },
-  }),
-  cancelBenchmarkRun: t.prismaField({
-    type: 'BenchmarkRun',
-    description:
-      'Cancel a run (operator): a queued run at once, a leased one when its runner next checks in. Audited.',
-    authScopes: { operator: true },
-    args: {
-      id: t.arg.id({ required: true }),
-      onBehalfOf: t.arg.string({
-        required: false,
-        description:
-          'Who asked, when a service token cancels for a person (e.g. "slack:U024BE7LH"); kept in the audit and cancelledBy.',
-      }),
-    },
-    resolve: async (query, _root, { id, onBehalfOf }, { prisma, identity }) => {
-      const person = parseInput(z.string().trim().min(1).max(120).nullish(), onBehalfOf, 'onBehalfOf');
-      const actor = person ? `${actorOf(identity)} for ${person}` : actorOf(identity);
-      const run = await cancelRun(runQueueFor(prisma), String(id), actor);
-      return prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: run.id } });
-    },
-  }),
-  leaseBenchmarkRun: t.prismaField({
-    type: 'BenchmarkRun',
-    nullable: true,
-    description: "Runner: lease the next queued run of the token's box; null when there is none.",
-    authScopes: { runner: true },
-    args: {
-      box: t.arg.string({ required: true, description: "The runner's box slug; must be its token's box." }),
-      runner: t.arg.string({
-        required: true,
-        description: 'This runner instance, e.g. host:pid (shown as leasedBy).',
-      }),
-    },
-    resolve: async (query, _root, args, { prisma, identity }) => {
-      const boxId = runnerBoxOf(identity);
-      const box = await prisma.box.findUnique({ where: { slug: args.box } });
-      if (!box || box.id !== boxId) {
-        throw new ForbiddenError(
-          `This runner token is not for box "${args.box}": a runner leases only its own box's runs.`,
-        );
-      }
-      const runnerName = `${identity?.name ?? 'runner'}/${args.runner.slice(0, 100)}`;
-      const run = await leaseNextRun(runQueueFor(prisma), boxId, runnerName);
-      return run ? prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: run.id } }) : null;
-    },
-  }),
-  heartbeatBenchmarkRun: t.prismaField({
-    type: 'BenchmarkRun',
-    description:
-      'Runner: extend the lease and report partial progress; read cancelRequested from the answer.',
-    authScopes: { runner: true },
-    args: {
-      id: t.arg.id({ required: true }),
-      attempt: t.arg.int({ required: true }),
-      progress: t.arg({ type: BenchmarkRunProgressInput, required: false }),
-    },
-    resolve: async (query, _root, args, { prisma, identity }) => {
-      const progress =
-        args.progress == null ? null : parseInput(runProgressSchema, args.progress, 'progress');
-      const call = fencedCallOf(args, identity);
-      await heartbeat(runQueueFor(prisma), call, progress);
-      return prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: call.runId } });
-    },
-  }),
-  reportBenchmarkResult: t.prismaField({
-    type: 'BenchmarkRun',
-    description:
-      'Runner: store the results (one per load level) and finish the run. Idempotent on reportKey.',
-    authScopes: { runner: true },
-    args: {
-      id: t.arg.id({ required: true }),
-      attempt: t.arg.int({ required: true }),
-      reportKey: t.arg.string({
-        required: true,
-        description: 'Chosen once per attempt and sent again on every retry.',
-      }),
-      results: t.arg({ type: [ReportedLevelInput], required: true }),
-    },
-    resolve: async (query, _root, args, { prisma, identity }) => {
-      const levels = parseInput(reportedLevelsSchema, args.results, 'results');
-      const reportKey = parseInput(z.string().trim().min(8).max(200), args.reportKey, 'reportKey');
-      const call = fencedCallOf(args, identity);
-      await reportResult(runQueueFor(prisma), { ...call, reportKey, levels });
-      return prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: call.runId } });
-    },
-  }),
-  failBenchmarkRun: t.prismaField({
-    type: 'BenchmarkRun',
-    description:
+builder.mutationFields((t) => {
+  /** A runner call that ends its attempt with a reason (failed, or handed back); answers the run as it now stands. */
+  const endAttempt = (description: string, end: typeof failRun) =>
+    t.prismaField({
+      type: 'BenchmarkRun',
+      description,
+      authScopes: { runner: true },
+      args: {
+        id: t.arg.id({ required: true }),
+        attempt: t.arg.int({ required: true }),
+        reason: t.arg.string({ required: true }),
+      },
+      resolve: async (query, _root, args, { prisma, identity }) => {
+        const call = fencedCallOf(args, identity);
+        await end(runQueueFor(prisma), call, args.reason.slice(0, MAX_REASON_LENGTH));
+        return prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: call.runId } });
+      },
+    });
+  return {
+    createBenchmarkRun: t.prismaField({
+      type: 'BenchmarkRun',
+      description: 'Queue a benchmark run for a box (operator). Idempotent on idempotencyKey. Audited.',
+      authScopes: { operator: true },
+      args: { input: t.arg({ type: CreateBenchmarkRunInput, required: true }) },
+      resolve: async (query, _root, { input }, { prisma, identity }) => {
+        const checked = parseInput(createRunSchema, input);
+        const spec = parseRunSpec(runSpecFromInput(input.spec, input.endpointKind, checked.variant));
+        const { run } = await createRun(runQueueFor(prisma), {
+          boxSlug: checked.box,
+          variantSlug: checked.variant,
+          endpointKind: input.endpointKind,
+          spec,
+          idempotencyKey: checked.idempotencyKey,
+          requestedBy: checked.onBehalfOf
+            ? `${actorOf(identity)} for ${checked.onBehalfOf}`
+            : actorOf(identity),
+        });
+        return prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: run.id } });
+      },
+    }),
+    cancelBenchmarkRun: t.prismaField({
+      type: 'BenchmarkRun',
+      description:
+        'Cancel a run (operator): a queued run at once, a leased one when its runner next checks in. Audited.',
+      authScopes: { operator: true },
+      args: {
+        id: t.arg.id({ required: true }),
+        onBehalfOf: t.arg.string({
+          required: false,
+          description:
+            'Who asked, when a service token cancels for a person (e.g. "slack:U024BE7LH"); kept in the audit and cancelledBy.',
+        }),
+      },
+      resolve: async (query, _root, { id, onBehalfOf }, { prisma, identity }) => {
+        const person = parseInput(z.string().trim().min(1).max(120).nullish(), onBehalfOf, 'onBehalfOf');
+        const actor = person ? `${actorOf(identity)} for ${person}` : actorOf(identity);
+        const run = await cancelRun(runQueueFor(prisma), String(id), actor);
+        return prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: run.id } });
+      },
+    }),
+    leaseBenchmarkRun: t.prismaField({
+      type: 'BenchmarkRun',
+      nullable: true,
+      description: "Runner: lease the next queued run of the token's box; null when there is none.",
+      authScopes: { runner: true },
+      args: {
+        box: t.arg.string({ required: true, description: "The runner's box slug; must be its token's box." }),
+        runner: t.arg.string({
+          required: true,
+          description: 'This runner instance, e.g. host:pid (shown as leasedBy).',
+        }),
+      },
+      resolve: async (query, _root, args, { prisma, identity }) => {
+        const boxId = runnerBoxOf(identity);
+        const box = await prisma.box.findUnique({ where: { slug: args.box } });
+        if (!box || box.id !== boxId) {
+          throw new ForbiddenError(
+            `This runner token is not for box "${args.box}": a runner leases only its own box's runs.`,
+          );
+        }
+        const runnerName = `${identity?.name ?? 'runner'}/${args.runner.slice(0, 100)}`;
+        const run = await leaseNextRun(runQueueFor(prisma), boxId, runnerName);
+        return run ? prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: run.id } }) : null;
+      },
+    }),
+    heartbeatBenchmarkRun: t.prismaField({
+      type: 'BenchmarkRun',
+      description:
+        'Runner: extend the lease and report partial progress; read cancelRequested from the answer.',
+      authScopes: { runner: true },
+      args: {
+        id: t.arg.id({ required: true }),
+        attempt: t.arg.int({ required: true }),
+        progress: t.arg({ type: BenchmarkRunProgressInput, required: false }),
+      },
+      resolve: async (query, _root, args, { prisma, identity }) => {
+        const progress =
+          args.progress == null ? null : parseInput(runProgressSchema, args.progress, 'progress');
+        const call = fencedCallOf(args, identity);
+        await heartbeat(runQueueFor(prisma), call, progress);
+        return prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: call.runId } });
+      },
+    }),
+    reportBenchmarkResult: t.prismaField({
+      type: 'BenchmarkRun',
+      description:
+        'Runner: store the results (one per load level) and finish the run. Idempotent on reportKey.',
+      authScopes: { runner: true },
+      args: {
+        id: t.arg.id({ required: true }),
+        attempt: t.arg.int({ required: true }),
+        reportKey: t.arg.string({
+          required: true,
+          description: 'Chosen once per attempt and sent again on every retry.',
+        }),
+        results: t.arg({ type: [ReportedLevelInput], required: true }),
+      },
+      resolve: async (query, _root, args, { prisma, identity }) => {
+        const levels = parseInput(reportedLevelsSchema, args.results, 'results');
+        const reportKey = parseInput(z.string().trim().min(8).max(200), args.reportKey, 'reportKey');
+        const call = fencedCallOf(args, identity);
+        await reportResult(runQueueFor(prisma), { ...call, reportKey, levels });
+        return prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: call.runId } });
+      },
+    }),
+    failBenchmarkRun: endAttempt(
       'Runner: end the attempt as failed with the reason (CANCELLED when it stopped for a cancel).',
-    authScopes: { runner: true },
-    args: {
-      id: t.arg.id({ required: true }),
-      attempt: t.arg.int({ required: true }),
-      reason: t.arg.string({ required: true }),
-    },
-    resolve: async (query, _root, args, { prisma, identity }) => {
-      const call = fencedCallOf(args, identity);
-      await failRun(runQueueFor(prisma), call, args.reason.slice(0, MAX_REASON_LENGTH));
-      return prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: call.runId } });
-    },
-  }),
-  releaseBenchmarkRun: t.prismaField({
-    type: 'BenchmarkRun',
-    description: 'Runner: hand the run back to the queue (shutting down); the next lease is a new attempt.',
-    authScopes: { runner: true },
-    args: {
-      id: t.arg.id({ required: true }),
-      attempt: t.arg.int({ required: true }),
-      reason: t.arg.string({ required: true }),
-    },
-    resolve: async (query, _root, args, { prisma, identity }) => {
-      const call = fencedCallOf(args, identity);
-      await releaseRun(runQueueFor(prisma), call, args.reason.slice(0, MAX_REASON_LENGTH));
-      return prisma.benchmarkRun.findUniqueOrThrow({ ...query, where: { id: call.runId } });
-    },
-  }),
-}));
+      failRun,
+    ),
+    releaseBenchmarkRun: endAttempt(
+      'Runner: hand the run back to the queue (shutting down); the next lease is a new attempt.',
+      releaseRun,
+    ),
+  };
+});
 
 /** Failure reasons quote endpoint errors; keep them readable in a table. */
 const MAX_REASON_LENGTH = 2000;
