@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import type { CostModel } from './cost/types';
-import { formatMoney, formatNumber } from './money';
+import { formatMoney, formatNumber, ZERO } from './money';
 import type { ServingOption } from './serving-options';
 import { trafficShapeOf } from './traffic';
 import { logVolumeGrid, type VolumeRange } from './volume-grid';
@@ -40,20 +40,32 @@ export interface BreakEven {
   summary: string;
 }
 
-interface Sample {
-  volume: number;
-  difference: Decimal;
-  unitsA: number;
-  unitsB: number;
+/**
+ * Both totals at one volume. The difference is taken only when a caller reads it (a crossing's
+ * solve, the tolerance test); its sign alone is the sign of `totalA.cmp(totalB)`, which allocates
+ * nothing (a non-zero exact difference never rounds to zero at 60 digits, so the signs agree).
+ */
+class Sample {
+  private cachedDifference: Decimal | null = null;
+  constructor(
+    readonly volume: number,
+    readonly totalA: Decimal,
+    readonly totalB: Decimal,
+    readonly unitsA: number,
+    readonly unitsB: number,
+  ) {}
+  get difference(): Decimal {
+    if (this.cachedDifference === null) this.cachedDifference = this.totalA.minus(this.totalB);
+    return this.cachedDifference;
+  }
+  /** Whether cost(a) − cost(b) is negative, without computing it. */
+  get negative(): boolean {
+    return this.totalA.lessThan(this.totalB);
+  }
 }
 
 function sampleAt(a: CostModel, b: CostModel, volume: number): Sample {
-  return {
-    volume,
-    difference: a.totalAt(volume).minus(b.totalAt(volume)),
-    unitsA: a.unitsAt(volume),
-    unitsB: b.unitsAt(volume),
-  };
+  return new Sample(volume, a.totalAt(volume), b.totalAt(volume), a.unitsAt(volume), b.unitsAt(volume));
 }
 
 function isLinearInVolume(model: CostModel): boolean {
@@ -133,9 +145,8 @@ function refineBracket(
     const step = locateUnitStep(a, b, low.volume, high.volume);
     const before = sampleAt(a, b, step.before);
     const after = sampleAt(a, b, step.after);
-    if (before.difference.isNegative() !== low.difference.isNegative())
-      return refineBracket(a, b, low, before, depth + 1);
-    if (after.difference.isNegative() !== before.difference.isNegative()) {
+    if (before.negative !== low.negative) return refineBracket(a, b, low, before, depth + 1);
+    if (after.negative !== before.negative) {
       return {
         sample: after.difference.abs().lessThan(before.difference.abs()) ? after : before,
         method: 'BISECTION',
@@ -181,14 +192,13 @@ function gridCosts(option: ServingOption, grid: readonly number[]): GridCosts {
 }
 
 function gridSample(grid: readonly number[], costsA: GridCosts, costsB: GridCosts, index: number): Sample {
-  const totalA = costsA.totals[index] ?? new Decimal(0);
-  const totalB = costsB.totals[index] ?? new Decimal(0);
-  return {
-    volume: grid[index] ?? 0,
-    difference: totalA.minus(totalB),
-    unitsA: costsA.units[index] ?? 1,
-    unitsB: costsB.units[index] ?? 1,
-  };
+  return new Sample(
+    grid[index] ?? 0,
+    costsA.totals[index] ?? ZERO,
+    costsB.totals[index] ?? ZERO,
+    costsA.units[index] ?? 1,
+    costsB.units[index] ?? 1,
+  );
 }
 
 export function breakEvenBetween(
@@ -216,12 +226,12 @@ export function breakEvenBetween(
         const high = gridSample(grid, costsA, costsB, index);
         const { sample: found, method } = refineBracket(modelA, modelB, low, high);
         const equal = found.difference.abs().lessThanOrEqualTo(BREAK_EVEN_TOLERANCE);
-        const aCheaperBelow = low.difference.isNegative();
+        const aCheaperBelow = low.negative;
         crossings.push({
           requestsPerMonth: found.volume,
           tokensPerMonth: found.volume * tokensPerRequest,
-          costA: modelA.totalAt(found.volume),
-          costB: modelB.totalAt(found.volume),
+          costA: found.totalA,
+          costB: found.totalB,
           kind: equal ? 'EQUAL' : 'STEP',
           method,
           cheaperBelow: aCheaperBelow ? a.id : b.id,
