@@ -486,6 +486,54 @@ export async function releaseRun(queue: RunQueue, call: FencedCall, reason: stri
   return afterFencedChange(queue, call, changed, 'release');
 }
 
+/** The cancel itself, the run locked: the run before and after (cancelRun audits the two). */
+async function cancelLocked(
+  tx: Prisma.TransactionClient,
+  runId: string,
+  actor: string,
+): Promise<{ before: BenchmarkRun; after: BenchmarkRun }> {
+  const [locked] = await tx.$queryRaw<LeaseCandidate[]>`
+      SELECT ${CANDIDATE_COLUMNS} FROM "BenchmarkRun"
+      WHERE "id" = ${runId} AND "status" = 'LEASED' AND "leaseExpiresAt" < ${DATABASE_NOW}
+      FOR UPDATE`;
+  if (locked) {
+    // Abandoned: no runner will ever read the flag, so the cancel completes now.
+    const before = await tx.benchmarkRun.findUniqueOrThrow({ where: { id: runId } });
+    await endExpiredLease(tx, { ...locked, cancelRequested: true });
+    const after = await tx.benchmarkRun.update({
+      where: { id: runId },
+      data: { cancelRequested: true, failureReason: `cancelled by ${actor}; its runner was gone` },
+    });
+    return { before, after };
+  }
+  await tx.$queryRaw`SELECT "id" FROM "BenchmarkRun" WHERE "id" = ${runId} FOR UPDATE`;
+  const before = await tx.benchmarkRun.findUnique({ where: { id: runId } });
+  if (!before)
+    throw new NotFoundError(
+      'benchmark run',
+      runId,
+      'List them with { benchmarkRuns { edges { node { id status } } } }.',
+    );
+  if (TERMINAL_STATUSES.includes(before.status)) {
+    throw new ConflictError(
+      `Run ${runId} has already finished (${before.status}); there is nothing to cancel.`,
+    );
+  }
+  const after =
+    before.status === 'QUEUED'
+      ? await tx.benchmarkRun.update({
+          where: { id: runId },
+          data: {
+            status: 'CANCELLED',
+            cancelRequested: true,
+            finishedAt: new Date(),
+            failureReason: `cancelled by ${actor}`,
+          },
+        })
+      : await tx.benchmarkRun.update({ where: { id: runId }, data: { cancelRequested: true } });
+  return { before, after };
+}
+
 /**
  * Cancels a run: a queued one at once, and so one whose runner is gone (its lease expired); a
  * leased one is flagged, and its runner aborts on its next heartbeat and reports the cancellation
@@ -493,53 +541,7 @@ export async function releaseRun(queue: RunQueue, call: FencedCall, reason: stri
  */
 export async function cancelRun(queue: RunQueue, runId: string, actor: string): Promise<BenchmarkRun> {
   const run = await queue.prisma.$transaction(async (tx) => {
-    const [locked] = await tx.$queryRaw<LeaseCandidate[]>`
-      SELECT ${CANDIDATE_COLUMNS} FROM "BenchmarkRun"
-      WHERE "id" = ${runId} AND "status" = 'LEASED' AND "leaseExpiresAt" < ${DATABASE_NOW}
-      FOR UPDATE`;
-    if (locked) {
-      // Abandoned: no runner will ever read the flag, so the cancel completes now.
-      const before = await tx.benchmarkRun.findUniqueOrThrow({ where: { id: runId } });
-      await endExpiredLease(tx, { ...locked, cancelRequested: true });
-      const after = await tx.benchmarkRun.update({
-        where: { id: runId },
-        data: { cancelRequested: true, failureReason: `cancelled by ${actor}; its runner was gone` },
-      });
-      await recordAudit(tx, {
-        actor,
-        action: 'benchmark-run.cancel',
-        entityType: 'BenchmarkRun',
-        entityId: runId,
-        before: { status: before.status, cancelRequested: before.cancelRequested },
-        after: { status: after.status, cancelRequested: after.cancelRequested },
-      });
-      return after;
-    }
-    await tx.$queryRaw`SELECT "id" FROM "BenchmarkRun" WHERE "id" = ${runId} FOR UPDATE`;
-    const before = await tx.benchmarkRun.findUnique({ where: { id: runId } });
-    if (!before)
-      throw new NotFoundError(
-        'benchmark run',
-        runId,
-        'List them with { benchmarkRuns { edges { node { id status } } } }.',
-      );
-    if (TERMINAL_STATUSES.includes(before.status)) {
-      throw new ConflictError(
-        `Run ${runId} has already finished (${before.status}); there is nothing to cancel.`,
-      );
-    }
-    const after =
-      before.status === 'QUEUED'
-        ? await tx.benchmarkRun.update({
-            where: { id: runId },
-            data: {
-              status: 'CANCELLED',
-              cancelRequested: true,
-              finishedAt: new Date(),
-              failureReason: `cancelled by ${actor}`,
-            },
-          })
-        : await tx.benchmarkRun.update({ where: { id: runId }, data: { cancelRequested: true } });
+    const { before, after } = await cancelLocked(tx, runId, actor);
     await recordAudit(tx, {
       actor,
       action: 'benchmark-run.cancel',
