@@ -37,6 +37,18 @@ const samePoint = (a: ThroughputResult, b: ThroughputResult) =>
   a.variantSlug === b.variantSlug &&
   a.concurrency === b.concurrency;
 
+type SnapshotPath = EvidenceSnapshot['paths'][number];
+
+/** The snapshot with the path `slug` replaced by `change` of it; every other path as it was. */
+const withPath = (
+  snapshot: EvidenceSnapshot,
+  slug: string,
+  change: (path: SnapshotPath) => SnapshotPath,
+): EvidenceSnapshot => ({
+  ...snapshot,
+  paths: snapshot.paths.map((item) => (item.slug !== slug ? item : change(item))),
+});
+
 /** Every input of `after` that `before` lacks or holds otherwise, in a stable order. */
 export function inputChanges(before: EvidenceSnapshot, after: EvidenceSnapshot): InputChange[] {
   const changes: InputChange[] = [];
@@ -52,19 +64,13 @@ export function inputChanges(before: EvidenceSnapshot, after: EvidenceSnapshot):
         kind: 'PRICE_VALUE',
         input: price.id,
         text: `${price.id} ${now.amount.greaterThan(price.amount) ? 'rose' : 'fell'} from ${usd(price.amount)} to ${usd(now.amount)} on ${now.asOf}`,
-        applyTo: (snapshot) => ({
-          ...snapshot,
-          paths: snapshot.paths.map((item) =>
-            item.slug !== path.slug
-              ? item
-              : {
-                  ...item,
-                  priceComponents: item.priceComponents.map((component) =>
-                    component.id === price.id ? now : component,
-                  ),
-                },
-          ),
-        }),
+        applyTo: (snapshot) =>
+          withPath(snapshot, path.slug, (item) => ({
+            ...item,
+            priceComponents: item.priceComponents.map((component) =>
+              component.id === price.id ? now : component,
+            ),
+          })),
       });
     }
   }
@@ -83,20 +89,11 @@ export function inputChanges(before: EvidenceSnapshot, after: EvidenceSnapshot):
         text: was
           ? `capacity ${fact.id} on ${path.slug} ${now.value > was.value ? 'rose' : 'fell'} from ${was.value} to ${now.value}${now.isAssumption ? ' (an assumption)' : ''}`
           : `capacity ${fact.id} on ${path.slug} was added at ${now.value}${now.isAssumption ? ' (an assumption)' : ''}`,
-        applyTo: (snapshot) => ({
-          ...snapshot,
-          paths: snapshot.paths.map((item) =>
-            item.slug !== path.slug
-              ? item
-              : {
-                  ...item,
-                  capacityAssumptions: [
-                    ...item.capacityAssumptions.filter((other) => other.id !== fact.id),
-                    now,
-                  ],
-                },
-          ),
-        }),
+        applyTo: (snapshot) =>
+          withPath(snapshot, path.slug, (item) => ({
+            ...item,
+            capacityAssumptions: [...item.capacityAssumptions.filter((other) => other.id !== fact.id), now],
+          })),
       });
     }
   }
