@@ -36,6 +36,7 @@ import {
   SERIES_COLOURS,
   SERIES_DASHES,
   SERIES_SHAPES,
+  styleAt,
 } from './theme';
 import type { ChartLayer, LayeredSpec } from './vegaLiteTypes';
 
@@ -478,12 +479,6 @@ function overlaps(a: LabelBox, b: LabelBox): boolean {
     a.top < b.bottom + LABEL_CLEARANCE &&
     b.top < a.bottom + LABEL_CLEARANCE
   );
-}
-
-function styleAt<T>(styles: readonly T[], index: number): T {
-  const style = styles[index % styles.length];
-  if (style === undefined) throw new Error('series style list is empty');
-  return style;
 }
 
 /** As many legend columns as fit across the chart; the legend does not shrink the plot to fit. */

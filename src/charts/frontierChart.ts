@@ -18,6 +18,7 @@ import {
   layoutFor,
   SERIES_COLOURS,
   SERIES_SHAPES,
+  styleAt,
 } from './theme';
 import type { ChartLayer, LayeredSpec } from './vegaLiteTypes';
 
@@ -61,10 +62,6 @@ export async function renderFrontierChart(
   const validOptions = parseOrThrow('frontier', chartRenderOptionsSchema, options, 'chart options');
   const layout = layoutFor(validOptions.width, validOptions.height);
   return renderVegaLite(buildFrontierChartSpec(validInput, layout), layout, validOptions);
-}
-
-function styleAt<T>(styles: readonly T[], index: number): T {
-  return styles[index % styles.length] as T;
 }
 
 function legendColumns(labels: string[], available: number): number {

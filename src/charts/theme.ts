@@ -41,6 +41,13 @@ export const SERIES_SHAPES = [
   'triangle-left',
 ] as const;
 
+/** The style of series `index`: the lists repeat past their length. */
+export function styleAt<T>(styles: readonly T[], index: number): T {
+  const style = styles[index % styles.length];
+  if (style === undefined) throw new Error('series style list is empty');
+  return style;
+}
+
 export const INK = {
   text: '#1a1a1a',
   mutedText: '#4a4a4a',
