@@ -8,6 +8,7 @@ import {
   pathSeedSchema,
   placement,
   priceSeedSchema,
+  priceValueColumns,
   refineBoxOwnership,
   slug,
   variantSeedSchema,
@@ -380,12 +381,7 @@ class CatalogWriter {
       values.push(
         await recordPriceValue(this.tx, {
           componentId: row.id,
-          amount: figure.amount,
-          effectiveFrom: figure.asOf,
-          source: figure.source,
-          sourceUrl: figure.sourceUrl ?? null,
-          confidence: figure.confidence,
-          note: figure.note ?? null,
+          ...priceValueColumns(figure),
           recordedBy: this.actor,
         }),
       );

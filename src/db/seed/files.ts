@@ -297,3 +297,15 @@ export function datedFigures(
     ...price.history,
   ];
 }
+
+/** A dated figure as the columns of its price value (what it says; who recorded it is the caller's). */
+export function priceValueColumns(figure: DatedFigure) {
+  return {
+    amount: figure.amount,
+    effectiveFrom: figure.asOf,
+    source: figure.source,
+    sourceUrl: figure.sourceUrl ?? null,
+    confidence: figure.confidence,
+    note: figure.note ?? null,
+  };
+}

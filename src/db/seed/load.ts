@@ -19,6 +19,7 @@ import {
   labFileSchema,
   type PathsFile,
   pathsFileSchema,
+  priceValueColumns,
 } from './files';
 
 const seedsDir = path.resolve(import.meta.dirname, '..', '..', '..', 'seeds');
@@ -219,12 +220,7 @@ async function seedPriceValues(
     await tx.priceValue.create({
       data: {
         componentId,
-        amount: figure.amount,
-        effectiveFrom: figure.asOf,
-        source: figure.source,
-        sourceUrl: figure.sourceUrl ?? null,
-        confidence: figure.confidence,
-        note: figure.note ?? null,
+        ...priceValueColumns(figure),
         recordedBy: SEED_RECORDER,
         recordedAt: figure.asOf,
         fingerprint: `seed:${price.slug}@${figure.asOf.toISOString().slice(0, 10)}=${figure.amount}`,
