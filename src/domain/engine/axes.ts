@@ -1,4 +1,4 @@
-import type Decimal from 'decimal.js';
+import Decimal from 'decimal.js';
 import { isAwaitingAnswer } from '../access';
 import { type Catalog, capacityValue, daysBetween, isStale, STALE_AFTER_DAYS } from './catalog';
 import type { MonthlyCost } from './cost/types';
@@ -90,7 +90,7 @@ export const DEFAULT_CHEAP_RATIO = 2;
 /** A request share above this hits a cold start often enough to set the p95 TTFT. */
 const P95_TAIL_SHARE = 0.05;
 /** A cost line carrying at least this share of the total is what the answer rests on. */
-const DOMINANT_LINE_SHARE = 0.5;
+const DOMINANT_LINE_SHARE = new Decimal('0.5');
 
 function fixed(value: number, digits = 1): string {
   return formatNumber(value, digits);
@@ -109,10 +109,33 @@ export function effectiveLeadTime(
   catalog: Catalog,
   option: ServingOption,
 ): { days: number | null; evidenceIds: string[]; pending: boolean } {
-  let days: number | null = option.path.leadTimeDays;
+  let byPath = leadTimes.get(catalog);
+  if (!byPath) {
+    byPath = new WeakMap();
+    leadTimes.set(catalog, byPath);
+  }
+  let lead = byPath.get(option.path);
+  if (!lead) {
+    lead = leadTimeOf(catalog, option.path);
+    byPath.set(option.path, lead);
+  }
+  return { days: lead.days, evidenceIds: [...lead.evidenceIds], pending: lead.pending };
+}
+
+/** The lead time depends only on the catalog and the path: worked out once per pair. */
+const leadTimes = new WeakMap<
+  Catalog,
+  WeakMap<ServingOption['path'], { days: number | null; evidenceIds: readonly string[]; pending: boolean }>
+>();
+
+function leadTimeOf(
+  catalog: Catalog,
+  path: ServingOption['path'],
+): { days: number | null; evidenceIds: string[]; pending: boolean } {
+  let days: number | null = path.leadTimeDays;
   const evidenceIds: string[] = [];
   let pending = false;
-  for (const record of catalog.accessByPath.get(option.path.slug) ?? []) {
+  for (const record of catalog.accessByPath.get(path.slug) ?? []) {
     if (record.outcome === 'APPROVED' && record.answeredAt) {
       days = Math.max(days ?? 0, daysBetween(record.requestedAt, Date.parse(record.answeredAt)));
       evidenceIds.push(record.id);
@@ -242,13 +265,25 @@ function cheapVerdict(
   };
 }
 
+/** Each cost model's price components by id, built once per model (models are immutable). */
+const componentsByModel = new WeakMap<ServingOption['costModel'], Map<string, PriceComponent>>();
+
 function dominantPrices(cost: MonthlyCost, option: ServingOption): PriceComponent[] {
-  const byId = new Map(option.costModel.priceComponents.map((component) => [component.id, component]));
+  let byId = componentsByModel.get(option.costModel);
+  if (!byId) {
+    byId = new Map(option.costModel.priceComponents.map((component) => [component.id, component]));
+    componentsByModel.set(option.costModel, byId);
+  }
   const threshold = cost.total.times(DOMINANT_LINE_SHARE);
-  return cost.lines
-    .filter((line) => line.amount.greaterThanOrEqualTo(threshold) && !line.amount.isZero())
-    .flatMap((line) => line.priceComponentIds.map((id) => byId.get(id)))
-    .filter((component) => component !== undefined);
+  const found: PriceComponent[] = [];
+  for (const line of cost.lines) {
+    if (!line.amount.greaterThanOrEqualTo(threshold) || line.amount.isZero()) continue;
+    for (const id of line.priceComponentIds) {
+      const component = byId.get(id);
+      if (component !== undefined) found.push(component);
+    }
+  }
+  return found;
 }
 
 function highConfidenceVerdict(

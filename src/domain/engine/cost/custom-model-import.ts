@@ -8,8 +8,11 @@ import {
   STATED_BILLING_READING,
   type WindowEstimate,
 } from '../windows';
-import type { CostLine, CostModelContext, CostModelResult } from './types';
+import type { CostLine, CostModelContext, CostModelResult, MonthlyCost } from './types';
 import { missingPrice, plural, unitsAtVolume } from './units';
+
+/** Costs without formulas kept per model, by volume, before the memo starts over. */
+const PLAIN_COSTS_KEPT = 256;
 
 /**
  * Custom model import: storage (CMUs x $/CMU-month) + copies x CMUs x $/CMU-minute x 5 x
@@ -39,6 +42,44 @@ export function customModelImportCostModel(context: CostModelContext): CostModel
   const servingCost = (copies: number, windows: WindowEstimate): Decimal =>
     perCopyWindow.times(quantity(windows.billedWindowsPerMonth)).times(copies);
 
+  const costAtVolume = (requestsPerMonth: number, formulas: boolean): MonthlyCost => {
+    const copies = unitsAtVolume(context, requestsPerMonth);
+    const stated = windowsAt(requestsPerMonth, STATED_BILLING_READING);
+    const other = windowsAt(
+      requestsPerMonth,
+      STATED_BILLING_READING === 'CLOCK_ALIGNED' ? 'WARM_PERIOD' : 'CLOCK_ALIGNED',
+    );
+    const serving = servingCost(copies, stated);
+    const otherTotal = storagePerMonth.plus(servingCost(copies, other));
+    const total = storagePerMonth.plus(serving);
+    const lines: CostLine[] = [
+      {
+        label: 'Model storage',
+        amount: storagePerMonth,
+        priceComponentIds: [storage.id],
+        formula: formulas ? `${cmus.value} CMUs x ${formatMoney(storage.amount)} per CMU-month` : '',
+      },
+      {
+        label: 'Billed 5-minute windows',
+        amount: serving,
+        priceComponentIds: [perMinute.id],
+        formula: formulas
+          ? `${plural(copies, 'copy')} x ${cmus.value} CMUs x ${perMinute.amount.toString()} $/CMU-minute x ${windowMinutes} min x ${stated.billedWindowsPerMonth.toFixed(1)} expected billed windows (${stated.billedCopyHoursPerMonth.toFixed(2)} copy-hours, ${stated.coldStartsPerMonth.toFixed(1)} cold starts)`
+          : '',
+      },
+    ];
+    return {
+      total,
+      lines,
+      units: copies,
+      windows: stated,
+      range: total.lessThan(otherTotal) ? { low: total, high: otherTotal } : { low: otherTotal, high: total },
+      commitment: null,
+    };
+  };
+  // Without formulas, each volume is costed once (sensitivity asks for the same volume again).
+  const plainCosts = new Map<number, MonthlyCost>();
+
   return {
     ok: true,
     model: {
@@ -57,41 +98,14 @@ export function customModelImportCostModel(context: CostModelContext): CostModel
       costAtCopyHours: (copyHoursPerMonth) =>
         storagePerMonth.plus(perCopyHour.times(quantity(copyHoursPerMonth))),
       costAt: (requestsPerMonth, formulas = true) => {
-        const copies = unitsAtVolume(context, requestsPerMonth);
-        const stated = windowsAt(requestsPerMonth, STATED_BILLING_READING);
-        const other = windowsAt(
-          requestsPerMonth,
-          STATED_BILLING_READING === 'CLOCK_ALIGNED' ? 'WARM_PERIOD' : 'CLOCK_ALIGNED',
-        );
-        const serving = servingCost(copies, stated);
-        const otherTotal = storagePerMonth.plus(servingCost(copies, other));
-        const total = storagePerMonth.plus(serving);
-        const lines: CostLine[] = [
-          {
-            label: 'Model storage',
-            amount: storagePerMonth,
-            priceComponentIds: [storage.id],
-            formula: formulas ? `${cmus.value} CMUs x ${formatMoney(storage.amount)} per CMU-month` : '',
-          },
-          {
-            label: 'Billed 5-minute windows',
-            amount: serving,
-            priceComponentIds: [perMinute.id],
-            formula: formulas
-              ? `${plural(copies, 'copy')} x ${cmus.value} CMUs x ${perMinute.amount.toString()} $/CMU-minute x ${windowMinutes} min x ${stated.billedWindowsPerMonth.toFixed(1)} expected billed windows (${stated.billedCopyHoursPerMonth.toFixed(2)} copy-hours, ${stated.coldStartsPerMonth.toFixed(1)} cold starts)`
-              : '',
-          },
-        ];
-        return {
-          total,
-          lines,
-          units: copies,
-          windows: stated,
-          range: total.lessThan(otherTotal)
-            ? { low: total, high: otherTotal }
-            : { low: otherTotal, high: total },
-          commitment: null,
-        };
+        if (formulas) return costAtVolume(requestsPerMonth, true);
+        let cost = plainCosts.get(requestsPerMonth);
+        if (!cost) {
+          if (plainCosts.size >= PLAIN_COSTS_KEPT) plainCosts.clear();
+          cost = costAtVolume(requestsPerMonth, false);
+          plainCosts.set(requestsPerMonth, cost);
+        }
+        return cost;
       },
     },
   };

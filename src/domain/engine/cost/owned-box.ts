@@ -1,7 +1,7 @@
 import { selectPrice } from '../catalog';
 import { formatMoney, HOURS_PER_MONTH, quantity, sumMoney, ZERO } from '../money';
 import type { CostLine, CostModelContext, CostModelResult } from './types';
-import { perUnitTotals, plural, unitsAtVolume } from './units';
+import { perUnitTotals, plainCostsByUnits, plural, unitsAtVolume } from './units';
 
 /**
  * Owned box: purchase / amortization months + power (active W x active hours + idle W x idle
@@ -83,6 +83,19 @@ export function ownedBoxCostModel(context: CostModelContext): CostModelResult {
     return result;
   };
 
+  const costFor = plainCostsByUnits((units, formulas) => {
+    const breakdown = lines(units, formulas);
+    return {
+      total: sumMoney(breakdown.map((line) => line.amount)),
+      lines: breakdown,
+      units,
+      windows: null,
+      range: null,
+      // Buying boxes is spending up front: the whole purchase is the commitment.
+      commitment: purchase.times(units),
+    };
+  });
+
   return {
     ok: true,
     model: {
@@ -92,19 +105,8 @@ export function ownedBoxCostModel(context: CostModelContext): CostModelResult {
       priceComponents: components,
       unitsAt: (requestsPerMonth) => unitsAtVolume(context, requestsPerMonth),
       totalAt: (requestsPerMonth) => totalFor(unitsAtVolume(context, requestsPerMonth)),
-      costAt: (requestsPerMonth, formulas = true) => {
-        const units = unitsAtVolume(context, requestsPerMonth);
-        const breakdown = lines(units, formulas);
-        return {
-          total: sumMoney(breakdown.map((line) => line.amount)),
-          lines: breakdown,
-          units,
-          windows: null,
-          range: null,
-          // Buying boxes is spending up front: the whole purchase is the commitment.
-          commitment: purchase.times(units),
-        };
-      },
+      costAt: (requestsPerMonth, formulas = true) =>
+        costFor(unitsAtVolume(context, requestsPerMonth), formulas),
     },
   };
 }

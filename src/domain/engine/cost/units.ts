@@ -39,6 +39,26 @@ export function perUnitTotals(perUnit: Decimal, fixed: Decimal = new Decimal(0))
 }
 
 /**
+ * A flat-per-unit path's costs without formulas, memoized by unit count: sensitivity's scenarios ask
+ * for the same handful of unit counts again and again, and nothing in a cost is ever changed by its
+ * reader. With formulas, a cost is built fresh each time (it is read once, by the answer).
+ */
+export function plainCostsByUnits(
+  build: (units: number, formulas: boolean) => MonthlyCost,
+): (units: number, formulas: boolean) => MonthlyCost {
+  const plain = new Map<number, MonthlyCost>();
+  return (units, formulas) => {
+    if (formulas) return build(units, true);
+    let cost = plain.get(units);
+    if (!cost) {
+      cost = build(units, false);
+      plain.set(units, cost);
+    }
+    return cost;
+  };
+}
+
+/**
  * A path billed per unit held (model units, instances): `fixed` plus `perUnit` per unit, the units
  * sized from the workload's peak at each volume. `breakdown` gives the lines for a unit count.
  */
@@ -53,6 +73,12 @@ export function flatPerUnitModel(
   },
 ): CostModelResult {
   const totalFor = perUnitTotals(billing.perUnit, billing.fixed);
+  const costFor = plainCostsByUnits((units, formulas) => ({
+    ...billing.breakdown(units, formulas),
+    units,
+    windows: null,
+    range: null,
+  }));
   return {
     ok: true,
     model: {
@@ -62,10 +88,8 @@ export function flatPerUnitModel(
       priceComponents: billing.priceComponents,
       unitsAt: (requestsPerMonth) => unitsAtVolume(context, requestsPerMonth),
       totalAt: (requestsPerMonth) => totalFor(unitsAtVolume(context, requestsPerMonth)),
-      costAt: (requestsPerMonth, formulas = true) => {
-        const units = unitsAtVolume(context, requestsPerMonth);
-        return { ...billing.breakdown(units, formulas), units, windows: null, range: null };
-      },
+      costAt: (requestsPerMonth, formulas = true) =>
+        costFor(unitsAtVolume(context, requestsPerMonth), formulas),
     },
   };
 }
