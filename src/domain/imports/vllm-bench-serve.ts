@@ -39,17 +39,59 @@ const vllmResultSchema = z.looseObject({
     .optional(),
   burstiness: z.number().positive().nullable().optional(),
   max_concurrency: z.number().int().positive().nullable().optional(),
-  input_lens: z.array(count).optional(),
-  output_lens: z.array(count).optional(),
-  ttfts: z.array(z.number().nonnegative()).optional(),
-  itls: z.array(z.array(z.number().nonnegative())).optional(),
-  latencies: z.array(z.number().nonnegative()).optional(),
-  start_times: z.array(z.number()).optional(),
-  generated_texts: z.array(z.string().nullable()).optional(),
-  errors: z.array(z.string().nullable()).optional(),
 });
 
-type VllmResult = z.output<typeof vllmResultSchema>;
+/**
+ * The per-request arrays (`--save-detailed`), after the keys above and in this order. Validated
+ * element by element against these schemas, not by zod as whole arrays: zod's output would be a
+ * copy of every array (tens of MB for a large file's `itls`). The same checks, paths and messages.
+ */
+const nonnegative = z.number().nonnegative();
+const PER_REQUEST_ELEMENTS = {
+  input_lens: count,
+  output_lens: count,
+  ttfts: nonnegative,
+  itls: z.array(nonnegative),
+  latencies: nonnegative,
+  start_times: z.number(),
+  generated_texts: z.string().nullable(),
+  errors: z.string().nullable(),
+};
+type PerRequestKey = keyof typeof PER_REQUEST_ELEMENTS;
+type PerRequestArrays = {
+  [Key in PerRequestKey]?: z.output<(typeof PER_REQUEST_ELEMENTS)[Key]>[];
+};
+
+const isNonnegative = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+/** Plainly valid elements, checked without zod (each a subset of what its schema accepts). */
+const PLAINLY_VALID: Record<PerRequestKey, (value: unknown) => boolean> = {
+  input_lens: (value) => Number.isSafeInteger(value) && (value as number) >= 0,
+  output_lens: (value) => Number.isSafeInteger(value) && (value as number) >= 0,
+  ttfts: isNonnegative,
+  itls: (value) => Array.isArray(value) && value.every(isNonnegative),
+  latencies: isNonnegative,
+  start_times: (value) => typeof value === 'number' && Number.isFinite(value),
+  generated_texts: (value) => value === null || typeof value === 'string',
+  errors: (value) => value === null || typeof value === 'string',
+};
+const anArray = z.array(z.unknown());
+
+function validatePerRequestArrays(fileName: string, document: Record<string, unknown>): PerRequestArrays {
+  const arrays: PerRequestArrays = {};
+  for (const key of Object.keys(PER_REQUEST_ELEMENTS) as PerRequestKey[]) {
+    const value = document[key];
+    if (value === undefined) continue;
+    validateOrThrow(fileName, anArray, value, [key]);
+    const plainlyValid = PLAINLY_VALID[key];
+    (value as unknown[]).forEach((element, index) => {
+      if (!plainlyValid(element)) validateOrThrow(fileName, PER_REQUEST_ELEMENTS[key], element, [key, index]);
+    });
+    (arrays as Record<PerRequestKey, unknown>)[key] = value;
+  }
+  return arrays;
+}
+
+type VllmResult = z.output<typeof vllmResultSchema> & PerRequestArrays;
 
 const METRIC_KEY_PATTERN = /^(mean|median|std|p(\d+(?:\.\d+)?))_(ttft|tpot|itl|e2el)_ms$/;
 const CANONICAL_PERCENTILE_BY_SOURCE: Record<string, 'p50' | 'p90' | 'p95' | 'p99' | 'p999'> = {
@@ -100,7 +142,10 @@ export function parseVllmBenchServe(
   document: Record<string, unknown>,
   fingerprint: string,
 ): ImportedBenchmarkResult {
-  const result = validateOrThrow(fileName, vllmResultSchema, document);
+  const result: VllmResult = {
+    ...validateOrThrow(fileName, vllmResultSchema, document),
+    ...validatePerRequestArrays(fileName, document),
+  };
   const mappedKeys: string[] = [];
   const derivedFields: string[] = [];
   const keptAsExtraKeys: string[] = [];
