@@ -147,17 +147,24 @@ export async function storeBenchmarkResult(
   return { result: created, alreadyStored: false };
 }
 
-/** Records per statement when raw records are sent in pieces: about 2 MB of JSON for vLLM's. */
+/** Up to this many records go in one Prisma create; more go in pieces (storeRawRecords). */
 export const RAW_RECORDS_PER_CHUNK = 500;
+/**
+ * JSON text per piece. Small enough that each piece, and every copy of it on the way to the
+ * database, is a short-lived young-generation object rather than a large one that stays until the
+ * next full collection (V8 allocates objects over 128 KB apart).
+ */
+const RAW_CHUNK_CHARACTERS = 60_000;
 
 /**
- * Stores the per-request records as one JSON array in BenchmarkRawData. Up to one chunk goes in one
- * Prisma create. More (a `--save-detailed` file of tens of megabytes) would have Prisma hold the
- * array, its JSON text and its own copies all at once (hundreds of MB), so the text goes in
- * pieces of RAW_RECORDS_PER_CHUNK records into a temporary table of this transaction, and the
+ * Stores the per-request records as one JSON array in BenchmarkRawData. Up to RAW_RECORDS_PER_CHUNK
+ * records go in one Prisma create. More (a `--save-detailed` file of tens of megabytes) would have
+ * Prisma hold the array, its JSON text and its own copies at once (hundreds of MB), so the JSON text
+ * goes in pieces of about RAW_CHUNK_CHARACTERS into a temporary table of this transaction, and the
  * database joins them into the row's array itself: the same JSON value, element for element, in
- * the same order (JSON text made the same way, parsed by the same jsonb input). Inside the caller's
- * transaction, so a failure leaves neither the row nor the pieces.
+ * the same order (each element's text made as JSON.stringify of the whole array makes it, read by
+ * the same jsonb input). Inside the caller's transaction, so a failure leaves neither the row nor
+ * the pieces.
  */
 async function storeRawRecords(
   tx: Prisma.TransactionClient,
@@ -170,12 +177,25 @@ async function storeRawRecords(
     });
     return;
   }
-  const row = await tx.benchmarkRawData.create({ data: { resultId, records: [] }, select: { id: true } });
+  const { id } = await tx.benchmarkRawData.create({ data: { resultId, records: [] }, select: { id: true } });
   await tx.$executeRaw`CREATE TEMPORARY TABLE IF NOT EXISTS floorplan_raw_record_chunks (position integer PRIMARY KEY, chunk jsonb NOT NULL) ON COMMIT DROP`;
-  for (let start = 0, position = 0; start < records.length; start += RAW_RECORDS_PER_CHUNK, position++) {
-    const text = jsonText(records.slice(start, start + RAW_RECORDS_PER_CHUNK));
-    await tx.$executeRaw`INSERT INTO floorplan_raw_record_chunks (position, chunk) VALUES (${position}, ${text}::jsonb)`;
+  let position = 0;
+  let elements: string[] = [];
+  let characters = 0;
+  const send = async () => {
+    const chunk = `[${elements.join(',')}]`;
+    elements = [];
+    characters = 0;
+    await tx.$executeRaw`INSERT INTO floorplan_raw_record_chunks (position, chunk) VALUES (${position++}, ${chunk}::jsonb)`;
+  };
+  for (const record of records) {
+    // In an array JSON.stringify writes `null` for what it would leave out on its own (undefined).
+    const text = jsonText(record) ?? 'null';
+    if (elements.length > 0 && characters + text.length > RAW_CHUNK_CHARACTERS) await send();
+    elements.push(text);
+    characters += text.length + 1;
   }
+  if (elements.length > 0) await send();
   await tx.$executeRaw`
     UPDATE "BenchmarkRawData"
     SET records = (
@@ -183,7 +203,7 @@ async function storeRawRecords(
       FROM floorplan_raw_record_chunks AS chunks
       CROSS JOIN LATERAL jsonb_array_elements(chunks.chunk) WITH ORDINALITY AS elements(element, ordinality)
     )
-    WHERE id = ${row.id}`;
+    WHERE id = ${id}`;
   // Another result of the same transaction starts from an empty table.
   await tx.$executeRaw`DROP TABLE floorplan_raw_record_chunks`;
 }
@@ -204,10 +224,11 @@ function finiteOrNull(value: number | null): number | null {
  * ISO strings, Decimals their exact strings.
  */
 function toJsonValue(value: unknown): Prisma.InputJsonValue {
-  return JSON.parse(jsonText(value)) as Prisma.InputJsonValue;
+  return JSON.parse(jsonText(value) as string) as Prisma.InputJsonValue;
 }
 
-function jsonText(value: unknown): string {
+/** JSON text with NaN and ±Infinity as null; undefined for what JSON.stringify leaves out. */
+function jsonText(value: unknown): string | undefined {
   return JSON.stringify(value, (_key, entry: unknown) =>
     typeof entry === 'number' && !Number.isFinite(entry) ? null : entry,
   );

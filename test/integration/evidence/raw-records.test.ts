@@ -61,6 +61,8 @@ describe('raw per-request records', () => {
 
   it('stores many records in pieces as exactly the value one Prisma create would have stored', async () => {
     const records = awkwardRecords(RAW_RECORDS_PER_CHUNK * 2 + 37);
+    // JSON.stringify writes null for an undefined element of an array.
+    records[5] = undefined;
     const { result } = await database.prisma.$transaction((tx) =>
       storeBenchmarkResult(tx, input('test:raw:pieces', records)),
     );
