@@ -2,7 +2,7 @@ import type { Catalog } from './catalog';
 import { buildCostModel } from './cost/index';
 import type { CostModel } from './cost/types';
 import { notEligibleReason } from './eligibility';
-import type { Box, ModelVariant, ServingPath } from './evidence';
+import type { Box, ModelVariant, PathKind, ServingPath } from './evidence';
 import { type OperatingPoint, operatingPoints, sizingPoint } from './throughput';
 import { trafficShapeOf } from './traffic';
 import type { Workload } from './workload';
@@ -173,7 +173,13 @@ function costModelFor(option: Omit<ServingOption, 'costModel'>, catalog: Catalog
   });
 }
 
-function costedServingOptions(sized: SizedEntry[], catalog: Catalog, workload: Workload): OptionSet {
+function costedServingOptions(
+  sized: SizedEntry[],
+  catalog: Catalog,
+  workload: Workload,
+  /** Options whose cost model stands as it is (same catalog, nothing it reads changed), by id. */
+  reusable?: ReadonlyMap<string, ServingOption>,
+): OptionSet {
   const options: ServingOption[] = [];
   const excluded: ExcludedOption[] = [];
   for (const entry of sized) {
@@ -182,6 +188,11 @@ function costedServingOptions(sized: SizedEntry[], catalog: Catalog, workload: W
       continue;
     }
     const { option } = entry;
+    const kept = reusable?.get(option.id);
+    if (kept) {
+      options.push(kept);
+      continue;
+    }
     const built = costModelFor(option, catalog, workload);
     if (!built.ok) {
       excluded.push({
@@ -202,8 +213,21 @@ function costedServingOptions(sized: SizedEntry[], catalog: Catalog, workload: W
  * eligibility do not (the horizon, the amortization): the sizing is reused, the costs rebuilt.
  */
 export function recostedServingOptions(prebuilt: OptionSet, catalog: Catalog, workload: Workload): OptionSet {
-  return costedServingOptions(prebuilt.sized, catalog, workload);
+  const reusable = new Map<string, ServingOption>();
+  for (const option of prebuilt.options)
+    if (HORIZON_FREE_KINDS.has(option.path.kind)) reusable.set(option.id, option);
+  return costedServingOptions(prebuilt.sized, catalog, workload, reusable);
 }
+
+/**
+ * Cost models that read neither the horizon nor the amortization (their prices, the traffic shape
+ * and the sizing only): `recostedServingOptions` keeps them as built, with what they remember.
+ */
+const HORIZON_FREE_KINDS: ReadonlySet<PathKind> = new Set<PathKind>([
+  'CUSTOM_MODEL_IMPORT',
+  'ON_DEMAND_TOKENS',
+  'RENTED_INSTANCE',
+]);
 
 /**
  * The options `buildServingOptions` gives for `workload`, from `prebuilt`, built for a workload that
