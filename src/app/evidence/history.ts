@@ -1,7 +1,7 @@
 import { HISTORY_METRICS, type HistoryMetric } from '../../domain/metrics/history-metrics';
 import type { RegressionVerdict } from '../../domain/regression';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
-import { UnknownSlugError, verdictOf } from './import-results';
+import { unknownSlug, verdictOf } from './import-results';
 import type { RegressionMetricName } from './regression-history';
 import { RESULT_ROOFLINE_SELECT, rooflineOfResult } from './roofline-inputs';
 
@@ -71,22 +71,8 @@ export async function loadBenchmarkHistory(
     prisma.box.findUnique({ where: { slug: query.boxSlug }, select: { id: true } }),
     prisma.modelVariant.findUnique({ where: { slug: query.variantSlug }, select: { id: true } }),
   ]);
-  if (!box) {
-    const known = await prisma.box.findMany({ select: { slug: true }, orderBy: { slug: 'asc' } });
-    throw new UnknownSlugError(
-      'box',
-      query.boxSlug,
-      known.map((row) => row.slug),
-    );
-  }
-  if (!variant) {
-    const known = await prisma.modelVariant.findMany({ select: { slug: true }, orderBy: { slug: 'asc' } });
-    throw new UnknownSlugError(
-      'model variant',
-      query.variantSlug,
-      known.map((row) => row.slug),
-    );
-  }
+  if (!box) throw await unknownSlug(prisma, 'box', query.boxSlug);
+  if (!variant) throw await unknownSlug(prisma, 'model variant', query.variantSlug);
   const source = METRIC_SOURCES[query.metric];
   const rows = await prisma.benchmarkResult.findMany({
     where: {

@@ -17,6 +17,28 @@ export class UnknownSlugError extends NotFoundError {
   }
 }
 
+type SlugKind = ConstructorParameters<typeof UnknownSlugError>[0];
+const SLUGS_IN_ORDER = { select: { slug: true }, orderBy: { slug: 'asc' } } as const;
+const KNOWN_SLUGS: Record<SlugKind, (db: Prisma.TransactionClient) => Promise<{ slug: string }[]>> = {
+  box: (db) => db.box.findMany(SLUGS_IN_ORDER),
+  'model variant': (db) => db.modelVariant.findMany(SLUGS_IN_ORDER),
+  'serving path': (db) => db.servingPath.findMany(SLUGS_IN_ORDER),
+};
+
+/** The error for a slug that names nothing, listing every slug of that kind that exists. */
+export async function unknownSlug(
+  db: Prisma.TransactionClient,
+  kind: SlugKind,
+  slug: string,
+): Promise<UnknownSlugError> {
+  const known = await KNOWN_SLUGS[kind](db);
+  return new UnknownSlugError(
+    kind,
+    slug,
+    known.map((row) => row.slug),
+  );
+}
+
 export interface ImportTarget {
   boxSlug: string;
   variantSlug: string;
@@ -49,22 +71,8 @@ async function resolveImportTarget(
     tx.box.findUnique({ where: { slug: target.boxSlug } }),
     tx.modelVariant.findUnique({ where: { slug: target.variantSlug } }),
   ]);
-  if (!box) {
-    const known = await tx.box.findMany({ select: { slug: true }, orderBy: { slug: 'asc' } });
-    throw new UnknownSlugError(
-      'box',
-      target.boxSlug,
-      known.map((row) => row.slug),
-    );
-  }
-  if (!variant) {
-    const known = await tx.modelVariant.findMany({ select: { slug: true }, orderBy: { slug: 'asc' } });
-    throw new UnknownSlugError(
-      'model variant',
-      target.variantSlug,
-      known.map((row) => row.slug),
-    );
-  }
+  if (!box) throw await unknownSlug(tx, 'box', target.boxSlug);
+  if (!variant) throw await unknownSlug(tx, 'model variant', target.variantSlug);
   return { box, variant };
 }
 

@@ -13,7 +13,7 @@ import type {
 import { recordAudit } from '../audit/record';
 import { recordEvidenceChange } from '../decisions/watch';
 import { isUniqueViolation } from '../unique-violation';
-import { UnknownSlugError } from './import-results';
+import { unknownSlug } from './import-results';
 
 /** How the evaluation names its question set: an existing one, or a new one described in full. */
 export type QuestionSetReference =
@@ -77,24 +77,10 @@ export async function resolveEvaluationTarget(
   slugs: { variantSlug: string; pathSlug?: string | null },
 ): Promise<EvaluationTarget> {
   const variant = await tx.modelVariant.findUnique({ where: { slug: slugs.variantSlug } });
-  if (!variant) {
-    const known = await tx.modelVariant.findMany({ select: { slug: true }, orderBy: { slug: 'asc' } });
-    throw new UnknownSlugError(
-      'model variant',
-      slugs.variantSlug,
-      known.map((row) => row.slug),
-    );
-  }
+  if (!variant) throw await unknownSlug(tx, 'model variant', slugs.variantSlug);
   if (!slugs.pathSlug) return { variant, path: null };
   const path = await tx.servingPath.findUnique({ where: { slug: slugs.pathSlug } });
-  if (!path) {
-    const known = await tx.servingPath.findMany({ select: { slug: true }, orderBy: { slug: 'asc' } });
-    throw new UnknownSlugError(
-      'serving path',
-      slugs.pathSlug,
-      known.map((row) => row.slug),
-    );
-  }
+  if (!path) throw await unknownSlug(tx, 'serving path', slugs.pathSlug);
   return { variant, path };
 }
 
