@@ -304,7 +304,7 @@ function highConfidenceVerdict(
   let best: { rate: number; id: string } | null = null;
   for (const evaluation of evaluations) {
     const rate = evaluation.total > 0 ? evaluation.accepted / evaluation.total : 0;
-    evidenceIds.push(evaluation.id);
+    if (words) evidenceIds.push(evaluation.id);
     if (!best || rate > best.rate) best = { rate, id: evaluation.id };
   }
   const rates = words
@@ -355,7 +355,7 @@ function highConfidenceVerdict(
         ? `speed rests on an assumed ${fixed(option.sizing.decodeTokensPerSecondPerStream)} tok/s, not a measurement`
         : '',
     );
-    evidenceIds.push(...option.sizing.evidenceIds);
+    if (words) evidenceIds.push(...option.sizing.evidenceIds);
   }
   for (const component of dominantPrices(cost, option)) {
     if (component.confidence === 'U')
@@ -367,7 +367,7 @@ function highConfidenceVerdict(
           : '',
       );
     else continue;
-    evidenceIds.push(component.id);
+    if (words) evidenceIds.push(component.id);
   }
   return {
     verdict: {
@@ -375,7 +375,7 @@ function highConfidenceVerdict(
       pass: shortfalls.length === 0,
       sentence: sentences.join(' '),
       shortfall: shortfalls.length > 0 ? shortfalls.join('; ') : null,
-      evidenceIds: [...new Set(evidenceIds)],
+      evidenceIds: words ? [...new Set(evidenceIds)] : evidenceIds,
     },
     acceptedRate: best ? best.rate : null,
   };
@@ -502,7 +502,8 @@ export interface AxisProfile {
 
 /**
  * Every axis but CHEAP: none of them depends on the other options. With `words` false the verdicts
- * pass and fail exactly as with it, but carry no sentences and empty shortfalls (sensitivity's
+ * pass and fail exactly as with it, but carry no sentences, empty shortfalls and no HIGH_CONFIDENCE
+ * evidence ids (sensitivity's
  * scenarios read only which axes pass).
  */
 export function profileWithoutCheap(

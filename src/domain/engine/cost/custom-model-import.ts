@@ -9,7 +9,7 @@ import {
   type WindowEstimate,
 } from '../windows';
 import type { CostLine, CostModelContext, CostModelResult, MonthlyCost } from './types';
-import { missingPrice, plural, unitsAtVolume } from './units';
+import { missingPrice, plural, unitsAtVolumeFor } from './units';
 
 /** Costs without formulas kept per model, by volume, before the memo starts over. */
 const PLAIN_COSTS_KEPT = 256;
@@ -42,8 +42,9 @@ export function customModelImportCostModel(context: CostModelContext): CostModel
   const servingCost = (copies: number, windows: WindowEstimate): Decimal =>
     perCopyWindow.times(quantity(windows.billedWindowsPerMonth)).times(copies);
 
+  const unitsAt = unitsAtVolumeFor(context);
   const costAtVolume = (requestsPerMonth: number, formulas: boolean): MonthlyCost => {
-    const copies = unitsAtVolume(context, requestsPerMonth);
+    const copies = unitsAt(requestsPerMonth);
     const stated = windowsAt(requestsPerMonth, STATED_BILLING_READING);
     const other = windowsAt(
       requestsPerMonth,
@@ -87,13 +88,10 @@ export function customModelImportCostModel(context: CostModelContext): CostModel
       unitLabel: 'copy',
       outputTokensPerSecondPerUnit: context.outputTokensPerSecondPerUnit,
       priceComponents: [perMinute, storage],
-      unitsAt: (requestsPerMonth) => unitsAtVolume(context, requestsPerMonth),
+      unitsAt,
       totalAt: (requestsPerMonth) =>
         storagePerMonth.plus(
-          servingCost(
-            unitsAtVolume(context, requestsPerMonth),
-            windowsAt(requestsPerMonth, STATED_BILLING_READING),
-          ),
+          servingCost(unitsAt(requestsPerMonth), windowsAt(requestsPerMonth, STATED_BILLING_READING)),
         ),
       costAtCopyHours: (copyHoursPerMonth) =>
         storagePerMonth.plus(perCopyHour.times(quantity(copyHoursPerMonth))),

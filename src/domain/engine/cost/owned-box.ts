@@ -1,7 +1,7 @@
 import { selectPrice } from '../catalog';
 import { formatMoney, HOURS_PER_MONTH, quantity, sumMoney, ZERO } from '../money';
 import type { CostLine, CostModelContext, CostModelResult } from './types';
-import { perUnitTotals, plainCostsByUnits, plural, unitsAtVolume } from './units';
+import { perUnitTotals, plainCostsByUnits, plural, unitsAtVolumeFor } from './units';
 
 /**
  * Owned box: purchase / amortization months + power (active W x active hours + idle W x idle
@@ -49,6 +49,7 @@ export function ownedBoxCostModel(context: CostModelContext): CostModelResult {
   const powerPerBox = kilowattHoursPerBox.times(electricity.amount);
   const opsPerBox = ops ? ops.amount : ZERO;
   const perBox = purchasePerBox.plus(powerPerBox).plus(opsPerBox);
+  const unitsAt = unitsAtVolumeFor(context);
   const totalFor = perUnitTotals(perBox);
   const components = [purchaseComponent, electricity, ops].filter((component) => component !== null);
 
@@ -103,10 +104,9 @@ export function ownedBoxCostModel(context: CostModelContext): CostModelResult {
       unitLabel: 'box',
       outputTokensPerSecondPerUnit: context.outputTokensPerSecondPerUnit,
       priceComponents: components,
-      unitsAt: (requestsPerMonth) => unitsAtVolume(context, requestsPerMonth),
-      totalAt: (requestsPerMonth) => totalFor(unitsAtVolume(context, requestsPerMonth)),
-      costAt: (requestsPerMonth, formulas = true) =>
-        costFor(unitsAtVolume(context, requestsPerMonth), formulas),
+      unitsAt,
+      totalAt: (requestsPerMonth) => totalFor(unitsAt(requestsPerMonth)),
+      costAt: (requestsPerMonth, formulas = true) => costFor(unitsAt(requestsPerMonth), formulas),
     },
   };
 }

@@ -10,6 +10,17 @@ export function unitsAtVolume(context: CostModelContext, requestsPerMonth: numbe
   return unitsNeeded(requestsPerMonth * context.peakOutputTokensPerSecondPerMonthlyRequest, perUnit);
 }
 
+/**
+ * `unitsAtVolume` for one context, with what it reads taken out once: the same arithmetic, for the
+ * hot loops (curve steps and break-even brackets ask it tens of thousands of times a decision).
+ */
+export function unitsAtVolumeFor(context: CostModelContext): (requestsPerMonth: number) => number {
+  const perUnit = context.outputTokensPerSecondPerUnit;
+  if (perUnit === null || perUnit <= 0) return () => 1;
+  const peakPerRequest = context.peakOutputTokensPerSecondPerMonthlyRequest;
+  return (requestsPerMonth) => unitsNeeded(requestsPerMonth * peakPerRequest, perUnit);
+}
+
 /** "1 box", "2 boxes", "2 copies", "3 instances". */
 export function plural(count: number, noun: string): string {
   if (count === 1) return `${count} ${noun}`;
@@ -72,6 +83,7 @@ export function flatPerUnitModel(
     breakdown: (units: number, formulas: boolean) => Omit<MonthlyCost, 'units' | 'windows' | 'range'>;
   },
 ): CostModelResult {
+  const unitsAt = unitsAtVolumeFor(context);
   const totalFor = perUnitTotals(billing.perUnit, billing.fixed);
   const costFor = plainCostsByUnits((units, formulas) => ({
     ...billing.breakdown(units, formulas),
@@ -86,10 +98,9 @@ export function flatPerUnitModel(
       unitLabel: billing.unitLabel,
       outputTokensPerSecondPerUnit: context.outputTokensPerSecondPerUnit,
       priceComponents: billing.priceComponents,
-      unitsAt: (requestsPerMonth) => unitsAtVolume(context, requestsPerMonth),
-      totalAt: (requestsPerMonth) => totalFor(unitsAtVolume(context, requestsPerMonth)),
-      costAt: (requestsPerMonth, formulas = true) =>
-        costFor(unitsAtVolume(context, requestsPerMonth), formulas),
+      unitsAt,
+      totalAt: (requestsPerMonth) => totalFor(unitsAt(requestsPerMonth)),
+      costAt: (requestsPerMonth, formulas = true) => costFor(unitsAt(requestsPerMonth), formulas),
     },
   };
 }
