@@ -29,6 +29,17 @@ function isEarlierRun(run: BenchmarkRun, requestedAtMs: number): boolean {
   return Number.isFinite(createdAtMs) && createdAtMs < requestedAtMs - REPLAY_AGE_MS;
 }
 
+/** Operators only: anyone else is told, privately, who can `what`. True when refused. */
+export async function refusedUnlessOperator(
+  dependencies: BotDependencies,
+  target: ReplyTarget,
+  what: string,
+): Promise<boolean> {
+  if (dependencies.roles.canOperate(target.userId)) return false;
+  await replyPrivately(target, buildRefusalMessage(what, dependencies.roles.whoCanOperate()));
+  return true;
+}
+
 /** Queues a run (operators only), posts its live message and starts following it. */
 export async function queueBenchmarkRun(
   dependencies: BotDependencies,
@@ -36,13 +47,7 @@ export async function queueBenchmarkRun(
   target: ReplyTarget,
   request: BenchmarkRequest,
 ): Promise<void> {
-  if (!dependencies.roles.canOperate(target.userId)) {
-    await replyPrivately(
-      target,
-      buildRefusalMessage('start benchmark runs', dependencies.roles.whoCanOperate()),
-    );
-    return;
-  }
+  if (await refusedUnlessOperator(dependencies, target, 'start benchmark runs')) return;
   // Claimed before the API call, so two concurrent deliveries of one click cannot both post.
   if (dependencies.claimedRunKeys.checkAndRemember(request.idempotencyKey)) {
     await replyPrivately(
@@ -125,13 +130,7 @@ export async function cancelBenchmarkRun(
   target: ReplyTarget,
   runId: string,
 ): Promise<void> {
-  if (!dependencies.roles.canOperate(target.userId)) {
-    await replyPrivately(
-      target,
-      buildRefusalMessage('cancel benchmark runs', dependencies.roles.whoCanOperate()),
-    );
-    return;
-  }
+  if (await refusedUnlessOperator(dependencies, target, 'cancel benchmark runs')) return;
   try {
     const run = await dependencies.api.cancelBenchmarkRun(runId, `slack:${target.userId}`);
     const state =

@@ -1,12 +1,12 @@
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import { z } from 'zod';
-import { buildCommandErrorMessage, buildNoticeMessage, buildRefusalMessage } from '../../blocks/replies';
+import { buildCommandErrorMessage, buildNoticeMessage } from '../../blocks/replies';
 import { buttonIdempotencyKey } from '../../command-text/idempotency';
 import { EXAMPLES, tryParseWorkloadArguments } from '../../command-text/parse';
 import { ActionId } from '../../constants';
 import type { BotDependencies } from '../../dependencies';
 import { publishAppHome } from '../../flows/app-home';
-import { cancelBenchmarkRun, queueBenchmarkRun } from '../../flows/benchmark';
+import { cancelBenchmarkRun, queueBenchmarkRun, refusedUnlessOperator } from '../../flows/benchmark';
 import { answerCompare, answerDetails, saveDecisionFor } from '../../flows/decision';
 import { watchFromMessage } from '../../flows/watch';
 import { type ReplyTarget, replyPrivately } from '../replies';
@@ -98,13 +98,7 @@ export function register(app: App, dependencies: BotDependencies): void {
     app.action<ButtonBody>(actionId, async ({ ack, body, action, respond, client, logger }) => {
       await ack();
       const target = targetOf(body, respond, client, logger);
-      if (!dependencies.roles.canOperate(body.user.id)) {
-        await replyPrivately(
-          target,
-          buildRefusalMessage('start benchmark runs', dependencies.roles.whoCanOperate()),
-        );
-        return;
-      }
+      if (await refusedUnlessOperator(dependencies, target, 'start benchmark runs')) return;
       const value = parseJsonValue(action.value, schema);
       if (value === undefined) {
         await replyPrivately(

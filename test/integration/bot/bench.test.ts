@@ -136,6 +136,14 @@ describe('live benchmark runs', () => {
     expect(harness.slack.callsTo('chat.postMessage')).toHaveLength(1);
   });
 
+  it('refuses "Run a benchmark" from a viewer, even with a stale value, and queues nothing', async () => {
+    const before = (await harness.runs()).length;
+    const clicked = await harness.buttonClick({ actionId: ActionId.runBenchmark, value: '{', user: VIEWER });
+    const refusal = await harness.waitForResponse(clicked.responseId);
+    expect(messageText(refusal.body)).toContain('only operators can start benchmark runs');
+    expect((await harness.runs()).length).toBe(before);
+  });
+
   it('waits out a 429 Retry-After on chat.update and still shows the final state', async () => {
     const { runId } = await queueRun('bench llama-3.1-8b-lora concurrency=8');
     harness.slack.rateLimitNext('chat.update', 2, 1);
