@@ -184,9 +184,18 @@ export interface GridCosts {
 
 function gridCosts(option: ServingOption, grid: readonly number[]): GridCosts {
   const totals = grid.map((volume) => option.costModel.totalAt(volume));
+  // A flat-per-unit path gives the same total object for every volume with the same units.
+  let previous: Decimal | null = null;
+  let previousNumber = 0;
   return {
     totals,
-    approximateTotals: totals.map((total) => total.toNumber()),
+    approximateTotals: totals.map((total) => {
+      if (total !== previous) {
+        previous = total;
+        previousNumber = total.toNumber();
+      }
+      return previousNumber;
+    }),
     units: grid.map((volume) => option.costModel.unitsAt(volume)),
   };
 }

@@ -42,12 +42,14 @@ export function costCurve(
   workload: Workload,
   range: VolumeRange,
   pointCount: number,
+  /** The volumes, when the caller has them already (`costCurves` builds them once for all options). */
+  grid: readonly number[] = logVolumeGrid(range, pointCount),
 ): CostCurve {
   const tokensPerRequest = workload.meanInputTokens + workload.meanOutputTokens;
   const points: CurvePoint[] = [];
   const steps: UnitStep[] = [];
   let previous: CurvePoint | null = null;
-  for (const volume of logVolumeGrid(range, pointCount)) {
+  for (const volume of grid) {
     const point: CurvePoint = {
       requestsPerMonth: volume,
       tokensPerMonth: volume * tokensPerRequest,
@@ -73,5 +75,6 @@ export function costCurves(
   range: VolumeRange,
   pointCount: number,
 ): CostCurve[] {
-  return options.map((option) => costCurve(option, workload, range, pointCount));
+  const grid = logVolumeGrid(range, pointCount);
+  return options.map((option) => costCurve(option, workload, range, pointCount, grid));
 }
