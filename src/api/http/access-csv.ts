@@ -2,7 +2,7 @@ import { accessPathFigures } from '../../domain/access';
 import { toCsv } from '../../domain/csv';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Route } from '../server';
-import { authorizeCatalogRead } from './authorize';
+import { authorizeCatalogGet } from './authorize';
 
 const HEADER = [
   'slug',
@@ -81,11 +81,7 @@ async function accessPathsCsv(
 export function accessCsvRoute(prisma: PrismaClient, publicCatalog: boolean): Route {
   return async (request, response, url) => {
     if (url.pathname !== '/export/access-paths.csv') return false;
-    if (request.method !== 'GET') {
-      response.writeHead(405, { allow: 'GET' }).end();
-      return true;
-    }
-    if (!(await authorizeCatalogRead(prisma, request, response, publicCatalog))) return true;
+    if (!(await authorizeCatalogGet(prisma, request, response, publicCatalog))) return true;
     const csv = await accessPathsCsv(
       prisma,
       {

@@ -25,3 +25,17 @@ export async function authorizeCatalogRead(
     .end('This needs a viewer, operator or admin token: send "Authorization: Bearer <token>".\n');
   return null;
 }
+
+/** A GET-only catalog route: 405 for any other method, then authorizeCatalogRead. False once answered. */
+export async function authorizeCatalogGet(
+  prisma: PrismaClient,
+  request: IncomingMessage,
+  response: ServerResponse,
+  publicCatalog: boolean,
+): Promise<boolean> {
+  if (request.method !== 'GET') {
+    response.writeHead(405, { allow: 'GET' }).end();
+    return false;
+  }
+  return (await authorizeCatalogRead(prisma, request, response, publicCatalog)) !== null;
+}

@@ -4,7 +4,7 @@ import { ChartInputError } from '../../charts/schemas';
 import { FloorplanError } from '../../domain/errors';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Route } from '../server';
-import { authorizeCatalogRead } from './authorize';
+import { authorizeCatalogGet } from './authorize';
 import { sendBadRequest, sendError } from './errors';
 
 /** `GET /charts/cost.svg|png?workloadId=…` and `/charts/history.svg|png?box=…&model=…&profile=…&metric=…`. */
@@ -12,11 +12,7 @@ export function chartRoute(prisma: PrismaClient, publicCatalog: boolean): Route 
   const loaders = createChartLoaders(prisma);
   return async (request, response, url) => {
     if (!url.pathname.startsWith('/charts/')) return false;
-    if (request.method !== 'GET') {
-      response.writeHead(405, { allow: 'GET' }).end();
-      return true;
-    }
-    if (!(await authorizeCatalogRead(prisma, request, response, publicCatalog))) return true;
+    if (!(await authorizeCatalogGet(prisma, request, response, publicCatalog))) return true;
     try {
       const answer = await handleChartRequest(
         new Request(new URL(url.pathname + url.search, 'http://localhost')),

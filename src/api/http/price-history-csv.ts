@@ -2,7 +2,7 @@ import { toCsv } from '../../domain/csv';
 import { valueAt } from '../../domain/price-history';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Route } from '../server';
-import { authorizeCatalogRead } from './authorize';
+import { authorizeCatalogGet } from './authorize';
 import { sendBadRequest } from './errors';
 
 const HEADER = [
@@ -68,11 +68,7 @@ async function priceHistoryCsv(
 export function priceHistoryCsvRoute(prisma: PrismaClient, publicCatalog: boolean): Route {
   return async (request, response, url) => {
     if (url.pathname !== '/export/price-history.csv') return false;
-    if (request.method !== 'GET') {
-      response.writeHead(405, { allow: 'GET' }).end();
-      return true;
-    }
-    if (!(await authorizeCatalogRead(prisma, request, response, publicCatalog))) return true;
+    if (!(await authorizeCatalogGet(prisma, request, response, publicCatalog))) return true;
     const components = url.searchParams.get('component')?.split(',').filter(Boolean);
     const path = url.searchParams.get('path') ?? undefined;
     if (components?.length) {

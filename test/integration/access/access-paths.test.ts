@@ -88,6 +88,12 @@ describe('access paths: GraphQL, recording attempts, CSV export', () => {
   it('exports CSV for spreadsheets, and refuses callers without a token', async () => {
     const anonymous = await fetch(`${server.url}/export/access-paths.csv`);
     expect(anonymous.status).toBe(401);
+    const posted = await fetch(`${server.url}/export/access-paths.csv`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${api.tokens.VIEWER}` },
+    });
+    expect(posted.status).toBe(405);
+    expect(posted.headers.get('allow')).toBe('GET');
     const response = await fetch(`${server.url}/export/access-paths.csv?accelerator=gb300`, {
       headers: { authorization: `Bearer ${api.tokens.VIEWER}` },
     });
