@@ -4,7 +4,7 @@ import { buildCatalog, type Catalog } from './catalog';
 import { type CoreEvaluation, type ResolvedOptions, recommendedOptionId } from './evaluate';
 import type { EvidenceSnapshot, PriceComponent } from './evidence';
 import { pickRecommended } from './kept-sets';
-import { formatNumber } from './money';
+import { formatNumber, ZERO } from './money';
 import { recostedServingOptions, resizedServingOptions } from './serving-options';
 import { trafficShapeOf } from './traffic';
 import type { Workload } from './workload';
@@ -167,15 +167,16 @@ function priceFindings(
         if (line.priceComponentIds.includes(component.id)) amount = amount.plus(line.amount);
       return amount;
     });
-    const pickAt = (factor: number) =>
-      recommendationAtPrices(
+    const pickAt = (factor: number) => {
+      // The same Decimal `times` would make of the number for each option, made once.
+      const change = new Decimal(factor - 1);
+      return recommendationAtPrices(
         core,
-        core.eligible.map((entry, index) =>
-          entry.cost.total.plus((exposure[index] ?? new Decimal(0)).times(factor - 1)),
-        ),
+        core.eligible.map((entry, index) => entry.cost.total.plus((exposure[index] ?? ZERO).times(change))),
         workload,
         settings,
       );
+    };
     const flips: { flip: Decimal; hold: Decimal; distance: number; pick: string | null }[] = [];
     for (const direction of [1, -1]) {
       const far = 1 + direction * percent;
