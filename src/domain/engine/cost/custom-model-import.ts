@@ -1,5 +1,5 @@
 import type Decimal from 'decimal.js';
-import { capacityValue, selectPrice } from '../catalog';
+import { capacityValue } from '../catalog';
 import { formatMoney, quantity } from '../money';
 import { trafficShapeOf, WINDOW_SECONDS, withRequestsPerMonth } from '../traffic';
 import {
@@ -9,7 +9,7 @@ import {
   type WindowEstimate,
 } from '../windows';
 import type { CostLine, CostModelContext, CostModelResult, MonthlyCost } from './types';
-import { missingPrice, plural, unitsAtVolumeFor } from './units';
+import { missingPrice, plural, priceOf, unitsAtVolumeFor } from './units';
 
 /** Costs without formulas kept per model, by volume, before the memo starts over. */
 const PLAIN_COSTS_KEPT = 256;
@@ -22,12 +22,8 @@ const PLAIN_COSTS_KEPT = 256;
 export function customModelImportCostModel(context: CostModelContext): CostModelResult {
   const { path, variant, workload } = context;
   const slugs = [variant.slug, variant.baseModelSlug];
-  const perMinute = selectPrice(path, { kind: 'CMU_MINUTE', modelSlugs: slugs, region: workload.region });
-  const storage = selectPrice(path, {
-    kind: 'CMU_STORAGE_MONTH',
-    modelSlugs: slugs,
-    region: workload.region,
-  });
+  const perMinute = priceOf(context, 'CMU_MINUTE');
+  const storage = priceOf(context, 'CMU_STORAGE_MONTH');
   const cmus = capacityValue(path, 'CMUS_PER_COPY', slugs);
   if (!perMinute) return missingPrice(path, 'CMU-minute', variant.slug);
   if (!storage) return missingPrice(path, 'CMU storage', variant.slug);

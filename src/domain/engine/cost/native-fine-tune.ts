@@ -1,8 +1,7 @@
-import { selectPrice } from '../catalog';
 import { formatMoney, formatNumber, HOURS_PER_MONTH, quantity, ZERO } from '../money';
 import { commitmentOf, modelUnitLine, modelUnitRate } from './provisioned-throughput';
 import type { CostLine, CostModelContext, CostModelResult } from './types';
-import { flatPerUnitModel, missingPrice } from './units';
+import { flatPerUnitModel, missingPrice, priceOf } from './units';
 
 /**
  * Native fine-tune: training (tokens x epochs x $/1K, one-time, spread over the horizon) + model
@@ -10,18 +9,9 @@ import { flatPerUnitModel, missingPrice } from './units';
  */
 export function nativeFineTuneCostModel(context: CostModelContext): CostModelResult {
   const { path, variant, workload } = context;
-  const slugs = [variant.slug, variant.baseModelSlug];
-  const training = selectPrice(path, {
-    kind: 'TRAINING_PER_1K_TOKENS',
-    modelSlugs: slugs,
-    region: workload.region,
-  });
-  const storage = selectPrice(path, {
-    kind: 'MODEL_STORAGE_MONTH',
-    modelSlugs: slugs,
-    region: workload.region,
-  });
-  const rate = modelUnitRate(path, slugs, workload);
+  const training = priceOf(context, 'TRAINING_PER_1K_TOKENS');
+  const storage = priceOf(context, 'MODEL_STORAGE_MONTH');
+  const rate = modelUnitRate(path, [variant.slug, variant.baseModelSlug], workload);
   if (!training) return missingPrice(path, 'training', variant.slug);
   if (!rate) return missingPrice(path, 'model-unit', variant.slug);
   const dataset = variant.training;

@@ -1,7 +1,26 @@
 import { selectPrice } from '../catalog';
+import type { PriceComponent } from '../evidence';
 import { formatNumber, quantity } from '../money';
 import type { CostLine, CostModelContext, CostModelResult } from './types';
 import { missingPrice } from './units';
+
+/** A month's requests' input or output tokens at their per-1M-token price. */
+function tokenLine(
+  label: 'Input tokens' | 'Output tokens',
+  price: PriceComponent,
+  tokensPerRequest: number,
+  requestsPerMonth: number,
+  formulas: boolean,
+): CostLine {
+  return {
+    label,
+    amount: price.amount.times(tokensPerRequest).times(quantity(requestsPerMonth)).dividedBy(1_000_000),
+    priceComponentIds: [price.id],
+    formula: formulas
+      ? `${formatNumber(requestsPerMonth, 0)} requests x ${tokensPerRequest} tokens x ${price.amount.toString()} $/1M`
+      : '',
+  };
+}
 
 /** On-demand tokens: requests x (in x $in + out x $out) / 1e6. Base models only; never sized. */
 export function onDemandTokensCostModel(context: CostModelContext): CostModelResult {
@@ -22,27 +41,10 @@ export function onDemandTokensCostModel(context: CostModelContext): CostModelRes
     .times(workload.meanInputTokens)
     .plus(output.amount.times(workload.meanOutputTokens))
     .dividedBy(1_000_000);
-  const lines = (requestsPerMonth: number, formulas: boolean): CostLine[] => {
-    const requests = quantity(requestsPerMonth);
-    return [
-      {
-        label: 'Input tokens',
-        amount: input.amount.times(workload.meanInputTokens).times(requests).dividedBy(1_000_000),
-        priceComponentIds: [input.id],
-        formula: formulas
-          ? `${formatNumber(requestsPerMonth, 0)} requests x ${workload.meanInputTokens} tokens x ${input.amount.toString()} $/1M`
-          : '',
-      },
-      {
-        label: 'Output tokens',
-        amount: output.amount.times(workload.meanOutputTokens).times(requests).dividedBy(1_000_000),
-        priceComponentIds: [output.id],
-        formula: formulas
-          ? `${formatNumber(requestsPerMonth, 0)} requests x ${workload.meanOutputTokens} tokens x ${output.amount.toString()} $/1M`
-          : '',
-      },
-    ];
-  };
+  const lines = (requestsPerMonth: number, formulas: boolean): CostLine[] => [
+    tokenLine('Input tokens', input, workload.meanInputTokens, requestsPerMonth, formulas),
+    tokenLine('Output tokens', output, workload.meanOutputTokens, requestsPerMonth, formulas),
+  ];
   return {
     ok: true,
     model: {

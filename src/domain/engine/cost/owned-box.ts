@@ -1,7 +1,6 @@
-import { selectPrice } from '../catalog';
 import { formatMoney, HOURS_PER_MONTH, quantity, sumMoney, ZERO } from '../money';
 import type { CostLine, CostModelContext, CostModelResult } from './types';
-import { perUnitTotals, plainCostsByUnits, plural, unitsAtVolumeFor } from './units';
+import { perUnitTotals, plainCostsByUnits, plural, priceOf, unitsAtVolumeFor } from './units';
 
 /**
  * Owned box: purchase / amortization months + power (active W x active hours + idle W x idle
@@ -10,20 +9,11 @@ import { perUnitTotals, plainCostsByUnits, plural, unitsAtVolumeFor } from './un
  * charged over the horizon (no resale value is assumed), so short horizons cost what they cost.
  */
 export function ownedBoxCostModel(context: CostModelContext): CostModelResult {
-  const { path, box, workload, variant } = context;
+  const { path, box, workload } = context;
   if (!box) return { ok: false, reason: `${path.name} names no box in the evidence` };
-  const slugs = [variant.slug, variant.baseModelSlug];
-  const purchaseComponent = selectPrice(path, {
-    kind: 'PURCHASE',
-    modelSlugs: slugs,
-    region: workload.region,
-  });
-  const electricity = selectPrice(path, {
-    kind: 'ELECTRICITY_PER_KWH',
-    modelSlugs: slugs,
-    region: workload.region,
-  });
-  const ops = selectPrice(path, { kind: 'OPS_PER_MONTH', modelSlugs: slugs, region: workload.region });
+  const purchaseComponent = priceOf(context, 'PURCHASE');
+  const electricity = priceOf(context, 'ELECTRICITY_PER_KWH');
+  const ops = priceOf(context, 'OPS_PER_MONTH');
   if (!electricity) return { ok: false, reason: `${path.name} has no electricity price in the evidence` };
   // A rented box (an instance type) is priced per instance-hour on its rented-instance paths; it
   // has no purchase, amortization or power of ours to cost as an owned box.

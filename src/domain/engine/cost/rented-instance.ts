@@ -1,7 +1,6 @@
-import { selectPrice } from '../catalog';
 import { formatMoney, HOURS_PER_MONTH, quantity } from '../money';
 import type { CostModelContext, CostModelResult } from './types';
-import { flatPerUnitModel, missingPrice, plural } from './units';
+import { flatPerUnitModel, missingPrice, plural, priceOf } from './units';
 
 /**
  * Rented instance: instance-hours x rate, minimum durations paid up front. An instance with a
@@ -10,11 +9,7 @@ import { flatPerUnitModel, missingPrice, plural } from './units';
  */
 export function rentedInstanceCostModel(context: CostModelContext): CostModelResult {
   const { path, variant, workload } = context;
-  const rate = selectPrice(path, {
-    kind: 'INSTANCE_HOUR',
-    modelSlugs: [variant.slug, variant.baseModelSlug],
-    region: workload.region,
-  });
+  const rate = priceOf(context, 'INSTANCE_HOUR');
   if (!rate) return missingPrice(path, 'instance-hour', variant.slug);
   const minimumHours = rate.minimumDurationHours ?? 0;
   const heldAllMonth = minimumHours >= 24;

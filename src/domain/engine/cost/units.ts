@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js';
-import type { PriceComponent, ServingPath } from '../evidence';
+import { selectPrice } from '../catalog';
+import type { PriceComponent, PriceComponentKind, ServingPath } from '../evidence';
 import { unitsNeeded } from '../throughput';
 import type { CostModelContext, CostModelResult, MonthlyCost } from './types';
 
@@ -27,6 +28,13 @@ export function plural(count: number, noun: string): string {
   if (/(s|x|z|ch|sh)$/.test(noun)) return `${count} ${noun}es`;
   if (/[^aeiou]y$/.test(noun)) return `${count} ${noun.slice(0, -1)}ies`;
   return `${count} ${noun}s`;
+}
+
+/** The context's price of one kind: for its variant, else the variant's base model, in its region. */
+export function priceOf(context: CostModelContext, kind: PriceComponentKind): PriceComponent | null {
+  const { path, variant, workload } = context;
+  const modelSlugs = [variant.slug, variant.baseModelSlug];
+  return selectPrice(path, { kind, modelSlugs, region: workload.region });
 }
 
 export function missingPrice(path: ServingPath, what: string, modelSlug: string): CostModelResult {
