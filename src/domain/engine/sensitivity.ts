@@ -37,6 +37,15 @@ export interface SensitivityFinding {
   searched: string;
 }
 
+/** What every input's search starts from: today's evaluation and its inputs, and today's pick. */
+interface Search {
+  core: CoreEvaluation;
+  catalog: Catalog;
+  workload: Workload;
+  settings: ResolvedOptions;
+  baseline: string | null;
+}
+
 const CHEAP_BIT = axisBit('CHEAP');
 const PRICE_BISECTIONS = 24;
 const VOLUME_BISECTIONS = 12;
@@ -142,13 +151,38 @@ function notFound(
   };
 }
 
-function priceFindings(
-  core: CoreEvaluation,
-  catalog: Catalog,
-  workload: Workload,
-  settings: ResolvedOptions,
-  baseline: string | null,
-): SensitivityFinding[] {
+/** A verified flip: the recommendation is `pick` at `value`, still today's at `hold`. */
+interface Flip {
+  value: number;
+  hold: number;
+  pick: string | null;
+}
+
+/**
+ * The finding for an input searched by value (volume factor, SLO, months, days): the flip, with
+ * `flipsAt` saying where in words, or not found.
+ */
+function thresholdFinding(
+  input: Exclude<SensitivityInput, 'PRICE'>,
+  fields: Pick<SensitivityFinding, 'description' | 'baseline' | 'searched'>,
+  found: Flip | null,
+  flipsAt: (found: Flip) => string,
+): SensitivityFinding {
+  if (!found) return notFound(input, { priceComponentId: null, ...fields });
+  return {
+    input,
+    priceComponentId: null,
+    ...fields,
+    flipsAt: flipsAt(found),
+    flipsAtValue: found.value,
+    holdsAtValue: found.hold,
+    flipsAtAmount: null,
+    holdsAtAmount: null,
+    newRecommendation: found.pick,
+  };
+}
+
+function priceFindings({ core, catalog, workload, settings, baseline }: Search): SensitivityFinding[] {
   const components = new Map<string, PriceComponent>();
   for (const entry of core.eligible)
     for (const component of entry.option.costModel.priceComponents) components.set(component.id, component);
@@ -231,25 +265,13 @@ function priceFindings(
   return findings;
 }
 
-function volumeFinding(
-  core: CoreEvaluation,
-  catalog: Catalog,
-  workload: Workload,
-  settings: ResolvedOptions,
-  baseline: string | null,
-): SensitivityFinding {
+function volumeFinding({ core, catalog, workload, settings, baseline }: Search): SensitivityFinding {
   const requests = trafficShapeOf(workload).requestsPerMonth;
   const scaled = (factor: number) => ({ ...workload, requestsPerDay: workload.requestsPerDay * factor });
   // Volume changes neither sizing per unit nor prices, so the search reuses the built options.
   const at = remembered((factor) => recommendedOptionId(catalog, scaled(factor), settings, core.optionSet));
   const atInFull = remembered((factor) => rerun(catalog, scaled(factor), settings));
-  const fields = {
-    priceComponentId: null,
-    description: 'monthly volume (same traffic shape)',
-    baseline: `${formatNumber(requests, 0)} requests/month`,
-    searched: 'x0.001 to x1000',
-  };
-  let best: { factor: number; hold: number; pick: string | null } | null = null;
+  let best: Flip | null = null;
   for (const steps of [
     [2, 10, 100, 1000],
     [0.5, 0.1, 0.01, 0.001],
@@ -273,22 +295,21 @@ function volumeFinding(
         }),
         baseline,
       );
-      if (pick !== undefined && (!best || Math.abs(Math.log(flip)) < Math.abs(Math.log(best.factor))))
-        best = { factor: flip, hold: near, pick };
+      if (pick !== undefined && (!best || Math.abs(Math.log(flip)) < Math.abs(Math.log(best.value))))
+        best = { value: flip, hold: near, pick };
       break;
     }
   }
-  if (!best) return notFound('VOLUME', fields);
-  return {
-    input: 'VOLUME',
-    ...fields,
-    flipsAt: `x${formatNumber(best.factor, 4)} (${formatNumber(requests * best.factor, 0)} requests/month)`,
-    flipsAtValue: best.factor,
-    holdsAtValue: best.hold,
-    flipsAtAmount: null,
-    holdsAtAmount: null,
-    newRecommendation: best.pick,
-  };
+  return thresholdFinding(
+    'VOLUME',
+    {
+      description: 'monthly volume (same traffic shape)',
+      baseline: `${formatNumber(requests, 0)} requests/month`,
+      searched: 'x0.001 to x1000',
+    },
+    best,
+    ({ value }) => `x${formatNumber(value, 4)} (${formatNumber(requests * value, 0)} requests/month)`,
+  );
 }
 
 /**
@@ -300,8 +321,8 @@ function firstFlip(
   pick: (value: number) => string | null,
   baseline: string | null,
   distance: (value: number) => number,
-): { value: number; hold: number; pick: string | null } | null {
-  let best: { value: number; hold: number; pick: string | null } | null = null;
+): Flip | null {
+  let best: Flip | null = null;
   for (const side of [candidates.above, candidates.below]) {
     for (const candidate of side) {
       if (pick(candidate.value) === baseline) continue;
@@ -347,65 +368,59 @@ function crossings(
   return up ? { above: tighter, below: looser.reverse() } : { above: looser, below: tighter.reverse() };
 }
 
-function decodeFinding(
-  core: CoreEvaluation,
-  catalog: Catalog,
-  workload: Workload,
-  settings: ResolvedOptions,
+/**
+ * The nearest verified flip where a requirement at `current` crosses one of `capabilities` (see
+ * `crossings`), `pick` giving the recommendation at a value of the requirement.
+ */
+function crossingFlip(
+  capabilities: readonly number[],
+  current: number | null,
+  stricter: 'up' | 'down',
+  pick: (value: number) => string | null,
   baseline: string | null,
-): SensitivityFinding {
+): Flip | null {
+  // With no requirement today there is one side only, so the distance never decides.
+  return firstFlip(crossings(capabilities, current, stricter), remembered(pick), baseline, (value) =>
+    Math.abs(value - (current ?? 0)),
+  );
+}
+
+function decodeFinding({ core, catalog, workload, settings, baseline }: Search): SensitivityFinding {
   const current = workload.minDecodeTokensPerSecond;
   // FAST and sizing change only where the SLO crosses a speed: at the speed it passes, just above
   // it fails.
-  const candidates = crossings(
+  const found = crossingFlip(
     core.eligible.flatMap((entry) =>
       entry.option.points.map((point) => point.decodeTokensPerSecondPerStream),
     ),
     current,
     'up',
-  );
-  // The SLO moves only the sizing points: the options are re-sized, not rebuilt.
-  const found = firstFlip(
-    candidates,
-    remembered((slo) => {
+    // The SLO moves only the sizing points: the options are re-sized, not rebuilt.
+    (slo) => {
       const changed = { ...workload, minDecodeTokensPerSecond: slo };
       const resized = resizedServingOptions(core.optionSet, catalog, changed, settings.candidateModelSlugs);
       return recommendedOptionId(catalog, changed, settings, resized);
-    }),
+    },
     baseline,
-    (slo) => Math.abs(slo - (current ?? 0)),
   );
-  const fields = {
-    priceComponentId: null,
-    description: 'minimum per-stream decode SLO',
-    baseline: current === null ? 'none' : `${current} tok/s`,
-    searched: 'every measured or assumed decode speed',
-  };
-  if (!found) return notFound('DECODE_SLO', fields);
-  const raising = current === null || found.value > current;
-  return {
-    input: 'DECODE_SLO',
-    ...fields,
-    flipsAt: raising
-      ? `above ${formatNumber(found.hold, 3)} tok/s (e.g. ${formatNumber(found.value, 6)})`
-      : `${formatNumber(found.value, 3)} tok/s or less`,
-    flipsAtValue: found.value,
-    holdsAtValue: found.hold,
-    flipsAtAmount: null,
-    holdsAtAmount: null,
-    newRecommendation: found.pick,
-  };
+  return thresholdFinding(
+    'DECODE_SLO',
+    {
+      description: 'minimum per-stream decode SLO',
+      baseline: current === null ? 'none' : `${current} tok/s`,
+      searched: 'every measured or assumed decode speed',
+    },
+    found,
+    ({ value, hold }) =>
+      current === null || value > current
+        ? `above ${formatNumber(hold, 3)} tok/s (e.g. ${formatNumber(value, 6)})`
+        : `${formatNumber(value, 3)} tok/s or less`,
+  );
 }
 
 const HORIZONS = [1, 6, 12, 24, 36, 60];
 
-function horizonFinding(
-  core: CoreEvaluation,
-  catalog: Catalog,
-  workload: Workload,
-  settings: ResolvedOptions,
-  baseline: string | null,
-): SensitivityFinding {
+function horizonFinding({ core, catalog, workload, settings, baseline }: Search): SensitivityFinding {
   const current = workload.horizonMonths;
   // The horizon moves only the cost models (amortization, training spread, commitment terms): the
   // sized options are re-costed, not rebuilt.
@@ -418,14 +433,19 @@ function horizonFinding(
       recostedServingOptions(core.optionSet, catalog, changed),
     );
   });
-  /** The whole month nearest today at which the answer still stands, between today and `months`. */
-  const holdFor = (months: number) => {
+  /**
+   * A flip at `months` narrowed to whole months: the hold is the month nearest today at which the
+   * answer still stands, between today and `months`, the flip the month past it; both re-run.
+   */
+  const narrowed = (months: number): Flip | null => {
     const step = months > current ? -1 : 1;
     let hold = months + step;
     // Walk back to the first month that flips: cost moves with the horizon only through the
     // amortization months, so the flip is usually exactly at a listed horizon.
     while (hold !== current && at(hold) !== baseline) hold += step;
-    return hold;
+    const flip = hold - step;
+    const pick = verify(() => ({ flip: at(flip), hold: at(hold) }), baseline);
+    return pick === undefined ? null : { value: flip, hold, pick };
   };
   const found = firstFlip(
     {
@@ -438,76 +458,41 @@ function horizonFinding(
     baseline,
     (months) => Math.abs(months - current),
   );
-  const fields = {
-    priceComponentId: null,
-    description: 'horizon in months',
-    baseline: `${current} months`,
-    searched: HORIZONS.join(', '),
-  };
-  if (!found) return notFound('HORIZON', fields);
-  // Narrow to the first whole month that flips, then re-run both sides.
-  const hold = holdFor(found.value);
-  const flip = hold + (found.value > current ? 1 : -1);
-  const pick = verify(() => ({ flip: at(flip), hold: at(hold) }), baseline);
-  if (pick === undefined) return notFound('HORIZON', fields);
-  return {
-    input: 'HORIZON',
-    ...fields,
-    flipsAt: `${flip} months`,
-    flipsAtValue: flip,
-    holdsAtValue: hold,
-    flipsAtAmount: null,
-    holdsAtAmount: null,
-    newRecommendation: pick,
-  };
+  return thresholdFinding(
+    'HORIZON',
+    { description: 'horizon in months', baseline: `${current} months`, searched: HORIZONS.join(', ') },
+    found && narrowed(found.value),
+    ({ value }) => `${value} months`,
+  );
 }
 
-function neededByFinding(
-  core: CoreEvaluation,
-  catalog: Catalog,
-  workload: Workload,
-  settings: ResolvedOptions,
-  baseline: string | null,
-): SensitivityFinding {
+function neededByFinding({ core, catalog, workload, settings, baseline }: Search): SensitivityFinding {
   const current = workload.neededByDays;
   // AVAILABLE changes only where needed-by crosses a lead time: at the lead time it passes, just
   // under it fails.
-  const candidates = crossings(
+  const found = crossingFlip(
     core.eligible
       .map((entry) => effectiveLeadTime(catalog, entry.option).days)
       .filter((days): days is number => days !== null),
     current,
     'down',
-  );
-  // No option, sizing or cost reads the deadline (only AVAILABLE does), so the options are reused.
-  const found = firstFlip(
-    candidates,
-    remembered((days) =>
-      recommendedOptionId(catalog, { ...workload, neededByDays: days }, settings, core.optionSet),
-    ),
+    // No option, sizing or cost reads the deadline (only AVAILABLE does), so the options are reused.
+    (days) => recommendedOptionId(catalog, { ...workload, neededByDays: days }, settings, core.optionSet),
     baseline,
-    (days) => Math.abs(days - (current ?? days)),
   );
-  const fields = {
-    priceComponentId: null,
-    description: 'needed by (days from now)',
-    baseline: current === null ? 'no deadline' : `${current} days`,
-    searched: 'every lead time on record',
-  };
-  if (!found) return notFound('NEEDED_BY', fields);
-  const tightening = current === null || found.value < current;
-  return {
-    input: 'NEEDED_BY',
-    ...fields,
-    flipsAt: tightening
-      ? `under ${formatNumber(found.hold, 3)} days (e.g. ${formatNumber(found.value, 6)})`
-      : `${formatNumber(found.value, 3)} days or more`,
-    flipsAtValue: found.value,
-    holdsAtValue: found.hold,
-    flipsAtAmount: null,
-    holdsAtAmount: null,
-    newRecommendation: found.pick,
-  };
+  return thresholdFinding(
+    'NEEDED_BY',
+    {
+      description: 'needed by (days from now)',
+      baseline: current === null ? 'no deadline' : `${current} days`,
+      searched: 'every lead time on record',
+    },
+    found,
+    ({ value, hold }) =>
+      current === null || value < current
+        ? `under ${formatNumber(hold, 3)} days (e.g. ${formatNumber(value, 6)})`
+        : `${formatNumber(value, 3)} days or more`,
+  );
 }
 
 /** Which single input change flips the top recommendation, and at what value; each one re-run. */
@@ -517,12 +502,18 @@ export function sensitivityOf(
   workload: Workload,
   settings: ResolvedOptions,
 ): SensitivityFinding[] {
-  const baseline = core.recommendation?.optionId ?? null;
+  const search: Search = {
+    core,
+    catalog,
+    workload,
+    settings,
+    baseline: core.recommendation?.optionId ?? null,
+  };
   return [
-    ...priceFindings(core, catalog, workload, settings, baseline),
-    volumeFinding(core, catalog, workload, settings, baseline),
-    decodeFinding(core, catalog, workload, settings, baseline),
-    horizonFinding(core, catalog, workload, settings, baseline),
-    neededByFinding(core, catalog, workload, settings, baseline),
+    ...priceFindings(search),
+    volumeFinding(search),
+    decodeFinding(search),
+    horizonFinding(search),
+    neededByFinding(search),
   ];
 }
