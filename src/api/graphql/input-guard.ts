@@ -134,15 +134,30 @@ function checkFor(type: GraphQLInputType, coordinate: string, coordinates: Set<s
   }
 }
 
+/** Half of a UTF-16 surrogate pair without its other half: not a character of any encoding. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * What keeps a text from being stored as it was sent, or null: Postgres refuses NUL in text and
+ * JSON, and a lone surrogate in JSON (in text it would silently become U+FFFD).
+ */
+function unstorableText(value: string): string | null {
+  if (value.includes('\u0000')) return 'a NUL character (\\u0000), which cannot be stored: remove it';
+  if (LONE_SURROGATE.test(value))
+    return 'half of a UTF-16 surrogate pair (\\ud800-\\udfff) without the other half, which is not a character: remove it or send the whole character';
+  return null;
+}
+
 function checkString(value: string, path: string, maxLength: number, issues: ValidationIssue[]): void {
   if (value.length > maxLength) {
     issues.push({
       path,
       message: `is ${value.length.toLocaleString('en-US')} characters long; at most ${maxLength.toLocaleString('en-US')} are accepted`,
     });
-  } else if (value.includes('\u0000')) {
-    issues.push({ path, message: 'contains a NUL character (\\u0000), which cannot be stored: remove it' });
+    return;
   }
+  const unstorable = unstorableText(value);
+  if (unstorable) issues.push({ path, message: `contains ${unstorable}` });
 }
 
 function checkDate(value: Date, path: string, issues: ValidationIssue[]): void {
@@ -157,8 +172,8 @@ function checkDate(value: Date, path: string, issues: ValidationIssue[]): void {
 
 function checkJson(value: unknown, path: string, depth: number, issues: ValidationIssue[]): void {
   if (typeof value === 'string') {
-    if (value.includes('\u0000'))
-      issues.push({ path, message: 'contains a NUL character (\\u0000), which cannot be stored: remove it' });
+    const unstorable = unstorableText(value);
+    if (unstorable) issues.push({ path, message: `contains ${unstorable}` });
     return;
   }
   if (value === null || typeof value !== 'object') return;
@@ -170,8 +185,8 @@ function checkJson(value: unknown, path: string, depth: number, issues: Validati
   for (const [key, element] of Object.entries(value)) {
     const shownKey = (key.length > 40 ? `${key.slice(0, 40)}…` : key).replaceAll('\u0000', '\\u0000');
     const elementPath = `${path}.${shownKey}`;
-    if (key.includes('\u0000'))
-      issues.push({ path: elementPath, message: 'has a key with a NUL character (\\u0000): remove it' });
+    const unstorableKey = unstorableText(key);
+    if (unstorableKey) issues.push({ path: elementPath, message: `has a key with ${unstorableKey}` });
     checkJson(element, elementPath, depth + 1, issues);
     // One bad JSON value is enough to say what to fix; a million of them would make a huge answer.
     if (issues.length - before >= 10) return;
