@@ -111,11 +111,11 @@ const OPERATIONS: Operation[] = [
     body: JSON.stringify({ query: operationText('ServingPaths.graphql') }),
   },
   {
-    name: 'benchmarkRuns listing with results',
+    name: 'benchmarkRuns listing with results (5 runs)',
     target: 'api',
     body: JSON.stringify({
       query: withFragments(
-        'query Runs { benchmarkRuns(first: 20) { edges { node { ...BotRunSummary results { id concurrency profileKey decodeTokensPerSecond outputTokensPerSecond ttftP95Ms } } } } }',
+        'query Runs { benchmarkRuns(first: 5) { edges { node { ...BotRunSummary results { id concurrency profileKey decodeTokensPerSecond outputTokensPerSecond ttftP95Ms } } } } }',
       ),
     }),
   },

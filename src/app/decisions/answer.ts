@@ -21,6 +21,14 @@ export type Jsonified<T> = T extends Decimal
       ? { [Key in keyof T]: Jsonified<T[Key]> }
       : T;
 
+/**
+ * The analyses a stored answer (a saved decision, a watched decision's versions) keeps: all that the
+ * Decision type can show. Cost curves are not kept: nothing reads them back (the cost chart and
+ * `costCurve` draw them afresh), and at ~110 kB they were three quarters of every stored answer,
+ * read whole by every `savedDecisions` listing.
+ */
+export const STORED_ANALYSES = { breakEvens: true, sensitivity: true, curves: false } as const;
+
 /** A decision as it is stored (saved decisions, `--json`): every amount its exact string. */
 export type StoredDecision = Jsonified<Decision>;
 

@@ -5,7 +5,7 @@ import type { DecideOptions } from '../../domain/engine/evaluate';
 import type { EvidenceSnapshot } from '../../domain/engine/evidence';
 import { valueAt } from '../../domain/price-history';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
-import { type DecisionAnswer, toAnswer, workloadOrThrow } from './answer';
+import { type DecisionAnswer, STORED_ANALYSES, toAnswer, workloadOrThrow } from './answer';
 import {
   type AnsweredOption,
   type ChangeScope,
@@ -373,7 +373,11 @@ export async function reevaluateNextChange(
     // they weighed.
     if (!scopeTouches(scope, answeredOptions(beforeAnswer, after), boxOfPath)) continue;
     reevaluated.push(decision.id);
-    const options: DecideOptions = decision.keep.length ? { keep: decision.keep as Axis[] } : {};
+    // The same analyses as the saved answer, so versions compare like with like.
+    const options: DecideOptions = {
+      ...(decision.keep.length ? { keep: decision.keep as Axis[] } : {}),
+      analyses: STORED_ANALYSES,
+    };
     let afterDecision: Decision;
     try {
       afterDecision = decide(workloadOrThrow(decision.workload.input, after), after, options);

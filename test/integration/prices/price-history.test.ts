@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chartRoute } from '../../../src/api/http/charts';
 import { priceHistoryCsvRoute } from '../../../src/api/http/price-history-csv';
 import { type ApiServer, startApiServer } from '../../../src/api/server';
-import { answerWorkload, toAnswer } from '../../../src/app/decisions/answer';
+import { answerWorkload, STORED_ANALYSES, toAnswer } from '../../../src/app/decisions/answer';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { createGraphQLCaller, type GraphQLCaller } from '../../support/graphql';
 
@@ -195,12 +195,18 @@ describe('dated price history', () => {
     expect(asOf.body.errors).toBeUndefined();
     expect(asOf.body.data?.decide).toEqual(savedDecision.decision);
 
-    // And the stored JSON itself, every exact decimal, recomputes identically.
+    // And the stored JSON itself, every exact decimal, recomputes identically (with the analyses a
+    // stored answer keeps: curves are drawn afresh, not stored).
     const row = await prisma.decision.findUniqueOrThrow({
       where: { id: savedDecision.id },
       include: { workload: true },
     });
-    const recomputed = await answerWorkload(prisma, row.workload.input, { keep: ['FAST'] }, row.createdAt);
+    const recomputed = await answerWorkload(
+      prisma,
+      row.workload.input,
+      { keep: ['FAST'], analyses: STORED_ANALYSES },
+      row.createdAt,
+    );
     expect(toAnswer(recomputed.decision)).toEqual(row.answer);
   });
 });

@@ -2,7 +2,12 @@ import type Decimal from 'decimal.js';
 import { type GraphQLResolveInfo, Kind, type SelectionNode } from 'graphql';
 import { recordAudit } from '../../../app/audit/record';
 import { actorOf } from '../../../app/auth/identity';
-import { answerWorkload, type DecisionAnswer, toAnswer } from '../../../app/decisions/answer';
+import {
+  answerWorkload,
+  type DecisionAnswer,
+  STORED_ANALYSES,
+  toAnswer,
+} from '../../../app/decisions/answer';
 import { AXES, type Axis } from '../../../domain/engine/axes';
 import { CROSSING_KINDS, CROSSING_METHODS } from '../../../domain/engine/break-even';
 import type { DecideOptions } from '../../../domain/engine/evaluate';
@@ -770,7 +775,12 @@ builder.mutationFields((t) => ({
       // The decision's createdAt is the moment its evidence was read, so decide(asOf: createdAt)
       // sees exactly the same evidence later.
       const now = new Date();
-      const { decision } = await answerWorkload(prisma, workloadInput, keepOption(args.keep), now);
+      const { decision } = await answerWorkload(
+        prisma,
+        workloadInput,
+        { ...keepOption(args.keep), analyses: STORED_ANALYSES },
+        now,
+      );
       const actor = actorOf(identity);
       return prisma.$transaction(async (tx) => {
         const workload = await tx.workload.create({
