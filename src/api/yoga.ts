@@ -14,6 +14,7 @@ import { type Logger, silentLogger } from './log';
 import { useUnexpectedErrorLog, yogaLogger } from './plugins/error-log';
 import { useEvidenceInvalidation } from './plugins/evidence-invalidation';
 import { DEFAULT_OVERLOAD_LIMITS, type OverloadLimits, useOverloadProtection } from './plugins/overload';
+import { useRememberedResults } from './plugins/remembered-results';
 
 export interface YogaOptions {
   prisma: PrismaClient;
@@ -145,6 +146,8 @@ export function createFloorplanYoga(options: YogaOptions): FloorplanYoga {
         requestHeaders: ['x-graphql-client', 'authorization', 'apollo-require-preflight'],
       }),
       ...(options.isProduction ? [useDisableIntrospection()] : []),
+      // Before the overload limit: a remembered result costs nothing to hand out.
+      useRememberedResults(),
       useOverloadProtection(options.overloadLimits ?? DEFAULT_OVERLOAD_LIMITS),
       useEvidenceInvalidation(),
       ...(options.plugins ?? []),

@@ -255,6 +255,11 @@ export function evidenceChanged(prisma: PrismaClient): void {
   entry.tokens.values.clear();
 }
 
+/** Whether this client keeps the snapshot between answers (`enableEvidenceCache`). */
+export function evidenceCacheEnabled(prisma: PrismaClient): boolean {
+  return entryFor(prisma).enabled;
+}
+
 /** How many times the snapshot was read from the database (for tests and the benchmark). */
 export function evidenceLoads(prisma: PrismaClient): number {
   return entryFor(prisma).loads;

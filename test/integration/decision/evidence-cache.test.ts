@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resultsServedFromMemory } from '../../../src/api/plugins/remembered-results';
 import { startApiServer } from '../../../src/api/server';
 import { createApiToken } from '../../../src/app/auth/tokens';
 import { answersDecided } from '../../../src/app/decisions/answer';
@@ -136,10 +137,13 @@ describe('the cached evidence snapshot', () => {
     const before = await decide(first, token);
     const loadsAfterFirst = evidenceLoads(database.prisma);
     const decidedAfterFirst = answersDecided();
+    const servedAfterFirst = resultsServedFromMemory();
     for (let index = 0; index < 5; index++) expect(await decide(first, token)).toEqual(before);
-    // Warm: five answers, no reload, and the same question is not decided again.
+    // Warm: five answers, no reload, the same question not decided again, and the same request's
+    // whole result handed out without executing it.
     expect(evidenceLoads(database.prisma)).toBe(loadsAfterFirst);
     expect(answersDecided()).toBe(decidedAfterFirst);
+    expect(resultsServedFromMemory()).toBe(servedAfterFirst + 5);
     // Another question is decided, once.
     const otherWorkload = { ...workload, requestsPerDay: Number(workload.requestsPerDay) * 2 };
     const other = () => graphql<DecideData>(first, token, DECIDE, { workload: otherWorkload });
@@ -177,6 +181,8 @@ describe('the cached evidence snapshot', () => {
     expect(evidenceLoads(database.prisma)).toBe(loadsAfterFirst + 1);
     // The answers remembered from the old snapshot went with it: this one was decided afresh.
     expect(answersDecided()).toBe(decidedAfterFirst + 2);
+    // And the result was executed again (the cost above is the new one), not handed out.
+    expect(resultsServedFromMemory()).toBe(servedAfterFirst + 6);
   });
 
   it('keeps the catalog (servingPaths) beside the snapshot and drops it with it', async () => {
