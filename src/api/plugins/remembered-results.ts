@@ -1,12 +1,8 @@
 import type { DocumentNode, ExecutionResult } from 'graphql';
 import { getOperationAST, Kind } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { cachedEvidence, evidenceCacheEnabled } from '../../app/decisions/evidence-cache';
-import type { EvidenceSnapshot } from '../../domain/engine/evidence';
+import { cachedEvidence, evidenceCacheEnabled, keptPerSnapshot } from '../../app/decisions/evidence-cache';
 import type { Context } from '../graphql/context';
-
-/** Distinct requests remembered per snapshot; one more starts the collection over. */
-const MAX_REMEMBERED_RESULTS = 64;
 
 let servedFromMemory = 0;
 /** How many results were handed out without executing (for tests and benches). */
@@ -26,7 +22,11 @@ export function resultsServedFromMemory(): number {
  * nothing is remembered.
  */
 export function useRememberedResults(): Plugin<Context> {
-  const bySnapshot = new WeakMap<EvidenceSnapshot, WeakMap<DocumentNode, Map<string, ExecutionResult>>>();
+  // Up to 64 distinct requests per snapshot.
+  const results = keptPerSnapshot<ExecutionResult>(64);
+  // Parsed documents by identity, as a number for the key.
+  const documentIds = new WeakMap<DocumentNode, number>();
+  let documentsSeen = 0;
   return {
     async onExecute({ args, setResultAndStopExecution }) {
       const context = args.contextValue as Context;
@@ -41,33 +41,27 @@ export function useRememberedResults(): Plugin<Context> {
       );
       if (!onlyDecide) return;
       const snapshot = await cachedEvidence(context.prisma);
-      let byDocument = bySnapshot.get(snapshot);
-      if (!byDocument) {
-        byDocument = new WeakMap();
-        bySnapshot.set(snapshot, byDocument);
-      }
-      let results = byDocument.get(args.document);
-      if (!results) {
-        results = new Map();
-        byDocument.set(args.document, results);
+      let documentId = documentIds.get(args.document);
+      if (documentId === undefined) {
+        documentId = ++documentsSeen;
+        documentIds.set(args.document, documentId);
       }
       const key = JSON.stringify([
+        documentId,
         args.operationName ?? null,
         context.identity?.tokenId ?? null,
         args.variableValues ?? null,
       ]);
-      const remembered = results.get(key);
+      const remembered = results.get(snapshot, key);
       if (remembered) {
         servedFromMemory++;
         setResultAndStopExecution(remembered);
         return;
       }
-      const kept = results;
       return {
         onExecuteDone({ result }) {
           if (Symbol.asyncIterator in result || result.errors?.length) return;
-          if (kept.size >= MAX_REMEMBERED_RESULTS) kept.clear();
-          kept.set(key, result);
+          results.set(snapshot, key, result);
         },
       };
     },

@@ -6,7 +6,7 @@ import { parseWorkload, type Workload } from '../../domain/engine/workload';
 import { ValidationError } from '../../domain/errors';
 import { canonicalJson } from '../../domain/imports/content-fingerprint';
 import type { PrismaClient } from '../../generated/prisma/client';
-import { cachedEvidence } from './evidence-cache';
+import { cachedEvidence, keptPerSnapshot } from './evidence-cache';
 import { loadEvidenceSnapshot } from './load-evidence';
 
 /**
@@ -63,43 +63,18 @@ export function workloadOrThrow(input: unknown, evidence: EvidenceSnapshot): Wor
   return parsed.workload;
 }
 
-/** Answers remembered per evidence snapshot; more distinct questions than this start the set over. */
-const MAX_REMEMBERED_ANSWERS = 128;
-
 /**
  * The answers given from one snapshot of the current evidence, by question (the workload as asked
  * and the options). `decide` is pure: the same snapshot and question give the same answer, so a
- * repeated question (a dashboard polling, the bot asking again, the watched-decisions sweep) is
- * answered without deciding again. The snapshot is replaced whenever evidence changes or the day
- * turns (evidence-cache.ts), and its answers go with it. Callers must not modify a decision.
+ * repeated question (a dashboard polling, the bot asking again) is answered without deciding again.
+ * Up to 128 questions per snapshot; callers must not modify a decision.
  */
-const rememberedAnswers = new WeakMap<EvidenceSnapshot, Map<string, Decision>>();
+const rememberedAnswers = keptPerSnapshot<Decision>(128);
 
 /** How many answers were decided, not remembered (for tests and benches). */
 let decidedCount = 0;
 export function answersDecided(): number {
   return decidedCount;
-}
-
-function decideRemembered(
-  workload: Workload,
-  workloadInput: unknown,
-  evidence: EvidenceSnapshot,
-  options: DecideOptions,
-): Decision {
-  let answers = rememberedAnswers.get(evidence);
-  if (!answers) {
-    answers = new Map();
-    rememberedAnswers.set(evidence, answers);
-  }
-  const question = canonicalJson({ workload: workloadInput, options });
-  const remembered = answers.get(question);
-  if (remembered) return remembered;
-  decidedCount++;
-  const decision = decide(workload, evidence, options);
-  if (answers.size >= MAX_REMEMBERED_ANSWERS) answers.clear();
-  answers.set(question, decision);
-  return decision;
 }
 
 /**
@@ -114,13 +89,14 @@ export async function answerWorkload(
   options: DecideOptions,
   asOf?: Date,
 ): Promise<{ workload: Workload; decision: Decision }> {
-  if (asOf) {
-    const evidence = await loadEvidenceSnapshot(prisma, asOf);
-    const workload = workloadOrThrow(workloadInput, evidence);
-    decidedCount++;
-    return { workload, decision: decide(workload, evidence, options) };
-  }
-  const evidence = await cachedEvidence(prisma);
+  const evidence = asOf ? await loadEvidenceSnapshot(prisma, asOf) : await cachedEvidence(prisma);
   const workload = workloadOrThrow(workloadInput, evidence);
-  return { workload, decision: decideRemembered(workload, workloadInput, evidence, options) };
+  // A snapshot read for `asOf` is this call's alone: nothing to remember it by.
+  const question = asOf ? null : canonicalJson({ workload: workloadInput, options });
+  const remembered = question === null ? undefined : rememberedAnswers.get(evidence, question);
+  if (remembered) return { workload, decision: remembered };
+  decidedCount++;
+  const decision = decide(workload, evidence, options);
+  if (question !== null) rememberedAnswers.set(evidence, question, decision);
+  return { workload, decision };
 }

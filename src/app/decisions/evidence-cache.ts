@@ -255,6 +255,33 @@ export function evidenceChanged(prisma: PrismaClient): void {
   entry.tokens.values.clear();
 }
 
+/** Values worked out from one snapshot, by key; they go with the snapshot. */
+export interface PerSnapshot<Value> {
+  get(snapshot: EvidenceSnapshot, key: string): Value | undefined;
+  set(snapshot: EvidenceSnapshot, key: string, value: Value): void;
+}
+
+/**
+ * Keeps values worked out from a snapshot (an answer, a whole result) for as long as the snapshot
+ * lives: it is replaced whenever evidence changes or the day turns, and what was kept for it is
+ * collected with it. More than `max` keys for one snapshot start its collection over.
+ */
+export function keptPerSnapshot<Value>(max: number): PerSnapshot<Value> {
+  const bySnapshot = new WeakMap<EvidenceSnapshot, Map<string, Value>>();
+  return {
+    get: (snapshot, key) => bySnapshot.get(snapshot)?.get(key),
+    set: (snapshot, key, value) => {
+      let kept = bySnapshot.get(snapshot);
+      if (!kept) {
+        kept = new Map();
+        bySnapshot.set(snapshot, kept);
+      }
+      if (kept.size >= max) kept.clear();
+      kept.set(key, value);
+    },
+  };
+}
+
 /** Whether this client keeps the snapshot between answers (`enableEvidenceCache`). */
 export function evidenceCacheEnabled(prisma: PrismaClient): boolean {
   return entryFor(prisma).enabled;
