@@ -99,6 +99,19 @@ async function graphql<Data>(
   return body.data;
 }
 
+/** Sets a price component's amount through the API (a mutation: evidence changes); returns its slug. */
+async function setPrice(replica: Replica, token: string, slug: string, amount: string, source: string) {
+  const data = await graphql<{ updatePriceComponent: { slug: string } }>(
+    replica,
+    token,
+    `mutation Update($slug: String!, $input: UpdatePriceComponentInput!) {
+      updatePriceComponent(slug: $slug, input: $input) { slug }
+    }`,
+    { slug, input: { amount, source, asOf: new Date().toISOString() } },
+  );
+  return data.updatePriceComponent.slug;
+}
+
 const decide = (replica: Replica, token: string) =>
   graphql<DecideData>(replica, token, DECIDE, { workload }).then((data) => data.decide);
 
@@ -159,22 +172,14 @@ describe('the cached evidence snapshot', () => {
     const component = await database.prisma.priceComponent.findUniqueOrThrow({
       where: { slug: componentSlug },
     });
-    const update = await graphql<{ updatePriceComponent: { slug: string } }>(
+    const updated = await setPrice(
       first,
       token,
-      `mutation Update($slug: String!, $input: UpdatePriceComponentInput!) {
-        updatePriceComponent(slug: $slug, input: $input) { slug }
-      }`,
-      {
-        slug: componentSlug,
-        input: {
-          amount: component.amount.times(3).toString(),
-          source: 'cache test: tripled',
-          asOf: new Date().toISOString(),
-        },
-      },
+      componentSlug,
+      component.amount.times(3).toString(),
+      'cache test: tripled',
     );
-    expect(update.updatePriceComponent.slug).toBe(componentSlug);
+    expect(updated).toBe(componentSlug);
     // No waiting: the same process dropped its snapshot when the mutation finished.
     const after = await decide(first, token);
     expect(costOf(after, priced.optionId)).not.toBe(costOf(before, priced.optionId));
@@ -202,21 +207,7 @@ describe('the cached evidence snapshot', () => {
 
     const slug = before.servingPaths.flatMap((item) => item.priceComponents)[0]?.slug ?? '';
     const component = await database.prisma.priceComponent.findUniqueOrThrow({ where: { slug } });
-    await graphql(
-      first,
-      token,
-      `mutation Update($slug: String!, $input: UpdatePriceComponentInput!) {
-        updatePriceComponent(slug: $slug, input: $input) { slug }
-      }`,
-      {
-        slug,
-        input: {
-          amount: component.amount.times(5).toString(),
-          source: 'cache test: five times',
-          asOf: new Date().toISOString(),
-        },
-      },
-    );
+    await setPrice(first, token, slug, component.amount.times(5).toString(), 'cache test: five times');
     // No waiting: the mutation dropped the catalog with the snapshot.
     expect(Number(amountOf(await read(), slug))).toBeCloseTo(component.amount.toNumber() * 5, 10);
     expect(evidenceReadLoads(database.prisma)).toBe(readsAfterFirst + 1);
@@ -245,20 +236,12 @@ describe('the cached evidence snapshot', () => {
       const component = await database.prisma.priceComponent.findUniqueOrThrow({
         where: { slug: componentSlug },
       });
-      await graphql(
+      await setPrice(
         first,
         token,
-        `mutation Update($slug: String!, $input: UpdatePriceComponentInput!) {
-          updatePriceComponent(slug: $slug, input: $input) { slug }
-        }`,
-        {
-          slug: componentSlug,
-          input: {
-            amount: component.amount.times(2).toString(),
-            source: 'cache test: doubled on the first replica',
-            asOf: new Date().toISOString(),
-          },
-        },
+        componentSlug,
+        component.amount.times(2).toString(),
+        'cache test: doubled on the first replica',
       );
       const seen = await eventually(
         () => decide(second, token),
