@@ -54,6 +54,11 @@ describe.skipIf(!usingPostgres())('database connections killed mid-request (prom
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query, variables }),
+    }).catch((error: unknown) => {
+      // The API process itself went away (seen once in CI): say why, from its own output.
+      throw new Error(`The API did not answer (${String(error)}); its output:\n${api.output()}`, {
+        cause: error,
+      });
     });
     return {
       status: response.status,
