@@ -11,13 +11,20 @@ import {
   withMoeLora,
 } from '../test/fixtures/lab/lab-workloads';
 import { inRange, inRangeWorkload } from '../test/support/workload-arbitrary';
+import { compareAnswers } from './compare-answers';
 
 /**
  * Writes `JSON.stringify` of `decide` (every analysis) for the lab workloads, seeds/workloads and
  * ANSWERS_COUNT (default 300) random in-range workloads (fixed fast-check seed), one per line, to
  * the file named by the first argument: run it before and after an engine speed change and diff.
+ * With `--compare <before.jsonl>`, the new answers are then compared with those (see
+ * `compareAnswers`): the command fails when any differs beyond what a speed change may move.
  */
-const output = process.argv[2] ?? 'bench/results/engine-answers.jsonl';
+const args = process.argv.slice(2);
+const compareIndex = args.indexOf('--compare');
+const before = compareIndex >= 0 ? args.splice(compareIndex, 2)[1] : undefined;
+if (compareIndex >= 0 && !before) throw new Error('--compare needs the file of answers to compare with');
+const output = args[0] ?? 'bench/results/engine-answers.jsonl';
 const count = Number(process.env.ANSWERS_COUNT ?? 300);
 const evidence = withMoeLora(labEvidence());
 const R = WORKLOAD_RANGES;
@@ -60,3 +67,8 @@ writeFileSync(output, `${lines.join('\n')}\n`);
 console.log(
   `${workloads.length} workloads (${skipped} inputs not parsed), ${lines.length} answers in ${((performance.now() - start) / 1000).toFixed(1)} s -> ${output}`,
 );
+if (before) {
+  const comparison = compareAnswers(readFileSync(before, 'utf8'), `${lines.join('\n')}\n`);
+  console.log(comparison.report);
+  if (!comparison.ok) process.exitCode = 1;
+}

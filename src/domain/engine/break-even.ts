@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js';
 import type { CostModel } from './cost/types';
+import { nextDoubleDown } from './cost/units';
 import { formatMoney, formatNumber, ZERO } from './money';
 import type { ServingOption } from './serving-options';
 import { trafficShapeOf } from './traffic';
@@ -72,23 +73,13 @@ function isLinearInVolume(model: CostModel): boolean {
   return model.behavior !== 'WINDOWED';
 }
 
-/** The last volume with `low`'s unit counts and the first past it, by bisection on units alone. */
-function locateUnitStep(
-  a: CostModel,
-  b: CostModel,
-  low: number,
-  high: number,
-): { before: number; after: number } {
-  const unitsA = a.unitsAt(low);
-  const unitsB = b.unitsAt(low);
-  let before = low;
-  let after = high;
-  for (let iteration = 0; iteration < 200 && after - before > after * 1e-12; iteration++) {
-    const middle = (before + after) / 2;
-    if (a.unitsAt(middle) === unitsA && b.unitsAt(middle) === unitsB) before = middle;
-    else after = middle;
-  }
-  return { before, after };
+/**
+ * The last volume with `low`'s unit counts and the first past it: adjacent doubles, the first being
+ * the nearer of the two paths' next unit steps.
+ */
+function locateUnitStep(a: CostModel, b: CostModel, low: number): { before: number; after: number } {
+  const after = Math.min(a.nextUnitStep(low), b.nextUnitStep(low));
+  return { before: nextDoubleDown(after), after };
 }
 
 /**
@@ -142,7 +133,7 @@ function refineBracket(
 ): { sample: Sample; method: Crossing['method'] } {
   const constantUnits = low.unitsA === high.unitsA && low.unitsB === high.unitsB;
   if (!constantUnits && depth < 64) {
-    const step = locateUnitStep(a, b, low.volume, high.volume);
+    const step = locateUnitStep(a, b, low.volume);
     const before = sampleAt(a, b, step.before);
     const after = sampleAt(a, b, step.after);
     if (before.negative !== low.negative) return refineBracket(a, b, low, before, depth + 1);

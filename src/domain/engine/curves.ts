@@ -23,19 +23,6 @@ export interface CostCurve {
   steps: UnitStep[];
 }
 
-/** Smallest volume in (low, high] whose unit count exceeds `low`'s, by bisection on the step. */
-function stepVolume(option: ServingOption, low: number, high: number): number {
-  const unitsLow = option.costModel.unitsAt(low);
-  let left = low;
-  let right = high;
-  for (let iteration = 0; iteration < 60 && right - left > right * 1e-12; iteration++) {
-    const middle = (left + right) / 2;
-    if (option.costModel.unitsAt(middle) > unitsLow) right = middle;
-    else left = middle;
-  }
-  return right;
-}
-
 /** Cost over a log-spaced volume range for one option, marking where another unit is needed. */
 export function costCurve(
   option: ServingOption,
@@ -58,7 +45,8 @@ export function costCurve(
     };
     if (previous && point.units !== previous.units) {
       steps.push({
-        requestsPerMonth: stepVolume(option, previous.requestsPerMonth, volume),
+        // The smallest volume whose unit count exceeds the previous point's (at most `volume`).
+        requestsPerMonth: option.costModel.nextUnitStep(previous.requestsPerMonth),
         fromUnits: previous.units,
         toUnits: point.units,
       });

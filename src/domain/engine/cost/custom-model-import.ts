@@ -9,7 +9,7 @@ import {
   type WindowEstimate,
 } from '../windows';
 import type { CostLine, CostModelContext, CostModelResult, MonthlyCost } from './types';
-import { missingPrice, plural, priceOf, unitsAtVolumeFor } from './units';
+import { missingPrice, plural, priceOf, unitStepsFor } from './units';
 
 /** Costs without formulas kept per model, by volume, before the memo starts over. */
 const PLAIN_COSTS_KEPT = 256;
@@ -38,7 +38,7 @@ export function customModelImportCostModel(context: CostModelContext): CostModel
   const servingCost = (copies: number, windows: WindowEstimate): Decimal =>
     perCopyWindow.times(quantity(windows.billedWindowsPerMonth)).times(copies);
 
-  const unitsAt = unitsAtVolumeFor(context);
+  const { unitsAt, nextUnitStep } = unitStepsFor(context);
   const costAtVolume = (requestsPerMonth: number, formulas: boolean): MonthlyCost => {
     const copies = unitsAt(requestsPerMonth);
     const stated = windowsAt(requestsPerMonth, STATED_BILLING_READING);
@@ -85,6 +85,7 @@ export function customModelImportCostModel(context: CostModelContext): CostModel
       outputTokensPerSecondPerUnit: context.outputTokensPerSecondPerUnit,
       priceComponents: [perMinute, storage],
       unitsAt,
+      nextUnitStep,
       totalAt: (requestsPerMonth) =>
         storagePerMonth.plus(
           servingCost(unitsAt(requestsPerMonth), windowsAt(requestsPerMonth, STATED_BILLING_READING)),

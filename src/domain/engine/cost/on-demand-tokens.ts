@@ -53,6 +53,7 @@ export function onDemandTokensCostModel(context: CostModelContext): CostModelRes
       outputTokensPerSecondPerUnit: null,
       priceComponents: [input, output],
       unitsAt: () => 1,
+      nextUnitStep: () => Number.POSITIVE_INFINITY,
       totalAt: (requestsPerMonth) => perRequest.times(quantity(requestsPerMonth)),
       costAt: (requestsPerMonth, formulas = true) => {
         const breakdown = lines(requestsPerMonth, formulas);

@@ -1,6 +1,6 @@
 import { formatMoney, HOURS_PER_MONTH, quantity, sumMoney, ZERO } from '../money';
 import type { CostLine, CostModelContext, CostModelResult } from './types';
-import { perUnitTotals, plainCostsByUnits, plural, priceOf, unitsAtVolumeFor } from './units';
+import { perUnitTotals, plainCostsByUnits, plural, priceOf, unitStepsFor } from './units';
 
 /**
  * Owned box: purchase / amortization months + power (active W x active hours + idle W x idle
@@ -39,7 +39,7 @@ export function ownedBoxCostModel(context: CostModelContext): CostModelResult {
   const powerPerBox = kilowattHoursPerBox.times(electricity.amount);
   const opsPerBox = ops ? ops.amount : ZERO;
   const perBox = purchasePerBox.plus(powerPerBox).plus(opsPerBox);
-  const unitsAt = unitsAtVolumeFor(context);
+  const { unitsAt, nextUnitStep } = unitStepsFor(context);
   const totalFor = perUnitTotals(perBox);
   const components = [purchaseComponent, electricity, ops].filter((component) => component !== null);
 
@@ -95,6 +95,7 @@ export function ownedBoxCostModel(context: CostModelContext): CostModelResult {
       outputTokensPerSecondPerUnit: context.outputTokensPerSecondPerUnit,
       priceComponents: components,
       unitsAt,
+      nextUnitStep,
       totalAt: (requestsPerMonth) => totalFor(unitsAt(requestsPerMonth)),
       costAt: (requestsPerMonth, formulas = true) => costFor(unitsAt(requestsPerMonth), formulas),
     },

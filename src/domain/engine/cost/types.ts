@@ -41,6 +41,11 @@ export interface CostModel {
   outputTokensPerSecondPerUnit: number | null;
   priceComponents: PriceComponent[];
   unitsAt(requestsPerMonth: number): number;
+  /**
+   * The smallest volume above `requestsPerMonth` that needs more units than it (Infinity when the
+   * units never change): unit steps are found from the sizing's closed form, not by search.
+   */
+  nextUnitStep(requestsPerMonth: number): number;
   totalAt(requestsPerMonth: number): Decimal;
   /** With `formulas` false, every amount is the same and every line's formula is left empty. */
   costAt(requestsPerMonth: number, formulas?: boolean): MonthlyCost;

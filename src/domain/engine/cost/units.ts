@@ -11,15 +11,85 @@ export function unitsAtVolume(context: CostModelContext, requestsPerMonth: numbe
   return unitsNeeded(requestsPerMonth * context.peakOutputTokensPerSecondPerMonthlyRequest, perUnit);
 }
 
+/** Views of one double's bits, to step to its neighbours (IEEE 754: the bit order is the value order). */
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+const LOW_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+const HIGH_WORD = 1 - LOW_WORD;
+
+/** The smallest double above a positive finite `value`. */
+export function nextDoubleUp(value: number): number {
+  bits[0] = value;
+  if (words[LOW_WORD] === 0xffffffff) {
+    words[LOW_WORD] = 0;
+    words[HIGH_WORD] = (words[HIGH_WORD] ?? 0) + 1;
+  } else words[LOW_WORD] = (words[LOW_WORD] ?? 0) + 1;
+  return bits[0] ?? value;
+}
+
+/** The largest double below a positive finite `value` (0 below the smallest denormal). */
+export function nextDoubleDown(value: number): number {
+  bits[0] = value;
+  if (words[LOW_WORD] === 0) {
+    words[LOW_WORD] = 0xffffffff;
+    words[HIGH_WORD] = (words[HIGH_WORD] ?? 0) - 1;
+  } else words[LOW_WORD] = (words[LOW_WORD] ?? 0) - 1;
+  return bits[0] ?? value;
+}
+
+/** How far around the closed-form step the exact boundary is first looked for (it is a few ulps off). */
+const STEP_BRACKET = 1e-12;
+
 /**
- * `unitsAtVolume` for one context, with what it reads taken out once: the same arithmetic, for the
- * hot loops (curve steps and break-even brackets ask it tens of thousands of times a decision).
+ * Units at a volume, and the volume of the next unit step, for one context. `unitsAt` is
+ * `unitsAtVolume` with what it reads taken out once, for the hot loops (curves and break-evens ask
+ * it thousands of times a decision). Units are `unitsNeeded(volume x peak per request, per unit)`,
+ * monotone in volume even in floating point (each operation rounds monotonically), so "more units
+ * than at `volume`" starts at one double: `nextUnitStep` returns that double (Infinity when the
+ * units never change). Its closed form, volume = (units + 1e-9) x per unit / peak per request, is a
+ * few ulps off after rounding, so the double is pinned by bisection on doubles inside a bracket of
+ * a relative 1e-12 around it: a dozen `unitsAt` calls where a bisection over the whole volume
+ * interval took forty and stopped a relative 1e-12 short of the boundary.
  */
-export function unitsAtVolumeFor(context: CostModelContext): (requestsPerMonth: number) => number {
+export function unitStepsFor(
+  context: Pick<
+    CostModelContext,
+    'outputTokensPerSecondPerUnit' | 'peakOutputTokensPerSecondPerMonthlyRequest'
+  >,
+): {
+  unitsAt: (requestsPerMonth: number) => number;
+  nextUnitStep: (requestsPerMonth: number) => number;
+} {
   const perUnit = context.outputTokensPerSecondPerUnit;
-  if (perUnit === null || perUnit <= 0) return () => 1;
+  const never = () => Number.POSITIVE_INFINITY;
+  if (perUnit === null || perUnit <= 0) return { unitsAt: () => 1, nextUnitStep: never };
   const peakPerRequest = context.peakOutputTokensPerSecondPerMonthlyRequest;
-  return (requestsPerMonth) => unitsNeeded(requestsPerMonth * peakPerRequest, perUnit);
+  const unitsAt = (requestsPerMonth: number) => unitsNeeded(requestsPerMonth * peakPerRequest, perUnit);
+  if (!(peakPerRequest > 0)) return { unitsAt, nextUnitStep: never };
+  const nextUnitStep = (requestsPerMonth: number) => {
+    const units = unitsAt(requestsPerMonth);
+    const estimate = ((units + 1e-9) * perUnit) / peakPerRequest;
+    if (!Number.isFinite(estimate) && unitsAt(Number.MAX_VALUE) <= units) return Number.POSITIVE_INFINITY;
+    // The bracket: `below` keeps the units, `above` has more.
+    let below = requestsPerMonth;
+    let above = Number.isFinite(estimate) ? estimate * (1 + STEP_BRACKET) : Number.MAX_VALUE;
+    const under = estimate * (1 - STEP_BRACKET);
+    if (under > below && unitsAt(under) <= units) below = under;
+    for (let widen = 2; unitsAt(above) <= units; widen *= 2) {
+      below = above;
+      above = Math.min(Number.MAX_VALUE, estimate * (1 + STEP_BRACKET * widen));
+      if (above === Number.MAX_VALUE && unitsAt(above) <= units) return Number.POSITIVE_INFINITY;
+    }
+    while (nextDoubleUp(below) < above) {
+      // Strictly between whenever a double is (the bracket is narrow, so the difference is exact).
+      const middle = below + (above - below) / 2;
+      if (middle <= below || middle >= above) break;
+      if (unitsAt(middle) > units) above = middle;
+      else below = middle;
+    }
+    return above;
+  };
+  return { unitsAt, nextUnitStep };
 }
 
 /** "1 box", "2 boxes", "2 copies", "3 instances". */
@@ -91,7 +161,7 @@ export function flatPerUnitModel(
     breakdown: (units: number, formulas: boolean) => Omit<MonthlyCost, 'units' | 'windows' | 'range'>;
   },
 ): CostModelResult {
-  const unitsAt = unitsAtVolumeFor(context);
+  const { unitsAt, nextUnitStep } = unitStepsFor(context);
   const totalFor = perUnitTotals(billing.perUnit, billing.fixed);
   const costFor = plainCostsByUnits((units, formulas) => ({
     ...billing.breakdown(units, formulas),
@@ -107,6 +177,7 @@ export function flatPerUnitModel(
       outputTokensPerSecondPerUnit: context.outputTokensPerSecondPerUnit,
       priceComponents: billing.priceComponents,
       unitsAt,
+      nextUnitStep,
       totalAt: (requestsPerMonth) => totalFor(unitsAt(requestsPerMonth)),
       costAt: (requestsPerMonth, formulas = true) => costFor(unitsAt(requestsPerMonth), formulas),
     },

@@ -1,0 +1,98 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildCatalog } from '../../../src/domain/engine/catalog';
+import { nextDoubleDown, nextDoubleUp, unitStepsFor } from '../../../src/domain/engine/cost/units';
+import { costCurves } from '../../../src/domain/engine/curves';
+import { resolveOptions } from '../../../src/domain/engine/evaluate';
+import { buildServingOptions } from '../../../src/domain/engine/serving-options';
+import { unitsNeeded } from '../../../src/domain/engine/throughput';
+import { labEvidence } from '../../fixtures/lab/lab-evidence';
+import { customRetrievalWorkload, MOE_ALTERNATIVE, withMoeLora } from '../../fixtures/lab/lab-workloads';
+
+const positiveDouble = fc.double({ min: Number.MIN_VALUE, max: 1e300, noNaN: true });
+
+describe('neighbouring doubles', () => {
+  it('steps by one ulp, across the 32-bit word and the binade', () => {
+    expect(nextDoubleUp(1)).toBe(1 + Number.EPSILON);
+    expect(nextDoubleDown(1)).toBe(1 - Number.EPSILON / 2);
+    expect(nextDoubleUp(0)).toBe(Number.MIN_VALUE);
+    // 2^32 + 1 ulps above 1: the low word is all ones, so the step carries into the high word.
+    const carry = 1 + Number.EPSILON * (2 ** 32 - 1);
+    expect(nextDoubleUp(carry)).toBe(1 + Number.EPSILON * 2 ** 32);
+    expect(nextDoubleDown(1 + Number.EPSILON * 2 ** 32)).toBe(carry);
+  });
+
+  it('leaves no double between a value and its neighbours', () => {
+    fc.assert(
+      fc.property(positiveDouble, (value) => {
+        const up = nextDoubleUp(value);
+        const down = nextDoubleDown(value);
+        expect(up).toBeGreaterThan(value);
+        expect(down).toBeLessThan(value);
+        expect(nextDoubleDown(up)).toBe(value);
+        expect(nextDoubleUp(down)).toBe(value);
+        // The midpoint rounds to one of the ends when nothing lies between them.
+        expect([value, up]).toContain(value + (up - value) / 2);
+      }),
+    );
+  });
+});
+
+describe('nextUnitStep', () => {
+  const context = fc.record({
+    outputTokensPerSecondPerUnit: fc.double({ min: 1e-3, max: 1e5, noNaN: true }),
+    peakOutputTokensPerSecondPerMonthlyRequest: fc.double({ min: 1e-12, max: 1e3, noNaN: true }),
+  });
+
+  it('is the first double that needs more units: the one before it needs what the volume needs', () => {
+    fc.assert(
+      fc.property(context, fc.double({ min: 1e-3, max: 1e12, noNaN: true }), (sizing, volume) => {
+        const { unitsAt, nextUnitStep } = unitStepsFor(sizing);
+        const units = unitsAt(volume);
+        // The same arithmetic as the sizing (throughput.ts), not a copy of the fast path's.
+        const peakPerRequest = sizing.peakOutputTokensPerSecondPerMonthlyRequest;
+        expect(units).toBe(unitsNeeded(volume * peakPerRequest, sizing.outputTokensPerSecondPerUnit));
+        const step = nextUnitStep(volume);
+        expect(step).toBeGreaterThan(volume);
+        expect(unitsAt(step)).toBeGreaterThan(units);
+        expect(unitsAt(nextDoubleDown(step))).toBe(units);
+      }),
+    );
+  });
+
+  it('is Infinity where the provider sizes or nothing peaks', () => {
+    const provider = unitStepsFor({
+      outputTokensPerSecondPerUnit: null,
+      peakOutputTokensPerSecondPerMonthlyRequest: 1,
+    });
+    expect(provider.nextUnitStep(1e6)).toBe(Number.POSITIVE_INFINITY);
+    const idle = unitStepsFor({
+      outputTokensPerSecondPerUnit: 10,
+      peakOutputTokensPerSecondPerMonthlyRequest: 0,
+    });
+    expect(idle.unitsAt(1e9)).toBe(1);
+    expect(idle.nextUnitStep(1e9)).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('places every step of the lab curves on the exact boundary', () => {
+    const workload = customRetrievalWorkload();
+    const settings = resolveOptions(workload, { alternativeModelSlugs: MOE_ALTERNATIVE });
+    const { options } = buildServingOptions(
+      buildCatalog(withMoeLora(labEvidence())),
+      workload,
+      settings.candidateModelSlugs,
+    );
+    const curves = costCurves(options, workload, settings.volumeRange, settings.curvePoints);
+    let steps = 0;
+    curves.forEach((curve, index) => {
+      const model = options[index]?.costModel;
+      for (const step of curve.steps) {
+        steps++;
+        expect(model?.unitsAt(nextDoubleDown(step.requestsPerMonth))).toBe(step.fromUnits);
+        expect(model?.unitsAt(step.requestsPerMonth)).toBeGreaterThan(step.fromUnits);
+      }
+    });
+    // The lab's boxes reach thousands of units by a billion requests a month.
+    expect(steps).toBeGreaterThan(300);
+  });
+});
