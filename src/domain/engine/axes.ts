@@ -109,24 +109,39 @@ export function effectiveLeadTime(
   catalog: Catalog,
   option: ServingOption,
 ): { days: number | null; evidenceIds: string[]; pending: boolean } {
-  let byPath = leadTimes.get(catalog);
-  if (!byPath) {
-    byPath = new WeakMap();
-    leadTimes.set(catalog, byPath);
-  }
-  let lead = byPath.get(option.path);
-  if (!lead) {
-    lead = leadTimeOf(catalog, option.path);
-    byPath.set(option.path, lead);
-  }
+  const lead = onRecord(catalog, option.path);
   return { days: lead.days, evidenceIds: [...lead.evidenceIds], pending: lead.pending };
 }
 
-/** The lead time depends only on the catalog and the path: worked out once per pair. */
-const leadTimes = new WeakMap<
-  Catalog,
-  WeakMap<ServingOption['path'], { days: number | null; evidenceIds: readonly string[]; pending: boolean }>
->();
+/** What AVAILABLE reads of the access records: the lead time and the minimum commitments asked. */
+interface AccessOnRecord {
+  days: number | null;
+  evidenceIds: readonly string[];
+  pending: boolean;
+  minimums: readonly { id: string; amount: Decimal }[];
+}
+
+/** The access records depend only on the catalog and the path: read once per pair. */
+const accessOnRecord = new WeakMap<Catalog, WeakMap<ServingOption['path'], AccessOnRecord>>();
+
+function onRecord(catalog: Catalog, path: ServingOption['path']): AccessOnRecord {
+  let byPath = accessOnRecord.get(catalog);
+  if (!byPath) {
+    byPath = new WeakMap();
+    accessOnRecord.set(catalog, byPath);
+  }
+  let known = byPath.get(path);
+  if (!known) {
+    known = {
+      ...leadTimeOf(catalog, path),
+      minimums: (catalog.accessByPath.get(path.slug) ?? [])
+        .filter((record) => record.minimumCommitment !== null)
+        .map((record) => ({ id: record.id, amount: record.minimumCommitment as Decimal })),
+    };
+    byPath.set(path, known);
+  }
+  return known;
+}
 
 function leadTimeOf(
   catalog: Catalog,
@@ -268,7 +283,16 @@ function cheapVerdict(
 /** Each cost model's price components by id, built once per model (models are immutable). */
 const componentsByModel = new WeakMap<ServingOption['costModel'], Map<string, PriceComponent>>();
 
-function dominantPrices(cost: MonthlyCost, option: ServingOption): PriceComponent[] {
+/**
+ * The dominant prices of each cost, found once per cost object: a cost (and the model it comes
+ * from) is never changed by its reader, and sensitivity's scenarios are handed the same cost
+ * objects again (costs without formulas are kept per model, volume and unit count).
+ */
+const dominantByCost = new WeakMap<MonthlyCost, readonly PriceComponent[]>();
+
+function dominantPrices(cost: MonthlyCost, option: ServingOption): readonly PriceComponent[] {
+  const known = dominantByCost.get(cost);
+  if (known) return known;
   let byId = componentsByModel.get(option.costModel);
   if (!byId) {
     byId = new Map(option.costModel.priceComponents.map((component) => [component.id, component]));
@@ -283,6 +307,7 @@ function dominantPrices(cost: MonthlyCost, option: ServingOption): PriceComponen
       if (component !== undefined) found.push(component);
     }
   }
+  dominantByCost.set(cost, found);
   return found;
 }
 
@@ -357,10 +382,20 @@ function highConfidenceVerdict(
     );
     if (words) evidenceIds.push(...option.sizing.evidenceIds);
   }
-  for (const component of dominantPrices(cost, option)) {
-    if (component.confidence === 'U')
+  const doubt = (component: PriceComponent): 'UNCONFIRMED' | 'STALE' | null =>
+    component.confidence === 'U'
+      ? 'UNCONFIRMED'
+      : policy.stalePricesFailConfidence && isStale(component, catalog)
+        ? 'STALE'
+        : null;
+  // The dominant prices are some of the model's own: when none of those is in doubt, which lines
+  // dominate does not matter (and is not worked out).
+  const doubtful = option.costModel.priceComponents.some((component) => doubt(component) !== null);
+  for (const component of doubtful ? dominantPrices(cost, option) : []) {
+    const kind = doubt(component);
+    if (kind === 'UNCONFIRMED')
       shortfalls.push(words ? `main cost rests on an unconfirmed (U-grade) price ${component.id}` : '');
-    else if (policy.stalePricesFailConfidence && isStale(component, catalog))
+    else if (kind === 'STALE')
       shortfalls.push(
         words
           ? `main cost rests on a ${Math.floor(daysBetween(component.asOf, catalog.nowMs))}-day-old price (over ${STALE_AFTER_DAYS})`
@@ -432,9 +467,9 @@ function availableVerdict(
   policy: AxisPolicy,
   words: boolean,
 ): { verdict: AxisVerdict; leadTimeDays: number | null } {
-  const lead = effectiveLeadTime(catalog, option);
+  const lead = onRecord(catalog, option.path);
   const shortfalls: string[] = [];
-  const evidenceIds = [option.path.id, ...lead.evidenceIds];
+  const evidenceIds = words ? [option.path.id, ...lead.evidenceIds] : [];
   if (workload.neededByDays !== null && lead.days === null) {
     shortfalls.push(
       words ? `lead time unknown (none on record) vs ${fixed(workload.neededByDays, 0)} days needed` : '',
@@ -458,16 +493,13 @@ function availableVerdict(
           ? `needs ${formatNumber(cost.units, 0)} boxes; the recorded supply and lead time cover ${unitCap.value} (more is a procurement of unknown lead time)`
           : `needs ${formatNumber(cost.units, 0)} ${option.costModel.unitLabel}s; ${unitCap.value} without a quota case`,
     );
-    evidenceIds.push(unitCap.id);
+    if (words) evidenceIds.push(unitCap.id);
   }
-  const minimums = (catalog.accessByPath.get(option.path.slug) ?? [])
-    .filter((record) => record.minimumCommitment !== null)
-    .map((record) => ({ id: record.id, amount: record.minimumCommitment as Decimal }));
-  const commitments = [
-    ...minimums,
-    ...(cost.commitment ? [{ id: 'cost:commitment', amount: cost.commitment }] : []),
-  ];
   if (policy.maxCommitment !== null) {
+    const commitments = [
+      ...lead.minimums,
+      ...(cost.commitment ? [{ id: 'cost:commitment', amount: cost.commitment }] : []),
+    ];
     for (const commitment of commitments) {
       if (commitment.amount.greaterThan(policy.maxCommitment)) {
         shortfalls.push(
@@ -475,7 +507,7 @@ function availableVerdict(
             ? `minimum commitment ${formatMoney(commitment.amount)} vs ${formatMoney(policy.maxCommitment)} acceptable`
             : '',
         );
-        if (commitment.id !== 'cost:commitment') evidenceIds.push(commitment.id);
+        if (words && commitment.id !== 'cost:commitment') evidenceIds.push(commitment.id);
       }
     }
   }
@@ -487,7 +519,7 @@ function availableVerdict(
         ? `${option.path.name}: ${lead.days === null ? 'lead time unknown' : `lead time ~${fixed(lead.days, 0)} days`}${option.path.quotaRequired ? ', quota required' : ''}${option.path.quotaWall.blocked ? ' and blocked' : ''}.`
         : '',
       shortfall: shortfalls.length > 0 ? shortfalls.join('; ') : null,
-      evidenceIds: [...new Set(evidenceIds)],
+      evidenceIds: words ? [...new Set(evidenceIds)] : evidenceIds,
     },
     leadTimeDays: lead.days,
   };
@@ -503,8 +535,7 @@ export interface AxisProfile {
 /**
  * Every axis but CHEAP: none of them depends on the other options. With `words` false the verdicts
  * pass and fail exactly as with it, but carry no sentences, empty shortfalls and no HIGH_CONFIDENCE
- * evidence ids (sensitivity's
- * scenarios read only which axes pass).
+ * or AVAILABLE evidence ids (sensitivity's scenarios read only which axes pass).
  */
 export function profileWithoutCheap(
   catalog: Catalog,
@@ -548,7 +579,8 @@ export function cheapReference(
   for (const partial of partials) {
     const total = partial.cost.total;
     if (!any || total.lessThan(any)) any = total;
-    const othersPass = Object.values(partial.verdicts).every((verdict) => verdict.pass);
+    const { FAST, HIGH_CONFIDENCE, CONTROLLED, AVAILABLE } = partial.verdicts;
+    const othersPass = FAST.pass && HIGH_CONFIDENCE.pass && CONTROLLED.pass && AVAILABLE.pass;
     if (othersPass && (!feasible || total.lessThan(feasible))) feasible = total;
   }
   return feasible ?? any;
@@ -563,11 +595,19 @@ export function completeProfile(
   policy: AxisPolicy,
   words = true,
 ): AxisProfile {
+  // Written out rather than spread: spreading the four verdicts and adding a fifth cost more than
+  // the rest of the profile (sensitivity builds one per option per scenario).
+  const { FAST, HIGH_CONFIDENCE, CONTROLLED, AVAILABLE } = partial.verdicts;
   const verdicts: Record<Axis, AxisVerdict> = {
-    ...partial.verdicts,
+    FAST,
+    HIGH_CONFIDENCE,
+    CONTROLLED,
+    AVAILABLE,
     CHEAP: cheapVerdict(option, cost, workload, reference, policy, words),
   };
   let failMask = 0;
-  for (const axis of AXES) if (!verdicts[axis].pass) failMask |= axisBit(axis);
+  AXES.forEach((axis, index) => {
+    if (!verdicts[axis].pass) failMask |= 1 << index;
+  });
   return { verdicts, failMask, metrics: partial.metrics };
 }

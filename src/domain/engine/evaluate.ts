@@ -8,6 +8,7 @@ import {
   profileWithoutCheap,
 } from './axes';
 import type { Catalog } from './catalog';
+import type { CostModel, MonthlyCost } from './cost/types';
 import type { NoRecommendation } from './eligibility';
 import {
   type EvaluatedOption,
@@ -114,20 +115,57 @@ function noRecommendationOf(
   };
 }
 
+/**
+ * Costs without formulas, by model and monthly volume: a scenario that moves no cost input (a
+ * deadline, an SLO that keeps the sizing point, a horizon that keeps the model) asks each model for
+ * the same volume again, and nothing in a cost is ever changed by its reader. The same cost object
+ * also lets what is worked out per cost (`dominantPrices`) be found again.
+ */
+const plainCosts = new WeakMap<CostModel, Map<number, MonthlyCost>>();
+
+function plainCostAt(model: CostModel, volume: number): MonthlyCost {
+  let byVolume = plainCosts.get(model);
+  if (!byVolume) {
+    byVolume = new Map();
+    plainCosts.set(model, byVolume);
+  }
+  let cost = byVolume.get(volume);
+  if (!cost) {
+    cost = model.costAt(volume, false);
+    byVolume.set(volume, cost);
+  }
+  return cost;
+}
+
 /** Every option with its cost and five axes, and the eligible ones: what every answer reads. */
 function evaluateOptions(
   catalog: Catalog,
   workload: Workload,
   settings: ResolvedOptions,
-  prebuilt: OptionSet | undefined,
+  optionSet: OptionSet,
   /** False: the same costs and verdicts without formulas and sentences (nobody reads them). */
   words: boolean,
-): { optionSet: OptionSet; evaluated: EvaluatedOption[]; eligible: EvaluatedOption[] } {
-  const optionSet = prebuilt ?? buildServingOptions(catalog, workload, settings.candidateModelSlugs);
+  /**
+   * True: the eligible options only, and none at all when nothing is eligible (then nothing can be
+   * recommended); the eligible ones come out exactly as they would among all of them.
+   */
+  eligibleOnly = false,
+): { evaluated: EvaluatedOption[]; eligible: EvaluatedOption[] } {
   const volume = trafficShapeOf(workload).requestsPerMonth;
-  const partials = optionSet.options.map((option) => {
-    const cost = option.costModel.costAt(volume, words);
-    return { option, cost, ...profileWithoutCheap(catalog, option, cost, workload, settings.policy, words) };
+  const options = eligibleOnly
+    ? optionSet.options.filter((option) => option.notEligibleReason === null)
+    : optionSet.options;
+  const partials = options.map((option) => {
+    const cost = words ? option.costModel.costAt(volume, true) : plainCostAt(option.costModel, volume);
+    const { verdicts, metrics } = profileWithoutCheap(
+      catalog,
+      option,
+      cost,
+      workload,
+      settings.policy,
+      words,
+    );
+    return { option, cost, verdicts, metrics };
   });
   // An option that is not eligible is not a price anyone can pay for this workload, so it does not
   // set what "cheap" means (unless nothing eligible is on offer, so its own verdicts still read).
@@ -148,8 +186,10 @@ function evaluateOptions(
         ),
       }))
     : [];
-  const eligible = evaluated.filter((entry) => entry.option.notEligibleReason === null);
-  return { optionSet, evaluated, eligible };
+  const eligible = eligibleOnly
+    ? evaluated
+    : evaluated.filter((entry) => entry.option.notEligibleReason === null);
+  return { evaluated, eligible };
 }
 
 /** Options, costs, the five axes, the minimal kept sets and the recommendation for one workload. */
@@ -160,7 +200,8 @@ export function evaluateCore(
   /** Options built for the same shape, SLOs, horizon and model; reused when only volume or deadline moves. */
   prebuilt?: OptionSet,
 ): CoreEvaluation {
-  const { optionSet, evaluated, eligible } = evaluateOptions(catalog, workload, settings, prebuilt, true);
+  const optionSet = prebuilt ?? buildServingOptions(catalog, workload, settings.candidateModelSlugs);
+  const { evaluated, eligible } = evaluateOptions(catalog, workload, settings, optionSet, true);
   const keptSets = minimalKeptSets(eligible);
   const recommendation = recommend(eligible, settings.keep);
   return {
@@ -186,6 +227,8 @@ export function recommendedOptionId(
   settings: ResolvedOptions,
   prebuilt?: OptionSet,
 ): string | null {
-  const { eligible } = evaluateOptions(catalog, workload, settings, prebuilt, false);
+  const optionSet = prebuilt ?? buildServingOptions(catalog, workload, settings.candidateModelSlugs);
+  // Only the eligible are picked from, and they alone set CHEAP's reference when any is eligible.
+  const { eligible } = evaluateOptions(catalog, workload, settings, optionSet, false, true);
   return eligible[recommendedIndex(eligible, settings.keep)]?.option.id ?? null;
 }

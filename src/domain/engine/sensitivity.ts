@@ -188,6 +188,9 @@ function priceFindings({ core, catalog, workload, settings, baseline }: Search):
     for (const component of entry.option.costModel.priceComponents) components.set(component.id, component);
   const findings: SensitivityFinding[] = [];
   const percent = settings.sensitivityPercent / 100;
+  // A total with no exposure to the changed price, as adding the zero change to it gives it (a sum
+  // is rounded to the working precision), worked out once instead of once per price and try.
+  const unchanged = core.eligible.map((entry) => entry.cost.total.plus(ZERO));
   for (const component of components.values()) {
     const fields = {
       priceComponentId: component.id,
@@ -195,18 +198,24 @@ function priceFindings({ core, catalog, workload, settings, baseline }: Search):
       baseline: component.amount.toString(),
       searched: `±${settings.sensitivityPercent}%`,
     };
+    // Null where no line cites the price (or those that do add up to nothing): that total stays.
     const exposure = core.eligible.map((entry) => {
-      let amount = new Decimal(0);
+      let amount: Decimal | null = null;
       for (const line of entry.cost.lines)
-        if (line.priceComponentIds.includes(component.id)) amount = amount.plus(line.amount);
-      return amount;
+        if (line.priceComponentIds.includes(component.id)) amount = (amount ?? ZERO).plus(line.amount);
+      return amount?.isZero() ? null : amount;
     });
     const pickAt = (factor: number) => {
       // The same Decimal `times` would make of the number for each option, made once.
       const change = new Decimal(factor - 1);
       return recommendationAtPrices(
         core,
-        core.eligible.map((entry, index) => entry.cost.total.plus((exposure[index] ?? ZERO).times(change))),
+        core.eligible.map((entry, index) => {
+          const exposed = exposure[index];
+          return exposed
+            ? entry.cost.total.plus(exposed.times(change))
+            : (unchanged[index] ?? entry.cost.total);
+        }),
         workload,
         settings,
       );
