@@ -1,7 +1,7 @@
 import Decimal from 'decimal.js';
-import type { CostModel } from './cost/types';
+import { APPROXIMATE_TOTAL_TOLERANCE, type CostModel } from './cost/types';
 import { nextDoubleDown } from './cost/units';
-import { formatMoney, formatNumber, ZERO } from './money';
+import { formatMoney, formatNumber } from './money';
 import type { ServingOption } from './serving-options';
 import { trafficShapeOf } from './traffic';
 import { logVolumeGrid, type VolumeRange } from './volume-grid';
@@ -42,44 +42,76 @@ export interface BreakEven {
 }
 
 /**
- * Both totals at one volume. The difference is taken only when a caller reads it (a crossing's
- * solve, the tolerance test); its sign alone is the sign of `totalA.cmp(totalB)`, which allocates
- * nothing (a non-zero exact difference never rounds to zero at 60 digits, so the signs agree).
+ * Two costs' doubles (CostModel.approximateTotalAt) tell which is cheaper when they differ by more
+ * than this share of their sum: each is within a relative APPROXIMATE_TOTAL_TOLERANCE of its exact
+ * total, so the exact difference, and the difference of the exact totals' doubles, have that sign.
+ */
+const CLEAR_GAP = 3 * APPROXIMATE_TOTAL_TOLERANCE;
+
+function clearGap(approximateA: number, approximateB: number): boolean {
+  return (
+    Math.abs(approximateA - approximateB) > CLEAR_GAP * (Math.abs(approximateA) + Math.abs(approximateB))
+  );
+}
+
+/**
+ * Both costs at one volume: their doubles at once, the exact totals only when read (a crossing's
+ * costs and solve, the tolerance test, a sign the doubles leave open). Walking a bracket's unit
+ * steps reads signs alone, so it builds no Decimal away from near ties. The difference's sign is
+ * that of `totalA.cmp(totalB)`, which allocates nothing (a non-zero exact difference never rounds
+ * to zero at 60 digits, so the signs agree).
  */
 class Sample {
+  private exactA: Decimal | null = null;
+  private exactB: Decimal | null = null;
   private cachedDifference: Decimal | null = null;
+  private cachedNegative: boolean | null = null;
   constructor(
     readonly volume: number,
-    readonly totalA: Decimal,
-    readonly totalB: Decimal,
     readonly unitsA: number,
     readonly unitsB: number,
+    private readonly approximateA: number,
+    private readonly approximateB: number,
+    private readonly exactTotalA: () => Decimal,
+    private readonly exactTotalB: () => Decimal,
   ) {}
+  get totalA(): Decimal {
+    if (this.exactA === null) this.exactA = this.exactTotalA();
+    return this.exactA;
+  }
+  get totalB(): Decimal {
+    if (this.exactB === null) this.exactB = this.exactTotalB();
+    return this.exactB;
+  }
   get difference(): Decimal {
     if (this.cachedDifference === null) this.cachedDifference = this.totalA.minus(this.totalB);
     return this.cachedDifference;
   }
-  /** Whether cost(a) − cost(b) is negative, without computing it. */
+  /** Whether cost(a) − cost(b) is negative, from the doubles unless they are too close to tell. */
   get negative(): boolean {
-    return this.totalA.lessThan(this.totalB);
+    if (this.cachedNegative === null) {
+      this.cachedNegative = clearGap(this.approximateA, this.approximateB)
+        ? this.approximateA < this.approximateB
+        : this.totalA.lessThan(this.totalB);
+    }
+    return this.cachedNegative;
   }
 }
 
 function sampleAt(a: CostModel, b: CostModel, volume: number): Sample {
-  return new Sample(volume, a.totalAt(volume), b.totalAt(volume), a.unitsAt(volume), b.unitsAt(volume));
+  return new Sample(
+    volume,
+    a.unitsAt(volume),
+    b.unitsAt(volume),
+    a.approximateTotalAt(volume),
+    b.approximateTotalAt(volume),
+    () => a.totalAt(volume),
+    () => b.totalAt(volume),
+  );
 }
 
 function isLinearInVolume(model: CostModel): boolean {
   return model.behavior !== 'WINDOWED';
-}
-
-/**
- * The last volume with `low`'s unit counts and the first past it: adjacent doubles, the first being
- * the nearer of the two paths' next unit steps.
- */
-function locateUnitStep(a: CostModel, b: CostModel, low: number): { before: number; after: number } {
-  const after = Math.min(a.nextUnitStep(low), b.nextUnitStep(low));
-  return { before: nextDoubleDown(after), after };
 }
 
 /**
@@ -118,33 +150,49 @@ function falsePosition(a: CostModel, b: CostModel, low: Sample, high: Sample): S
 }
 
 /**
- * Finds where the sign of cost(a) − cost(b) changes inside [low, high]. Unit steps are located
- * first (on unit counts alone, which is cheap), so each remaining piece has constant units: there
- * both costs are affine in volume unless one is window-billed, and the crossing is solved exactly
- * from the piece's ends; otherwise by false position. A sign change across a step itself is a
- * STEP: one path adds a unit and jumps over the other without the costs ever meeting.
+ * Finds where the sign of cost(a) − cost(b) changes inside [low, high]. Unit steps are walked first
+ * (each is the nearer of the two paths' next unit steps, and the double before it), so the piece
+ * where the sign changes has constant units: there both costs are affine in volume unless one is
+ * window-billed, and the crossing is solved exactly from the piece's ends; otherwise by false
+ * position. A sign change across a step itself is a STEP: one path adds a unit and jumps over the
+ * other without the costs ever meeting. After 64 steps the rest is solved as one piece.
  */
 function refineBracket(
   a: CostModel,
   b: CostModel,
-  low: Sample,
+  bracketLow: Sample,
   high: Sample,
-  depth = 0,
 ): { sample: Sample; method: Crossing['method'] } {
-  const constantUnits = low.unitsA === high.unitsA && low.unitsB === high.unitsB;
-  if (!constantUnits && depth < 64) {
-    const step = locateUnitStep(a, b, low.volume);
-    const before = sampleAt(a, b, step.before);
-    const after = sampleAt(a, b, step.after);
-    if (before.negative !== low.negative) return refineBracket(a, b, low, before, depth + 1);
+  let low = bracketLow;
+  // Each path's next unit step above `low`, kept until the walk reaches it.
+  let nextStepA = Number.NaN;
+  let nextStepB = Number.NaN;
+  for (let depth = 0; depth < 64; depth++) {
+    if (low.unitsA === high.unitsA && low.unitsB === high.unitsB) break;
+    if (!(nextStepA > low.volume)) nextStepA = a.nextUnitStep(low.volume);
+    if (!(nextStepB > low.volume)) nextStepB = b.nextUnitStep(low.volume);
+    const afterVolume = Math.min(nextStepA, nextStepB);
+    const before = sampleAt(a, b, nextDoubleDown(afterVolume));
+    const after = sampleAt(a, b, afterVolume);
+    if (before.negative !== low.negative) return solvePiece(a, b, low, before);
     if (after.negative !== before.negative) {
       return {
         sample: after.difference.abs().lessThan(before.difference.abs()) ? after : before,
         method: 'BISECTION',
       };
     }
-    return refineBracket(a, b, after, high, depth + 1);
+    low = after;
   }
+  return solvePiece(a, b, low, high);
+}
+
+/** The crossing inside [low, high], taken as one piece of constant units. */
+function solvePiece(
+  a: CostModel,
+  b: CostModel,
+  low: Sample,
+  high: Sample,
+): { sample: Sample; method: Crossing['method'] } {
   if (isLinearInVolume(a) && isLinearInVolume(b)) {
     const span = new Decimal(high.volume).minus(low.volume);
     const fraction = low.difference.dividedBy(low.difference.minus(high.difference));
@@ -167,38 +215,55 @@ function utilizationBreakEven(windowed: CostModel, flat: CostModel, volume: numb
 
 /** One option's cost and units on the shared volume grid, computed once for all its pairs. */
 export interface GridCosts {
-  totals: Decimal[];
-  /** The same totals as doubles, only to spot sign changes cheaply; never used as money. */
+  /** The totals as doubles (CostModel.approximateTotalAt), to spot sign changes; never money. */
   approximateTotals: number[];
   units: number[];
+  /** The exact total at a grid point, computed when first read (a bracket's end, a near tie). */
+  totalAt(index: number): Decimal;
 }
 
 function gridCosts(option: ServingOption, grid: readonly number[]): GridCosts {
-  const totals = grid.map((volume) => option.costModel.totalAt(volume));
-  // A flat-per-unit path gives the same total object for every volume with the same units.
-  let previous: Decimal | null = null;
-  let previousNumber = 0;
+  const model = option.costModel;
+  const totals: (Decimal | undefined)[] = [];
   return {
-    totals,
-    approximateTotals: totals.map((total) => {
-      if (total !== previous) {
-        previous = total;
-        previousNumber = total.toNumber();
+    approximateTotals: grid.map((volume) => model.approximateTotalAt(volume)),
+    units: grid.map((volume) => model.unitsAt(volume)),
+    totalAt: (index) => {
+      let total = totals[index];
+      if (!total) {
+        total = model.totalAt(grid[index] ?? 0);
+        totals[index] = total;
       }
-      return previousNumber;
-    }),
-    units: grid.map((volume) => option.costModel.unitsAt(volume)),
+      return total;
+    },
   };
 }
 
 function gridSample(grid: readonly number[], costsA: GridCosts, costsB: GridCosts, index: number): Sample {
   return new Sample(
     grid[index] ?? 0,
-    costsA.totals[index] ?? ZERO,
-    costsB.totals[index] ?? ZERO,
     costsA.units[index] ?? 1,
     costsB.units[index] ?? 1,
+    costsA.approximateTotals[index] ?? 0,
+    costsB.approximateTotals[index] ?? 0,
+    () => costsA.totalAt(index),
+    () => costsB.totalAt(index),
   );
+}
+
+/**
+ * cost(a) − cost(b) at a grid point as the exact totals' doubles give it: a sign change between
+ * neighbours brackets a crossing (a zero gap brackets none). From the costs' doubles alone when
+ * their gap is clear, which has the same sign.
+ */
+function gridGap(costsA: GridCosts, costsB: GridCosts, index: number): number {
+  const approximateA = costsA.approximateTotals[index] ?? 0;
+  const approximateB = costsB.approximateTotals[index] ?? 0;
+  if (clearGap(approximateA, approximateB)) return approximateA - approximateB;
+  // Equal costs (the same price and units on two variants) are common: no doubles to take then.
+  const totalA = costsA.totalAt(index);
+  const totalB = costsB.totalAt(index);
+  return totalA.equals(totalB) ? 0 : totalA.toNumber() - totalB.toNumber();
 }
 
 export function breakEvenBetween(
@@ -215,14 +280,12 @@ export function breakEvenBetween(
   const costsB = precomputed?.b ?? gridCosts(b, grid);
   const tokensPerRequest = workload.meanInputTokens + workload.meanOutputTokens;
   const crossings: Crossing[] = [];
-  let previousIndex = -1;
+  let previousGap = 0;
   grid.forEach((_, index) => {
-    const gap = (costsA.approximateTotals[index] ?? 0) - (costsB.approximateTotals[index] ?? 0);
-    if (previousIndex >= 0) {
-      const previousGap =
-        (costsA.approximateTotals[previousIndex] ?? 0) - (costsB.approximateTotals[previousIndex] ?? 0);
+    const gap = gridGap(costsA, costsB, index);
+    if (index > 0) {
       if (previousGap !== 0 && previousGap < 0 !== gap < 0) {
-        const low = gridSample(grid, costsA, costsB, previousIndex);
+        const low = gridSample(grid, costsA, costsB, index - 1);
         const high = gridSample(grid, costsA, costsB, index);
         const { sample: found, method } = refineBracket(modelA, modelB, low, high);
         const equal = found.difference.abs().lessThanOrEqualTo(BREAK_EVEN_TOLERANCE);
@@ -239,7 +302,7 @@ export function breakEvenBetween(
         });
       }
     }
-    previousIndex = index;
+    previousGap = gap;
   });
   const volume = trafficShapeOf(workload).requestsPerMonth;
   let activeCopyHours: number | null = null;

@@ -65,6 +65,23 @@ export function quantity(value: number): Decimal {
   return new Decimal(value).toDecimalPlaces(QUANTITY_DECIMALS, PRESENTATION_ROUNDING);
 }
 
+/**
+ * `quantity(value)` as a double, within a relative 1e-13 of it (zero stays zero), without building a
+ * Decimal: for costs' doubles (CostModel.approximateTotalAt), which only locate crossings.
+ */
+export function approximateQuantity(value: number): number {
+  // Rounding to a millionth moves a value this large by a relative 1e-13 at most.
+  if (!(Math.abs(value) < 5e6)) return value;
+  const whole = Math.trunc(value);
+  // Exact subtraction; the product is within 1e-10 of the millionths of the double's fraction, and
+  // the double within 6e-4 millionths of its shortest decimal (what `quantity` rounds).
+  const millionths = (value - whole) * 1e6;
+  const rounded = Math.round(millionths);
+  // Near a half-millionth, which way `quantity` rounds depends on decimal digits the double blurs.
+  if (Math.abs(Math.abs(millionths - rounded) - 0.5) < 1e-3) return quantity(value).toNumber();
+  return whole + rounded / 1e6;
+}
+
 /** 1234567.891 → "1,234,567.9": fast grouping for sentences (Intl is slow in hot loops). */
 export function formatNumber(value: number, maxFractionDigits = 1): string {
   if (!Number.isFinite(value)) return String(value);

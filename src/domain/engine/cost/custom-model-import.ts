@@ -1,6 +1,6 @@
 import type Decimal from 'decimal.js';
 import { capacityValue } from '../catalog';
-import { formatMoney, quantity } from '../money';
+import { approximateQuantity, formatMoney, quantity } from '../money';
 import { trafficShapeOf, WINDOW_SECONDS, withRequestsPerMonth } from '../traffic';
 import {
   type BillingReading,
@@ -76,6 +76,23 @@ export function customModelImportCostModel(context: CostModelContext): CostModel
   };
   // Without formulas, each volume is costed once (sensitivity asks for the same volume again).
   const plainCosts = new Map<number, MonthlyCost>();
+  // Break-evens ask for a volume's double and then, near a crossing, its exact total: the windows
+  // of the last volume asked are kept for the second ask.
+  let lastVolume = Number.NaN;
+  let lastBilledWindows = 0;
+  const billedWindowsAt = (requestsPerMonth: number): number => {
+    if (requestsPerMonth !== lastVolume) {
+      lastBilledWindows = windowsAt(requestsPerMonth, STATED_BILLING_READING).billedWindowsPerMonth;
+      lastVolume = requestsPerMonth;
+    }
+    return lastBilledWindows;
+  };
+  const totalAt = (requestsPerMonth: number): Decimal =>
+    storagePerMonth.plus(
+      perCopyWindow.times(quantity(billedWindowsAt(requestsPerMonth))).times(unitsAt(requestsPerMonth)),
+    );
+  const storageValue = storagePerMonth.toNumber();
+  const perCopyWindowValue = perCopyWindow.toNumber();
 
   return {
     ok: true,
@@ -86,10 +103,16 @@ export function customModelImportCostModel(context: CostModelContext): CostModel
       priceComponents: [perMinute, storage],
       unitsAt,
       nextUnitStep,
-      totalAt: (requestsPerMonth) =>
-        storagePerMonth.plus(
-          servingCost(unitsAt(requestsPerMonth), windowsAt(requestsPerMonth, STATED_BILLING_READING)),
-        ),
+      totalAt,
+      // Non-negative terms, so the doubles' few ulps stay a few ulps of the total.
+      approximateTotalAt:
+        storagePerMonth.isNegative() || perCopyWindow.isNegative()
+          ? (requestsPerMonth) => totalAt(requestsPerMonth).toNumber()
+          : (requestsPerMonth) =>
+              storageValue +
+              perCopyWindowValue *
+                approximateQuantity(billedWindowsAt(requestsPerMonth)) *
+                unitsAt(requestsPerMonth),
       costAtCopyHours: (copyHoursPerMonth) =>
         storagePerMonth.plus(perCopyHour.times(quantity(copyHoursPerMonth))),
       costAt: (requestsPerMonth, formulas = true) => {

@@ -1,6 +1,6 @@
 import { selectPrice } from '../catalog';
 import type { PriceComponent } from '../evidence';
-import { formatNumber, quantity } from '../money';
+import { approximateQuantity, formatNumber, quantity } from '../money';
 import type { CostLine, CostModelContext, CostModelResult } from './types';
 import { missingPrice } from './units';
 
@@ -41,6 +41,7 @@ export function onDemandTokensCostModel(context: CostModelContext): CostModelRes
     .times(workload.meanInputTokens)
     .plus(output.amount.times(workload.meanOutputTokens))
     .dividedBy(1_000_000);
+  const perRequestValue = perRequest.toNumber();
   const lines = (requestsPerMonth: number, formulas: boolean): CostLine[] => [
     tokenLine('Input tokens', input, workload.meanInputTokens, requestsPerMonth, formulas),
     tokenLine('Output tokens', output, workload.meanOutputTokens, requestsPerMonth, formulas),
@@ -55,6 +56,9 @@ export function onDemandTokensCostModel(context: CostModelContext): CostModelRes
       unitsAt: () => 1,
       nextUnitStep: () => Number.POSITIVE_INFINITY,
       totalAt: (requestsPerMonth) => perRequest.times(quantity(requestsPerMonth)),
+      approximateTotalAt: perRequest.isNegative()
+        ? (requestsPerMonth) => perRequest.times(quantity(requestsPerMonth)).toNumber()
+        : (requestsPerMonth) => perRequestValue * approximateQuantity(requestsPerMonth),
       costAt: (requestsPerMonth, formulas = true) => {
         const breakdown = lines(requestsPerMonth, formulas);
         const total = perRequest.times(quantity(requestsPerMonth));

@@ -1,6 +1,13 @@
 import { formatMoney, HOURS_PER_MONTH, quantity, sumMoney, ZERO } from '../money';
 import type { CostLine, CostModelContext, CostModelResult } from './types';
-import { perUnitTotals, plainCostsByUnits, plural, priceOf, unitStepsFor } from './units';
+import {
+  approximatePerUnitTotals,
+  perUnitTotals,
+  plainCostsByUnits,
+  plural,
+  priceOf,
+  unitStepsFor,
+} from './units';
 
 /**
  * Owned box: purchase / amortization months + power (active W x active hours + idle W x idle
@@ -41,6 +48,7 @@ export function ownedBoxCostModel(context: CostModelContext): CostModelResult {
   const perBox = purchasePerBox.plus(powerPerBox).plus(opsPerBox);
   const { unitsAt, nextUnitStep } = unitStepsFor(context);
   const totalFor = perUnitTotals(perBox);
+  const approximateTotalFor = approximatePerUnitTotals(perBox, ZERO, totalFor);
   const components = [purchaseComponent, electricity, ops].filter((component) => component !== null);
 
   const lines = (boxes: number, formulas: boolean): CostLine[] => {
@@ -97,6 +105,7 @@ export function ownedBoxCostModel(context: CostModelContext): CostModelResult {
       unitsAt,
       nextUnitStep,
       totalAt: (requestsPerMonth) => totalFor(unitsAt(requestsPerMonth)),
+      approximateTotalAt: (requestsPerMonth) => approximateTotalFor(unitsAt(requestsPerMonth)),
       costAt: (requestsPerMonth, formulas = true) => costFor(unitsAt(requestsPerMonth), formulas),
     },
   };

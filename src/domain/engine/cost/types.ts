@@ -28,6 +28,12 @@ export interface MonthlyCost {
  * FLAT_PER_UNIT = constant between unit steps (box, model units, instances);
  * LINEAR = proportional (tokens); WINDOWED = concave between copy steps (billed windows).
  */
+/**
+ * How far `approximateTotalAt` may be from `totalAt`, relative to the total: far below a cent on any
+ * total the engine costs, far above the rounding of a few double operations.
+ */
+export const APPROXIMATE_TOTAL_TOLERANCE = 1e-12;
+
 export type VolumeBehavior = 'FLAT_PER_UNIT' | 'LINEAR' | 'WINDOWED';
 
 /**
@@ -47,6 +53,12 @@ export interface CostModel {
    */
   nextUnitStep(requestsPerMonth: number): number;
   totalAt(requestsPerMonth: number): Decimal;
+  /**
+   * `totalAt` as a double, within a relative `APPROXIMATE_TOTAL_TOLERANCE` of it, without building a
+   * Decimal: only to locate crossings, never shown as money. Break-evens compare these and compute
+   * the exact totals at a crossing and where the doubles are too close to tell which is cheaper.
+   */
+  approximateTotalAt(requestsPerMonth: number): number;
   /** With `formulas` false, every amount is the same and every line's formula is left empty. */
   costAt(requestsPerMonth: number, formulas?: boolean): MonthlyCost;
   /**

@@ -46,10 +46,10 @@ const STEP_BRACKET = 1e-12;
  * it thousands of times a decision). Units are `unitsNeeded(volume x peak per request, per unit)`,
  * monotone in volume even in floating point (each operation rounds monotonically), so "more units
  * than at `volume`" starts at one double: `nextUnitStep` returns that double (Infinity when the
- * units never change). Its closed form, volume = (units + 1e-9) x per unit / peak per request, is a
- * few ulps off after rounding, so the double is pinned by bisection on doubles inside a bracket of
- * a relative 1e-12 around it: a dozen `unitsAt` calls where a bisection over the whole volume
- * interval took forty and stopped a relative 1e-12 short of the boundary.
+ * units never change). Its closed form, volume = (units + 1e-9) x per unit / peak per request, is an
+ * ulp or two off after rounding: the double is found by stepping from it, else by bisection on
+ * doubles inside a bracket of a relative 1e-12 around it. Two or three `unitsAt` calls where a
+ * bisection over the volume interval took forty and stopped a relative 1e-12 short of the boundary.
  */
 export function unitStepsFor(
   context: Pick<
@@ -69,6 +69,16 @@ export function unitStepsFor(
   const nextUnitStep = (requestsPerMonth: number) => {
     const units = unitsAt(requestsPerMonth);
     const estimate = ((units + 1e-9) * perUnit) / peakPerRequest;
+    // The estimate is usually within an ulp or two of the boundary: step to it.
+    let candidate = estimate;
+    for (let nudge = 0; nudge < 4 && candidate > requestsPerMonth && Number.isFinite(candidate); nudge++) {
+      if (unitsAt(candidate) <= units) candidate = nextDoubleUp(candidate);
+      else {
+        const previous = nextDoubleDown(candidate);
+        if (previous <= requestsPerMonth || unitsAt(previous) <= units) return candidate;
+        candidate = previous;
+      }
+    }
     if (!Number.isFinite(estimate) && unitsAt(Number.MAX_VALUE) <= units) return Number.POSITIVE_INFINITY;
     // The bracket: `below` keeps the units, `above` has more.
     let below = requestsPerMonth;
@@ -128,6 +138,22 @@ export function perUnitTotals(perUnit: Decimal, fixed: Decimal = new Decimal(0))
 }
 
 /**
+ * `perUnitTotals` as doubles (see CostModel.approximateTotalAt): fixed + per unit x units in floating
+ * point, a few ulps from the exact total when neither is negative (a sum of non-negative terms has
+ * no cancellation to magnify them); the exact total's double otherwise.
+ */
+export function approximatePerUnitTotals(
+  perUnit: Decimal,
+  fixed: Decimal,
+  exact: (units: number) => Decimal,
+): (units: number) => number {
+  if (perUnit.isNegative() || fixed.isNegative()) return (units) => exact(units).toNumber();
+  const perUnitValue = perUnit.toNumber();
+  const fixedValue = fixed.toNumber();
+  return (units) => fixedValue + perUnitValue * units;
+}
+
+/**
  * A flat-per-unit path's costs without formulas, memoized by unit count: sensitivity's scenarios ask
  * for the same handful of unit counts again and again, and nothing in a cost is ever changed by its
  * reader. With formulas, a cost is built fresh each time (it is read once, by the answer).
@@ -162,7 +188,9 @@ export function flatPerUnitModel(
   },
 ): CostModelResult {
   const { unitsAt, nextUnitStep } = unitStepsFor(context);
-  const totalFor = perUnitTotals(billing.perUnit, billing.fixed);
+  const fixed = billing.fixed ?? new Decimal(0);
+  const totalFor = perUnitTotals(billing.perUnit, fixed);
+  const approximateTotalFor = approximatePerUnitTotals(billing.perUnit, fixed, totalFor);
   const costFor = plainCostsByUnits((units, formulas) => ({
     ...billing.breakdown(units, formulas),
     units,
@@ -179,6 +207,7 @@ export function flatPerUnitModel(
       unitsAt,
       nextUnitStep,
       totalAt: (requestsPerMonth) => totalFor(unitsAt(requestsPerMonth)),
+      approximateTotalAt: (requestsPerMonth) => approximateTotalFor(unitsAt(requestsPerMonth)),
       costAt: (requestsPerMonth, formulas = true) => costFor(unitsAt(requestsPerMonth), formulas),
     },
   };

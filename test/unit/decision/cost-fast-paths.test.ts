@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildCatalog } from '../../../src/domain/engine/catalog';
+import { APPROXIMATE_TOTAL_TOLERANCE } from '../../../src/domain/engine/cost/types';
 import { nextDoubleDown, nextDoubleUp, unitStepsFor } from '../../../src/domain/engine/cost/units';
 import { costCurves } from '../../../src/domain/engine/curves';
 import { resolveOptions } from '../../../src/domain/engine/evaluate';
@@ -57,6 +58,8 @@ describe('nextUnitStep', () => {
         expect(unitsAt(step)).toBeGreaterThan(units);
         expect(unitsAt(nextDoubleDown(step))).toBe(units);
       }),
+      // Enough runs to reach the bisection behind the closed form (under 1% of cases need it).
+      { numRuns: 5000 },
     );
   });
 
@@ -94,5 +97,50 @@ describe('nextUnitStep', () => {
     });
     // The lab's boxes reach thousands of units by a billion requests a month.
     expect(steps).toBeGreaterThan(300);
+  });
+});
+
+describe('approximateTotalAt', () => {
+  const evidence = withMoeLora(labEvidence());
+  const workloads = fc.record({
+    requestsPerDay: fc.double({ min: 0.5, max: 200_000, noNaN: true }),
+    activeHoursPerDay: fc.constantFrom(0.5, 8, 10, 24),
+    burstiness: fc.constantFrom(0.5, 1, 4),
+    peakToMean: fc.constantFrom(1, 4),
+    meanOutputTokens: fc.integer({ min: 1, max: 2000 }),
+  });
+
+  it('is within a relative APPROXIMATE_TOTAL_TOLERANCE of the exact total, on every lab path', () => {
+    const behaviors = new Set<string>();
+    fc.assert(
+      fc.property(
+        workloads,
+        fc.array(fc.double({ min: 1, max: 1e9, noNaN: true }), { minLength: 1, maxLength: 8 }),
+        (fields, volumes) => {
+          const workload = customRetrievalWorkload(fields);
+          const settings = resolveOptions(workload, { alternativeModelSlugs: MOE_ALTERNATIVE });
+          const { options } = buildServingOptions(
+            buildCatalog(evidence),
+            workload,
+            settings.candidateModelSlugs,
+          );
+          for (const option of options) {
+            behaviors.add(option.costModel.behavior);
+            for (const volume of volumes) {
+              const exact = option.costModel.totalAt(volume);
+              const approximate = option.costModel.approximateTotalAt(volume);
+              expect(
+                exact
+                  .minus(approximate)
+                  .abs()
+                  .lessThanOrEqualTo(exact.abs().times(APPROXIMATE_TOTAL_TOLERANCE)),
+              ).toBe(true);
+            }
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+    expect([...behaviors].sort()).toEqual(['FLAT_PER_UNIT', 'LINEAR', 'WINDOWED']);
   });
 });

@@ -1,0 +1,53 @@
+import Decimal from 'decimal.js';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { approximateQuantity, quantity } from '../../../src/domain/engine/money';
+
+/** What `quantity` is defined as: the double's shortest decimal, half-even to six places. */
+const reference = (value: number) => new Decimal(value).toDecimalPlaces(6, Decimal.ROUND_HALF_EVEN);
+
+/** Doubles of every kind quantities take: integers, millionths, ties, and anything from 1e-9 to 1e12. */
+const quantities = fc.oneof(
+  fc.double({ min: -1e12, max: 1e12, noNaN: true, noDefaultInfinity: true }),
+  fc.double({ min: 1e-9, max: 10, noNaN: true }),
+  fc.integer({ min: -1e9, max: 1e9 }),
+  fc.integer({ min: 0, max: 1e12 }).map((millionths) => millionths / 1e6),
+  // Half-millionths in decimal (ties), their neighbours in the seventh place, and a hair above a tie.
+  fc
+    .tuple(
+      fc.integer({ min: 0, max: 1e6 }),
+      fc.integer({ min: 0, max: 999_999 }),
+      fc.constantFrom('4', '5', '6', '50001'),
+    )
+    .map(([whole, millionths, tail]) => Number(`${whole}.${String(millionths).padStart(6, '0')}${tail}`)),
+);
+
+describe('quantity', () => {
+  it('is the double rounded half-even to six places', () => {
+    expect(quantity(26668.000000000004).toString()).toBe('26668');
+    expect(quantity(0.0000005).toString()).toBe('0');
+    expect(quantity(0.0000015).toString()).toBe('0.000002');
+    expect(quantity(2.5e-7).toString()).toBe('0');
+    fc.assert(
+      fc.property(quantities, (value) => {
+        expect(quantity(value).toString()).toBe(reference(value).toString());
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
+
+describe('approximateQuantity', () => {
+  it('is within a relative 1e-13 of quantity, zero for what rounds to zero', () => {
+    fc.assert(
+      fc.property(quantities, (value) => {
+        const exact = quantity(value);
+        const approximate = approximateQuantity(value);
+        if (exact.isZero()) expect(Math.abs(approximate)).toBe(0);
+        else
+          expect(exact.minus(approximate).abs().dividedBy(exact.abs()).toNumber()).toBeLessThanOrEqual(1e-13);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
