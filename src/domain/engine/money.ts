@@ -62,7 +62,47 @@ export function sumMoney(amounts: readonly Decimal[]): Decimal {
  * conversion, at `QUANTITY_DECIMALS` places.
  */
 export function quantity(value: number): Decimal {
-  return new Decimal(value).toDecimalPlaces(QUANTITY_DECIMALS, PRESENTATION_ROUNDING);
+  // An integer has nothing to round (the usual count of units, hours or saturated windows).
+  if (Number.isInteger(value)) return new Decimal(value);
+  // decimal.js reads a number from its shortest decimal text anyway; rounding that text half-even
+  // to six places here builds one Decimal, where building and then rounding builds two and takes
+  // half again as long (a curve's windowed and per-token points each take one quantity).
+  const text = String(value);
+  const point = text.indexOf('.');
+  const cut = point + 1 + QUANTITY_DECIMALS;
+  if (point < 0 || text.includes('e')) {
+    return new Decimal(value).toDecimalPlaces(QUANTITY_DECIMALS, PRESENTATION_ROUNDING);
+  }
+  if (text.length <= cut) return new Decimal(text);
+  const kept = text.slice(0, cut);
+  const firstDropped = text.charCodeAt(cut) - ZERO_CODE;
+  let awayFromZero = firstDropped > 5;
+  if (firstDropped === 5) {
+    // A tie only when nothing but zeros follows the 5; then to the even neighbour.
+    let beyondHalf = false;
+    for (let index = cut + 1; index < text.length && !beyondHalf; index++)
+      beyondHalf = text.charCodeAt(index) !== ZERO_CODE;
+    awayFromZero = beyondHalf || (kept.charCodeAt(kept.length - 1) - ZERO_CODE) % 2 === 1;
+  }
+  return new Decimal(awayFromZero ? incrementLastDigit(kept) : kept);
+}
+
+const ZERO_CODE = 48;
+const NINE_CODE = 57;
+
+/** "12.999999" → "13.000000", "-0.000001" → "-0.000002": one more in the last place, in magnitude. */
+function incrementLastDigit(digits: string): string {
+  let index = digits.length - 1;
+  let carried = '';
+  for (; index >= 0; index--) {
+    const code = digits.charCodeAt(index);
+    if (code === NINE_CODE) carried = `0${carried}`;
+    else if (code >= ZERO_CODE && code < NINE_CODE) {
+      return `${digits.slice(0, index)}${String.fromCharCode(code + 1)}${carried}`;
+    } else carried = `${digits[index]}${carried}`;
+  }
+  // Every digit was a 9: one more digit in front, after any sign.
+  return carried.startsWith('-') ? `-1${carried.slice(1)}` : `1${carried}`;
 }
 
 /**

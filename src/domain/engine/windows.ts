@@ -93,20 +93,24 @@ function clockAlignedWindowsPerSegment(shape: TrafficShape): number {
   const segment = shape.segmentSeconds;
   const windowsFullyInside = Math.floor(segment / WINDOW_SECONDS + 1e-9);
   const lastWindow = Math.ceil(segment / WINDOW_SECONDS - 1e-9);
-  // Window k covers [300k, 300k + 300); it is billed when a request lands in the part of
-  // (300k − 300, 300k + 300) that lies inside the segment.
-  const billedProbability = (windowIndex: number) => {
-    const from = Math.max(0, WINDOW_SECONDS * (windowIndex - 1));
-    const to = Math.min(segment, WINDOW_SECONDS * (windowIndex + 1));
-    return to > from ? 1 - probabilityOfNoArrival(shape, to - from) : 0;
-  };
   const interiorCount = Math.max(0, windowsFullyInside - 1);
   let expected = interiorCount * (1 - probabilityOfNoArrival(shape, 2 * WINDOW_SECONDS));
-  expected += billedProbability(0);
+  expected += billedProbability(shape, 0);
   for (let windowIndex = Math.max(1, windowsFullyInside); windowIndex <= lastWindow; windowIndex++) {
-    expected += billedProbability(windowIndex);
+    expected += billedProbability(shape, windowIndex);
   }
   return expected;
+}
+
+/**
+ * Window k covers [300k, 300k + 300); it is billed when a request lands in the part of
+ * (300k − 300, 300k + 300) that lies inside the segment. (A function of its own, not a closure in
+ * the caller: tsx names every named closure each time it is made, a cost per window estimate.)
+ */
+function billedProbability(shape: TrafficShape, windowIndex: number): number {
+  const from = Math.max(0, WINDOW_SECONDS * (windowIndex - 1));
+  const to = Math.min(shape.segmentSeconds, WINDOW_SECONDS * (windowIndex + 1));
+  return to > from ? 1 - probabilityOfNoArrival(shape, to - from) : 0;
 }
 
 /** Expected warm seconds in one segment: ∫ P(a request in the last 300 s) over the segment + tail. */

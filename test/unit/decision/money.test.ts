@@ -28,6 +28,13 @@ describe('quantity', () => {
     expect(quantity(0.0000005).toString()).toBe('0');
     expect(quantity(0.0000015).toString()).toBe('0.000002');
     expect(quantity(2.5e-7).toString()).toBe('0');
+    // Ties go to the even millionth; a carry runs through the nines, the point and the sign.
+    expect(quantity(0.0000025).toString()).toBe('0.000002');
+    expect(quantity(0.0000035).toString()).toBe('0.000004');
+    expect(quantity(9.9999995).toString()).toBe('10');
+    expect(quantity(-9.9999995).toString()).toBe('-10');
+    expect(quantity(-1.23456751).toString()).toBe('-1.234568');
+    expect(quantity(1.5e21).toString()).toBe('1500000000000000000000');
     fc.assert(
       fc.property(quantities, (value) => {
         expect(quantity(value).toString()).toBe(reference(value).toString());

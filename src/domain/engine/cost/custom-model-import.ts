@@ -87,10 +87,12 @@ export function customModelImportCostModel(context: CostModelContext): CostModel
     }
     return lastBilledWindows;
   };
-  const totalAt = (requestsPerMonth: number): Decimal =>
-    storagePerMonth.plus(
-      perCopyWindow.times(quantity(billedWindowsAt(requestsPerMonth))).times(unitsAt(requestsPerMonth)),
-    );
+  const totalAt = (requestsPerMonth: number): Decimal => {
+    const copies = unitsAt(requestsPerMonth);
+    const perCopy = perCopyWindow.times(quantity(billedWindowsAt(requestsPerMonth)));
+    // One copy (most volumes) costs the product itself: times(1) would only copy it.
+    return storagePerMonth.plus(copies === 1 ? perCopy : perCopy.times(copies));
+  };
   const storageValue = storagePerMonth.toNumber();
   const perCopyWindowValue = perCopyWindow.toNumber();
 

@@ -127,10 +127,12 @@ export function missingPrice(path: ServingPath, what: string, modelSlug: string)
  */
 export function perUnitTotals(perUnit: Decimal, fixed: Decimal = new Decimal(0)): (units: number) => Decimal {
   const cache = new Map<number, Decimal>();
+  // Adding a zero would only copy the product (already rounded to the working precision).
+  const withoutFixed = fixed.isZero();
   return (units) => {
     let total = cache.get(units);
     if (!total) {
-      total = fixed.plus(perUnit.times(units));
+      total = withoutFixed ? perUnit.times(units) : fixed.plus(perUnit.times(units));
       cache.set(units, total);
     }
     return total;
