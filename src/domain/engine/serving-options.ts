@@ -1,5 +1,6 @@
 import type { Catalog } from './catalog';
 import { buildCostModel } from './cost/index';
+import { modelUnitRate } from './cost/provisioned-throughput';
 import type { CostModel } from './cost/types';
 import { notEligibleReason } from './eligibility';
 import type { Box, ModelVariant, PathKind, ServingPath } from './evidence';
@@ -46,6 +47,8 @@ export interface OptionSet {
   excluded: ExcludedOption[];
   /** Every path and variant in build order before costing: what `recostedServingOptions` reuses. */
   sized: SizedEntry[];
+  /** The workload the cost models were built for. */
+  costedFor: Workload;
 }
 
 /** An option before its cost model, or why it was left out before costing. */
@@ -204,30 +207,49 @@ function costedServingOptions(
     }
     options.push({ ...option, costModel: built.model });
   }
-  return { options, excluded, sized };
+  return { options, excluded, sized, costedFor: workload };
 }
 
 /**
  * The options `buildServingOptions` gives for `workload`, from `prebuilt`, built from the same
  * catalog for a workload that differs from it only in what the cost models read and sizing and
- * eligibility do not (the horizon, the amortization): the sizing is reused, the costs rebuilt.
+ * eligibility do not (the horizon, the amortization): the sizing is reused, and so is each cost
+ * model that reads the same of them for both workloads (see `HORIZON_READS`); the others are rebuilt.
  */
 export function recostedServingOptions(prebuilt: OptionSet, catalog: Catalog, workload: Workload): OptionSet {
   const reusable = new Map<string, ServingOption>();
-  for (const option of prebuilt.options)
-    if (HORIZON_FREE_KINDS.has(option.path.kind)) reusable.set(option.id, option);
+  for (const option of prebuilt.options) {
+    const reads = HORIZON_READS[option.path.kind];
+    if (Object.is(reads(option, prebuilt.costedFor), reads(option, workload)))
+      reusable.set(option.id, option);
+  }
   return costedServingOptions(prebuilt.sized, catalog, workload, reusable);
 }
 
 /**
- * Cost models that read neither the horizon nor the amortization (their prices, the traffic shape
- * and the sizing only): `recostedServingOptions` keeps them as built, with what they remember.
+ * What each kind's cost model reads of the horizon and the amortization, as one value: where it is
+ * the same for two workloads that differ in nothing else, so is the model, and
+ * `recostedServingOptions` keeps it as built, with what it remembers. (A value that is never the
+ * same, such as NaN, always rebuilds.) Each says what its model in cost/ reads;
+ * test/unit/decision/recosted-options.test.ts compares every reuse with a fresh build.
  */
-const HORIZON_FREE_KINDS: ReadonlySet<PathKind> = new Set<PathKind>([
-  'CUSTOM_MODEL_IMPORT',
-  'ON_DEMAND_TOKENS',
-  'RENTED_INSTANCE',
-]);
+const HORIZON_READS: Record<
+  PathKind,
+  (option: Omit<ServingOption, 'costModel'>, workload: Workload) => unknown
+> = {
+  // Prices, the traffic shape and the sizing only.
+  CUSTOM_MODEL_IMPORT: () => null,
+  ON_DEMAND_TOKENS: () => null,
+  RENTED_INSTANCE: () => null,
+  // The purchase is spread over the amortization months, cut to the horizon.
+  OWNED_BOX: ({ box }, workload) =>
+    Math.min(workload.amortizationMonths ?? box?.amortizationMonths ?? Number.NaN, workload.horizonMonths),
+  // The model-unit rate: the cheapest term whose commitment fits in the horizon.
+  PROVISIONED_THROUGHPUT: ({ path, servedVariant }, workload) =>
+    modelUnitRate(path, [servedVariant.slug, servedVariant.baseModelSlug], workload),
+  // Training is spread over the horizon (which also picks the model-unit term).
+  NATIVE_FINE_TUNE: (_, workload) => workload.horizonMonths,
+};
 
 /**
  * The options `buildServingOptions` gives for `workload`, from `prebuilt`, built for a workload that
@@ -259,5 +281,5 @@ export function resizedServingOptions(
       ? { option: { ...entry.option, sizing: sizingPoint(entry.option.points, workload) } }
       : entry,
   );
-  return { options, excluded: prebuilt.excluded, sized };
+  return { options, excluded: prebuilt.excluded, sized, costedFor: workload };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCatalog } from '../../../src/domain/engine/catalog';
 import { resolveOptions } from '../../../src/domain/engine/evaluate';
+import type { EvidenceSnapshot } from '../../../src/domain/engine/evidence';
 import { buildServingOptions, recostedServingOptions } from '../../../src/domain/engine/serving-options';
 import { labEvidence } from '../../fixtures/lab/lab-evidence';
 import {
@@ -13,14 +14,41 @@ import {
 const evidence = withMoeLora(labEvidence());
 const catalog = buildCatalog(evidence);
 
+/**
+ * The lab's evidence with 6- and 12-month model-unit terms beside each no-commitment rate (a test
+ * variation, cheaper the longer the term): which rate a horizon allows then moves with it.
+ */
+function withCommitmentTerms(snapshot: EvidenceSnapshot): EvidenceSnapshot {
+  return {
+    ...snapshot,
+    paths: snapshot.paths.map((path) => ({
+      ...path,
+      priceComponents: path.priceComponents.flatMap((component) =>
+        component.kind === 'MODEL_UNIT_HOUR' && !component.commitmentMonths
+          ? [
+              component,
+              ...[6, 12].map((months) => ({
+                ...component,
+                id: `${component.id}-${months}-month`,
+                amount: component.amount.times(1 - months / 100),
+                commitmentMonths: months,
+              })),
+            ]
+          : [component],
+      ),
+    })),
+  };
+}
+
 describe('recostedServingOptions', () => {
   // It keeps the cost models that read neither the horizon nor the amortization: each option must
   // cost what a fresh build for the changed workload costs, formulas included.
   it.each([
-    ['the lab workload', customRetrievalWorkload()],
-    ['a base-model workload', baseModelWorkload()],
-    ['an amortization set', customRetrievalWorkload({ amortizationMonths: 18 })],
-  ])('costs every option as a fresh build does when the horizon moves (%s)', (_, workload) => {
+    ['the lab workload', customRetrievalWorkload(), catalog],
+    ['a base-model workload', baseModelWorkload(), catalog],
+    ['an amortization set', customRetrievalWorkload({ amortizationMonths: 18 }), catalog],
+    ['model-unit terms', customRetrievalWorkload(), buildCatalog(withCommitmentTerms(evidence))],
+  ])('costs every option as a fresh build does when the horizon moves (%s)', (_, workload, catalog) => {
     const slugs = resolveOptions(workload, { alternativeModelSlugs: MOE_ALTERNATIVE }).candidateModelSlugs;
     const prebuilt = buildServingOptions(catalog, workload, slugs);
     for (const horizonMonths of [1, 6, 12, 24, 60]) {
