@@ -186,9 +186,9 @@ function fastVerdict(
   }
   let ttft = point.ttftP95Ms;
   let coldNote = '';
-  const requests = trafficShapeOf(workload).requestsPerMonth;
-  if (option.path.scaleToZero && option.path.coldStartSeconds && cost.windows && requests > 0) {
-    const coldShare = cost.windows.coldStartsPerMonth / requests;
+  if (option.path.scaleToZero && option.path.coldStartSeconds && cost.windows) {
+    const requests = trafficShapeOf(workload).requestsPerMonth;
+    const coldShare = requests > 0 ? cost.windows.coldStartsPerMonth / requests : 0;
     if (coldShare > P95_TAIL_SHARE) {
       ttft = Math.max(ttft ?? 0, option.path.coldStartSeconds * 1000);
       if (words) coldNote = ` (cold starts on ${percent(Math.min(1, coldShare))} of requests)`;
@@ -311,6 +311,16 @@ function dominantPrices(cost: MonthlyCost, option: ServingOption): readonly Pric
   return found;
 }
 
+/** Why a price under the main cost line fails HIGH_CONFIDENCE: unconfirmed, or (by policy) stale. */
+function doubtOf(
+  component: PriceComponent,
+  catalog: Catalog,
+  policy: AxisPolicy,
+): 'UNCONFIRMED' | 'STALE' | null {
+  if (component.confidence === 'U') return 'UNCONFIRMED';
+  return policy.stalePricesFailConfidence && isStale(component, catalog) ? 'STALE' : null;
+}
+
 function highConfidenceVerdict(
   catalog: Catalog,
   option: ServingOption,
@@ -382,17 +392,13 @@ function highConfidenceVerdict(
     );
     if (words) evidenceIds.push(...option.sizing.evidenceIds);
   }
-  const doubt = (component: PriceComponent): 'UNCONFIRMED' | 'STALE' | null =>
-    component.confidence === 'U'
-      ? 'UNCONFIRMED'
-      : policy.stalePricesFailConfidence && isStale(component, catalog)
-        ? 'STALE'
-        : null;
   // The dominant prices are some of the model's own: when none of those is in doubt, which lines
   // dominate does not matter (and is not worked out).
-  const doubtful = option.costModel.priceComponents.some((component) => doubt(component) !== null);
+  let doubtful = false;
+  for (const component of option.costModel.priceComponents)
+    if (doubtOf(component, catalog, policy) !== null) doubtful = true;
   for (const component of doubtful ? dominantPrices(cost, option) : []) {
-    const kind = doubt(component);
+    const kind = doubtOf(component, catalog, policy);
     if (kind === 'UNCONFIRMED')
       shortfalls.push(words ? `main cost rests on an unconfirmed (U-grade) price ${component.id}` : '');
     else if (kind === 'STALE')

@@ -103,23 +103,25 @@ export function selectPrice(path: ServingPath, query: PriceQuery): PriceComponen
   return selectPrices(path, query)[0] ?? null;
 }
 
+/** How specific a component's model is for the query: its slug's place in the list, any model last, -1 none. */
+function specificity(component: PriceComponent, query: PriceQuery): number {
+  if (component.modelSlug === null) return query.modelSlugs.length;
+  const index = query.modelSlugs.indexOf(component.modelSlug);
+  return index < 0 ? -1 : index;
+}
+
 export function selectPrices(path: ServingPath, query: PriceQuery): PriceComponent[] {
-  const specificity = (component: PriceComponent) => {
-    if (component.modelSlug === null) return query.modelSlugs.length;
-    const index = query.modelSlugs.indexOf(component.modelSlug);
-    return index < 0 ? -1 : index;
-  };
   return path.priceComponents
     .filter(
       (component) =>
         component.kind === query.kind &&
         (component.region === null || component.region === query.region) &&
-        specificity(component) >= 0 &&
+        specificity(component, query) >= 0 &&
         (query.accept ? query.accept(component) : true),
     )
     .sort(
       (a, b) =>
-        specificity(a) - specificity(b) ||
+        specificity(a, query) - specificity(b, query) ||
         CONFIDENCE_RANK[a.confidence] - CONFIDENCE_RANK[b.confidence] ||
         Date.parse(b.asOf) - Date.parse(a.asOf),
     );
