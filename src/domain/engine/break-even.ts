@@ -9,6 +9,8 @@ import type { Workload } from './workload';
 
 /** Costs equal within this are a break-even; a sign change wider than it is a unit step. */
 const BREAK_EVEN_TOLERANCE = new Decimal('0.005');
+/** The same, as a double: with a margin of a billionth each way, it tells most distances apart. */
+const BREAK_EVEN_LIMIT = 0.005;
 const GRID_POINTS = 48;
 const MAX_REFINEMENTS = 80;
 
@@ -86,6 +88,23 @@ class Sample {
   get difference(): Decimal {
     if (this.cachedDifference === null) this.cachedDifference = this.totalA.minus(this.totalB);
     return this.cachedDifference;
+  }
+  /**
+   * Bounds on |cost(a) − cost(b)| from the doubles: each is within a relative
+   * APPROXIMATE_TOTAL_TOLERANCE of its exact total (the half is margin for the subtraction's rounding).
+   */
+  get distanceBounds(): { low: number; high: number } {
+    const distance = Math.abs(this.approximateA - this.approximateB);
+    const error =
+      1.5 * APPROXIMATE_TOTAL_TOLERANCE * (Math.abs(this.approximateA) + Math.abs(this.approximateB));
+    return { low: distance - error, high: distance + error };
+  }
+  /** Whether |cost(a) − cost(b)| is within the break-even tolerance: a crossing where the costs meet. */
+  get meets(): boolean {
+    const { low, high } = this.distanceBounds;
+    if (low > BREAK_EVEN_LIMIT * (1 + 1e-9)) return false;
+    if (high < BREAK_EVEN_LIMIT * (1 - 1e-9)) return true;
+    return this.difference.abs().lessThanOrEqualTo(BREAK_EVEN_TOLERANCE);
   }
   /** Whether cost(a) − cost(b) is negative, from the doubles unless they are too close to tell. */
   get negative(): boolean {
@@ -175,15 +194,19 @@ function refineBracket(
     const before = sampleAt(a, b, nextDoubleDown(afterVolume));
     const after = sampleAt(a, b, afterVolume);
     if (before.negative !== low.negative) return solvePiece(a, b, low, before);
-    if (after.negative !== before.negative) {
-      return {
-        sample: after.difference.abs().lessThan(before.difference.abs()) ? after : before,
-        method: 'BISECTION',
-      };
-    }
+    if (after.negative !== before.negative) return { sample: nearer(after, before), method: 'BISECTION' };
     low = after;
   }
   return solvePiece(a, b, low, high);
+}
+
+/** The sample where the costs are closer (the second when they are as close), exactly. */
+function nearer(first: Sample, second: Sample): Sample {
+  const boundsFirst = first.distanceBounds;
+  const boundsSecond = second.distanceBounds;
+  if (boundsFirst.high < boundsSecond.low) return first;
+  if (boundsFirst.low > boundsSecond.high) return second;
+  return first.difference.abs().lessThan(second.difference.abs()) ? first : second;
 }
 
 /** The crossing inside [low, high], taken as one piece of constant units. */
@@ -202,11 +225,19 @@ function solvePiece(
   return { sample: falsePosition(a, b, low, high), method: 'BISECTION' };
 }
 
+/** A window-billed model's cost at no copy-hours and per copy-hour: the same for all its pairs. */
+const copyHourLines = new WeakMap<CostModel, { atZero: Decimal; perHour: Decimal }>();
+
 function utilizationBreakEven(windowed: CostModel, flat: CostModel, volume: number): number | null {
   if (!windowed.costAtCopyHours) return null;
+  let line = copyHourLines.get(windowed);
+  if (!line) {
+    const atZero = windowed.costAtCopyHours(0);
+    line = { atZero, perHour: windowed.costAtCopyHours(1).minus(atZero) };
+    copyHourLines.set(windowed, line);
+  }
+  const { atZero, perHour } = line;
   const target = flat.totalAt(volume);
-  const atZero = windowed.costAtCopyHours(0);
-  const perHour = windowed.costAtCopyHours(1).minus(atZero);
   if (perHour.lessThanOrEqualTo(0)) return null;
   const hours = target.minus(atZero).dividedBy(perHour).toNumber();
   const copies = windowed.unitsAt(volume);
@@ -266,6 +297,16 @@ function gridGap(costsA: GridCosts, costsB: GridCosts, index: number): number {
   return totalA.equals(totalB) ? 0 : totalA.toNumber() - totalB.toNumber();
 }
 
+let lastRangeText = { min: Number.NaN, max: Number.NaN, text: '' };
+
+/** "1 and 1,000,000,000": the same for every pair that never crosses, so formatted once. */
+function rangeText(range: VolumeRange): string {
+  const { minRequestsPerMonth: min, maxRequestsPerMonth: max } = range;
+  if (lastRangeText.min !== min || lastRangeText.max !== max)
+    lastRangeText = { min, max, text: `${formatNumber(min, 0)} and ${formatNumber(max, 0)}` };
+  return lastRangeText.text;
+}
+
 export function breakEvenBetween(
   a: ServingOption,
   b: ServingOption,
@@ -280,15 +321,22 @@ export function breakEvenBetween(
   const costsB = precomputed?.b ?? gridCosts(b, grid);
   const tokensPerRequest = workload.meanInputTokens + workload.meanOutputTokens;
   const crossings: Crossing[] = [];
+  // Flat-per-unit costs change only with units: where neither path's units change between grid
+  // points, neither does the gap (two variants on one path tie at every point, each a near tie).
+  const bothFlat = modelA.behavior === 'FLAT_PER_UNIT' && modelB.behavior === 'FLAT_PER_UNIT';
   let previousGap = 0;
   grid.forEach((_, index) => {
-    const gap = gridGap(costsA, costsB, index);
+    const unitsUnchanged =
+      index > 0 &&
+      costsA.units[index] === costsA.units[index - 1] &&
+      costsB.units[index] === costsB.units[index - 1];
+    const gap = bothFlat && unitsUnchanged ? previousGap : gridGap(costsA, costsB, index);
     if (index > 0) {
       if (previousGap !== 0 && previousGap < 0 !== gap < 0) {
         const low = gridSample(grid, costsA, costsB, index - 1);
         const high = gridSample(grid, costsA, costsB, index);
         const { sample: found, method } = refineBracket(modelA, modelB, low, high);
-        const equal = found.difference.abs().lessThanOrEqualTo(BREAK_EVEN_TOLERANCE);
+        const equal = found.meets;
         const aCheaperBelow = low.negative;
         crossings.push({
           requestsPerMonth: found.volume,
@@ -312,7 +360,7 @@ export function breakEvenBetween(
     activeCopyHours = utilizationBreakEven(modelB, modelA, volume);
   const summary =
     crossings.length === 0
-      ? `${a.id} and ${b.id} never cross between ${formatNumber(range.minRequestsPerMonth, 0)} and ${formatNumber(range.maxRequestsPerMonth, 0)} requests/month.`
+      ? `${a.id} and ${b.id} never cross between ${rangeText(range)} requests/month.`
       : crossings
           .map(
             (crossing) =>

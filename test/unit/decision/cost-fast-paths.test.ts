@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { allBreakEvens } from '../../../src/domain/engine/break-even';
 import { buildCatalog } from '../../../src/domain/engine/catalog';
 import { APPROXIMATE_TOTAL_TOLERANCE } from '../../../src/domain/engine/cost/types';
 import { nextDoubleDown, nextDoubleUp, unitStepsFor } from '../../../src/domain/engine/cost/units';
@@ -142,5 +143,39 @@ describe('approximateTotalAt', () => {
       { numRuns: 40 },
     );
     expect([...behaviors].sort()).toEqual(['FLAT_PER_UNIT', 'LINEAR', 'WINDOWED']);
+  });
+});
+
+describe('break-evens on the costs’ doubles', () => {
+  it('find what exact totals everywhere find', () => {
+    const evidence = withMoeLora(labEvidence());
+    fc.assert(
+      fc.property(
+        fc.record({
+          requestsPerDay: fc.double({ min: 0.5, max: 200_000, noNaN: true }),
+          activeHoursPerDay: fc.constantFrom(0.5, 8, 10, 24),
+          burstiness: fc.constantFrom(0.5, 1, 4),
+          peakToMean: fc.constantFrom(1, 4),
+          meanOutputTokens: fc.integer({ min: 1, max: 2000 }),
+        }),
+        (fields) => {
+          const workload = customRetrievalWorkload(fields);
+          const settings = resolveOptions(workload, { alternativeModelSlugs: MOE_ALTERNATIVE });
+          const build = () =>
+            buildServingOptions(buildCatalog(evidence), workload, settings.candidateModelSlugs).options;
+          // A double that tells nothing (NaN) sends every comparison to the exact totals.
+          const exactOnly = build().map((option) => ({
+            ...option,
+            costModel: { ...option.costModel, approximateTotalAt: () => Number.NaN },
+          }));
+          const fast = allBreakEvens(build(), workload, settings.volumeRange);
+          expect(fast.flatMap((breakEven) => breakEven.crossings).length).toBeGreaterThan(0);
+          expect(JSON.stringify(fast)).toBe(
+            JSON.stringify(allBreakEvens(exactOnly, workload, settings.volumeRange)),
+          );
+        },
+      ),
+      { numRuns: 15 },
+    );
   });
 });
