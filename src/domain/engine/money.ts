@@ -105,6 +105,25 @@ function incrementLastDigit(digits: string): string {
   return carried.startsWith('-') ? `-1${carried.slice(1)}` : `1${carried}`;
 }
 
+/** Volumes whose quantity is remembered before the memo starts over. */
+const VOLUME_QUANTITIES_KEPT = 4096;
+const volumeQuantities = new Map<number, Decimal>();
+
+/**
+ * `quantity` of a monthly volume, remembered: curves and break-evens cost the same log-spaced
+ * volumes (`logVolumeGrid`) in every decision over the same range, and a per-token path takes one
+ * quantity at each, the most of its cost.
+ */
+export function volumeQuantity(requestsPerMonth: number): Decimal {
+  let value = volumeQuantities.get(requestsPerMonth);
+  if (!value) {
+    if (volumeQuantities.size >= VOLUME_QUANTITIES_KEPT) volumeQuantities.clear();
+    value = quantity(requestsPerMonth);
+    volumeQuantities.set(requestsPerMonth, value);
+  }
+  return value;
+}
+
 /**
  * `quantity(value)` as a double, within a relative 1e-13 of it (zero stays zero), without building a
  * Decimal: for costs' doubles (CostModel.approximateTotalAt), which only locate crossings.

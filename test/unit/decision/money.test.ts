@@ -1,7 +1,7 @@
 import Decimal from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { approximateQuantity, quantity } from '../../../src/domain/engine/money';
+import { approximateQuantity, quantity, volumeQuantity } from '../../../src/domain/engine/money';
 
 /** What `quantity` is defined as: the double's shortest decimal, half-even to six places. */
 const reference = (value: number) => new Decimal(value).toDecimalPlaces(6, Decimal.ROUND_HALF_EVEN);
@@ -55,6 +55,18 @@ describe('approximateQuantity', () => {
           expect(exact.minus(approximate).abs().dividedBy(exact.abs()).toNumber()).toBeLessThanOrEqual(1e-13);
       }),
       { numRuns: 5000 },
+    );
+  });
+});
+
+describe('volumeQuantity', () => {
+  it('is quantity, remembered', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 1, max: 1e12, noNaN: true }), (volume) => {
+        const first = volumeQuantity(volume);
+        expect(first.toString()).toBe(quantity(volume).toString());
+        expect(volumeQuantity(volume)).toBe(first);
+      }),
     );
   });
 });

@@ -1,6 +1,6 @@
 import { selectPrice } from '../catalog';
 import type { PriceComponent } from '../evidence';
-import { approximateQuantity, formatNumber, quantity } from '../money';
+import { approximateQuantity, formatNumber, quantity, volumeQuantity } from '../money';
 import type { CostLine, CostModelContext, CostModelResult } from './types';
 import { missingPrice } from './units';
 
@@ -55,9 +55,9 @@ export function onDemandTokensCostModel(context: CostModelContext): CostModelRes
       priceComponents: [input, output],
       unitsAt: () => 1,
       nextUnitStep: () => Number.POSITIVE_INFINITY,
-      totalAt: (requestsPerMonth) => perRequest.times(quantity(requestsPerMonth)),
+      totalAt: (requestsPerMonth) => perRequest.times(volumeQuantity(requestsPerMonth)),
       approximateTotalAt: perRequest.isNegative()
-        ? (requestsPerMonth) => perRequest.times(quantity(requestsPerMonth)).toNumber()
+        ? (requestsPerMonth) => perRequest.times(volumeQuantity(requestsPerMonth)).toNumber()
         : (requestsPerMonth) => perRequestValue * approximateQuantity(requestsPerMonth),
       costAt: (requestsPerMonth, formulas = true) => {
         const breakdown = lines(requestsPerMonth, formulas);
