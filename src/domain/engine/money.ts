@@ -44,11 +44,24 @@ export const ZERO = new Decimal(0);
 
 /** Dollar amount for display: half-even to cents, always two decimals, thousands separated. */
 export function formatMoney(amount: Decimal, currency = 'USD'): string {
-  const rounded = amount.toDecimalPlaces(2, PRESENTATION_ROUNDING);
-  const [whole = '0', cents = '00'] = rounded.abs().toFixed(2).split('.');
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  const sign = rounded.isNegative() && !rounded.isZero() ? '-' : '';
-  return currency === 'USD' ? `${sign}$${grouped}.${cents}` : `${sign}${grouped}.${cents} ${currency}`;
+  // One rounding straight to text (a sentence can hold several amounts, and break-evens and
+  // verdicts write hundreds a decision); "-0.00" is what a negative amount under half a cent gives.
+  const fixed = amount.toFixed(2, PRESENTATION_ROUNDING);
+  const unsigned = fixed.charCodeAt(0) === MINUS_CODE ? fixed.slice(1) : fixed;
+  const sign = unsigned !== fixed && fixed !== '-0.00' ? '-' : '';
+  const whole = groupThousands(unsigned.slice(0, -3));
+  const cents = unsigned.slice(-2);
+  return currency === 'USD' ? `${sign}$${whole}.${cents}` : `${sign}${whole}.${cents} ${currency}`;
+}
+
+const MINUS_CODE = 45;
+
+/** "1234567" → "1,234,567" (digits only). */
+function groupThousands(digits: string): string {
+  const head = digits.length % 3 || 3;
+  let grouped = digits.slice(0, head);
+  for (let index = head; index < digits.length; index += 3) grouped += `,${digits.slice(index, index + 3)}`;
+  return grouped;
 }
 
 export function sumMoney(amounts: readonly Decimal[]): Decimal {
@@ -147,8 +160,11 @@ export function formatNumber(value: number, maxFractionDigits = 1): string {
   const factor = 10 ** maxFractionDigits;
   const rounded = Math.round(value * factor) / factor;
   const [whole = '0', fraction] = Math.abs(rounded).toString().split('.');
+  // Exponent forms and an Infinity (a huge value times the factor) are not digits to group.
   const text = whole.includes('e')
     ? Math.abs(rounded).toString()
-    : whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    : Number.isFinite(rounded)
+      ? groupThousands(whole)
+      : whole;
   return `${rounded < 0 ? '-' : ''}${text}${fraction ? `.${fraction}` : ''}`;
 }

@@ -1,7 +1,13 @@
 import Decimal from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { approximateQuantity, quantity, volumeQuantity } from '../../../src/domain/engine/money';
+import {
+  approximateQuantity,
+  formatMoney,
+  formatNumber,
+  quantity,
+  volumeQuantity,
+} from '../../../src/domain/engine/money';
 
 /** What `quantity` is defined as: the double's shortest decimal, half-even to six places. */
 const reference = (value: number) => new Decimal(value).toDecimalPlaces(6, Decimal.ROUND_HALF_EVEN);
@@ -68,5 +74,52 @@ describe('volumeQuantity', () => {
         expect(volumeQuantity(volume)).toBe(first);
       }),
     );
+  });
+});
+
+describe('formatMoney and formatNumber', () => {
+  // The definitions they had, with a regular expression for the grouping.
+  const group = (whole: string) => whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const referenceMoney = (amount: Decimal, currency = 'USD') => {
+    const rounded = amount.toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN);
+    const [whole = '0', cents = '00'] = rounded.abs().toFixed(2).split('.');
+    const sign = rounded.isNegative() && !rounded.isZero() ? '-' : '';
+    return currency === 'USD'
+      ? `${sign}$${group(whole)}.${cents}`
+      : `${sign}${group(whole)}.${cents} ${currency}`;
+  };
+  const referenceNumber = (value: number, maxFractionDigits = 1) => {
+    if (!Number.isFinite(value)) return String(value);
+    const factor = 10 ** maxFractionDigits;
+    const rounded = Math.round(value * factor) / factor;
+    const [whole = '0', fraction] = Math.abs(rounded).toString().split('.');
+    const text = whole.includes('e') ? Math.abs(rounded).toString() : group(whole);
+    return `${rounded < 0 ? '-' : ''}${text}${fraction ? `.${fraction}` : ''}`;
+  };
+  const amounts = fc.oneof(
+    fc
+      .tuple(fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }), fc.integer({ min: 0, max: 12 }))
+      .map(([digits, places]) => new Decimal(digits.toString()).dividedBy(10 ** places)),
+    // Half-cents (ties) and amounts that round to zero from below.
+    fc.integer({ min: -100_000, max: 100_000 }).map((halfCents) => new Decimal(halfCents).dividedBy(200)),
+    fc.constantFrom(new Decimal('-0.004'), new Decimal('-0.005'), new Decimal('-0.0051'), new Decimal(0)),
+  );
+
+  it('write what the regular-expression grouping wrote', () => {
+    fc.assert(
+      fc.property(amounts, fc.constantFrom('USD', 'EUR'), (amount, currency) => {
+        expect(formatMoney(amount, currency)).toBe(referenceMoney(amount, currency));
+      }),
+      { numRuns: 3000 },
+    );
+    fc.assert(
+      fc.property(fc.double({ noNaN: false }), fc.integer({ min: 0, max: 3 }), (value, digits) => {
+        expect(formatNumber(value, digits)).toBe(referenceNumber(value, digits));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(formatMoney(new Decimal('1234567.885'))).toBe('$1,234,567.88');
+    expect(formatMoney(new Decimal('-0.004'))).toBe('$0.00');
+    expect(formatMoney(new Decimal('-999.995'), 'EUR')).toBe('-1,000.00 EUR');
   });
 });
