@@ -186,13 +186,19 @@ function refineBracket(
   // Each path's next unit step above `low`, kept until the walk reaches it.
   let nextStepA = Number.NaN;
   let nextStepB = Number.NaN;
+  // Flat-per-unit costs just before a step are those at `low` (the same units): nothing to sample.
+  const bothFlat = a.behavior === 'FLAT_PER_UNIT' && b.behavior === 'FLAT_PER_UNIT';
   for (let depth = 0; depth < 64; depth++) {
     if (low.unitsA === high.unitsA && low.unitsB === high.unitsB) break;
     if (!(nextStepA > low.volume)) nextStepA = a.nextUnitStep(low.volume);
     if (!(nextStepB > low.volume)) nextStepB = b.nextUnitStep(low.volume);
     const afterVolume = Math.min(nextStepA, nextStepB);
-    const before = sampleAt(a, b, nextDoubleDown(afterVolume));
     const after = sampleAt(a, b, afterVolume);
+    if (bothFlat && after.negative === low.negative) {
+      low = after;
+      continue;
+    }
+    const before = sampleAt(a, b, nextDoubleDown(afterVolume));
     if (before.negative !== low.negative) return solvePiece(a, b, low, before);
     if (after.negative !== before.negative) return { sample: nearer(after, before), method: 'BISECTION' };
     low = after;
