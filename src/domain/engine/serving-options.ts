@@ -49,6 +49,8 @@ export interface OptionSet {
   sized: SizedEntry[];
   /** The workload the cost models were built for. */
   costedFor: Workload;
+  /** Options whose cost model could not be built, by id: why (they are in `excluded` too). */
+  notCosted: ReadonlyMap<string, ExcludedOption>;
 }
 
 /** An option before its cost model, or why it was left out before costing. */
@@ -180,11 +182,15 @@ function costedServingOptions(
   sized: SizedEntry[],
   catalog: Catalog,
   workload: Workload,
-  /** Options whose cost model stands as it is (same catalog, nothing it reads changed), by id. */
-  reusable?: ReadonlyMap<string, ServingOption>,
+  /**
+   * Costing that stands as it was (same catalog, nothing the model reads changed), by id: the
+   * option with its model, or why no model could be built.
+   */
+  reusable?: ReadonlyMap<string, ServingOption | ExcludedOption>,
 ): OptionSet {
   const options: ServingOption[] = [];
   const excluded: ExcludedOption[] = [];
+  const notCosted = new Map<string, ExcludedOption>();
   for (const entry of sized) {
     if ('excluded' in entry) {
       excluded.push(entry.excluded);
@@ -192,22 +198,23 @@ function costedServingOptions(
     }
     const { option } = entry;
     const kept = reusable?.get(option.id);
-    if (kept) {
+    if (kept && 'costModel' in kept) {
       options.push(kept);
       continue;
     }
-    const built = costModelFor(option, catalog, workload);
-    if (!built.ok) {
-      excluded.push({
-        pathSlug: option.path.slug,
-        variantSlug: option.servedVariant.slug,
-        reason: built.reason,
-      });
-      continue;
+    let left = kept;
+    if (!left) {
+      const built = costModelFor(option, catalog, workload);
+      if (built.ok) {
+        options.push(withCostModel(option, built.model));
+        continue;
+      }
+      left = { pathSlug: option.path.slug, variantSlug: option.servedVariant.slug, reason: built.reason };
     }
-    options.push(withCostModel(option, built.model));
+    excluded.push(left);
+    notCosted.set(option.id, left);
   }
-  return { options, excluded, sized, costedFor: workload };
+  return { options, excluded, sized, costedFor: workload, notCosted };
 }
 
 /**
@@ -236,11 +243,13 @@ function withCostModel(option: Omit<ServingOption, 'costModel'>, costModel: Cost
  * model that reads the same of them for both workloads (see `HORIZON_READS`); the others are rebuilt.
  */
 export function recostedServingOptions(prebuilt: OptionSet, catalog: Catalog, workload: Workload): OptionSet {
-  const reusable = new Map<string, ServingOption>();
-  for (const option of prebuilt.options) {
-    const reads = HORIZON_READS[option.path.kind];
-    if (Object.is(reads(option, prebuilt.costedFor), reads(option, workload)))
-      reusable.set(option.id, option);
+  const reusable = new Map<string, ServingOption | ExcludedOption>(prebuilt.notCosted);
+  for (const option of prebuilt.options) reusable.set(option.id, option);
+  for (const entry of prebuilt.sized) {
+    if (!('option' in entry)) continue;
+    const reads = HORIZON_READS[entry.option.path.kind];
+    if (!Object.is(reads(entry.option, prebuilt.costedFor), reads(entry.option, workload)))
+      reusable.delete(entry.option.id);
   }
   return costedServingOptions(prebuilt.sized, catalog, workload, reusable);
 }
@@ -300,5 +309,5 @@ export function resizedServingOptions(
       ? { option: { ...entry.option, sizing: sizingPoint(entry.option.points, workload) } }
       : entry,
   );
-  return { options, excluded: prebuilt.excluded, sized, costedFor: workload };
+  return { options, excluded: prebuilt.excluded, sized, costedFor: workload, notCosted: prebuilt.notCosted };
 }

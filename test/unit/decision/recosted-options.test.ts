@@ -16,9 +16,11 @@ const catalog = buildCatalog(evidence);
 
 /**
  * The lab's evidence with 6- and 12-month model-unit terms beside each no-commitment rate (a test
- * variation, cheaper the longer the term): which rate a horizon allows then moves with it.
+ * variation, cheaper the longer the term): which rate a horizon allows then moves with it. With
+ * `termsOnly`, the no-commitment rates are gone: under 6 months no model-unit rate fits, and the
+ * provisioned-throughput and fine-tune options cannot be costed.
  */
-function withCommitmentTerms(snapshot: EvidenceSnapshot): EvidenceSnapshot {
+function withCommitmentTerms(snapshot: EvidenceSnapshot, termsOnly = false): EvidenceSnapshot {
   return {
     ...snapshot,
     paths: snapshot.paths.map((path) => ({
@@ -26,7 +28,7 @@ function withCommitmentTerms(snapshot: EvidenceSnapshot): EvidenceSnapshot {
       priceComponents: path.priceComponents.flatMap((component) =>
         component.kind === 'MODEL_UNIT_HOUR' && !component.commitmentMonths
           ? [
-              component,
+              ...(termsOnly ? [] : [component]),
               ...[6, 12].map((months) => ({
                 ...component,
                 id: `${component.id}-${months}-month`,
@@ -48,10 +50,20 @@ describe('recostedServingOptions', () => {
     ['a base-model workload', baseModelWorkload(), catalog],
     ['an amortization set', customRetrievalWorkload({ amortizationMonths: 18 }), catalog],
     ['model-unit terms', customRetrievalWorkload(), buildCatalog(withCommitmentTerms(evidence))],
+    [
+      'terms only, built for 36 months',
+      customRetrievalWorkload(),
+      buildCatalog(withCommitmentTerms(evidence, true)),
+    ],
+    [
+      'terms only, built for 1 month',
+      customRetrievalWorkload({ horizonMonths: 1 }),
+      buildCatalog(withCommitmentTerms(evidence, true)),
+    ],
   ])('costs every option as a fresh build does when the horizon moves (%s)', (_, workload, catalog) => {
     const slugs = resolveOptions(workload, { alternativeModelSlugs: MOE_ALTERNATIVE }).candidateModelSlugs;
     const prebuilt = buildServingOptions(catalog, workload, slugs);
-    for (const horizonMonths of [1, 6, 12, 24, 60]) {
+    for (const horizonMonths of [1, 6, 12, 24, 36, 60]) {
       for (const amortizationMonths of [null, 3, 48]) {
         const changed = { ...workload, horizonMonths, amortizationMonths };
         const fresh = buildServingOptions(catalog, changed, slugs);
