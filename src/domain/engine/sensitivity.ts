@@ -81,34 +81,69 @@ function verify(
 }
 
 /**
+ * What the price search reads of today's evaluation for every price and every try, worked out
+ * once: the totals (as adding a zero change gives them: a sum is rounded to the working
+ * precision), the eligible options' indices cheapest first, whether each passes every axis but
+ * CHEAP, and, with a budget, whether each total is within it.
+ */
+interface PriceBase {
+  totals: Decimal[];
+  cheapestFirst: number[];
+  othersPass: boolean[];
+  withinBudget: boolean[] | null;
+}
+
+function priceBase(core: CoreEvaluation, workload: Workload): PriceBase {
+  const totals = core.eligible.map((entry) => entry.cost.total.plus(ZERO));
+  const totalAt = (index: number) => totals[index] ?? ZERO;
+  const budget = workload.monthlyBudget;
+  return {
+    totals,
+    cheapestFirst: totals.map((_, index) => index).sort((a, b) => totalAt(a).comparedTo(totalAt(b))),
+    othersPass: core.eligible.map((entry) => (entry.profile.failMask & ~CHEAP_BIT) === 0),
+    withinBudget: budget === null ? null : totals.map((total) => total.lessThanOrEqualTo(budget)),
+  };
+}
+
+/**
  * A price moves only CHEAP (the other axes do not read amounts), and every cost line is linear in
- * the one price it cites, so re-pricing is total + (factor − 1) x (lines citing it). The pick then
- * follows `pickRecommended`, the rule `recommend` itself uses, over the eligible options only.
- * `totals` is indexed like `core.eligible`. This is the fast search; findings are re-run in full.
+ * the one price it cites, so re-pricing is total + (factor − 1) x (lines citing it): `moved` holds
+ * the new totals of the options citing it (null where the total stays), indexed like
+ * `core.eligible`. The pick then follows `pickRecommended`, the rule `recommend` itself uses, over
+ * the eligible options only. This is the fast search; findings are re-run in full.
  */
 function recommendationAtPrices(
   core: CoreEvaluation,
-  totals: readonly Decimal[],
+  base: PriceBase,
+  moved: readonly (Decimal | null)[],
   workload: Workload,
   settings: ResolvedOptions,
 ): string | null {
   // Same reference as `cheapReference`: the cheapest option passing every other axis, else any.
+  // Among the totals that stay, the cheapest are the first in today's order.
   let cheapest: Decimal | null = null;
   let cheapestFeasible: Decimal | null = null;
-  for (let index = 0; index < core.eligible.length; index++) {
-    const total = totals[index];
-    const entry = core.eligible[index];
-    if (!total || !entry) continue;
-    if (!cheapest || total.lessThan(cheapest)) cheapest = total;
-    const othersPass = (entry.profile.failMask & ~CHEAP_BIT) === 0;
-    if (othersPass && (!cheapestFeasible || total.lessThan(cheapestFeasible))) cheapestFeasible = total;
+  for (const index of base.cheapestFirst) {
+    if (moved[index]) continue;
+    cheapest ??= base.totals[index] ?? null;
+    if (base.othersPass[index]) {
+      cheapestFeasible = base.totals[index] ?? null;
+      break;
+    }
   }
+  moved.forEach((total, index) => {
+    if (!total) return;
+    if (!cheapest || total.lessThan(cheapest)) cheapest = total;
+    if (base.othersPass[index] && (!cheapestFeasible || total.lessThan(cheapestFeasible)))
+      cheapestFeasible = total;
+  });
   const reference: Decimal | null = cheapestFeasible ?? cheapest;
   if (!reference) return null;
   const limit = workload.monthlyBudget ?? reference.times(settings.policy.cheapRatio);
   const candidates = core.eligible.map((entry, index) => {
-    const total = totals[index] ?? entry.cost.total;
-    const cheapPass = total.lessThanOrEqualTo(limit);
+    const total = moved[index] ?? base.totals[index] ?? entry.cost.total;
+    const kept = moved[index] ? undefined : base.withinBudget?.[index];
+    const cheapPass = kept ?? total.lessThanOrEqualTo(limit);
     return {
       id: entry.option.id,
       total,
@@ -188,9 +223,7 @@ function priceFindings({ core, catalog, workload, settings, baseline }: Search):
     for (const component of entry.option.costModel.priceComponents) components.set(component.id, component);
   const findings: SensitivityFinding[] = [];
   const percent = settings.sensitivityPercent / 100;
-  // A total with no exposure to the changed price, as adding the zero change to it gives it (a sum
-  // is rounded to the working precision), worked out once instead of once per price and try.
-  const unchanged = core.eligible.map((entry) => entry.cost.total.plus(ZERO));
+  const base = priceBase(core, workload);
   for (const component of components.values()) {
     const fields = {
       priceComponentId: component.id,
@@ -210,11 +243,10 @@ function priceFindings({ core, catalog, workload, settings, baseline }: Search):
       const change = new Decimal(factor - 1);
       return recommendationAtPrices(
         core,
+        base,
         core.eligible.map((entry, index) => {
           const exposed = exposure[index];
-          return exposed
-            ? entry.cost.total.plus(exposed.times(change))
-            : (unchanged[index] ?? entry.cost.total);
+          return exposed ? entry.cost.total.plus(exposed.times(change)) : null;
         }),
         workload,
         settings,
