@@ -95,6 +95,7 @@ export function customModelImportCostModel(context: CostModelContext): CostModel
   };
   const storageValue = storagePerMonth.toNumber();
   const perCopyWindowValue = perCopyWindow.toNumber();
+  const nonNegative = !storagePerMonth.isNegative() && !perCopyWindow.isNegative();
 
   return {
     ok: true,
@@ -106,18 +107,21 @@ export function customModelImportCostModel(context: CostModelContext): CostModel
       unitsAt,
       nextUnitStep,
       totalAt,
-      // Non-negative terms, so the doubles' few ulps stay a few ulps of the total.
-      approximateTotalAt:
-        storagePerMonth.isNegative() || perCopyWindow.isNegative()
-          ? (requestsPerMonth) => totalAt(requestsPerMonth).toNumber()
-          : (requestsPerMonth) =>
-              storageValue +
-              perCopyWindowValue *
-                approximateQuantity(billedWindowsAt(requestsPerMonth)) *
-                unitsAt(requestsPerMonth),
-      costAtCopyHours: (copyHoursPerMonth) =>
-        storagePerMonth.plus(perCopyHour.times(quantity(copyHoursPerMonth))),
-      costAt: (requestsPerMonth, formulas = true) => {
+      // Methods, not arrow functions (see unitStepsFor): no name is set on each when a model is built.
+      approximateTotalAt(requestsPerMonth) {
+        // Non-negative terms, so the doubles' few ulps stay a few ulps of the total.
+        if (!nonNegative) return totalAt(requestsPerMonth).toNumber();
+        return (
+          storageValue +
+          perCopyWindowValue *
+            approximateQuantity(billedWindowsAt(requestsPerMonth)) *
+            unitsAt(requestsPerMonth)
+        );
+      },
+      costAtCopyHours(copyHoursPerMonth) {
+        return storagePerMonth.plus(perCopyHour.times(quantity(copyHoursPerMonth)));
+      },
+      costAt(requestsPerMonth, formulas = true) {
         if (formulas) return costAtVolume(requestsPerMonth, true);
         let cost = plainCosts.get(requestsPerMonth);
         if (!cost) {

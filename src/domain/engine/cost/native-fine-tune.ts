@@ -45,7 +45,7 @@ export function nativeFineTuneCostModel(context: CostModelContext): CostModelRes
     priceComponents: [training, rate, ...(storage ? [storage] : [])],
     perUnit: rate.amount.times(HOURS_PER_MONTH),
     fixed,
-    breakdown: (units, formulas) => {
+    breakdown(units, formulas) {
       const floor = modelUnitLine(units, rate, 'Provisioned throughput floor to serve it', formulas);
       return {
         total: fixed.plus(floor.amount),

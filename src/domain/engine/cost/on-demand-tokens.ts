@@ -53,13 +53,23 @@ export function onDemandTokensCostModel(context: CostModelContext): CostModelRes
       unitLabel: 'provider capacity',
       outputTokensPerSecondPerUnit: null,
       priceComponents: [input, output],
-      unitsAt: () => 1,
-      nextUnitStep: () => Number.POSITIVE_INFINITY,
-      totalAt: (requestsPerMonth) => perRequest.times(volumeQuantity(requestsPerMonth)),
-      approximateTotalAt: perRequest.isNegative()
-        ? (requestsPerMonth) => perRequest.times(volumeQuantity(requestsPerMonth)).toNumber()
-        : (requestsPerMonth) => perRequestValue * approximateQuantity(requestsPerMonth),
-      costAt: (requestsPerMonth, formulas = true) => {
+      // Methods, not arrow functions (see unitStepsFor): no name is set on each when a model is built.
+      unitsAt() {
+        return 1;
+      },
+      nextUnitStep() {
+        return Number.POSITIVE_INFINITY;
+      },
+      totalAt(requestsPerMonth) {
+        return perRequest.times(volumeQuantity(requestsPerMonth));
+      },
+      approximateTotalAt(requestsPerMonth) {
+        // A non-negative price keeps the product's few ulps a few ulps of the total.
+        return perRequestValue >= 0
+          ? perRequestValue * approximateQuantity(requestsPerMonth)
+          : perRequest.times(volumeQuantity(requestsPerMonth)).toNumber();
+      },
+      costAt(requestsPerMonth, formulas = true) {
         const breakdown = lines(requestsPerMonth, formulas);
         const total = perRequest.times(quantity(requestsPerMonth));
         return { total, lines: breakdown, units: 1, windows: null, range: null, commitment: null };

@@ -104,9 +104,16 @@ export function ownedBoxCostModel(context: CostModelContext): CostModelResult {
       priceComponents: components,
       unitsAt,
       nextUnitStep,
-      totalAt: (requestsPerMonth) => totalFor(unitsAt(requestsPerMonth)),
-      approximateTotalAt: (requestsPerMonth) => approximateTotalFor(unitsAt(requestsPerMonth)),
-      costAt: (requestsPerMonth, formulas = true) => costFor(unitsAt(requestsPerMonth), formulas),
+      // Methods, not arrow functions (see unitStepsFor): no name is set on each when a model is built.
+      totalAt(requestsPerMonth) {
+        return totalFor(unitsAt(requestsPerMonth));
+      },
+      approximateTotalAt(requestsPerMonth) {
+        return approximateTotalFor(unitsAt(requestsPerMonth));
+      },
+      costAt(requestsPerMonth, formulas = true) {
+        return costFor(unitsAt(requestsPerMonth), formulas);
+      },
     },
   };
 }

@@ -19,7 +19,9 @@ export function modelUnitRate(
     kind: 'MODEL_UNIT_HOUR',
     modelSlugs,
     region: workload.region,
-    accept: (component) => (component.commitmentMonths ?? 0) <= workload.horizonMonths,
+    accept(component) {
+      return (component.commitmentMonths ?? 0) <= workload.horizonMonths;
+    },
   });
   let cheapest: PriceComponent | null = null;
   for (const term of terms) {
@@ -55,7 +57,7 @@ export function provisionedThroughputCostModel(context: CostModelContext): CostM
     unitLabel: 'model unit',
     priceComponents: [rate],
     perUnit: rate.amount.times(HOURS_PER_MONTH),
-    breakdown: (units, formulas) => {
+    breakdown(units, formulas) {
       const line = modelUnitLine(units, rate, 'Provisioned throughput', formulas);
       return { total: line.amount, lines: [line], commitment: commitmentOf(units, rate) };
     },

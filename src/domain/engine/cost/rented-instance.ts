@@ -25,7 +25,7 @@ export function rentedInstanceCostModel(context: CostModelContext): CostModelRes
     unitLabel: 'instance',
     priceComponents: [rate],
     perUnit: perInstance,
-    breakdown: (units, formulas) => {
+    breakdown(units, formulas) {
       const amount = perInstance.times(units);
       return {
         total: amount,

@@ -56,50 +56,75 @@ export function unitStepsFor(
     CostModelContext,
     'outputTokensPerSecondPerUnit' | 'peakOutputTokensPerSecondPerMonthlyRequest'
   >,
-): {
-  unitsAt: (requestsPerMonth: number) => number;
-  nextUnitStep: (requestsPerMonth: number) => number;
-} {
+): UnitSteps {
   const perUnit = context.outputTokensPerSecondPerUnit;
-  const never = () => Number.POSITIVE_INFINITY;
-  if (perUnit === null || perUnit <= 0) return { unitsAt: () => 1, nextUnitStep: never };
+  if (perUnit === null || perUnit <= 0) return SINGLE_UNIT;
   const peakPerRequest = context.peakOutputTokensPerSecondPerMonthlyRequest;
-  const unitsAt = (requestsPerMonth: number) => unitsNeeded(requestsPerMonth * peakPerRequest, perUnit);
-  if (!(peakPerRequest > 0)) return { unitsAt, nextUnitStep: never };
-  const nextUnitStep = (requestsPerMonth: number) => {
-    const units = unitsAt(requestsPerMonth);
-    const estimate = ((units + 1e-9) * perUnit) / peakPerRequest;
-    // The estimate is usually within an ulp or two of the boundary: step to it.
-    let candidate = estimate;
-    for (let nudge = 0; nudge < 4 && candidate > requestsPerMonth && Number.isFinite(candidate); nudge++) {
-      if (unitsAt(candidate) <= units) candidate = nextDoubleUp(candidate);
-      else {
-        const previous = nextDoubleDown(candidate);
-        if (previous <= requestsPerMonth || unitsAt(previous) <= units) return candidate;
-        candidate = previous;
-      }
-    }
-    if (!Number.isFinite(estimate) && unitsAt(Number.MAX_VALUE) <= units) return Number.POSITIVE_INFINITY;
-    // The bracket: `below` keeps the units, `above` has more.
-    let below = requestsPerMonth;
-    let above = Number.isFinite(estimate) ? estimate * (1 + STEP_BRACKET) : Number.MAX_VALUE;
-    const under = estimate * (1 - STEP_BRACKET);
-    if (under > below && unitsAt(under) <= units) below = under;
-    for (let widen = 2; unitsAt(above) <= units; widen *= 2) {
-      below = above;
-      above = Math.min(Number.MAX_VALUE, estimate * (1 + STEP_BRACKET * widen));
-      if (above === Number.MAX_VALUE && unitsAt(above) <= units) return Number.POSITIVE_INFINITY;
-    }
-    while (nextDoubleUp(below) < above) {
-      // Strictly between whenever a double is (the bracket is narrow, so the difference is exact).
-      const middle = below + (above - below) / 2;
-      if (middle <= below || middle >= above) break;
-      if (unitsAt(middle) > units) above = middle;
-      else below = middle;
-    }
-    return above;
+  // Methods, not arrow functions: tsx (esbuild keepNames) names each arrow function a property or
+  // constant holds every time it is made, and cost models are built for every decision and scenario.
+  return {
+    unitsAt(requestsPerMonth) {
+      return unitsNeeded(requestsPerMonth * peakPerRequest, perUnit);
+    },
+    nextUnitStep(requestsPerMonth) {
+      return peakPerRequest > 0
+        ? nextUnitStepOf(perUnit, peakPerRequest, requestsPerMonth)
+        : Number.POSITIVE_INFINITY;
+    },
   };
-  return { unitsAt, nextUnitStep };
+}
+
+export interface UnitSteps {
+  unitsAt(requestsPerMonth: number): number;
+  nextUnitStep(requestsPerMonth: number): number;
+}
+
+/** A path the provider sizes (or with no capacity figure): one unit at any volume. */
+const SINGLE_UNIT: UnitSteps = {
+  unitsAt() {
+    return 1;
+  },
+  nextUnitStep() {
+    return Number.POSITIVE_INFINITY;
+  },
+};
+
+/** See `unitStepsFor`: the first double above the volume that needs more units. */
+function nextUnitStepOf(perUnit: number, peakPerRequest: number, requestsPerMonth: number): number {
+  const units = unitsNeeded(requestsPerMonth * peakPerRequest, perUnit);
+  const estimate = ((units + 1e-9) * perUnit) / peakPerRequest;
+  // The estimate is usually within an ulp or two of the boundary: step to it.
+  let candidate = estimate;
+  for (let nudge = 0; nudge < 4 && candidate > requestsPerMonth && Number.isFinite(candidate); nudge++) {
+    if (unitsNeeded(candidate * peakPerRequest, perUnit) <= units) candidate = nextDoubleUp(candidate);
+    else {
+      const previous = nextDoubleDown(candidate);
+      if (previous <= requestsPerMonth || unitsNeeded(previous * peakPerRequest, perUnit) <= units)
+        return candidate;
+      candidate = previous;
+    }
+  }
+  if (!Number.isFinite(estimate) && unitsNeeded(Number.MAX_VALUE * peakPerRequest, perUnit) <= units)
+    return Number.POSITIVE_INFINITY;
+  // The bracket: `below` keeps the units, `above` has more.
+  let below = requestsPerMonth;
+  let above = Number.isFinite(estimate) ? estimate * (1 + STEP_BRACKET) : Number.MAX_VALUE;
+  const under = estimate * (1 - STEP_BRACKET);
+  if (under > below && unitsNeeded(under * peakPerRequest, perUnit) <= units) below = under;
+  for (let widen = 2; unitsNeeded(above * peakPerRequest, perUnit) <= units; widen *= 2) {
+    below = above;
+    above = Math.min(Number.MAX_VALUE, estimate * (1 + STEP_BRACKET * widen));
+    if (above === Number.MAX_VALUE && unitsNeeded(above * peakPerRequest, perUnit) <= units)
+      return Number.POSITIVE_INFINITY;
+  }
+  while (nextDoubleUp(below) < above) {
+    // Strictly between whenever a double is (the bracket is narrow, so the difference is exact).
+    const middle = below + (above - below) / 2;
+    if (middle <= below || middle >= above) break;
+    if (unitsNeeded(middle * peakPerRequest, perUnit) > units) above = middle;
+    else below = middle;
+  }
+  return above;
 }
 
 /** "1 box", "2 boxes", "2 copies", "3 instances". */
@@ -209,9 +234,16 @@ export function flatPerUnitModel(
       priceComponents: billing.priceComponents,
       unitsAt,
       nextUnitStep,
-      totalAt: (requestsPerMonth) => totalFor(unitsAt(requestsPerMonth)),
-      approximateTotalAt: (requestsPerMonth) => approximateTotalFor(unitsAt(requestsPerMonth)),
-      costAt: (requestsPerMonth, formulas = true) => costFor(unitsAt(requestsPerMonth), formulas),
+      // Methods, not arrow functions (see unitStepsFor): no name is set on each when a model is built.
+      totalAt(requestsPerMonth) {
+        return totalFor(unitsAt(requestsPerMonth));
+      },
+      approximateTotalAt(requestsPerMonth) {
+        return approximateTotalFor(unitsAt(requestsPerMonth));
+      },
+      costAt(requestsPerMonth, formulas = true) {
+        return costFor(unitsAt(requestsPerMonth), formulas);
+      },
     },
   };
 }
