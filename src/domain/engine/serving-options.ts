@@ -47,7 +47,7 @@ export interface OptionSet {
   excluded: ExcludedOption[];
   /** Every path and variant in build order before costing: what `recostedServingOptions` reuses. */
   sized: SizedEntry[];
-  /** The workload the cost models were built for. */
+  /** The workload the cost models were built for (or one that differs from it in nothing they read). */
   costedFor: Workload;
   /** Options whose cost model could not be built, by id: why (they are in `excluded` too). */
   notCosted: ReadonlyMap<string, ExcludedOption>;
