@@ -148,13 +148,44 @@ function warmPeriodWindowsPerSegment(shape: TrafficShape, coldStarts: number, wa
   return warmSeconds / WINDOW_SECONDS + 0.5 * multiCallPeriods;
 }
 
+/**
+ * Fewer than a trillionth of a request per segment is no traffic to bill, and the gamma terms
+ * would divide by a denormal rate (Infinity x 0).
+ */
+function noTraffic(shape: TrafficShape): boolean {
+  return shape.arrivalRatePerSecond * shape.segmentSeconds < 1e-12;
+}
+
+/**
+ * The workload puts its requests on every active day: with at least one a day, every day with
+ * traffic bills at least one window, is warm at least one idle tail and (when the copy goes cold
+ * between days) starts cold at least once. The stationary renewal model alone can fall below that
+ * at extreme burstiness, where it leaves most days empty and crowds a few, which the workload rules
+ * out. A floor, not a replacement, so cost stays monotone in volume.
+ */
+function dailyFloorOf(shape: TrafficShape): number {
+  return shape.requestsPerActiveDay >= 1 ? shape.activeDaysPerMonth : 0;
+}
+
+/**
+ * `estimateBilledWindows(shape, reading).billedWindowsPerMonth` alone. The clock-aligned reading
+ * (the stated one) needs neither the warm time nor the cold starts, two thirds of the estimate's
+ * gamma terms; a path's total reads nothing else, and curves and break-evens take hundreds.
+ */
+export function billedWindowsPerMonth(
+  shape: TrafficShape,
+  reading: BillingReading = STATED_BILLING_READING,
+): number {
+  if (reading !== 'CLOCK_ALIGNED') return estimateBilledWindows(shape, reading).billedWindowsPerMonth;
+  if (noTraffic(shape)) return 0;
+  return Math.max(clockAlignedWindowsPerSegment(shape) * shape.segmentsPerMonth, dailyFloorOf(shape));
+}
+
 export function estimateBilledWindows(
   shape: TrafficShape,
   reading: BillingReading = STATED_BILLING_READING,
 ): WindowEstimate {
-  // Fewer than a trillionth of a request per segment is no traffic to bill, and the gamma terms
-  // would divide by a denormal rate (Infinity x 0).
-  if (shape.arrivalRatePerSecond * shape.segmentSeconds < 1e-12) {
+  if (noTraffic(shape)) {
     return {
       reading,
       billedWindowsPerMonth: 0,
@@ -169,12 +200,7 @@ export function estimateBilledWindows(
     reading === 'CLOCK_ALIGNED'
       ? clockAlignedWindowsPerSegment(shape)
       : warmPeriodWindowsPerSegment(shape, coldStarts, warmSeconds);
-  // The workload puts its requests on every active day: with at least one a day, every day with
-  // traffic bills at least one window, is warm at least one idle tail and (when the copy goes cold
-  // between days) starts cold at least once. The stationary renewal model alone can fall below
-  // that at extreme burstiness, where it leaves most days empty and crowds a few, which the
-  // workload rules out. A floor, not a replacement, so cost stays monotone in volume.
-  const dailyFloor = shape.requestsPerActiveDay >= 1 ? shape.activeDaysPerMonth : 0;
+  const dailyFloor = dailyFloorOf(shape);
   const segmentsAreDays = shape.segmentsPerMonth === shape.activeDaysPerMonth;
   const billedWindowsPerMonth = Math.max(windowsPerSegment * shape.segmentsPerMonth, dailyFloor);
   return {

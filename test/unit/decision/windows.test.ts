@@ -4,6 +4,7 @@ import { simulateBilledWindows } from '../../../src/domain/engine/simulate';
 import { trafficShapeOf } from '../../../src/domain/engine/traffic';
 import {
   BILLING_READINGS,
+  billedWindowsPerMonth,
   estimateBilledWindows,
   probabilityOfNoArrival,
   STATED_BILLING_READING,
@@ -145,6 +146,26 @@ describe('billed-window model against a seeded simulation of arrivals', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('billedWindowsPerMonth', () => {
+  it('is the estimate’s billed windows, for either reading, from no traffic to dense', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 50_000, noNaN: true }),
+        fc.constantFrom(0.5, 1, 8, 10, 24),
+        fc.constantFrom(0.25, 0.5, 1, 2, 4, 8),
+        fc.constantFrom(...BILLING_READINGS),
+        (requestsPerHour, activeHoursPerDay, burstiness, reading) => {
+          const shape = shapeFor(requestsPerHour, activeHoursPerDay, burstiness);
+          expect(billedWindowsPerMonth(shape, reading)).toBe(
+            estimateBilledWindows(shape, reading).billedWindowsPerMonth,
+          );
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });

@@ -4,6 +4,7 @@ import { approximateQuantity, formatMoney, quantity } from '../money';
 import { trafficShapeOf, WINDOW_SECONDS, withRequestsPerMonth } from '../traffic';
 import {
   type BillingReading,
+  billedWindowsPerMonth,
   estimateBilledWindows,
   STATED_BILLING_READING,
   type WindowEstimate,
@@ -82,7 +83,10 @@ export function customModelImportCostModel(context: CostModelContext): CostModel
   let lastBilledWindows = 0;
   const billedWindowsAt = (requestsPerMonth: number): number => {
     if (requestsPerMonth !== lastVolume) {
-      lastBilledWindows = windowsAt(requestsPerMonth, STATED_BILLING_READING).billedWindowsPerMonth;
+      lastBilledWindows = billedWindowsPerMonth(
+        trafficShapeOf(withRequestsPerMonth(workload, requestsPerMonth)),
+        STATED_BILLING_READING,
+      );
       lastVolume = requestsPerMonth;
     }
     return lastBilledWindows;
