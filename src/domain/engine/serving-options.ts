@@ -1,5 +1,6 @@
 import type { Catalog } from './catalog';
 import { buildCostModel } from './cost/index';
+import { amortizationMonthsFor } from './cost/owned-box';
 import { modelUnitRate } from './cost/provisioned-throughput';
 import type { CostModel } from './cost/types';
 import { notEligibleReason } from './eligibility';
@@ -270,8 +271,7 @@ const HORIZON_READS: Record<
   ON_DEMAND_TOKENS: () => null,
   RENTED_INSTANCE: () => null,
   // The purchase is spread over the amortization months, cut to the horizon.
-  OWNED_BOX: ({ box }, workload) =>
-    Math.min(workload.amortizationMonths ?? box?.amortizationMonths ?? Number.NaN, workload.horizonMonths),
+  OWNED_BOX: ({ box }, workload) => amortizationMonthsFor(box, workload),
   // The model-unit rate: the cheapest term whose commitment fits in the horizon.
   PROVISIONED_THROUGHPUT: ({ path, servedVariant }, workload) =>
     modelUnitRate(path, [servedVariant.slug, servedVariant.baseModelSlug], workload),

@@ -1,4 +1,6 @@
+import type { Box } from '../evidence';
 import { formatMoney, HOURS_PER_MONTH, quantity, sumMoney, ZERO } from '../money';
+import type { Workload } from '../workload';
 import type { CostLine, CostModelContext, CostModelResult } from './types';
 import {
   approximatePerUnitTotals,
@@ -38,7 +40,7 @@ export function ownedBoxCostModel(context: CostModelContext): CostModelResult {
       ok: false,
       reason: `${box.name} is rented hardware (no purchase price, amortization or power on record): it is costed per instance-hour on a rented-instance path, not as an owned box`,
     };
-  const amortizationMonths = Math.min(workload.amortizationMonths ?? boxMonths, workload.horizonMonths);
+  const amortizationMonths = amortizationMonthsFor(box, workload);
   const purchasePerBox = purchase.dividedBy(amortizationMonths);
   const activeHours = Math.min(HOURS_PER_MONTH, workload.activeHoursPerDay * workload.activeDaysPerMonth);
   const idleHours = HOURS_PER_MONTH - activeHours;
@@ -116,4 +118,19 @@ export function ownedBoxCostModel(context: CostModelContext): CostModelResult {
       },
     },
   };
+}
+
+/**
+ * The months a box's purchase is spread over: the workload's amortization, else the box's own,
+ * never longer than the horizon; NaN when neither is on record (then no owned-box cost is built).
+ * What an owned box's cost reads of the horizon (serving-options.ts reuses a model when it is equal).
+ */
+export function amortizationMonthsFor(
+  box: Pick<Box, 'amortizationMonths'> | null,
+  workload: Workload,
+): number {
+  return Math.min(
+    workload.amortizationMonths ?? box?.amortizationMonths ?? Number.NaN,
+    workload.horizonMonths,
+  );
 }
