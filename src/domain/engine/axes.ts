@@ -262,13 +262,16 @@ function cheapVerdict(
       evidenceIds,
     };
   }
+  // Exact: within the ratio means total <= cheapest x ratio, the same test sensitivity's price
+  // search makes (a ratio rounded to a double could pass a total a hair over it). The ratio itself
+  // is only for the words.
+  const pass = cost.total.lessThanOrEqualTo(cheapest.times(policy.cheapRatio));
+  if (!words) return { axis: 'CHEAP', pass, sentence: '', shortfall: pass ? null : '', evidenceIds };
   const ratio = cheapest.isZero()
     ? cost.total.isZero()
       ? 1
       : Number.POSITIVE_INFINITY
     : cost.total.dividedBy(cheapest).toNumber();
-  const pass = ratio <= policy.cheapRatio;
-  if (!words) return { axis: 'CHEAP', pass, sentence: '', shortfall: pass ? null : '', evidenceIds };
   return {
     axis: 'CHEAP',
     pass,

@@ -94,3 +94,43 @@ describe('scenario evaluations (recommendedOptionId)', () => {
       );
   });
 });
+
+describe('CHEAP without a budget', () => {
+  // "Within the ratio" is total <= cheapest x ratio, exactly: the verdict and sensitivity's price
+  // search make the same test. A ratio total / cheapest rounded to a double could pass a total that
+  // is a hair over the line, and the two would disagree right at it.
+  it('fails a total just over cheapest x ratio even when the ratio rounds down onto the line', () => {
+    // The lab workload without its budget, so CHEAP compares with the cheapest option.
+    const workload = { ...customRetrievalWorkload(), monthlyBudget: null };
+    const core = evaluateCore(
+      catalog,
+      workload,
+      resolveOptions(workload, { alternativeModelSlugs: MOE_ALTERNATIVE }),
+    );
+    // CHEAP's reference is the cheapest eligible option passing every other axis (or the cheapest).
+    const passesOthers = (entry: (typeof core.eligible)[number]) =>
+      (['FAST', 'HIGH_CONFIDENCE', 'CONTROLLED', 'AVAILABLE'] as const).every(
+        (axis) => entry.profile.verdicts[axis].pass,
+      );
+    const feasible = core.eligible.filter(passesOthers);
+    const reference = (feasible.length > 0 ? feasible : core.eligible)
+      .map((entry) => entry.cost.total)
+      .reduce((low, total) => (total.lessThan(low) ? total : low));
+    // An option whose exact ratio lies strictly above the double nearest to it.
+    const edge = core.evaluated.find((entry) => {
+      const exact = entry.cost.total.dividedBy(reference);
+      return exact.greaterThan(1) && new Decimal(exact.toNumber()).lessThan(exact);
+    });
+    if (!edge) throw new Error('the lab has no option whose cost ratio rounds down as a double');
+    const roundedDown = edge.cost.total.dividedBy(reference).toNumber();
+    const cheapAt = (cheapRatio: number) =>
+      evaluateCore(
+        catalog,
+        workload,
+        resolveOptions(workload, { alternativeModelSlugs: MOE_ALTERNATIVE, cheapRatio }),
+      ).evaluated.find((entry) => entry.option.id === edge.option.id)?.profile.verdicts.CHEAP.pass;
+    expect(cheapAt(roundedDown)).toBe(false);
+    // The next double up is over the exact ratio: the same total passes.
+    expect(cheapAt(roundedDown * (1 + Number.EPSILON))).toBe(true);
+  });
+});
