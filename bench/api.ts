@@ -611,7 +611,7 @@ async function main(): Promise<void> {
       const after = await api.stats();
       sqlStatements.push({
         operation: operation.name,
-        perRequest: (after.sqlStatements - before.sqlStatements) / count,
+        perRequest: (after.requestSqlStatements - before.requestSqlStatements) / count,
       });
     }
 
@@ -676,7 +676,7 @@ async function main(): Promise<void> {
         p50Ms: percentile(samples, 0.5),
         p90Ms: percentile(samples, 0.9),
         serverRssMB: statsAfter.rssBytes / 2 ** 20,
-        sqlPerDecide: (statsAfter.sqlStatements - statsBefore.sqlStatements) / samples.length,
+        sqlPerDecide: (statsAfter.requestSqlStatements - statsBefore.requestSqlStatements) / samples.length,
         sameAnswerAsFirst: answer === firstAnswer,
       });
       console.log(`  decide alone at ${stored} results: p50 ${percentile(samples, 0.5).toFixed(1)} ms`);
