@@ -7,7 +7,8 @@
  *   every body is checked for GraphQL `errors`;
  * - closed-loop throughput (a fixed number of clients sending back to back) as a ratio to bare Yoga;
  * - SQL statements per operation, counted in the API process;
- * - `decide` alone at 48, 1,000 and 10,000 stored benchmark results, with the server's memory.
+ * - `decide` alone at 48, 1,000 and 10,000 stored benchmark results and back at 48, with the
+ *   server's memory; the 10,000 p50 is compared with the mean of both 48 p50s.
  *
  * It creates its own database `floorplan_bench_<random>` on BENCH_DATABASE_URL (default
  * postgresql://postgres@127.0.0.1:5432/postgres) and drops it at the end. Prints a table and writes
@@ -483,6 +484,11 @@ async function attachResultsToRuns(prisma: PrismaClient): Promise<number> {
  * Nightly sweeps: more results for the same boxes, paths, variants and load levels, each the same
  * numbers as the seed's (so the answer stays the same and only the history grows), measured later.
  */
+/** Deletes what `growResults` added: the history of the seeded points, back to the seeds alone. */
+async function dropGrownResults(prisma: PrismaClient): Promise<void> {
+  await prisma.benchmarkResult.deleteMany({ where: { fingerprint: { startsWith: 'bench-' } } });
+}
+
 async function growResults(prisma: PrismaClient, target: number): Promise<void> {
   const existing = await prisma.benchmarkResult.count();
   if (existing >= target) return;
@@ -543,6 +549,8 @@ interface Report {
     sqlPerDecide: number;
     sameAnswerAsFirst: boolean;
   }[];
+  /** p50 at the most stored results over the mean p50 at the fewest (measured before and after). */
+  growthRatio: number | null;
 }
 
 async function main(): Promise<void> {
@@ -645,8 +653,14 @@ async function main(): Promise<void> {
     await quiet(api);
     const growth: Report['growth'] = [];
     let firstAnswer: string | null = null;
-    for (const count of PARTS.has('growth') ? RESULT_COUNTS : []) {
-      await growResults(database.prisma, count);
+    // Up through 48, 1,000 and 10,000 results, then back to 48 (the added history deleted): the
+    // first level's p50 is compared with the mean of both 48-result levels, so a server that only
+    // got slower with time (a bigger heap after the load above, a noisy neighbour) is not taken
+    // for one that gets slower with history.
+    const levels = PARTS.has('growth') ? [...RESULT_COUNTS, 'back' as const] : [];
+    for (const level of levels) {
+      if (level === 'back') await dropGrownResults(database.prisma);
+      await growResults(database.prisma, level === 'back' ? (RESULT_COUNTS[0] ?? 0) : level);
       const stored = await database.prisma.benchmarkResult.count();
       // The first decide after the write (a cache, if any, reloads here) is not a sample.
       await quiet(api);
@@ -656,7 +670,7 @@ async function main(): Promise<void> {
       const budgetEnd = performance.now() + 20_000;
       const statsBefore = await api.stats();
       let answer = '';
-      while (samples.length < 30 && (samples.length < 3 || performance.now() < budgetEnd)) {
+      while (samples.length < 60 && (samples.length < 3 || performance.now() < budgetEnd)) {
         const started = performance.now();
         // A new question each time: what deciding costs at this much history, not a remembered answer.
         const reply = await post(api.url, bodyOf(newQuestion), token).promise;
@@ -693,7 +707,9 @@ async function main(): Promise<void> {
       openLoop: openLoopLevels,
       closedLoop: closedLoopResults,
       growth,
+      growthRatio: null,
     };
+    report.growthRatio = growthRatio(report.growth);
     printReport(report);
     const output = join(here, 'results', `api-${LABEL}.json`);
     await mkdir(dirname(output), { recursive: true });
@@ -749,6 +765,26 @@ function printReport(report: Report): void {
       `${pad(item.storedResults, 16)}${pad(ms(item.p50Ms), 10)}${pad(ms(item.p90Ms), 10)}${pad(item.serverRssMB.toFixed(0), 15)}${pad(item.sqlPerDecide.toFixed(2), 12)}${item.sameAnswerAsFirst}`,
     );
   }
+  const ratio = growthRatio(report.growth);
+  if (ratio !== null)
+    console.log(
+      `p50 at the most results / mean p50 of the first level and the same count again at the end: ${ratio.toFixed(2)} (target <= 1.5)`,
+    );
+}
+
+/**
+ * The p50 at the most stored results over the mean p50 of the first level and the last (the same
+ * count, measured before and after); null when the growth part did not run.
+ */
+function growthRatio(growth: Report['growth']): number | null {
+  const first = growth[0];
+  const last = growth[growth.length - 1];
+  const top = growth.reduce<Report['growth'][number] | null>(
+    (most, item) => (!most || item.storedResults > most.storedResults ? item : most),
+    null,
+  );
+  if (!first || !last || !top || first === last) return null;
+  return top.p50Ms / ((first.p50Ms + last.p50Ms) / 2);
 }
 
 if (process.argv.includes(API_FLAG)) {
