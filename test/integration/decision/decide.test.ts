@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { isObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../../src/api/graphql/schema';
+import { savedAnswerReads } from '../../../src/app/decisions/saved-answers';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { createGraphQLCaller, type GraphQLCaller } from '../../support/graphql';
 
@@ -592,6 +593,48 @@ describe('decide on the seeded evidence', () => {
       (item) => item.pathSlug === 'dgx-spark',
     )?.monthlyCost.amount;
     expect(Number(sparkCost)).toBeLessThan(400);
+  });
+
+  it('lists saved decisions with their answers, reading each stored answer once and a listing’s in one statement', async () => {
+    const budgets = ['100', '2000', '50000'];
+    const ids: string[] = [];
+    for (const monthlyBudget of budgets) {
+      const saved = await api.run<{ saveDecision: { id: string } }>(
+        'mutation($w: WorkloadInput!) { saveDecision(workload: $w) { id } }',
+        { w: { ...customWorkload, monthlyBudget } },
+        { as: 'VIEWER' },
+      );
+      expect(saved.body.errors).toBeUndefined();
+      ids.push(saved.body.data?.saveDecision.id ?? '');
+    }
+    const list = () =>
+      api.run<{
+        savedDecisions: { id: string; decision: { recommendation: { pathSlug: string } | null } }[];
+      }>('{ savedDecisions(last: 3) { id decision { recommendation { pathSlug } } } }', {}, { as: 'VIEWER' });
+    const before = savedAnswerReads();
+    const readSince = () => {
+      const now = savedAnswerReads();
+      return { statements: now.statements - before.statements, answers: now.answers - before.answers };
+    };
+    const first = await list();
+    expect(first.body.errors).toBeUndefined();
+    // Newest first, each with its own answer: the last is the first saved (the $100 budget).
+    expect(first.body.data?.savedDecisions.map((item) => item.id)).toEqual([...ids].reverse());
+    const picks = first.body.data?.savedDecisions.map((item) => item.decision.recommendation?.pathSlug);
+    const single = await api.run<{
+      savedDecision: { decision: { recommendation: { pathSlug: string } | null } };
+    }>(
+      'query($id: ID!) { savedDecision(id: $id) { decision { recommendation { pathSlug } } } }',
+      { id: ids[0] },
+      { as: 'VIEWER' },
+    );
+    expect(picks?.[2]).toBe(single.body.data?.savedDecision.decision.recommendation?.pathSlug);
+    // The listing's three answers in one statement; the single fetch found its answer kept.
+    expect(readSince()).toEqual({ statements: 1, answers: 3 });
+    // Kept parsed: listing again reads no answer.
+    const again = await list();
+    expect(again.body.data).toEqual(first.body.data);
+    expect(readSince()).toEqual({ statements: 1, answers: 3 });
   });
 
   it('refuses bad workloads with field-named errors', async () => {

@@ -8,6 +8,7 @@ import {
   STORED_ANALYSES,
   toAnswer,
 } from '../../../app/decisions/answer';
+import { savedAnswer } from '../../../app/decisions/saved-answers';
 import { AXES, type Axis } from '../../../domain/engine/axes';
 import { CROSSING_KINDS, CROSSING_METHODS } from '../../../domain/engine/break-even';
 import type { DecideOptions } from '../../../domain/engine/evaluate';
@@ -601,6 +602,9 @@ function keepOption(keep: readonly Axis[] | null | undefined): DecideOptions {
 const SavedDecisionRef = builder.prismaObject('Decision', {
   authScopes: { viewer: true },
   name: 'SavedDecision',
+  // Only what the selected fields need: without it every scalar is read, the ~45 kB stored answer
+  // included, for each row of a listing that shows none of it.
+  select: { id: true },
   fields: (t) => ({
     id: t.exposeID('id'),
     createdBy: t.exposeString('createdBy'),
@@ -625,8 +629,13 @@ const SavedDecisionRef = builder.prismaObject('Decision', {
     decision: t.field({
       type: DecisionRef,
       description: 'The answer as it was given, with the evidence it cited then.',
-      select: { answer: true },
-      resolve: (row) => ({ id: row.id, answer: row.answer as unknown as DecisionAnswer }),
+      // The answer is read apart, and kept parsed (app/decisions/saved-answers.ts): a stored answer
+      // never changes, and a listing would otherwise read and parse ~45 kB of JSON a row every time.
+      select: { id: true },
+      resolve: async (row, _args, { prisma }) => ({
+        id: row.id,
+        answer: (await savedAnswer(prisma, row.id)) as DecisionAnswer,
+      }),
     }),
   }),
 });
