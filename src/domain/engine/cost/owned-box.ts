@@ -2,14 +2,7 @@ import type { Box } from '../evidence';
 import { formatMoney, HOURS_PER_MONTH, quantity, sumMoney, ZERO } from '../money';
 import type { Workload } from '../workload';
 import type { CostLine, CostModelContext, CostModelResult } from './types';
-import {
-  approximatePerUnitTotals,
-  perUnitTotals,
-  plainCostsByUnits,
-  plural,
-  priceOf,
-  unitStepsFor,
-} from './units';
+import { flatPerUnitModel, plural, priceOf } from './units';
 
 /**
  * Owned box: purchase / amortization months + power (active W x active hours + idle W x idle
@@ -48,9 +41,6 @@ export function ownedBoxCostModel(context: CostModelContext): CostModelResult {
   const powerPerBox = kilowattHoursPerBox.times(electricity.amount);
   const opsPerBox = ops ? ops.amount : ZERO;
   const perBox = purchasePerBox.plus(powerPerBox).plus(opsPerBox);
-  const { unitsAt, nextUnitStep } = unitStepsFor(context);
-  const totalFor = perUnitTotals(perBox);
-  const approximateTotalFor = approximatePerUnitTotals(perBox, ZERO, totalFor);
   const components = [purchaseComponent, electricity, ops].filter((component) => component !== null);
 
   const lines = (boxes: number, formulas: boolean): CostLine[] => {
@@ -84,40 +74,20 @@ export function ownedBoxCostModel(context: CostModelContext): CostModelResult {
     return result;
   };
 
-  const costFor = plainCostsByUnits((units, formulas) => {
-    const breakdown = lines(units, formulas);
-    return {
-      total: sumMoney(breakdown.map((line) => line.amount)),
-      lines: breakdown,
-      units,
-      windows: null,
-      range: null,
-      // Buying boxes is spending up front: the whole purchase is the commitment.
-      commitment: purchase.times(units),
-    };
-  });
-
-  return {
-    ok: true,
-    model: {
-      behavior: 'FLAT_PER_UNIT',
-      unitLabel: 'box',
-      outputTokensPerSecondPerUnit: context.outputTokensPerSecondPerUnit,
-      priceComponents: components,
-      unitsAt,
-      nextUnitStep,
-      // Methods, not arrow functions (see unitStepsFor): no name is set on each when a model is built.
-      totalAt(requestsPerMonth) {
-        return totalFor(unitsAt(requestsPerMonth));
-      },
-      approximateTotalAt(requestsPerMonth) {
-        return approximateTotalFor(unitsAt(requestsPerMonth));
-      },
-      costAt(requestsPerMonth, formulas = true) {
-        return costFor(unitsAt(requestsPerMonth), formulas);
-      },
+  return flatPerUnitModel(context, {
+    unitLabel: 'box',
+    priceComponents: components,
+    perUnit: perBox,
+    breakdown: (units, formulas) => {
+      const breakdown = lines(units, formulas);
+      return {
+        total: sumMoney(breakdown.map((line) => line.amount)),
+        lines: breakdown,
+        // Buying boxes is spending up front: the whole purchase is the commitment.
+        commitment: purchase.times(units),
+      };
     },
-  };
+  });
 }
 
 /**

@@ -201,7 +201,7 @@ export function plainCostsByUnits(
 }
 
 /**
- * A path billed per unit held (model units, instances): `fixed` plus `perUnit` per unit, the units
+ * A path billed per unit held (boxes, model units, instances): `fixed` plus `perUnit` per unit, the units
  * sized from the workload's peak at each volume. `breakdown` gives the lines for a unit count.
  */
 export function flatPerUnitModel(
@@ -220,10 +220,10 @@ export function flatPerUnitModel(
   const approximateTotalFor = approximatePerUnitTotals(billing.perUnit, fixed, totalFor);
   // Written out, not spread and extended: V8 takes a slow path (~2 µs) for a spread followed by
   // properties the spread object lacks, and sensitivity costs hundreds of unit counts a decision.
-  // The keys keep the order the spread gave them (the answer's JSON).
+  // The keys in MonthlyCost's order, as every other cost model writes them (the answer's JSON).
   const costFor = plainCostsByUnits((units, formulas): MonthlyCost => {
     const { total, lines, commitment } = billing.breakdown(units, formulas);
-    return { total, lines, commitment, units, windows: null, range: null };
+    return { total, lines, units, windows: null, range: null, commitment };
   });
   return {
     ok: true,
