@@ -122,6 +122,8 @@ function noRecommendationOf(
  * also lets what is worked out per cost (`dominantPrices`) be found again.
  */
 const plainCosts = new WeakMap<CostModel, Map<number, MonthlyCost>>();
+/** Costs without formulas kept per model, by volume, before its memo starts over. */
+const PLAIN_COSTS_KEPT = 256;
 
 function plainCostAt(model: CostModel, volume: number): MonthlyCost {
   let byVolume = plainCosts.get(model);
@@ -131,6 +133,7 @@ function plainCostAt(model: CostModel, volume: number): MonthlyCost {
   }
   let cost = byVolume.get(volume);
   if (!cost) {
+    if (byVolume.size >= PLAIN_COSTS_KEPT) byVolume.clear();
     cost = model.costAt(volume, false);
     byVolume.set(volume, cost);
   }

@@ -12,9 +12,6 @@ import {
 import type { CostLine, CostModelContext, CostModelResult, MonthlyCost } from './types';
 import { missingPrice, plural, priceOf, unitStepsFor } from './units';
 
-/** Costs without formulas kept per model, by volume, before the memo starts over. */
-const PLAIN_COSTS_KEPT = 256;
-
 /**
  * Custom model import: storage (CMUs x $/CMU-month) + copies x CMUs x $/CMU-minute x 5 x
  * E[billed windows]. Every copy is charged for the windows of the whole traffic (copies scale with
@@ -75,8 +72,6 @@ export function customModelImportCostModel(context: CostModelContext): CostModel
       commitment: null,
     };
   };
-  // Without formulas, each volume is costed once (sensitivity asks for the same volume again).
-  const plainCosts = new Map<number, MonthlyCost>();
   // Break-evens ask for a volume's double and then, near a crossing, its exact total: the windows
   // of the last volume asked are kept for the second ask.
   let lastVolume = Number.NaN;
@@ -125,15 +120,9 @@ export function customModelImportCostModel(context: CostModelContext): CostModel
       costAtCopyHours(copyHoursPerMonth) {
         return storagePerMonth.plus(perCopyHour.times(quantity(copyHoursPerMonth)));
       },
+      // Costs without formulas are kept by whoever asks for them again (evaluate.ts plainCostAt).
       costAt(requestsPerMonth, formulas = true) {
-        if (formulas) return costAtVolume(requestsPerMonth, true);
-        let cost = plainCosts.get(requestsPerMonth);
-        if (!cost) {
-          if (plainCosts.size >= PLAIN_COSTS_KEPT) plainCosts.clear();
-          cost = costAtVolume(requestsPerMonth, false);
-          plainCosts.set(requestsPerMonth, cost);
-        }
-        return cost;
+        return costAtVolume(requestsPerMonth, formulas);
       },
     },
   };

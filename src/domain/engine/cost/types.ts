@@ -28,13 +28,13 @@ export interface MonthlyCost {
  * FLAT_PER_UNIT = constant between unit steps (box, model units, instances);
  * LINEAR = proportional (tokens); WINDOWED = concave between copy steps (billed windows).
  */
+export type VolumeBehavior = 'FLAT_PER_UNIT' | 'LINEAR' | 'WINDOWED';
+
 /**
  * How far `approximateTotalAt` may be from `totalAt`, relative to the total: far below a cent on any
  * total the engine costs, far above the rounding of a few double operations.
  */
 export const APPROXIMATE_TOTAL_TOLERANCE = 1e-12;
-
-export type VolumeBehavior = 'FLAT_PER_UNIT' | 'LINEAR' | 'WINDOWED';
 
 /**
  * A path's cost for one workload shape, as a function of monthly volume only. Built once per
