@@ -11,6 +11,7 @@ import {
   workloadToArguments,
 } from '../../../bot/command-text/parse';
 import type { WorkloadInput } from '../../../bot/floorplan-api';
+import { FC_SEED } from '../../support/fast-check-seed';
 
 const strip = (example: string) => example.replace(/^\/floorplan\s*/, '');
 
@@ -152,7 +153,7 @@ describe('parseCommand', () => {
           expect(parseCommand(strip(result.error.example)).ok).toBe(true);
         }
       }),
-      { numRuns: 2000 },
+      { numRuns: 2000, seed: FC_SEED },
     );
   });
 
@@ -196,7 +197,7 @@ describe('parseCommand', () => {
         const result = parseCommand(parts.join(' '));
         expect(typeof result.ok).toBe('boolean');
       }),
-      { numRuns: 2000 },
+      { numRuns: 2000, seed: FC_SEED },
     );
   });
 
@@ -227,7 +228,7 @@ describe('parseCommand', () => {
         const parsed = parseWorkloadArguments(workloadToArguments(original).split(' '));
         expect(parsed.workload).toEqual(original);
       }),
-      { numRuns: 500 },
+      { numRuns: 500, seed: FC_SEED },
     );
   });
 });
